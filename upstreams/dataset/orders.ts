@@ -1,0 +1,112 @@
+import type { OdooRecord, ShopifyOrder, ShopMoneyBag } from './types.ts';
+import type { Random } from './random.ts';
+import type { Catalogue } from './catalogue.ts';
+import type { CustomerPlan } from './generate.ts';
+import { CURRENCIES, Decimal, fixed, odooFloat } from './money.ts';
+import { DAY_MS, dateOnly, isoSeconds, odooDatetime } from './formats.ts';
+
+const FINANCIAL = ['PAID', 'PAID', 'PAID', 'PAID', 'PAID', 'PAID', 'PAID', 'PENDING', 'AUTHORIZED', 'PARTIALLY_PAID', 'REFUNDED', 'PARTIALLY_REFUNDED'];
+const ORDER_START = Date.UTC(2025, 0, 1);
+
+export interface GeneratedOrders {
+  shopOrders: ShopifyOrder[];
+  saleOrders: OdooRecord[];
+  invoices: OdooRecord[];
+}
+
+/**
+ * Shop orders for customers that have a shop record, with the ERP sales orders and invoices that
+ * mirror them. About a fifth are paid in another presentment currency; the most recent ones and a
+ * few others have no ERP sales order yet.
+ */
+export function generateOrders(rng: Random, count: number, plans: CustomerPlan[], catalogue: Catalogue, now: number): GeneratedOrders {
+  const buyers = plans.filter((p) => p.shopCustomerId !== null);
+  const times = Array.from({ length: count }, () => rng.instant(ORDER_START, now - DAY_MS)).sort((a, b) => a - b);
+  const out: GeneratedOrders = { shopOrders: [], saleOrders: [], invoices: [] };
+  if (buyers.length === 0) return out;
+
+  times.forEach((placed, k) => {
+    const buyer = rng.pick(buyers);
+    const presentment = rng.chance(0.2) ? rng.pick(['EUR', 'JPY']) : 'USD';
+    const rate = catalogue.rateOn(presentment, placed);
+    const bag = (usd: Decimal): ShopMoneyBag => ({
+      shopMoney: { amount: fixed(usd, 'USD'), currencyCode: 'USD' },
+      presentmentMoney: { amount: fixed(usd.times(rate), presentment), currencyCode: presentment },
+    });
+    const lines = Array.from({ length: rng.int(1, 4) }, () => {
+      const variant = rng.pick(catalogue.variants);
+      return { variant, quantity: rng.int(1, 3) };
+    });
+    const subtotal = lines.reduce((sum, l) => sum.plus(new Decimal(l.variant.price).times(l.quantity)), new Decimal(0));
+    const tax = subtotal.times('0.08').toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const total = subtotal.plus(tax);
+    const cancelled = rng.chance(0.04);
+    const recent = placed > now - 10 * DAY_MS;
+    const financial = cancelled ? 'VOIDED' : recent ? rng.pick(['PENDING', 'AUTHORIZED', 'PAID']) : rng.pick(FINANCIAL);
+    const fulfillment = cancelled || recent ? 'UNFULFILLED' : rng.chance(0.1) ? 'PARTIALLY_FULFILLED' : 'FULFILLED';
+    const updated = Math.min(now, placed + rng.int(0, 20) * DAY_MS);
+    const id = 450_000 + k;
+    const name = `#${1001 + k}`;
+    out.shopOrders.push({
+      id, name, customerId: buyer.shopCustomerId, createdAt: isoSeconds(placed), processedAt: isoSeconds(placed),
+      updatedAt: isoSeconds(updated), cancelledAt: cancelled ? isoSeconds(updated) : null,
+      displayFinancialStatus: financial, displayFulfillmentStatus: fulfillment,
+      currencyCode: 'USD', presentmentCurrencyCode: presentment,
+      subtotalPriceSet: bag(subtotal), totalTaxSet: bag(tax), totalPriceSet: bag(total),
+      lineItems: lines.map((l) => ({
+        sku: l.variant.sku, title: l.variant.title, quantity: l.quantity,
+        originalUnitPriceSet: bag(new Decimal(l.variant.price)),
+      })),
+    });
+
+    // No ERP sales order yet: recent orders, orders of customers without a partner, and a few strays.
+    if (recent || buyer.erpPartnerId === null || rng.chance(0.03)) return;
+    const currency = CURRENCIES.find((c) => c.code === presentment)!;
+    const money = (usd: Decimal) => odooFloat(fixed(usd.times(rate), presentment));
+    const saleId = 3000 + k;
+    const saleName = `S${String(k + 1).padStart(5, '0')}`;
+    const invoiceIds: number[] = [];
+    const state = cancelled ? 'cancel' : financial === 'PENDING' ? rng.pick(['draft', 'sent']) : 'sale';
+    if (state === 'sale') {
+      const invoiceId = 5000 + k;
+      invoiceIds.push(invoiceId);
+      const paymentState = financial === 'PAID' ? rng.pick(['paid', 'paid', 'in_payment'])
+        : financial === 'PARTIALLY_PAID' ? 'partial' : financial.includes('REFUNDED') ? 'reversed' : 'not_paid';
+      const due = paymentState === 'paid' || paymentState === 'in_payment' || paymentState === 'reversed' ? new Decimal(0)
+        : paymentState === 'partial' ? total.div(2) : total;
+      out.invoices.push({
+        id: invoiceId, name: `INV/${new Date(placed).getUTCFullYear()}/${String(k + 1).padStart(5, '0')}`,
+        move_type: 'out_invoice', partner_id: [buyer.erpPartnerId, 'partner'], invoice_date: dateOnly(placed),
+        invoice_date_due: rng.chance(0.1) ? false : dateOnly(placed + 30 * DAY_MS),
+        amount_total: money(total), amount_residual: money(due), currency_id: [currency.id, presentment],
+        state: rng.chance(0.05) ? 'draft' : 'posted', payment_state: paymentState, invoice_origin: saleName,
+        write_date: odooDatetime(updated),
+      });
+    }
+    const warehouse = rng.pick([[1, 'San Francisco'], [2, 'Berlin']] as [number, string][]);
+    out.saleOrders.push({
+      id: saleId, name: saleName, partner_id: [buyer.erpPartnerId, 'partner'], client_order_ref: name,
+      date_order: odooDatetime(placed), state,
+      amount_untaxed: money(subtotal), amount_tax: money(tax), amount_total: money(total), currency_id: [currency.id, presentment],
+      warehouse_id: warehouse,
+      effective_date: fulfillment === 'FULFILLED' && state === 'sale' ? odooDatetime(placed + rng.int(1, 5) * DAY_MS) : false,
+      invoice_ids: invoiceIds, write_date: odooDatetime(updated),
+    });
+  });
+  fixPartnerNames(out, plans);
+  return out;
+}
+
+/** Odoo's many2one carries the partner's display name; fill it in from the partners generated. */
+function fixPartnerNames(out: GeneratedOrders, plans: CustomerPlan[]): void {
+  const names = new Map<number, string>();
+  for (const p of plans) {
+    if (p.erpPartnerId === null) continue;
+    const props = p.contact.properties;
+    names.set(p.erpPartnerId, [props.firstname, props.lastname].filter(Boolean).join(' ') || props.company || props.email || '');
+  }
+  for (const rec of [...out.saleOrders, ...out.invoices]) {
+    const [pid] = rec.partner_id as [number, string];
+    rec.partner_id = [pid, names.get(pid) ?? ''];
+  }
+}
