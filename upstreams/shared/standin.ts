@@ -1,0 +1,151 @@
+/**
+ * The HTTP shell every stand-in shares: credential check, per-endpoint request counters, and fault
+ * injection (latency, failing status, dropped connections). The counters and faults are also reachable
+ * over HTTP under /__admin/, which is not part of any real product's API.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StandInRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  /** The raw body text ('' when none). */
+  rawBody: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  body: unknown;
+}
+
+export interface StandInResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a stand-in answers: its endpoint's counter key, and the response. */
+export interface Routed {
+  endpoint: string;
+  response: StandInResponse;
+}
+
+export interface Faults {
+  /** Added before every answer. */
+  latencyMs?: number;
+  /** Answer with this status instead of handling the request. */
+  failStatus?: number;
+  /** Drop the connection without answering (the system is down). */
+  down?: boolean;
+  /** Apply failStatus/down to the next N requests only; unset means every request. */
+  count?: number;
+}
+
+export interface StandInOptions {
+  name: string;
+  port?: number;
+  host?: string;
+  /** Returns the product's own refusal when the request lacks a valid credential, else null. */
+  authenticate: (req: StandInRequest) => StandInResponse | null;
+  route: (req: StandInRequest) => Promise<Routed> | Routed;
+}
+
+export interface StandIn {
+  name: string;
+  url: string;
+  port: number;
+  /** Requests received per endpoint since the last reset, e.g. { 'POST /crm/v3/objects/contacts/batch/read': 2 }. */
+  counters(): Record<string, number>;
+  totalRequests(): number;
+  resetCounters(): void;
+  setFaults(faults: Faults): void;
+  close(): Promise<void>;
+}
+
+export async function startStandIn(options: StandInOptions): Promise<StandIn> {
+  const counts = new Map<string, number>();
+  let faults: Faults = {};
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://standin');
+    if (url.pathname.startsWith('/__admin/')) return admin(url, req.method ?? 'GET', rawBody, res);
+
+    const request: StandInRequest = { method: req.method ?? 'GET', url, headers: req.headers, rawBody, body: parseJson(rawBody) };
+    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.down || faults.failStatus) {
+      const { down, failStatus } = faults;
+      if (faults.count !== undefined && --faults.count <= 0) faults = { latencyMs: faults.latencyMs };
+      if (down && !failStatus) return req.socket.destroy();
+      bump(`${request.method} ${url.pathname}`);
+      return send(res, { status: failStatus ?? 503, body: { message: 'Injected failure' } });
+    }
+    const refusal = options.authenticate(request);
+    if (refusal) {
+      bump('unauthenticated');
+      return send(res, refusal);
+    }
+    const routed = await options.route(request);
+    bump(routed.endpoint);
+    send(res, routed.response);
+  };
+
+  const bump = (endpoint: string) => counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+
+  const admin = (url: URL, method: string, rawBody: string, res: ServerResponse) => {
+    if (url.pathname === '/__admin/counters') return send(res, { status: 200, body: Object.fromEntries(counts) });
+    if (url.pathname === '/__admin/reset' && method === 'POST') {
+      counts.clear();
+      return send(res, { status: 200, body: { ok: true } });
+    }
+    if (url.pathname === '/__admin/faults' && method === 'POST') {
+      faults = (parseJson(rawBody) as Faults) ?? {};
+      return send(res, { status: 200, body: faults });
+    }
+    return send(res, { status: 404, body: { message: 'Unknown admin endpoint' } });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, { status: 500, body: { message: `Stand-in ${options.name} failed: ${String(err)}` } });
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    name: options.name,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    counters: () => Object.fromEntries(counts),
+    totalRequests: () => [...counts.entries()].filter(([k]) => k !== 'unauthenticated').reduce((n, [, v]) => n + v, 0),
+    resetCounters: () => counts.clear(),
+    setFaults: (f) => { faults = { ...f }; },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, response: StandInResponse): void {
+  res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', ...response.headers });
+  res.end(response.body === undefined ? '' : JSON.stringify(response.body));
+}
