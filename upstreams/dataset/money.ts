@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /** Company currency first (the ERP's rates are per one unit of it). */
 export const CURRENCIES = [

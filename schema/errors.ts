@@ -1,0 +1,29 @@
+/**
+ * The registry of `extensions.code` values: part of the public contract, like the schema beside it.
+ * Every error the gateway or a subgraph returns carries one of these codes. The README's table is
+ * checked against this list by a test.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'No valid token was presented.',
+  FORBIDDEN: 'The token lacks the scope this field or operation needs.',
+  BAD_USER_INPUT: 'An argument or input value is invalid; the message names it.',
+  NOT_FOUND: 'The record asked for does not exist.',
+  CONFLICT: 'The write would collide with existing data (e.g. an email that belongs to another customer).',
+  VERSION_CONFLICT: 'A source record changed since expectedVersion was read; nothing was written.',
+  IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with a different input.',
+  IDEMPOTENCY_KEY_IN_USE: 'A request with the same idempotency key is still running.',
+  UPSTREAM_UNAVAILABLE: 'An upstream system or subgraph could not be reached, timed out, or is rate limiting.',
+  UPSTREAM_ERROR: 'An upstream system answered with an error or an unexpected response.',
+  GRAPHQL_PARSE_FAILED: 'The query is not valid GraphQL syntax.',
+  GRAPHQL_VALIDATION_FAILED: 'The query does not match the schema.',
+  INTERNAL_SERVER_ERROR: 'An unexpected failure inside the gateway; details are in its logs, not in the response.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error with a registered code. `extensions` must never carry secrets or personal data. */
+export function codedError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}

@@ -1,0 +1,32 @@
+/**
+ * Canonical DateTime: UTC, ISO-8601 with milliseconds. Accepts every upstream's format:
+ * epoch milliseconds (HubSpot date properties, as strings), naive UTC "YYYY-MM-DD HH:MM:SS" (Odoo),
+ * ISO with Z or an offset (HubSpot, Shopify), and date-only "YYYY-MM-DD" (midnight UTC; Odoo dates,
+ * Mastodon's last_status_at).
+ */
+const EPOCH_MS = /^-?\d{9,}$/;
+const NAIVE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Returns the canonical form, or null for an empty value (null, '', Odoo's false) or one that is not a date. */
+export function toDateTime(value: string | number | boolean | null | undefined): string | null {
+  if (value === null || value === undefined || value === false || value === true || value === '') return null;
+  const ms = toEpochMs(typeof value === 'number' ? String(value) : value.trim());
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function toEpochMs(text: string): number | null {
+  if (EPOCH_MS.test(text)) return Number(text);
+  const naive = NAIVE.exec(text);
+  if (naive) return parse(`${naive[1]}T${naive[2]}Z`);
+  if (DATE_ONLY.test(text)) return parse(`${text}T00:00:00Z`);
+  return parse(text);
+}
+
+function parse(text: string): number | null {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** The date part of a canonical DateTime (used where the contract keeps a plain date, e.g. birthDate). */
+export const toDateOnly = (value: string | number | null | undefined): string | null => toDateTime(value)?.slice(0, 10) ?? null;

@@ -1,0 +1,60 @@
+/**
+ * The one place subgraph clients turn HTTP into results or coded errors. Every call has a timeout;
+ * messages name the system, never its URL, host or credential.
+ */
+import { codedError } from '../../schema/errors.ts';
+
+export interface UpstreamConfig {
+  /** Base URL of the system, without a trailing slash. */
+  baseUrl: string;
+  /** The credential, sent in the system's own header style by its client. */
+  credential: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Statuses that mean "try again later" rather than "the request is wrong". */
+const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/**
+ * Sends one request and parses the JSON answer. Network failures, timeouts, 429 and 502-504 become
+ * UPSTREAM_UNAVAILABLE; a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
+ * returned for the client to interpret (404 → NOT_FOUND, validation errors, …).
+ */
+export async function upstreamRequest(system: string, url: string, init: RequestInit, timeoutMs: number): Promise<UpstreamResponse> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+    throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, { system });
+  }
+  const text = await res.text().catch(() => '');
+  if (UNAVAILABLE_STATUSES.has(res.status)) {
+    throw codedError('UPSTREAM_UNAVAILABLE', `${system} is unavailable (HTTP ${res.status}).`, { system, status: res.status });
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw codedError('UPSTREAM_ERROR', `${system} refused the gateway's credential (HTTP ${res.status}).`, { system, status: res.status });
+  }
+  if (res.status >= 500) {
+    throw codedError('UPSTREAM_ERROR', `${system} failed (HTTP ${res.status}).`, { system, status: res.status });
+  }
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw codedError('UPSTREAM_ERROR', `${system} answered with a body that is not JSON (HTTP ${res.status}).`, { system, status: res.status });
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** For an answer the client did not expect: an UPSTREAM_ERROR that names the system and status only. */
+export function unexpectedResponse(system: string, response: UpstreamResponse, what: string): Error {
+  return codedError('UPSTREAM_ERROR', `${system} answered ${what} with an unexpected response (HTTP ${response.status}).`, { system, status: response.status });
+}
