@@ -6,9 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-
-export const SUBGRAPH_NAMES = ['crm', 'erp', 'commerce', 'social'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+import { SUBGRAPH_NAMES, type SubgraphName } from './subgraphs.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 

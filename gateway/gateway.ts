@@ -1,0 +1,52 @@
+/**
+ * Builds and starts the gateway: Apollo Server 5 + @apollo/gateway over the checked-in supergraph,
+ * reaching each subgraph at the URL from config (the supergraph's own URLs are placeholders).
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway } from '@apollo/gateway';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { formatGatewayError } from './format-error.ts';
+import { createHttpServer } from './http-server.ts';
+import type { Logger } from './logger.ts';
+import type { SubgraphName } from '../schema/subgraphs.ts';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs),
+    logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+    formatError: formatGatewayError,
+    // Introspection stays on for GraphiQL and tooling; authorization (a later issue) will guard it.
+    introspection: true,
+  });
+  await apollo.start();
+  const server = createHttpServer(apollo, logger);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host}:${port}/graphql`,
+    port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
