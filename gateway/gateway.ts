@@ -38,6 +38,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: formatGatewayError,
     // Introspection stays on for GraphiQL and tooling; authorization (a later issue) will guard it.
     introspection: true,
+    // main.ts owns SIGINT/SIGTERM and closes the HTTP server before Apollo.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const server = createHttpServer(apollo, logger);

@@ -4,7 +4,7 @@
  * ISO with Z or an offset (HubSpot, Shopify), and date-only "YYYY-MM-DD" (midnight UTC; Odoo dates,
  * Mastodon's last_status_at).
  */
-const EPOCH_MS = /^-?\d{9,}$/;
+const EPOCH_MS = /^-?\d+$/;
 const NAIVE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

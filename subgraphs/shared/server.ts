@@ -36,6 +36,9 @@ export async function startSubgraph<Context extends BaseContext>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
+    // The entry points own SIGINT/SIGTERM and close the HTTP server too; Apollo's own handlers would
+    // stop only Apollo and then re-raise the signal, killing the process before that (exit 143).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

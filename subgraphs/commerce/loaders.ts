@@ -1,0 +1,149 @@
+/**
+ * Per-request DataLoaders over the Shopify client. Each batch of entities costs a fixed number of
+ * requests: `nodes(ids:)` for orders and customers, one search for SKUs or emails, and one
+ * `nodes(ids:) { ... on Customer { orders } }` per distinct page asked for.
+ */
+import DataLoader from 'dataloader';
+import type { CustomerLinks } from '../shared/sources.ts';
+import { SHOPIFY_MAX_PAGE, type ShopifyClient } from './client.ts';
+import { gidNumber, toGid } from './gid.ts';
+import { orderSearchQuery, type OrderFilter } from './shopify-search.ts';
+import type { ShopifyCustomerNode } from './shopify-types.ts';
+import { EMPTY_ORDER_PAGE, fromShopifyOrder, fromShopifyVariant, toOrderPage, toOrderTotals, toShopCustomerMatch } from './transforms.ts';
+import type { Order, OrderPage, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
+
+/** Searches with one term per value are kept to this many values, so the query string stays short. */
+const SEARCH_BATCH = 100;
+
+export type CustomerLinkKey = Pick<CustomerLinks, 'email' | 'shopCustomerId'>;
+
+export interface CustomerOrdersKey {
+  gid: string;
+  first: number;
+  /** Shopify's own cursor (already unwrapped from ours), or null for the first page. */
+  after: string | null;
+}
+
+export interface Loaders {
+  /** Orders by numeric shop id. */
+  order: DataLoader<string, Order | null>;
+  /** Products by SKU, from the shop's variants. */
+  product: DataLoader<string, Product | null>;
+  /** The shop customer behind a CRM customer's links: stored gid first, else email. */
+  shopCustomer: DataLoader<CustomerLinkKey, ShopCustomerMatch | null, string>;
+  customerOrders: DataLoader<CustomerOrdersKey, OrderPage, string>;
+  /** Totals of every non-cancelled order of a shop customer, by gid. */
+  orderTotals: DataLoader<string, OrderTotal[]>;
+  /** One page of the shop's orders, newest first (a list, so nothing to batch). */
+  listOrders(args: { first: number; after: string | null; filter: OrderFilter | null }): Promise<OrderPage>;
+}
+
+const lower = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
+const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+export function createLoaders(client: ShopifyClient): Loaders {
+  return {
+    order: new DataLoader(async (ids) => {
+      const nodes = await client.ordersByIds(ids.map((id) => toGid('Order', id)));
+      return nodes.map((node) => (node ? fromShopifyOrder(node) : null));
+    }, { maxBatchSize: SHOPIFY_MAX_PAGE }),
+
+    product: new DataLoader(async (skus) => {
+      const { shopCurrency, variants } = await client.variantsBySkus(skus);
+      const bySku = new Map(variants.filter((v): v is typeof v & { sku: string } => !!v.sku).map((v) => [v.sku, v]));
+      return skus.map((sku) => {
+        const variant = bySku.get(sku);
+        return variant ? fromShopifyVariant(variant, shopCurrency) : null;
+      });
+    }, { maxBatchSize: SEARCH_BATCH }),
+
+    shopCustomer: new DataLoader((keys) => findShopCustomers(client, keys), {
+      maxBatchSize: SEARCH_BATCH,
+      cacheKeyFn: (key) => `${key.shopCustomerId ?? ''}|${lower(key.email) ?? ''}`,
+    }),
+
+    customerOrders: new DataLoader((keys) => customerOrderPages(client, keys), {
+      maxBatchSize: SHOPIFY_MAX_PAGE,
+      cacheKeyFn: pageKey,
+    }),
+
+    orderTotals: new DataLoader((gids) => allOrderTotals(client, gids), { maxBatchSize: SHOPIFY_MAX_PAGE }),
+
+    async listOrders({ first, after, filter }) {
+      return toOrderPage(await client.listOrders({ first, after, query: orderSearchQuery(filter) }));
+    },
+  };
+}
+
+/**
+ * One request finds the customers by stored gid and, for keys without a usable gid, by email. A stored
+ * gid that names no customer (deleted in the shop) falls back to its email, in a second request
+ * that only such stale links cost.
+ */
+async function findShopCustomers(client: ShopifyClient, keys: readonly CustomerLinkKey[]): Promise<(ShopCustomerMatch | null)[]> {
+  const stored = (key: CustomerLinkKey) => (gidNumber(key.shopCustomerId, 'Customer') ? key.shopCustomerId!.trim() : null);
+  const gids = unique(keys.map(stored).filter((g): g is string => g !== null));
+  const emailsFor = (wanted: readonly CustomerLinkKey[]) => unique(wanted.map((k) => lower(k.email)).filter((e): e is string => e !== null));
+
+  const byGid = new Map<string, ShopifyCustomerNode>();
+  const byEmail = new Map<string, ShopifyCustomerNode>();
+  const remember = (found: { byGid: (ShopifyCustomerNode | null)[]; byEmail: ShopifyCustomerNode[] }, asked: string[]) => {
+    found.byGid.forEach((c, i) => c && byGid.set(asked[i], c));
+    for (const c of found.byEmail) {
+      const email = lower(c.defaultEmailAddress?.emailAddress);
+      if (email && !byEmail.has(email)) byEmail.set(email, c);
+    }
+  };
+
+  const emails = emailsFor(keys.filter((k) => !stored(k)));
+  remember(await client.findCustomers({ gids, emails }), gids);
+  const stale = emailsFor(keys.filter((k) => stored(k) && !byGid.has(stored(k)!))).filter((e) => !emails.includes(e));
+  if (stale.length) remember(await client.findCustomers({ gids: [], emails: stale }), []);
+
+  return keys.map((key) => {
+    const gid = stored(key);
+    const linked = gid ? byGid.get(gid) : undefined;
+    if (linked) return toShopCustomerMatch(linked, 'STORED_ID');
+    const matched = byEmail.get(lower(key.email) ?? '');
+    return matched ? toShopCustomerMatch(matched, 'EMAIL_MATCH') : null;
+  });
+}
+
+const pageKey = (key: CustomerOrdersKey) => JSON.stringify([key.gid, key.first, key.after]);
+
+/** One request per distinct (first, after): the whole batch's customers share it. */
+async function customerOrderPages(client: ShopifyClient, keys: readonly CustomerOrdersKey[]): Promise<OrderPage[]> {
+  const groups = new Map<string, CustomerOrdersKey[]>();
+  for (const key of keys) {
+    const group = JSON.stringify([key.first, key.after]);
+    groups.set(group, [...(groups.get(group) ?? []), key]);
+  }
+  const pages = new Map<string, OrderPage>();
+  await Promise.all([...groups.values()].map(async (group) => {
+    const { first, after } = group[0];
+    const gids = unique(group.map((k) => k.gid));
+    const found = await client.customerOrders(gids, { first, after });
+    gids.forEach((gid, i) => pages.set(pageKey({ gid, first, after }), found[i] ? toOrderPage(found[i]) : EMPTY_ORDER_PAGE));
+  }));
+  return keys.map((key) => pages.get(pageKey(key))!);
+}
+
+/** Every page of every customer's orders: the first for all at once, then one request per further round. */
+async function allOrderTotals(client: ShopifyClient, gids: readonly string[]): Promise<OrderTotal[][]> {
+  const totals = new Map<string, OrderTotal[]>(gids.map((gid) => [gid, []]));
+  const first = await client.customerOrderTotals(gids);
+  let pending: { gid: string; after: string }[] = [];
+  const collect = (gid: string, page: (typeof first)[number]) => {
+    if (!page) return;
+    totals.get(gid)!.push(...toOrderTotals(page.nodes));
+    if (page.pageInfo.hasNextPage && page.pageInfo.endCursor) pending.push({ gid, after: page.pageInfo.endCursor });
+  };
+  first.forEach((page, i) => collect(gids[i], page));
+  while (pending.length) {
+    const round = pending;
+    pending = [];
+    const pages = await client.moreCustomerOrderTotals(round);
+    pages.forEach((page, i) => collect(round[i].gid, page));
+  }
+  return gids.map((gid) => totals.get(gid)!);
+}

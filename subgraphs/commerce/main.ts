@@ -1,0 +1,14 @@
+/** Runs the commerce subgraph alone: `node --import tsx subgraphs/commerce/main.ts` (config from env; see README). */
+import { startSubgraph } from '../shared/server.ts';
+import { readCommerceConfig } from './config.ts';
+import { commerceSubgraph } from './index.ts';
+
+const config = readCommerceConfig(process.env);
+const running = await startSubgraph(commerceSubgraph(config), config.listen);
+console.log(`commerce subgraph ready at ${running.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}

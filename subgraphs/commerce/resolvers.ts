@@ -1,0 +1,100 @@
+/**
+ * The commerce subgraph's resolvers. They only call loaders; fields that need no work use the default
+ * resolver, and each field stays its own resolver so that authorization can wrap them one by one.
+ */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { decodeId } from '../shared/ids.ts';
+import { checkFirst, decodeCursor } from '../shared/pagination.ts';
+import { DateTimeScalar } from '../shared/scalars.ts';
+import type { CustomerLinks } from '../shared/sources.ts';
+import { encodeVersion } from '../shared/version.ts';
+import type { Loaders } from './loaders.ts';
+import type { OrderFilter } from './shopify-search.ts';
+import { commerceSource, EMPTY_ORDER_PAGE } from './transforms.ts';
+import type { Order, OrderLine, Product, ShopCustomerMatch } from './types.ts';
+
+export interface CommerceContext {
+  loaders: Loaders;
+}
+
+/** The largest page Query.orders and Customer.orders serve. */
+const MAX_FIRST = 100;
+
+/** A Customer as the gateway represents it to this subgraph: its key and the @required links. */
+interface CustomerRepresentation {
+  id: string;
+  links?: Pick<CustomerLinks, 'email' | 'shopCustomerId'> | null;
+}
+
+/** An Order, plus the ERP's change marker when the gateway passes it for Order.version. */
+type OrderEntity = Order & { erpVersion?: string | null };
+
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** The numeric shop id inside a public Order id; null when the id is malformed or another type's. */
+function shopOrderId(id: string): string | null {
+  const sourceId = decodeId('Order', id);
+  return sourceId && /^\d+$/.test(sourceId) ? sourceId : null;
+}
+
+const loadOrder = (id: string, loaders: Loaders) => {
+  const shopId = shopOrderId(id);
+  return shopId ? loaders.order.load(shopId) : null;
+};
+
+function shopCustomerOf(customer: CustomerRepresentation, loaders: Loaders): Promise<ShopCustomerMatch | null> | null {
+  const links = customer.links;
+  return links && (links.shopCustomerId || links.email) ? loaders.shopCustomer.load(links) : null;
+}
+
+export const resolvers: GraphQLResolverMap<CommerceContext> = {
+  DateTime: DateTimeScalar,
+
+  Query: {
+    order: (_: unknown, { id }: { id: string }, { loaders }: CommerceContext) => loadOrder(id, loaders),
+    orders: (_: unknown, args: PageArgs & { filter?: OrderFilter | null }, { loaders }: CommerceContext) => {
+      const first = checkFirst(args.first, MAX_FIRST);
+      return loaders.listOrders({ first, after: decodeCursor(args.after), filter: args.filter ?? null });
+    },
+    product: (_: unknown, { sku }: { sku: string }, { loaders }: CommerceContext) => loaders.product.load(sku),
+  },
+
+  Order: {
+    async __resolveReference(ref: { id: string; erpVersion?: string | null }, { loaders }: CommerceContext) {
+      const order = await loadOrder(ref.id, loaders);
+      return order && { ...order, erpVersion: ref.erpVersion };
+    },
+    version: (order: OrderEntity) => encodeVersion({ ERP: order.erpVersion ?? null, COMMERCE: order.shopUpdatedAt }),
+  },
+
+  OrderLine: {
+    product: (line: OrderLine) => (line.sku ? { sku: line.sku } : null),
+  },
+
+  Product: {
+    __resolveReference: (ref: { sku: string }, { loaders }: CommerceContext) => loaders.product.load(ref.sku),
+    // A line's product arrives as a bare { sku } reference; the loader serves (and caches) the rest.
+    title: async (product: Pick<Product, 'sku'>, _: unknown, { loaders }: CommerceContext) => (await loaders.product.load(product.sku))?.title ?? null,
+    price: async (product: Pick<Product, 'sku'>, _: unknown, { loaders }: CommerceContext) => (await loaders.product.load(product.sku))?.price ?? null,
+  },
+
+  Customer: {
+    commerceSource: async (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext) => {
+      const match = await shopCustomerOf(customer, loaders);
+      return match && commerceSource(match);
+    },
+    shopOrderTotals: async (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext) => {
+      const match = await shopCustomerOf(customer, loaders);
+      return match ? loaders.orderTotals.load(match.gid) : [];
+    },
+    orders: async (customer: CustomerRepresentation, args: PageArgs, { loaders }: CommerceContext) => {
+      const first = checkFirst(args.first, MAX_FIRST);
+      const after = decodeCursor(args.after);
+      const match = await shopCustomerOf(customer, loaders);
+      return match ? loaders.customerOrders.load({ gid: match.gid, first, after }) : EMPTY_ORDER_PAGE;
+    },
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * The Admin GraphQL documents the client sends. Part of client.ts, kept apart only for length.
+ * Every document reads the shop money of orders: the canonical amounts are in the shop's currency.
+ */
+
+/** Line items beyond this many are not read (Shopify's page limit; orders that large are not expected). */
+const LINE_ITEMS_PER_ORDER = 250;
+/** Shopify's page size limit, used when reading every order of a customer. */
+const ORDERS_PER_PAGE = 250;
+
+const ORDER_FIELDS = `
+fragment OrderFields on Order {
+  id name createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus currencyCode
+  subtotalPriceSet { shopMoney { amount currencyCode } }
+  totalTaxSet { shopMoney { amount currencyCode } }
+  totalPriceSet { shopMoney { amount currencyCode } }
+  customer { id defaultEmailAddress { emailAddress } }
+  lineItems(first: ${LINE_ITEMS_PER_ORDER}) { nodes { sku title quantity originalUnitPriceSet { shopMoney { amount currencyCode } } } }
+}`;
+
+const CUSTOMER_FIELDS = `
+fragment CustomerFields on Customer { id updatedAt defaultEmailAddress { emailAddress } }`;
+
+const TOTALS_PAGE = `
+fragment TotalsPage on OrderConnection {
+  nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount currencyCode } } }
+  pageInfo { hasNextPage endCursor }
+}`;
+
+export const ORDERS_BY_IDS = `
+query OrdersByIds($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Order { ...OrderFields } }
+}${ORDER_FIELDS}`;
+
+export const LIST_ORDERS = `
+query ListOrders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT, reverse: true) {
+    edges { cursor node { ...OrderFields } }
+    pageInfo { hasNextPage endCursor }
+  }
+}${ORDER_FIELDS}`;
+
+export const VARIANTS_BY_SKU = `
+query VariantsBySku($first: Int!, $query: String!) {
+  shop { currencyCode }
+  productVariants(first: $first, query: $query) { nodes { sku title price } }
+}`;
+
+/** Stored gids and email matches in one request; either half is left out when it has nothing to look up. */
+export const FIND_CUSTOMERS = `
+query FindCustomers($ids: [ID!]!, $withIds: Boolean!, $emailQuery: String!, $withEmails: Boolean!, $first: Int!) {
+  nodes(ids: $ids) @include(if: $withIds) { ... on Customer { ...CustomerFields } }
+  customers(first: $first, query: $emailQuery) @include(if: $withEmails) { nodes { ...CustomerFields } }
+}${CUSTOMER_FIELDS}`;
+
+export const CUSTOMER_ORDERS = `
+query CustomerOrders($ids: [ID!]!, $first: Int!, $after: String) {
+  nodes(ids: $ids) {
+    ... on Customer {
+      id
+      orders(first: $first, after: $after, sortKey: CREATED_AT, reverse: true) {
+        edges { cursor node { ...OrderFields } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}${ORDER_FIELDS}`;
+
+export const CUSTOMER_ORDER_TOTALS = `
+query CustomerOrderTotals($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Customer { id orders(first: ${ORDERS_PER_PAGE}, sortKey: CREATED_AT, reverse: true) { ...TotalsPage } } }
+}${TOTALS_PAGE}`;
+
+/**
+ * The next page of several customers' orders, each after its own cursor: one aliased `node` field
+ * per customer, so one request serves them all.
+ */
+export function moreCustomerOrderTotals(count: number): string {
+  const params = Array.from({ length: count }, (_, i) => `$id${i}: ID!, $after${i}: String!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) =>
+    `c${i}: node(id: $id${i}) { ... on Customer { orders(first: ${ORDERS_PER_PAGE}, after: $after${i}, sortKey: CREATED_AT, reverse: true) { ...TotalsPage } } }`,
+  ).join('\n  ');
+  return `
+query MoreCustomerOrderTotals(${params}) {
+  ${fields}
+}${TOTALS_PAGE}`;
+}

@@ -1,0 +1,70 @@
+/** The records as the client's documents (shopify-documents.ts) ask Shopify for them. */
+
+export interface ShopifyMoney {
+  /** Shopify's Decimal: an exact string, not rescaled ("24.0", "12.5", "1200.0"). */
+  amount: string;
+  currencyCode: string;
+}
+
+/** A MoneyBag of which the client reads the shop money only. */
+export interface ShopifyMoneyBag {
+  shopMoney: ShopifyMoney;
+}
+
+export interface ShopifyLineItemNode {
+  sku: string | null;
+  title: string;
+  quantity: number;
+  originalUnitPriceSet: ShopifyMoneyBag;
+}
+
+export interface ShopifyOrderNode {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  displayFinancialStatus: string | null;
+  displayFulfillmentStatus: string;
+  currencyCode: string;
+  subtotalPriceSet: ShopifyMoneyBag | null;
+  totalTaxSet: ShopifyMoneyBag | null;
+  totalPriceSet: ShopifyMoneyBag;
+  customer: { id: string; defaultEmailAddress: { emailAddress: string | null } | null } | null;
+  lineItems: { nodes: ShopifyLineItemNode[] };
+}
+
+/** The slice of an order that lifetime value needs. */
+export interface ShopifyOrderTotalNode {
+  createdAt: string;
+  cancelledAt: string | null;
+  totalPriceSet: ShopifyMoneyBag;
+}
+
+export interface ShopifyCustomerNode {
+  id: string;
+  updatedAt: string;
+  defaultEmailAddress: { emailAddress: string | null } | null;
+}
+
+export interface ShopifyVariantNode {
+  sku: string | null;
+  title: string;
+  /** Shopify's Money scalar: a decimal string in the shop's currency. */
+  price: string;
+}
+
+export interface ShopifyPageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface ShopifyEdgePage<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: ShopifyPageInfo;
+}
+
+export interface ShopifyNodesPage<T> {
+  nodes: T[];
+  pageInfo: ShopifyPageInfo;
+}

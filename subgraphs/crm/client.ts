@@ -1,0 +1,126 @@
+/**
+ * The HubSpot connector: the only code that speaks the CRM v3 objects API. It asks for the properties
+ * the transforms read, uses the batch and search entry points, and turns HubSpot's answers into
+ * records or coded errors (transport failures are mapped by upstreamRequest).
+ */
+import { unexpectedResponse, upstreamRequest, type UpstreamConfig } from '../shared/upstream-http.ts';
+import { CONTACT_PROPERTIES, toHubSpotLifecycleStage, type HubSpotRecord, type LifecycleStage } from './transforms.ts';
+
+const SYSTEM = 'HubSpot';
+const CONTACTS = '/crm/v3/objects/contacts';
+/** HubSpot's limits: inputs per batch read, results per search page. */
+const BATCH_READ_MAX = 100;
+const SEARCH_PAGE_MAX = 200;
+
+/** One page of contacts, most recently modified first. */
+export interface ContactPageQuery {
+  limit: number;
+  /** Results to skip: HubSpot's search `after` is this offset. */
+  offset: number;
+  /** Full text over names, email, company and phone (HubSpot's `query`). */
+  search?: string | null;
+  email?: string | null;
+  lifecycleStage?: LifecycleStage | null;
+  /** A canonical DateTime. */
+  updatedSince?: string | null;
+}
+
+export interface ContactPage {
+  results: HubSpotRecord[];
+  hasMore: boolean;
+}
+
+export interface HubSpotClient {
+  /** Contacts by id, in no particular order; unknown ids are simply absent. */
+  readContacts(ids: string[]): Promise<HubSpotRecord[]>;
+  pageContacts(query: ContactPageQuery): Promise<ContactPage>;
+  /** Contacts whose `shop_customer_id` is one of the given Shopify customer gids. */
+  findByShopCustomerIds(gids: string[]): Promise<HubSpotRecord[]>;
+  /** Contacts with one of the given emails (any letter case) that store no shop customer id. */
+  findUnlinkedByEmails(emails: string[]): Promise<HubSpotRecord[]>;
+}
+
+interface Filter {
+  propertyName: string;
+  operator: string;
+  value?: string;
+  values?: string[];
+}
+
+interface SearchBody {
+  filterGroups: { filters: Filter[] }[];
+  query?: string;
+  sorts?: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }[];
+  limit: number;
+  after?: string;
+}
+
+interface SearchAnswer {
+  results: HubSpotRecord[];
+  paging?: { next?: { after?: string } };
+}
+
+/** HubSpot matches `IN` values against lowercased stored text, so string values must be sent in lowercase. */
+const inFilter = (propertyName: string, values: string[]): Filter =>
+  ({ propertyName, operator: 'IN', values: [...new Set(values.map((v) => v.trim().toLowerCase()))] });
+
+export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
+  const post = async (path: string, body: unknown) => upstreamRequest(SYSTEM, `${config.baseUrl}${CONTACTS}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${config.credential}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  }, config.timeoutMs);
+
+  const batchRead = async (ids: string[]): Promise<HubSpotRecord[]> => {
+    const response = await post('/batch/read', { inputs: ids.map((id) => ({ id })), properties: CONTACT_PROPERTIES });
+    // 207 Multi-Status: some ids were not found; they are listed under `errors`, which we do not need.
+    const results = (response.body as { results?: unknown } | undefined)?.results;
+    if ((response.status !== 200 && response.status !== 207) || !Array.isArray(results)) throw unexpectedResponse(SYSTEM, response, 'a batch read');
+    return results as HubSpotRecord[];
+  };
+
+  const search = async (body: SearchBody): Promise<SearchAnswer> => {
+    const response = await post('/search', { ...body, properties: CONTACT_PROPERTIES });
+    const answer = response.body as SearchAnswer | undefined;
+    if (response.status !== 200 || !Array.isArray(answer?.results)) throw unexpectedResponse(SYSTEM, response, 'a search');
+    return answer;
+  };
+
+  /** Every result of a lookup search; one request unless a lookup matches more than a page. */
+  const searchAll = async (filters: Filter[]): Promise<HubSpotRecord[]> => {
+    const found: HubSpotRecord[] = [];
+    let after: string | undefined;
+    do {
+      const answer = await search({ filterGroups: [{ filters }], limit: SEARCH_PAGE_MAX, after });
+      found.push(...answer.results);
+      after = answer.paging?.next?.after;
+    } while (after);
+    return found;
+  };
+
+  return {
+    async readContacts(ids) {
+      const unique = [...new Set(ids)];
+      const chunks = Array.from({ length: Math.ceil(unique.length / BATCH_READ_MAX) }, (_, i) => unique.slice(i * BATCH_READ_MAX, (i + 1) * BATCH_READ_MAX));
+      return (await Promise.all(chunks.map(batchRead))).flat();
+    },
+    async pageContacts(query) {
+      const filters: Filter[] = [];
+      if (query.email) filters.push({ propertyName: 'email', operator: 'EQ', value: query.email });
+      if (query.lifecycleStage) filters.push({ propertyName: 'lifecyclestage', operator: 'EQ', value: toHubSpotLifecycleStage(query.lifecycleStage) });
+      if (query.updatedSince) filters.push({ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(Date.parse(query.updatedSince)) });
+      const answer = await search({
+        filterGroups: filters.length ? [{ filters }] : [],
+        ...(query.search ? { query: query.search } : {}),
+        sorts: [{ propertyName: 'lastmodifieddate', direction: 'DESCENDING' }],
+        limit: query.limit,
+        ...(query.offset ? { after: String(query.offset) } : {}),
+      });
+      return { results: answer.results, hasMore: Boolean(answer.paging?.next?.after) };
+    },
+    findByShopCustomerIds: async (gids) => (gids.length ? searchAll([inFilter('shop_customer_id', gids)]) : []),
+    findUnlinkedByEmails: async (emails) => (emails.length
+      ? searchAll([inFilter('email', emails), { propertyName: 'shop_customer_id', operator: 'NOT_HAS_PROPERTY' }])
+      : []),
+  };
+}

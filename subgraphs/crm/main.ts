@@ -1,0 +1,14 @@
+/** Runs the crm subgraph alone: `node --import tsx subgraphs/crm/main.ts` (config from env; see README). */
+import { startSubgraph } from '../shared/server.ts';
+import { readCrmConfig } from './config.ts';
+import { crmSubgraph } from './index.ts';
+
+const config = readCrmConfig(process.env);
+const running = await startSubgraph(crmSubgraph(config), config.listen);
+console.log(`crm subgraph ready at ${running.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The crm subgraph's resolvers. They only call loaders. Each Customer field has its own resolver so
+ * that fields can be protected one by one.
+ */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { decodeId } from '../shared/ids.ts';
+import { checkFirst } from '../shared/pagination.ts';
+import { DateTimeScalar } from '../shared/scalars.ts';
+import type { SourceRecord } from '../shared/sources.ts';
+import { emptyToNull } from '../shared/text.ts';
+import { encodeVersion } from '../shared/version.ts';
+import { offsetFromCursor, toCustomerConnection } from './connection.ts';
+import type { CrmLoaders, ShopCustomerRef } from './loaders.ts';
+import type { CrmCustomer, LifecycleStage } from './transforms.ts';
+
+export interface CrmContext {
+  loaders: CrmLoaders;
+}
+
+/** A customer with the other subgraphs' source records, which the gateway passes in through @requires. */
+export type CustomerParent = CrmCustomer & {
+  erpSource?: SourceRecord | null;
+  commerceSource?: SourceRecord | null;
+  socialSource?: SourceRecord | null;
+};
+
+type CustomerReference = { id: string } & Pick<CustomerParent, 'erpSource' | 'commerceSource' | 'socialSource'>;
+
+interface CustomersArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: { search?: string | null; email?: string | null; lifecycleStage?: LifecycleStage | null; updatedSince?: string | null } | null;
+}
+
+const MAX_FIRST = 100;
+
+const loadCustomer = (id: string, { loaders }: CrmContext) => {
+  const contactId = decodeId('Customer', id);
+  return contactId ? loaders.customer.load(contactId) : null;
+};
+
+export const resolvers: GraphQLResolverMap<CrmContext> = {
+  DateTime: DateTimeScalar,
+
+  Query: {
+    customer: (_: unknown, { id }: { id: string }, ctx: CrmContext) => loadCustomer(id, ctx),
+    customers: async (_: unknown, { first, after, filter }: CustomersArgs, { loaders }: CrmContext) => {
+      const limit = checkFirst(first, MAX_FIRST);
+      const offset = offsetFromCursor(after);
+      const page = await loaders.customerPage.load({
+        limit: Math.max(limit, 1),
+        offset,
+        search: emptyToNull(filter?.search),
+        email: emptyToNull(filter?.email),
+        lifecycleStage: filter?.lifecycleStage ?? null,
+        updatedSince: filter?.updatedSince ?? null,
+      });
+      return toCustomerConnection(page, offset, limit);
+    },
+  },
+
+  Customer: {
+    __resolveReference: async (ref: CustomerReference, ctx: CrmContext): Promise<CustomerParent | null> => {
+      const customer = await loadCustomer(ref.id, ctx);
+      return customer && { ...customer, erpSource: ref.erpSource, commerceSource: ref.commerceSource, socialSource: ref.socialSource };
+    },
+    id: (c: CustomerParent) => c.id,
+    version: (c: CustomerParent) => encodeVersion({ CRM: c.crmSource.version, ERP: c.erpSource?.version ?? null, COMMERCE: c.commerceSource?.version ?? null }),
+    name: (c: CustomerParent) => c.name,
+    firstName: (c: CustomerParent) => c.firstName,
+    lastName: (c: CustomerParent) => c.lastName,
+    company: (c: CustomerParent) => c.company,
+    email: (c: CustomerParent) => c.email,
+    phone: (c: CustomerParent) => c.phone,
+    address: (c: CustomerParent) => c.address,
+    birthDate: (c: CustomerParent) => c.birthDate,
+    lifecycleStage: (c: CustomerParent) => c.lifecycleStage,
+    createdAt: (c: CustomerParent) => c.createdAt,
+    updatedAt: (c: CustomerParent) => c.updatedAt,
+    /** The CRM contact first, then whichever other records the other subgraphs found. */
+    sources: (c: CustomerParent) => [c.crmSource, c.erpSource, c.commerceSource, c.socialSource].filter((s): s is SourceRecord => !!s),
+    links: (c: CustomerParent) => c.links,
+  },
+
+  Order: {
+    customer: (order: { shopCustomer?: ShopCustomerRef | null }, _: unknown, { loaders }: CrmContext) =>
+      (order.shopCustomer?.id ? loaders.customerByShopCustomer.load(order.shopCustomer) : null),
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * The only code that speaks Odoo's external JSON-2 API (Odoo 19): `POST /json/2/<model>/<method>`
+ * with named arguments, `Authorization: bearer <API key>` and `X-Odoo-Database`. Every method here is
+ * one request whatever the number of records asked for, so loaders can batch through it.
+ */
+import { codedError } from '../../schema/errors.ts';
+import { unexpectedResponse, upstreamRequest, type UpstreamResponse } from '../shared/upstream-http.ts';
+import type { OdooConfig } from './config.ts';
+import type { OdooCompany, OdooCurrencyRate, OdooInvoice, OdooPartner, OdooProduct, OdooQuant, OdooSaleOrder } from './types.ts';
+
+const SYSTEM = 'Odoo';
+
+export interface OdooClient {
+  /** Active partners with one of these ids, or whose email equals one of these case-insensitively. */
+  findPartners(ids: number[], emails: string[]): Promise<OdooPartner[]>;
+  /** The customer invoices (out_invoice) of these partners, newest first. */
+  customerInvoices(partnerIds: number[]): Promise<OdooInvoice[]>;
+  /** Sales orders whose client_order_ref (the shop's order number) is one of these, newest first. */
+  saleOrdersByClientRef(refs: string[]): Promise<OdooSaleOrder[]>;
+  /** Sales orders by name (e.g. "S00042"), for the shop order number an invoice bills. */
+  saleOrdersByName(names: string[]): Promise<Pick<OdooSaleOrder, 'id' | 'name' | 'client_order_ref'>[]>;
+  /** Invoice names by id, with `read` (the ids come from Odoo's own invoice_ids). */
+  invoiceNames(ids: number[]): Promise<Pick<OdooInvoice, 'id' | 'name'>[]>;
+  /** Products whose internal reference (default_code) is one of these SKUs. */
+  productsBySku(skus: string[]): Promise<OdooProduct[]>;
+  /** Stock quants of these products. */
+  quantsOfProducts(productIds: number[]): Promise<OdooQuant[]>;
+  /** The whole rate table, oldest first. */
+  currencyRates(): Promise<OdooCurrencyRate[]>;
+  /** The main company (lowest id), for its currency. */
+  mainCompany(): Promise<OdooCompany | null>;
+}
+
+type Domain = unknown[];
+
+export function createOdooClient(config: OdooConfig): OdooClient {
+  const call = async (model: string, method: string, args: Record<string, unknown>): Promise<unknown[]> => {
+    const res = await upstreamRequest(SYSTEM, `${config.baseUrl}/json/2/${model}/${method}`, {
+      method: 'POST',
+      headers: {
+        authorization: `bearer ${config.credential}`,
+        'x-odoo-database': config.database,
+        'content-type': 'application/json; charset=utf-8',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(args),
+    }, config.timeoutMs);
+    if (res.status !== 200) throw odooFailure(res, `${model}/${method}`);
+    if (!isRecordList(res.body)) throw unexpectedResponse(SYSTEM, res, `${model}/${method}`);
+    return res.body;
+  };
+  const searchRead = <T>(model: string, domain: Domain, fields: string[], order: string): Promise<T[]> =>
+    call(model, 'search_read', { domain, fields, order }) as Promise<T[]>;
+
+  return {
+    findPartners: async (ids, emails) => {
+      const leaves: Domain = [...(ids.length ? [['id', 'in', ids]] : []), ...emails.map((e) => ['email', '=ilike', escapeLike(e)])];
+      if (leaves.length === 0) return [];
+      return searchRead('res.partner', anyOf(leaves), ['name', 'email', 'ref', 'credit_limit', 'property_payment_term_id', 'write_date'], 'id asc');
+    },
+    customerInvoices: async (partnerIds) => partnerIds.length === 0 ? [] : searchRead('account.move',
+      [['partner_id', 'in', partnerIds], ['move_type', '=', 'out_invoice']],
+      ['name', 'partner_id', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'state',
+        'payment_state', 'invoice_origin', 'create_date', 'write_date'],
+      'invoice_date desc, id desc'),
+    saleOrdersByClientRef: async (refs) => refs.length === 0 ? [] : searchRead('sale.order', [['client_order_ref', 'in', refs]],
+      ['name', 'client_order_ref', 'state', 'warehouse_id', 'effective_date', 'invoice_ids', 'write_date'], 'id desc'),
+    saleOrdersByName: async (names) => names.length === 0 ? [] : searchRead('sale.order', [['name', 'in', names]], ['name', 'client_order_ref'], 'id asc'),
+    invoiceNames: async (ids) => ids.length === 0 ? [] : call('account.move', 'read', { ids, fields: ['name'] }) as Promise<Pick<OdooInvoice, 'id' | 'name'>[]>,
+    productsBySku: async (skus) => skus.length === 0 ? [] : searchRead('product.product', [['default_code', 'in', skus]], ['default_code'], 'id asc'),
+    quantsOfProducts: async (productIds) => productIds.length === 0 ? [] : searchRead('stock.quant', [['product_id', 'in', productIds]],
+      ['product_id', 'warehouse_id', 'quantity', 'reserved_quantity'], 'id asc'),
+    currencyRates: () => searchRead('res.currency.rate', [], ['currency_id', 'name', 'rate'], 'name asc, id asc'),
+    mainCompany: async () => (await call('res.company', 'search_read', { domain: [], fields: ['currency_id'], order: 'id asc', limit: 1 }))[0] as OdooCompany ?? null,
+  };
+}
+
+/** Joins leaves with Odoo's prefix OR: `['|', '|', A, B, C]` is A or B or C. */
+function anyOf(leaves: Domain): Domain {
+  return [...Array<string>(Math.max(0, leaves.length - 1)).fill('|'), ...leaves];
+}
+
+/** `=ilike` is SQL ILIKE: escape its wildcards so an email's `_` or `%` matches only itself. */
+const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function isRecordList(body: unknown): body is { id: number }[] {
+  return Array.isArray(body) && body.every((r) => typeof r === 'object' && r !== null && typeof (r as { id: unknown }).id === 'number');
+}
+
+/**
+ * A 4xx that upstreamRequest leaves to the client: Odoo's own error (MissingError, ValidationError,
+ * werkzeug NotFound for an unknown database, …). Only the exception's name is kept: Odoo's message and
+ * `debug` traceback can quote record data and server paths.
+ */
+function odooFailure(res: UpstreamResponse, call: string): Error {
+  const name = (res.body as { name?: unknown } | undefined)?.name;
+  const exception = typeof name === 'string' && /^[\w.]+$/.test(name) ? name : 'an error';
+  return codedError('UPSTREAM_ERROR', `${SYSTEM} answered ${call} with ${exception} (HTTP ${res.status}).`, { system: SYSTEM, status: res.status });
+}

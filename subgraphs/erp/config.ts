@@ -1,0 +1,36 @@
+/** The ERP subgraph's settings, read once from the environment by main.ts (or the stack launcher). */
+import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
+import type { UpstreamConfig } from '../shared/upstream-http.ts';
+
+export interface OdooConfig extends UpstreamConfig {
+  /** Sent as X-Odoo-Database; Odoo needs it when one server hosts several databases. */
+  database: string;
+}
+
+export interface ErpConfig {
+  /** ODOO_URL, ODOO_TOKEN (an API key), ODOO_DB, ODOO_TIMEOUT_MS. */
+  odoo: OdooConfig;
+  /**
+   * ODOO_REFERENCE_TTL_MS (default 60000): how long the company currency and the rate table, which are
+   * the same for every caller, are reused across requests. 0 reads them once per request instead.
+   */
+  referenceTtlMs: number;
+  /** ERP_PORT (default 4002), HOST (default 127.0.0.1). */
+  listen: SubgraphListenConfig;
+}
+
+/** Defaults point at the embedded Odoo stand-in on loopback with its dev API key. */
+export function readErpConfig(env: NodeJS.ProcessEnv): ErpConfig {
+  const ttl = Number(env.ODOO_REFERENCE_TTL_MS ?? 60_000);
+  if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`ODOO_REFERENCE_TTL_MS must be a non-negative integer: ${env.ODOO_REFERENCE_TTL_MS}`);
+  const database = env.ODOO_DB ?? 'standin';
+  if (!database.trim()) throw new Error('ODOO_DB must not be empty.');
+  return {
+    odoo: {
+      ...readUpstreamConfig(env, 'ODOO', { baseUrl: 'http://127.0.0.1:4102', credential: 'odoo-dev-api-key', timeoutMs: 5000 }),
+      database,
+    },
+    referenceTtlMs: ttl,
+    listen: readListenConfig(env, 'ERP', 4002),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Currency conversion with the ERP's rates: X → Y on a day uses rate(Y) / rate(X), each the latest
+ * rate dated on or before that day, and rounds once, half away from zero, to Y's ISO 4217 scale.
+ * The reported rate is that quotient rounded to 10 decimal places (trailing zeros dropped).
+ */
+import { codedError } from '../../schema/errors.ts';
+import { Decimal, isCurrencyCode, toDecimal, toMoney, type Money } from '../shared/money.ts';
+import { toDateTime } from '../shared/datetime.ts';
+import { knowsCurrency, rateOn, type RateTable } from './rates.ts';
+
+const RATE_DECIMAL_PLACES = 10;
+
+export interface ConvertedMoney extends Money {
+  original: Money;
+  rate: string;
+  /** Midnight UTC of the day the rate applies from. */
+  rateDate: string;
+}
+
+/** A shop order total as the commerce subgraph passes it for lifetimeValue. */
+export interface OrderTotal extends Money {
+  placedAt: string;
+}
+
+interface CrossRate {
+  rate: Decimal;
+  /** The later of the two rates' dates; the conversion day itself when no rate was needed. */
+  date: string;
+}
+
+/** BAD_USER_INPUT naming `currency` unless it is an ISO 4217 code; checked before any rate is read. */
+export function checkCurrencyArgument(currency: string): void {
+  if (!isCurrencyCode(currency)) {
+    throw codedError('BAD_USER_INPUT', `Argument "currency" must be an ISO 4217 currency code: "${currency}".`, { argument: 'currency' });
+  }
+}
+
+/** BAD_USER_INPUT naming `currency` when the ERP keeps no rate for it at all. */
+export function checkKnownCurrency(table: RateTable, currency: string): void {
+  if (!knowsCurrency(table, currency)) {
+    throw codedError('BAD_USER_INPUT', `Argument "currency": the ERP keeps no exchange rate for ${currency}.`, { argument: 'currency' });
+  }
+}
+
+/** The rate from one currency to another on a day; a coded error when the ERP has no rate that early. */
+export function crossRate(table: RateTable, from: string, to: string, day: string): CrossRate {
+  if (from === to) return { rate: new Decimal(1), date: day };
+  const target = rateOn(table, to, day);
+  if (!target) {
+    throw codedError('BAD_USER_INPUT', `Argument "currency": the ERP has no ${to} rate on or before ${day}.`, { argument: 'currency' });
+  }
+  const source = rateOn(table, from, day);
+  if (!source) throw codedError('UPSTREAM_ERROR', `The ERP has no ${from} rate on or before ${day}.`, { system: 'Odoo' });
+  const dates = [source.date, target.date].filter((d): d is string => d !== null).sort();
+  return { rate: target.rate.div(source.rate), date: dates.pop() ?? day };
+}
+
+/** Converts `money` into `currency` with the rates valid on the day of `at` (a canonical DateTime). */
+export function convertMoney(table: RateTable, money: Money, currency: string, at: string): ConvertedMoney {
+  const { rate, date } = crossRate(table, money.currency, currency, dayOf(at));
+  return {
+    ...toMoney(toDecimal(money.amount).times(rate), currency),
+    original: { amount: money.amount, currency: money.currency },
+    rate: rate.toDecimalPlaces(RATE_DECIMAL_PLACES, Decimal.ROUND_HALF_UP).toFixed(),
+    rateDate: `${date}T00:00:00.000Z`,
+  };
+}
+
+/**
+ * The sum of order totals in `currency`: each converted exactly with the rate of its own day, summed,
+ * then rounded once. `table` is needed only when some total is in another currency.
+ */
+export function sumInCurrency(totals: OrderTotal[], currency: string, table: RateTable | null): Money {
+  let sum = new Decimal(0);
+  for (const total of totals) {
+    const amount = toDecimal(total.amount);
+    if (total.currency === currency) sum = sum.plus(amount);
+    else if (!table) throw new Error(`A rate table is needed to convert ${total.currency} to ${currency}.`);
+    else sum = sum.plus(amount.times(crossRate(table, total.currency, currency, dayOf(total.placedAt)).rate));
+  }
+  return toMoney(sum, currency);
+}
+
+/** The UTC day of an instant, "YYYY-MM-DD" (rates change per day). */
+const dayOf = (at: string): string => (toDateTime(at) ?? at).slice(0, 10);

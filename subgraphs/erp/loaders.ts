@@ -1,0 +1,77 @@
+/**
+ * Per-request DataLoaders over the Odoo client. Each batch is one Odoo request whatever its size
+ * (an `in` domain or a `|`-joined one), so N entities cost a constant number of upstream calls.
+ */
+import DataLoader from 'dataloader';
+import type { OdooClient } from './client.ts';
+import type { ReferenceData } from './reference-data.ts';
+import type { RateTable } from './rates.ts';
+import { fromOdooPartner } from './transform-partner.ts';
+import { matchPartners, normalizedEmail, storedPartnerId, type PartnerKey, type PartnerMatch } from './partner-match.ts';
+import { fromOdooInvoice, type ErpInvoice } from './transform-invoice.ts';
+import { fromOdooSaleOrder, pickSaleOrder, type ErpSaleOrder } from './transform-fulfillment.ts';
+import { toStockLevels, type StockLevel } from './transform-stock.ts';
+import { many2oneId, text } from './odoo-values.ts';
+
+export interface ErpLoaders {
+  /** The partner linked to a customer, by stored id else email. */
+  partner: DataLoader<PartnerKey, PartnerMatch | null, string>;
+  /** A partner's customer invoices, newest first. */
+  invoices: DataLoader<number, ErpInvoice[]>;
+  /** The shop order number (client_order_ref) of a sales order, by the sales order's name. */
+  orderNumberOfSaleOrder: DataLoader<string, string | null>;
+  /** The sales order that fulfils a shop order, by the shop's order number. */
+  saleOrder: DataLoader<string, ErpSaleOrder | null>;
+  invoiceName: DataLoader<number, string | null>;
+  /** Stock per warehouse, by SKU (two requests per batch: the products, then their quants). */
+  stock: DataLoader<string, StockLevel[]>;
+  companyCurrency(): Promise<string>;
+  rateTable(): Promise<RateTable>;
+}
+
+export function createLoaders(client: OdooClient, reference: ReferenceData): ErpLoaders {
+  return {
+    partner: new DataLoader(async (keys) => {
+      const ids = unique(keys.map(storedPartnerId));
+      // Every email is searched, also for stored ids, so a stale id can fall back in the same request.
+      const emails = unique(keys.map((k) => normalizedEmail(k.email)));
+      return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
+    }, { cacheKeyFn: (k) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}` }),
+
+    invoices: new DataLoader(async (partnerIds) => {
+      const invoices = (await client.customerInvoices([...partnerIds])).map(fromOdooInvoice);
+      return partnerIds.map((id) => invoices.filter((i) => i.partnerId === id));
+    }),
+
+    orderNumberOfSaleOrder: new DataLoader(async (names) => {
+      const orders = await client.saleOrdersByName([...names]);
+      return names.map((name) => text(orders.find((o) => o.name === name)?.client_order_ref));
+    }),
+
+    saleOrder: new DataLoader(async (numbers) => {
+      const orders = (await client.saleOrdersByClientRef([...numbers])).map(fromOdooSaleOrder);
+      return numbers.map((n) => pickSaleOrder(orders.filter((o) => o.clientOrderRef === n)));
+    }),
+
+    invoiceName: new DataLoader(async (ids) => {
+      const invoices = await client.invoiceNames([...ids]);
+      return ids.map((id) => text(invoices.find((i) => i.id === id)?.name));
+    }),
+
+    stock: new DataLoader(async (skus) => {
+      const products = await client.productsBySku([...skus]);
+      const quants = await client.quantsOfProducts(products.map((p) => p.id));
+      return skus.map((sku) => {
+        const ids = new Set(products.filter((p) => p.default_code === sku).map((p) => p.id));
+        return toStockLevels(quants.filter((q) => ids.has(many2oneId(q.product_id) ?? NaN)));
+      });
+    }),
+
+    companyCurrency: reference.companyCurrency,
+    rateTable: reference.rateTable,
+  };
+}
+
+function unique<T>(values: (T | null)[]): T[] {
+  return [...new Set(values.filter((v): v is T => v !== null))];
+}

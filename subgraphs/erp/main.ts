@@ -1,0 +1,15 @@
+/** Runs the ERP subgraph alone: `node --import tsx subgraphs/erp/main.ts`. */
+import { startSubgraph } from '../shared/server.ts';
+import { readErpConfig } from './config.ts';
+import { erpSubgraph } from './index.ts';
+
+const config = readErpConfig(process.env);
+const running = await startSubgraph(erpSubgraph(config), config.listen);
+console.log(`erp subgraph at ${running.url} (Odoo at ${config.odoo.baseUrl}, database ${config.odoo.database})`);
+
+const stop = async () => {
+  await running.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,43 @@
+/**
+ * Company-wide reference data: the company currency and the exchange-rate table. Both are the same for
+ * every caller (no customer's data is in them), so one instance may serve every request of a subgraph
+ * and keep them for `ttlMs` (an explicit lru-cache per Odoo database). With ttlMs = 0 they are kept for
+ * the instance's life instead, and the subgraph makes one instance per request. Either way concurrent
+ * callers share one upstream call.
+ */
+import { LRUCache } from 'lru-cache';
+import { codedError } from '../../schema/errors.ts';
+import type { OdooClient } from './client.ts';
+import { many2oneName } from './odoo-values.ts';
+import { buildRateTable, type RateTable } from './rates.ts';
+
+export interface ReferenceData {
+  companyCurrency(): Promise<string>;
+  rateTable(): Promise<RateTable>;
+}
+
+export function createReferenceData(client: OdooClient, ttlMs: number): ReferenceData {
+  const companyCurrency = cached(ttlMs, async () => {
+    const code = many2oneName((await client.mainCompany())?.currency_id);
+    if (!code) throw codedError('UPSTREAM_ERROR', 'Odoo reported no company currency.', { system: 'Odoo' });
+    return code;
+  });
+  const rateTable = cached(ttlMs, async () => {
+    const [currency, rates] = await Promise.all([companyCurrency(), client.currencyRates()]);
+    return buildRateTable(rates, currency);
+  });
+  return { companyCurrency, rateTable };
+}
+
+/** `load`, remembered for ttlMs (0: for good); failures are not remembered. */
+function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+  if (ttlMs <= 0) {
+    let promise: Promise<T> | undefined;
+    return () => (promise ??= load().catch((err: unknown) => {
+      promise = undefined;
+      throw err;
+    }));
+  }
+  const cache = new LRUCache<'value', { value: T }>({ max: 1, ttl: ttlMs, fetchMethod: async () => ({ value: await load() }) });
+  return async () => (await cache.fetch('value'))!.value;
+}

@@ -1,0 +1,72 @@
+/**
+ * The only code that speaks Mastodon's REST API (4.3+): bearer token, the three read endpoints this
+ * subgraph needs, and the mapping of Mastodon's answers to results or coded errors.
+ */
+import { unexpectedResponse, upstreamRequest, type UpstreamConfig, type UpstreamResponse } from '../shared/upstream-http.ts';
+import type { MastodonAccount, MastodonStatus } from './types.ts';
+
+const SYSTEM = 'Mastodon';
+/** GET /api/v1/accounts refuses more than 40 distinct ids (DEFAULT_ACCOUNTS_LIMIT) with a 422. */
+export const MAX_IDS_PER_REQUEST = 40;
+/** GET /api/v1/accounts/:id/statuses returns at most 40 statuses per page. */
+export const MAX_STATUSES_PER_PAGE = 40;
+
+export interface MastodonClient {
+  /** GET /api/v1/accounts/lookup: the account an acct names on the instance, or null (404) when none. */
+  lookupAccount(acct: string): Promise<MastodonAccount | null>;
+  /** GET /api/v1/accounts?id[]=…: the accounts that exist, in no particular order; one request per 40 ids. */
+  accountsById(ids: string[]): Promise<MastodonAccount[]>;
+  /** GET /api/v1/accounts/:id/statuses: the newest statuses, reblogs excluded; null (404) when the account is gone. */
+  accountStatuses(accountId: string, limit: number): Promise<MastodonStatus[] | null>;
+}
+
+export function createMastodonClient(config: UpstreamConfig): MastodonClient {
+  const get = (path: string, query: URLSearchParams): Promise<UpstreamResponse> =>
+    upstreamRequest(SYSTEM, `${config.baseUrl}${path}?${query}`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${config.credential}`, accept: 'application/json' },
+    }, config.timeoutMs);
+
+  return {
+    async lookupAccount(acct) {
+      const res = await get('/api/v1/accounts/lookup', new URLSearchParams({ acct }));
+      if (res.status === 404) return null;
+      if (res.status !== 200 || !isAccount(res.body)) throw unexpectedResponse(SYSTEM, res, 'an account lookup');
+      return res.body;
+    },
+
+    async accountsById(ids) {
+      const chunks = chunk([...new Set(ids)], MAX_IDS_PER_REQUEST);
+      const pages = await Promise.all(chunks.map(async (part) => {
+        const res = await get('/api/v1/accounts', new URLSearchParams(part.map((id) => ['id[]', id])));
+        if (res.status !== 200 || !isListOf(res.body, isAccount)) throw unexpectedResponse(SYSTEM, res, 'an accounts request');
+        return res.body;
+      }));
+      return pages.flat();
+    },
+
+    async accountStatuses(accountId, limit) {
+      const query = new URLSearchParams({ limit: String(Math.min(limit, MAX_STATUSES_PER_PAGE)), exclude_reblogs: 'true' });
+      const res = await get(`/api/v1/accounts/${encodeURIComponent(accountId)}/statuses`, query);
+      if (res.status === 404) return null;
+      if (res.status !== 200 || !isListOf(res.body, isStatus)) throw unexpectedResponse(SYSTEM, res, 'a statuses request');
+      return res.body;
+    },
+  };
+}
+
+function isAccount(value: unknown): value is MastodonAccount {
+  const a = value as MastodonAccount | null;
+  return typeof a === 'object' && a !== null && typeof a.id === 'string' && typeof a.acct === 'string';
+}
+
+function isStatus(value: unknown): value is MastodonStatus {
+  const s = value as MastodonStatus | null;
+  return typeof s === 'object' && s !== null && typeof s.id === 'string' && !Number.isNaN(Date.parse(s.created_at));
+}
+
+const isListOf = <T>(value: unknown, isItem: (v: unknown) => v is T): value is T[] => Array.isArray(value) && value.every(isItem);
+
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}

@@ -1,0 +1,34 @@
+/** The social subgraph's settings, read once from the environment by main.ts. */
+import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
+import type { UpstreamConfig } from '../shared/upstream-http.ts';
+import { DEFAULT_ACCT_CACHE, type AcctCacheOptions } from './acct-cache.ts';
+
+export interface SocialConfig {
+  /** MASTODON_URL, MASTODON_TOKEN, MASTODON_TIMEOUT_MS. */
+  mastodon: UpstreamConfig;
+  /** MASTODON_CONCURRENCY: Mastodon calls in flight at once for lookups and statuses (default 8). */
+  concurrency: number;
+  /** MASTODON_ACCT_CACHE_MAX (default 50000) and MASTODON_NOT_FOUND_TTL_MS (default 300000). */
+  acctCache: AcctCacheOptions;
+  /** SOCIAL_PORT (default 4004), HOST (default 127.0.0.1). */
+  listen: SubgraphListenConfig;
+}
+
+/** Defaults point at the embedded Mastodon stand-in on loopback with its dev token. */
+export function readSocialConfig(env: NodeJS.ProcessEnv): SocialConfig {
+  return {
+    mastodon: readUpstreamConfig(env, 'MASTODON', { baseUrl: 'http://127.0.0.1:4104', credential: 'mastodon-dev-token', timeoutMs: 5000 }),
+    concurrency: positiveInteger(env, 'MASTODON_CONCURRENCY', 8),
+    acctCache: {
+      max: positiveInteger(env, 'MASTODON_ACCT_CACHE_MAX', DEFAULT_ACCT_CACHE.max),
+      notFoundTtlMs: positiveInteger(env, 'MASTODON_NOT_FOUND_TTL_MS', DEFAULT_ACCT_CACHE.notFoundTtlMs),
+    },
+    listen: readListenConfig(env, 'SOCIAL', 4004),
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer: ${env[name]}`);
+  return value;
+}

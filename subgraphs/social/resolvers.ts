@@ -1,0 +1,54 @@
+/**
+ * Resolvers of the social subgraph. Customer arrives as an entity representation carrying the CRM's
+ * `links { mastodonAcct }` (@requires); Mastodon has no email, so the stored acct is the only link.
+ * Resolvers only call loaders.
+ */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { checkFirst } from '../shared/pagination.ts';
+import { DateTimeScalar } from '../shared/scalars.ts';
+import type { CustomerLinks, SourceRecord } from '../shared/sources.ts';
+import { MAX_STATUSES_PER_PAGE } from './client.ts';
+import type { SocialLoaders } from './loaders.ts';
+import { fromMastodonAccount, fromMastodonStatus, normalizeAcct, socialSourceOf } from './transforms.ts';
+import type { MastodonAccount, SocialPost, SocialProfile } from './types.ts';
+
+export interface SocialContext {
+  loaders: SocialLoaders;
+}
+
+/** The Customer representation the gateway sends: the key and the required link data. */
+interface CustomerRef {
+  id: string;
+  links?: Pick<CustomerLinks, 'mastodonAcct'> | null;
+}
+
+/** The account the customer's stored acct names, or null when there is no acct or no such account. */
+async function accountOf(customer: CustomerRef, ctx: SocialContext): Promise<{ acct: string; account: MastodonAccount } | null> {
+  const acct = normalizeAcct(customer.links?.mastodonAcct);
+  if (acct === null) return null;
+  const account = await ctx.loaders.accountByAcct.load(acct);
+  return account ? { acct, account } : null;
+}
+
+export const resolvers: GraphQLResolverMap<SocialContext> = {
+  DateTime: DateTimeScalar,
+  Customer: {
+    __resolveReference: (ref: CustomerRef): CustomerRef => ref,
+    socialSource: async (customer: CustomerRef, _args: unknown, ctx: SocialContext): Promise<SourceRecord | null> => {
+      const found = await accountOf(customer, ctx);
+      return found && socialSourceOf(found.account);
+    },
+    socialProfiles: async (customer: CustomerRef, _args: unknown, ctx: SocialContext): Promise<SocialProfile[]> => {
+      const found = await accountOf(customer, ctx);
+      return found ? [fromMastodonAccount(found.account, found.acct)] : [];
+    },
+  },
+  SocialProfile: {
+    recentPosts: async (profile: SocialProfile, args: { first?: number | null }, ctx: SocialContext): Promise<SocialPost[]> => {
+      const first = checkFirst(args.first, MAX_STATUSES_PER_PAGE, 5);
+      if (first === 0) return [];
+      const statuses = await ctx.loaders.recentStatuses.load({ accountId: profile.accountId, limit: first });
+      return statuses.map(fromMastodonStatus);
+    },
+  },
+};

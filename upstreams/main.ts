@@ -1,0 +1,18 @@
+/**
+ * Runs the four stand-ins alone (HubSpot 4101, Odoo 4102, Shopify 4103, Mastodon 4104, or
+ * HUBSPOT_STANDIN_PORT … MASTODON_STANDIN_PORT), for subgraphs started on their own.
+ */
+import { generateDataset } from './dataset/generate.ts';
+import { readDatasetOptions } from './dataset/options.ts';
+import { startStandIns } from './stack.ts';
+
+const port = (name: string, fallback: number) => Number(process.env[`${name}_STANDIN_PORT`] ?? fallback);
+const standIns = await startStandIns(generateDataset(readDatasetOptions(process.env)),
+  [port('HUBSPOT', 4101), port('ODOO', 4102), port('SHOPIFY', 4103), port('MASTODON', 4104)]);
+for (const s of Object.values(standIns)) console.log(`${s.name} stand-in at ${s.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    Promise.all(Object.values(standIns).map((s) => s.close())).then(() => process.exit(0), () => process.exit(1));
+  });
+}

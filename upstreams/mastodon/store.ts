@@ -1,0 +1,39 @@
+/**
+ * The Mastodon stand-in's own copy of its slice of the dataset. Reads only for now; writes (later issues)
+ * go through here too. Mastodon keeps no change marker on accounts or statuses, so there is none to update.
+ */
+import type { MastodonAccount, MastodonData, MastodonStatus } from '../dataset/types.ts';
+
+export interface MastodonStore {
+  /** The instance's own domain (LOCAL_DOMAIN), e.g. social.example. */
+  domain: string;
+  accountById(id: string): MastodonAccount | undefined;
+  /** A local account by username, case-insensitively, as Mastodon matches usernames. */
+  localAccount(username: string): MastodonAccount | undefined;
+  /** The account's statuses, newest first (by id, which Mastodon orders by time). */
+  statusesOf(accountId: string): MastodonStatus[];
+}
+
+/** Copies the data so that the stand-in's writes never reach the caller's dataset. */
+export function createMastodonStore(data: MastodonData): MastodonStore {
+  const copy = structuredClone(data);
+  const byId = new Map(copy.accounts.map((a) => [a.id, a]));
+  const byUsername = new Map(copy.accounts.map((a) => [a.username.toLowerCase(), a]));
+  const statuses = new Map<string, MastodonStatus[]>();
+  for (const status of copy.statuses) statuses.set(status.account_id, [...(statuses.get(status.account_id) ?? []), status]);
+  for (const list of statuses.values()) list.sort((a, b) => compareIds(b.id, a.id));
+
+  return {
+    domain: copy.domain,
+    accountById: (id) => byId.get(id),
+    localAccount: (username) => byUsername.get(username.toLowerCase()),
+    statusesOf: (accountId) => statuses.get(accountId) ?? [],
+  };
+}
+
+/** Mastodon ids are numeric strings (snowflakes) compared as integers, not as text. */
+export function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,69 @@
+/**
+ * The stand-in's own mutable copy of the shop's data, and the only code that changes it. Every write
+ * moves the record's updatedAt forward, which is the change marker the gateway reads.
+ */
+import type { ShopifyCustomer, ShopifyData, ShopifyOrder, ShopifyVariant } from '../dataset/types.ts';
+
+export type StoredOrder = ShopifyOrder & { cancelReason: string | null };
+
+/** The customer fields a write sets; a key that is absent leaves that field as it is. */
+export type CustomerFields = Partial<Pick<ShopifyCustomer, 'firstName' | 'lastName' | 'email' | 'phone' | 'address' | 'tags'>>;
+
+export interface ShopifyStore {
+  shopCurrency: string;
+  customers: Map<number, ShopifyCustomer>;
+  orders: Map<number, StoredOrder>;
+  variants: Map<number, ShopifyVariant>;
+  /** The customer's orders in id order. */
+  ordersOf(customerId: number): StoredOrder[];
+  createCustomer(fields: CustomerFields): ShopifyCustomer;
+  updateCustomer(customer: ShopifyCustomer, fields: CustomerFields): ShopifyCustomer;
+  cancelOrder(order: StoredOrder, reason: string, financialStatus: string): StoredOrder;
+}
+
+/** Shopify's timestamps carry whole seconds: 2026-11-20T09:15:00Z. */
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function createShopifyStore(data: ShopifyData, clock: () => number = Date.now): ShopifyStore {
+  const copy = structuredClone(data);
+  const customers = new Map(copy.customers.map((c) => [c.id, c]));
+  const orders = new Map(copy.orders.map((o) => [o.id, { ...o, cancelReason: null }]));
+  const variants = new Map(copy.variants.map((v) => [v.id, v]));
+  const byCustomer = new Map<number, StoredOrder[]>();
+  for (const order of orders.values()) {
+    if (order.customerId === null) continue;
+    byCustomer.set(order.customerId, [...(byCustomer.get(order.customerId) ?? []), order]);
+  }
+
+  // Whole seconds would let two writes within one second leave the marker unchanged, and a
+  // version check would miss the second; the stand-in moves it on by a second instead.
+  const nextMarker = (previous: string | null): string =>
+    isoSeconds(Math.max(clock(), previous ? Date.parse(previous) + 1000 : 0));
+
+  return {
+    shopCurrency: copy.shopCurrency,
+    customers,
+    orders,
+    variants,
+    ordersOf: (customerId) => byCustomer.get(customerId) ?? [],
+    createCustomer(fields) {
+      const now = nextMarker(null);
+      const customer: ShopifyCustomer = {
+        id: Math.max(0, ...customers.keys()) + 1,
+        firstName: null, lastName: null, email: null, phone: null, address: null, tags: [],
+        ...fields, createdAt: now, updatedAt: now,
+      };
+      customers.set(customer.id, customer);
+      return customer;
+    },
+    updateCustomer(customer, fields) {
+      Object.assign(customer, fields, { updatedAt: nextMarker(customer.updatedAt) });
+      return customer;
+    },
+    cancelOrder(order, reason, financialStatus) {
+      const now = nextMarker(order.updatedAt);
+      Object.assign(order, { cancelledAt: now, cancelReason: reason, displayFinancialStatus: financialStatus, updatedAt: now });
+      return order;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The whole local stack in one process, every hop over loopback HTTP: the four stand-ins, the four
+ * subgraphs configured (through the same env keys their entry points read) to call them, and the
+ * gateway configured to call the subgraphs. Used by `npm start` (fixed ports) and tests (port 0).
+ */
+import { fileURLToPath } from 'node:url';
+import type { Dataset, DatasetOptions } from './dataset/types.ts';
+import { generateDataset } from './dataset/generate.ts';
+import type { StandIn } from './shared/standin.ts';
+import { startHubSpotStandIn } from './hubspot/server.ts';
+import { startOdooStandIn } from './odoo/server.ts';
+import { startShopifyStandIn } from './shopify/server.ts';
+import { startMastodonStandIn } from './mastodon/server.ts';
+import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server.ts';
+import { crmSubgraph } from '../subgraphs/crm/index.ts';
+import { readCrmConfig } from '../subgraphs/crm/config.ts';
+import { erpSubgraph } from '../subgraphs/erp/index.ts';
+import { readErpConfig } from '../subgraphs/erp/config.ts';
+import { commerceSubgraph } from '../subgraphs/commerce/index.ts';
+import { readCommerceConfig } from '../subgraphs/commerce/config.ts';
+import { socialSubgraph } from '../subgraphs/social/index.ts';
+import { readSocialConfig } from '../subgraphs/social/config.ts';
+import { readGatewayConfig } from '../gateway/config.ts';
+import { startGateway, type RunningGateway } from '../gateway/gateway.ts';
+import { createLogger } from '../gateway/logger.ts';
+
+/** The stand-ins' development credentials (the subgraphs' config defaults use the same ones). */
+export const DEV_CREDENTIALS = {
+  hubspot: 'pat-dev-hubspot-standin',
+  odoo: 'odoo-dev-api-key',
+  shopify: 'shpat_dev_standin',
+  mastodon: 'mastodon-dev-token',
+} as const;
+
+export interface StackOptions {
+  dataset?: Partial<DatasetOptions>;
+  /** Fixed ports for npm start; 0 (the default) picks free ports, as tests do. */
+  ports?: { gateway: number; subgraphs: [number, number, number, number]; standIns: [number, number, number, number] };
+  /** Extra env for the subgraphs and gateway (e.g. timeouts). */
+  env?: NodeJS.ProcessEnv;
+  logLevel?: string;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  dataset: Dataset;
+  standIns: { hubspot: StandIn; odoo: StandIn; shopify: StandIn; mastodon: StandIn };
+  subgraphs: { crm: RunningSubgraph; erp: RunningSubgraph; commerce: RunningSubgraph; social: RunningSubgraph };
+  gateway: RunningGateway;
+  /** Every stand-in's counters, keyed "<stand-in> <endpoint>". */
+  upstreamCounters(): Record<string, number>;
+  resetUpstreamCounters(): void;
+  close(): Promise<void>;
+}
+
+export type StandIns = Stack['standIns'];
+
+/** The four stand-ins over one dataset, with their development credentials. */
+export async function startStandIns(dataset: Dataset, ports: [number, number, number, number] = [0, 0, 0, 0]): Promise<StandIns> {
+  const [hsPort, odooPort, shopPort, mastoPort] = ports;
+  return {
+    hubspot: await startHubSpotStandIn({ dataset, credential: DEV_CREDENTIALS.hubspot, port: hsPort }),
+    odoo: await startOdooStandIn({ dataset, credential: DEV_CREDENTIALS.odoo, port: odooPort }),
+    shopify: await startShopifyStandIn({ dataset, credential: DEV_CREDENTIALS.shopify, port: shopPort }),
+    mastodon: await startMastodonStandIn({ dataset, credential: DEV_CREDENTIALS.mastodon, port: mastoPort }),
+  };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dataset = generateDataset(options.dataset);
+  const standIns = await startStandIns(dataset, options.ports?.standIns);
+  const [crmPort, erpPort, commercePort, socialPort] = options.ports?.subgraphs ?? [0, 0, 0, 0];
+  const env: NodeJS.ProcessEnv = {
+    HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
+    ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
+    SHOPIFY_URL: standIns.shopify.url, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
+    MASTODON_URL: standIns.mastodon.url, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
+    ...options.env,
+  };
+  const listen = (port: number) => ({ port, host: '127.0.0.1' });
+  const subgraphs = {
+    crm: await startSubgraph(crmSubgraph(readCrmConfig(env)), listen(crmPort)),
+    erp: await startSubgraph(erpSubgraph(readErpConfig(env)), listen(erpPort)),
+    commerce: await startSubgraph(commerceSubgraph(readCommerceConfig(env)), listen(commercePort)),
+    social: await startSubgraph(socialSubgraph(readSocialConfig(env)), listen(socialPort)),
+  };
+  const gatewayConfig = readGatewayConfig({
+    PORT: String(options.ports?.gateway ?? 0),
+    CRM_SUBGRAPH_URL: subgraphs.crm.url,
+    ERP_SUBGRAPH_URL: subgraphs.erp.url,
+    COMMERCE_SUBGRAPH_URL: subgraphs.commerce.url,
+    SOCIAL_SUBGRAPH_URL: subgraphs.social.url,
+    ...options.env,
+  }, { supergraphPath: fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)) });
+  const gateway = await startGateway(gatewayConfig, createLogger(options.logLevel ?? 'silent'));
+
+  const all = Object.values(standIns);
+  return {
+    gatewayUrl: gateway.url,
+    dataset,
+    standIns,
+    subgraphs,
+    gateway,
+    upstreamCounters: () => Object.fromEntries(all.flatMap((s) => Object.entries(s.counters()).map(([k, v]) => [`${s.name} ${k}`, v]))),
+    resetUpstreamCounters: () => all.forEach((s) => s.resetCounters()),
+    close: async () => {
+      await gateway.close();
+      await Promise.all(Object.values(subgraphs).map((s) => s.close()));
+      await Promise.all(all.map((s) => s.close()));
+    },
+  };
+}
