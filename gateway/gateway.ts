@@ -44,7 +44,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   await apollo.start();
   const server = createHttpServer(apollo, logger);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}/graphql`,

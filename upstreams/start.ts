@@ -2,19 +2,34 @@
  * `npm start`: the whole stack on fixed ports (gateway 4000, subgraphs 4001-4004, stand-ins 4101-4104),
  * an example query, and a clean stop on Ctrl-C. Each part can also run alone from its own main.ts.
  */
-import { startStack } from './stack.ts';
+import { startStack, type Stack } from './stack.ts';
 import { readDatasetOptions } from './dataset/options.ts';
 
-const EXAMPLE = `{ customers(first: 1) { edges { node { id name email sources { system linkedBy } account { balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } fulfillment { status } } } } socialProfiles { handle followers } } } } }`;
+// A customer of the default dataset with records in all four systems.
+const EXAMPLE = `{ customers(first: 1, filter: { email: "dennis.hopper0@example.com" }) { edges { node { id name email phone address { city country } sources { system linkedBy } account { number balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } totalIn(currency: "EUR") { amount rate rateDate } fulfillment { status } } } } lifetimeValue { amount currency } socialProfiles { handle followers recentPosts(first: 1) { text } } } } } }`;
 
-const port = Number(process.env.PORT ?? 4000);
-const stack = await startStack({
-  dataset: readDatasetOptions(process.env),
-  ports: { gateway: port, subgraphs: [4001, 4002, 4003, 4004], standIns: [4101, 4102, 4103, 4104] },
-  // An upstream's URL and token in env (e.g. HUBSPOT_URL, HUBSPOT_TOKEN) point its subgraph at the real system.
-  env: process.env,
-  logLevel: process.env.LOG_LEVEL ?? 'warn',
-});
+const env = process.env;
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+let stack: Stack;
+try {
+  stack = await startStack({
+    dataset: readDatasetOptions(env),
+    ports: {
+      gateway: port('PORT', 4000),
+      subgraphs: [port('CRM_PORT', 4001), port('ERP_PORT', 4002), port('COMMERCE_PORT', 4003), port('SOCIAL_PORT', 4004)],
+      standIns: [port('HUBSPOT_STANDIN_PORT', 4101), port('ODOO_STANDIN_PORT', 4102), port('SHOPIFY_STANDIN_PORT', 4103), port('MASTODON_STANDIN_PORT', 4104)],
+    },
+    // An upstream's URL and token in env (e.g. HUBSPOT_URL, HUBSPOT_TOKEN) point its subgraph at the real system.
+    env,
+    logLevel: env.LOG_LEVEL ?? 'warn',
+  });
+} catch (err) {
+  const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  console.error(inUse
+    ? `Could not start: port ${(err as { port?: number }).port} is in use (another npm start?). Set PORT, CRM_PORT… or HUBSPOT_STANDIN_PORT… to move.`
+    : `Could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
 
 console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
 console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s.url}`).join('  ')}`);
