@@ -17,7 +17,7 @@ export interface GatewayConfig {
   production: boolean;
 }
 
-const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, erp: 4002, commerce: 4003, social: 4004 };
+const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, erp: 4002, commerce: 4003, social: 4004, sync: 4005 };
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraphPath: string }): GatewayConfig {
   const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [

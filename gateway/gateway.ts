@@ -12,6 +12,7 @@ import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
+import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
@@ -26,14 +27,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // (AWS, GCP, Azure) at construction; a gateway in front of personal data phones nobody. It reads
   // only this env variable, so it is set here rather than left to each deployment.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    supergraphSdl,
     buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // Errors at paths through @inaccessible fields (fetched only for @requires) never reach clients.
+      hideInternalErrorsPlugin<GatewayContext>(supergraphSdl, (error) =>
+        logger.warn({ path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError,
     // Introspection stays on for GraphiQL and tooling; authorization (a later issue) will guard it.

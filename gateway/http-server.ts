@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import type { GatewayContext } from './context.ts';
+import { FORWARDED_HEADERS } from './subgraph-data-source.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Bodies above this are refused before parsing. */
@@ -47,7 +48,7 @@ async function route(apollo: ApolloServer<GatewayContext>, req: IncomingMessage,
 
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => ({ requestId, incomingHeaders: new Map([['x-request-id', requestId]]) }),
+    context: async () => ({ requestId, incomingHeaders: forwardable(headers) }),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
   res.statusCode = result.status ?? 200;
@@ -57,6 +58,11 @@ async function route(apollo: ApolloServer<GatewayContext>, req: IncomingMessage,
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** The allowlisted headers a subgraph may see. */
+function forwardable(headers: HeaderMap): Map<string, string> {
+  return new Map(FORWARDED_HEADERS.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!] as [string, string]] : [])));
 }
 
 /** The body as text, or null when it exceeds the limit. */

@@ -8,7 +8,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { codedError } from '../schema/errors.ts';
 
 /** Request headers that may travel from the client to a subgraph; everything else stays at the gateway. */
-const FORWARDED_HEADERS = ['x-request-id'];
+export const FORWARDED_HEADERS = ['x-request-id', 'idempotency-key'];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(readonly serviceName: string, url: string, timeoutMs: number) {

@@ -9,7 +9,7 @@ import { generateDataset } from './dataset/generate.ts';
 import type { StandIn } from './shared/standin.ts';
 import { startHubSpotStandIn } from './hubspot/server.ts';
 import { startOdooStandIn } from './odoo/server.ts';
-import { startShopifyStandIn } from './shopify/server.ts';
+import { startShopifyStandIn, type ShopifyStandIn } from './shopify/server.ts';
 import { startMastodonStandIn } from './mastodon/server.ts';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server.ts';
 import { crmSubgraph } from '../subgraphs/crm/index.ts';
@@ -20,6 +20,8 @@ import { commerceSubgraph } from '../subgraphs/commerce/index.ts';
 import { readCommerceConfig } from '../subgraphs/commerce/config.ts';
 import { socialSubgraph } from '../subgraphs/social/index.ts';
 import { readSocialConfig } from '../subgraphs/social/config.ts';
+import { readSyncConfig } from '../subgraphs/sync/config.ts';
+import { startSyncService, type SyncService } from '../subgraphs/sync/index.ts';
 import { readGatewayConfig } from '../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../gateway/gateway.ts';
 import { createLogger } from '../gateway/logger.ts';
@@ -35,7 +37,9 @@ export const DEV_CREDENTIALS = {
 export interface StackOptions {
   dataset?: Partial<DatasetOptions>;
   /** Fixed ports for npm start; 0 (the default) picks free ports, as tests do. */
-  ports?: { gateway: number; subgraphs: [number, number, number, number]; standIns: [number, number, number, number] };
+  ports?: { gateway: number; subgraphs: [number, number, number, number, number]; standIns: [number, number, number, number] };
+  /** Use a sync subgraph running elsewhere (e.g. a child process a test kills) instead of starting one here. */
+  externalSyncUrl?: string;
   /** Extra env for the subgraphs and gateway (e.g. timeouts). */
   env?: NodeJS.ProcessEnv;
   logLevel?: string;
@@ -44,8 +48,10 @@ export interface StackOptions {
 export interface Stack {
   gatewayUrl: string;
   dataset: Dataset;
-  standIns: { hubspot: StandIn; odoo: StandIn; shopify: StandIn; mastodon: StandIn };
-  subgraphs: { crm: RunningSubgraph; erp: RunningSubgraph; commerce: RunningSubgraph; social: RunningSubgraph };
+  standIns: { hubspot: StandIn; odoo: StandIn; shopify: ShopifyStandIn; mastodon: StandIn };
+  subgraphs: { crm: RunningSubgraph; erp: RunningSubgraph; commerce: RunningSubgraph; social: RunningSubgraph; sync: RunningSubgraph | null };
+  /** The write orchestrator's store and outbox worker (absent when externalSyncUrl is used). */
+  sync: SyncService | null;
   gateway: RunningGateway;
   /** Every stand-in's counters, keyed "<stand-in> <endpoint>". */
   upstreamCounters(): Record<string, number>;
@@ -69,7 +75,7 @@ export async function startStandIns(dataset: Dataset, ports: [number, number, nu
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataset = generateDataset(options.dataset);
   const standIns = await startStandIns(dataset, options.ports?.standIns);
-  const [crmPort, erpPort, commercePort, socialPort] = options.ports?.subgraphs ?? [0, 0, 0, 0];
+  const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
   const env: NodeJS.ProcessEnv = {
     HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
     ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
@@ -84,12 +90,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     commerce: await startSubgraph(commerceSubgraph(readCommerceConfig(env)), listen(commercePort)),
     social: await startSubgraph(socialSubgraph(readSocialConfig(env)), listen(socialPort)),
   };
+  const sync = options.externalSyncUrl ? null : startSyncService(readSyncConfig(env));
+  const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
   const gatewayConfig = readGatewayConfig({
     PORT: String(options.ports?.gateway ?? 0),
     CRM_SUBGRAPH_URL: subgraphs.crm.url,
     ERP_SUBGRAPH_URL: subgraphs.erp.url,
     COMMERCE_SUBGRAPH_URL: subgraphs.commerce.url,
     SOCIAL_SUBGRAPH_URL: subgraphs.social.url,
+    SYNC_SUBGRAPH_URL: syncSubgraph?.url ?? options.externalSyncUrl,
     ...options.env,
   }, { supergraphPath: fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)) });
   const gateway = await startGateway(gatewayConfig, createLogger(options.logLevel ?? 'silent'));
@@ -99,13 +108,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gatewayUrl: gateway.url,
     dataset,
     standIns,
-    subgraphs,
+    subgraphs: { ...subgraphs, sync: syncSubgraph },
+    sync,
     gateway,
     upstreamCounters: () => Object.fromEntries(all.flatMap((s) => Object.entries(s.counters()).map(([k, v]) => [`${s.name} ${k}`, v]))),
     resetUpstreamCounters: () => all.forEach((s) => s.resetCounters()),
     close: async () => {
       await gateway.close();
-      await Promise.all(Object.values(subgraphs).map((s) => s.close()));
+      await Promise.all([...Object.values(subgraphs), ...(syncSubgraph ? [syncSubgraph] : [])].map((s) => s.close()));
+      await sync?.close();
       await Promise.all(all.map((s) => s.close()));
     },
   };

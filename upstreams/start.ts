@@ -16,7 +16,7 @@ try {
     dataset: readDatasetOptions(env),
     ports: {
       gateway: port('PORT', 4000),
-      subgraphs: [port('CRM_PORT', 4001), port('ERP_PORT', 4002), port('COMMERCE_PORT', 4003), port('SOCIAL_PORT', 4004)],
+      subgraphs: [port('CRM_PORT', 4001), port('ERP_PORT', 4002), port('COMMERCE_PORT', 4003), port('SOCIAL_PORT', 4004), port('SYNC_PORT', 4005)],
       standIns: [port('HUBSPOT_STANDIN_PORT', 4101), port('ODOO_STANDIN_PORT', 4102), port('SHOPIFY_STANDIN_PORT', 4103), port('MASTODON_STANDIN_PORT', 4104)],
     },
     // An upstream's URL and token in env (e.g. HUBSPOT_URL, HUBSPOT_TOKEN) point its subgraph at the real system.
@@ -32,7 +32,7 @@ try {
 }
 
 console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
-console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s.url}`).join('  ')}`);
+console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s?.url}`).join('  ')}`);
 console.log(`\nGateway ready at ${stack.gatewayUrl}\n\nTry:\n  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE })}'\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,17 +1,20 @@
 /**
  * The Shopify connector: the only code that speaks the Admin GraphQL API (version 2025-10). It sends
  * the documents in shopify-documents.ts with the access token and turns Shopify's failures into
- * coded errors: THROTTLED is UPSTREAM_UNAVAILABLE (try later), any other GraphQL error UPSTREAM_ERROR.
+ * coded errors: THROTTLED is UPSTREAM_UNAVAILABLE (try later), any other GraphQL error UPSTREAM_ERROR,
+ * and a mutation's userErrors a permanent refusal that carries Shopify's reason (see customerRefusal).
  * Messages name the system only, never the shop's URL or token.
  */
 import { codedError } from '../../schema/errors.ts';
 import { unexpectedResponse, upstreamRequest, type UpstreamConfig } from '../shared/upstream-http.ts';
 import {
-  CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, FIND_CUSTOMERS, LIST_ORDERS, moreCustomerOrderTotals, ORDERS_BY_IDS, VARIANTS_BY_SKU,
+  CUSTOMER_CREATE, CUSTOMER_FOR_WRITE, CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, CUSTOMER_UPDATE, FIND_CUSTOMERS, LIST_ORDERS,
+  moreCustomerOrderTotals, ORDER_CANCEL, ORDERS_BY_IDS, VARIANTS_BY_SKU,
 } from './shopify-documents.ts';
 import { anyOf } from './shopify-search.ts';
 import type {
-  ShopifyCustomerNode, ShopifyEdgePage, ShopifyNodesPage, ShopifyOrderNode, ShopifyOrderTotalNode, ShopifyVariantNode,
+  ShopifyCustomerInput, ShopifyCustomerNode, ShopifyCustomerWriteNode, ShopifyEdgePage, ShopifyNodesPage, ShopifyOrderCancelReason,
+  ShopifyOrderNode, ShopifyOrderTotalNode, ShopifyUserError, ShopifyVariantNode,
 } from './shopify-types.ts';
 
 /** The Admin API version the documents are written for; Shopify serves each version for a year. */
@@ -35,6 +38,14 @@ export interface ShopifyClient {
   customerOrderTotals(gids: readonly string[]): Promise<(ShopifyNodesPage<ShopifyOrderTotalNode> | null)[]>;
   /** The next page of order totals for each customer, after its own cursor. */
   moreCustomerOrderTotals(pages: readonly { gid: string; after: string }[]): Promise<(ShopifyNodesPage<ShopifyOrderTotalNode> | null)[]>;
+  /** A customer with the fields a write compares; null when the gid names none. */
+  customerForWrite(gid: string): Promise<ShopifyCustomerWriteNode | null>;
+  /** customerUpdate of the fields the input names. */
+  updateCustomer(input: ShopifyCustomerInput & { id: string }): Promise<void>;
+  /** customerCreate; the new customer's gid. */
+  createCustomer(input: ShopifyCustomerInput): Promise<string>;
+  /** orderCancel (no refund, restock, customer not notified; see ORDER_CANCEL). */
+  cancelOrder(args: { orderId: string; reason: ShopifyOrderCancelReason; staffNote: string | null }): Promise<void>;
 }
 
 interface GraphQLAnswer<T> {
@@ -44,6 +55,31 @@ interface GraphQLAnswer<T> {
 
 type CustomerOrdersNode = { orders?: ShopifyEdgePage<ShopifyOrderNode> } | null;
 type CustomerTotalsNode = { orders?: ShopifyNodesPage<ShopifyOrderTotalNode> } | null;
+type CustomerPayload = { customer: { id: string } | null; userErrors: ShopifyUserError[] } | null;
+
+const refusalMessage = (what: string, errors: ShopifyUserError[]) => `Shopify refused the ${what}: ${errors.map((e) => e.message).join('; ')}`;
+const refusedFields = (errors: ShopifyUserError[]) => errors.map((e) => e.field?.join('.')).filter((f): f is string => !!f);
+
+/**
+ * A customer mutation's userErrors as one permanent coded error with Shopify's reasons. Its
+ * UserError has no code, so the kind is read from the field and wording: a refused `id` means no
+ * such customer (NOT_FOUND); a value "has already been taken" by another customer is a CONFLICT;
+ * anything else is BAD_USER_INPUT.
+ */
+function customerRefusal(errors: ShopifyUserError[]): Error {
+  const fields = refusedFields(errors);
+  const code = fields.includes('id') ? 'NOT_FOUND' : errors.some((e) => /already been taken/i.test(e.message)) ? 'CONFLICT' : 'BAD_USER_INPUT';
+  return codedError(code, refusalMessage('change', errors), { system: SYSTEM, fields });
+}
+
+/**
+ * orderCancelUserErrors as one permanent coded error: NOT_FOUND for no such order, CONFLICT when the
+ * order's state forbids it (INVALID, e.g. already cancelled), else UPSTREAM_ERROR (the shop's side).
+ */
+function cancelRefusal(errors: ShopifyUserError[]): Error {
+  const code = errors.some((e) => e.code === 'NOT_FOUND') ? 'NOT_FOUND' : errors.some((e) => e.code === 'INVALID') ? 'CONFLICT' : 'UPSTREAM_ERROR';
+  return codedError(code, refusalMessage('cancellation', errors), { system: SYSTEM, fields: refusedFields(errors) });
+}
 
 export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
   const url = `${config.baseUrl}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
@@ -103,6 +139,26 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
       const variables = Object.fromEntries(pages.flatMap((p, i) => [[`id${i}`, p.gid], [`after${i}`, p.after]]));
       const data = await graphql<Record<string, CustomerTotalsNode>>(moreCustomerOrderTotals(pages.length), variables);
       return pages.map((_, i) => data[`c${i}`]?.orders ?? null);
+    },
+    async customerForWrite(gid) {
+      return (await graphql<{ customer: ShopifyCustomerWriteNode | null }>(CUSTOMER_FOR_WRITE, { id: gid })).customer;
+    },
+    async updateCustomer(input) {
+      const { customerUpdate: payload } = await graphql<{ customerUpdate: CustomerPayload }>(CUSTOMER_UPDATE, { input });
+      if (payload?.userErrors.length) throw customerRefusal(payload.userErrors);
+      if (!payload?.customer) throw codedError('UPSTREAM_ERROR', `${SYSTEM} answered a customer update without the customer.`, { system: SYSTEM });
+    },
+    async createCustomer(input) {
+      const { customerCreate: payload } = await graphql<{ customerCreate: CustomerPayload }>(CUSTOMER_CREATE, { input });
+      if (payload?.userErrors.length) throw customerRefusal(payload.userErrors);
+      if (!payload?.customer) throw codedError('UPSTREAM_ERROR', `${SYSTEM} answered a customer creation without the customer.`, { system: SYSTEM });
+      return payload.customer.id;
+    },
+    async cancelOrder(args) {
+      type Payload = { job: { id: string } | null; orderCancelUserErrors: ShopifyUserError[] } | null;
+      const { orderCancel: payload } = await graphql<{ orderCancel: Payload }>(ORDER_CANCEL, args);
+      if (payload?.orderCancelUserErrors.length) throw cancelRefusal(payload.orderCancelUserErrors);
+      if (!payload?.job) throw codedError('UPSTREAM_ERROR', `${SYSTEM} answered an order cancellation without a job.`, { system: SYSTEM });
     },
   };
 }

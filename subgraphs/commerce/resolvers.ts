@@ -3,15 +3,17 @@
  * resolver, and each field stays its own resolver so that authorization can wrap them one by one.
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { degradeOnUpstreamFailure, fallbackOnUpstreamFailure, reportFieldProblem } from '../shared/field-errors.ts';
 import { decodeId } from '../shared/ids.ts';
 import { checkFirst, decodeCursor } from '../shared/pagination.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
-import type { CustomerLinks } from '../shared/sources.ts';
-import { encodeVersion } from '../shared/version.ts';
+import { unavailableSource, type CustomerLinks, type SourceRecord } from '../shared/sources.ts';
+import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import type { Loaders } from './loaders.ts';
 import type { OrderFilter } from './shopify-search.ts';
 import { commerceSource, EMPTY_ORDER_PAGE } from './transforms.ts';
-import type { Order, OrderLine, Product, ShopCustomerMatch } from './types.ts';
+import type { Order, OrderLine, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
 
 export interface CommerceContext {
   loaders: Loaders;
@@ -67,7 +69,13 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
       const order = await loadOrder(ref.id, loaders);
       return order && { ...order, erpVersion: ref.erpVersion };
     },
-    version: (order: OrderEntity) => encodeVersion({ ERP: order.erpVersion ?? null, COMMERCE: order.shopUpdatedAt }),
+    /** erpVersion is UNAVAILABLE_MARKER when Odoo failed: the token then marks the ERP as unread, with an error here. */
+    version: (order: OrderEntity, _: unknown, ctx: CommerceContext, info: GraphQLResolveInfo) => {
+      if (order.erpVersion === UNAVAILABLE_MARKER) {
+        reportFieldProblem(ctx, info, 'UPSTREAM_UNAVAILABLE', 'This version does not cover the ERP record, which could not be read.', { system: 'ERP' });
+      }
+      return encodeVersion({ ERP: order.erpVersion ?? null, COMMERCE: order.shopUpdatedAt });
+    },
   },
 
   OrderLine: {
@@ -82,19 +90,26 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
   },
 
   Customer: {
-    commerceSource: async (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext) => {
-      const match = await shopCustomerOf(customer, loaders);
-      return match && commerceSource(match);
-    },
-    shopOrderTotals: async (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext) => {
-      const match = await shopCustomerOf(customer, loaders);
-      return match ? loaders.orderTotals.load(match.gid) : [];
-    },
-    orders: async (customer: CustomerRepresentation, args: PageArgs, { loaders }: CommerceContext) => {
+    /** For the CRM only: when Shopify fails, the unavailable sentinel (the CRM reports it), not an error here. */
+    commerceSource: (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext): Promise<SourceRecord | null> =>
+      fallbackOnUpstreamFailure(unavailableSource('COMMERCE'), async () => {
+        const match = await shopCustomerOf(customer, loaders);
+        return match && commerceSource(match);
+      }),
+    /** For the ERP's lifetimeValue only: null when Shopify fails (the ERP reports it), [] without a shop customer. */
+    shopOrderTotals: (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext): Promise<OrderTotal[] | null> =>
+      fallbackOnUpstreamFailure<OrderTotal[] | null>(null, async () => {
+        const match = await shopCustomerOf(customer, loaders);
+        return match ? loaders.orderTotals.load(match.gid) : [];
+      }),
+    /** Non-null in the contract: when Shopify fails, an empty connection with the error at this field, so the customer survives. */
+    orders: async (customer: CustomerRepresentation, args: PageArgs, ctx: CommerceContext, info: GraphQLResolveInfo) => {
       const first = checkFirst(args.first, MAX_FIRST);
       const after = decodeCursor(args.after);
-      const match = await shopCustomerOf(customer, loaders);
-      return match ? loaders.customerOrders.load({ gid: match.gid, first, after }) : EMPTY_ORDER_PAGE;
+      return degradeOnUpstreamFailure(ctx, info, EMPTY_ORDER_PAGE, async () => {
+        const match = await shopCustomerOf(customer, ctx.loaders);
+        return match ? ctx.loaders.customerOrders.load({ gid: match.gid, first, after }) : EMPTY_ORDER_PAGE;
+      });
     },
   },
 };

@@ -85,3 +85,36 @@ query MoreCustomerOrderTotals(${params}) {
   ${fields}
 }${TOTALS_PAGE}`;
 }
+
+/** What a write compares and the change marker, read in one request so the two always agree. */
+export const CUSTOMER_FOR_WRITE = `
+query CustomerForWrite($id: ID!) {
+  customer(id: $id) {
+    id updatedAt firstName lastName
+    defaultEmailAddress { emailAddress }
+    defaultPhoneNumber { phoneNumber }
+    defaultAddress { address1 address2 city provinceCode countryCodeV2 zip }
+  }
+}`;
+
+export const CUSTOMER_UPDATE = `
+mutation CustomerUpdate($input: CustomerInput!) {
+  customerUpdate(input: $input) { customer { id } userErrors { field message } }
+}`;
+
+export const CUSTOMER_CREATE = `
+mutation CustomerCreate($input: CustomerInput!) {
+  customerCreate(input: $input) { customer { id } userErrors { field message } }
+}`;
+
+/**
+ * The gateway cancels on a partner system's behalf: money is not refunded here (refunds are a
+ * finance decision taken in the shop), the items go back to stock, and the customer is not emailed.
+ */
+export const ORDER_CANCEL = `
+mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $staffNote: String) {
+  orderCancel(orderId: $orderId, reason: $reason, refund: false, restock: true, notifyCustomer: false, staffNote: $staffNote) {
+    job { id }
+    orderCancelUserErrors { field message code }
+  }
+}`;

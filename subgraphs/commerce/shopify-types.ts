@@ -68,3 +68,52 @@ export interface ShopifyNodesPage<T> {
   nodes: T[];
   pageInfo: ShopifyPageInfo;
 }
+
+export interface ShopifyMailingAddress {
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  provinceCode: string | null;
+  countryCodeV2: string | null;
+  zip: string | null;
+}
+
+/** A customer as a write reads it: the fields it compares, and the change marker. */
+export interface ShopifyCustomerWriteNode {
+  id: string;
+  updatedAt: string;
+  firstName: string | null;
+  lastName: string | null;
+  defaultEmailAddress: { emailAddress: string | null } | null;
+  defaultPhoneNumber: { phoneNumber: string } | null;
+  defaultAddress: ShopifyMailingAddress | null;
+}
+
+/** MailingAddressInput: as MailingAddress, but the country is `countryCode`. */
+export interface ShopifyMailingAddressInput {
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  provinceCode: string | null;
+  countryCode: string | null;
+  zip: string | null;
+}
+
+/** The CustomerInput fields the gateway writes; an absent key is left as it is, null clears. */
+export interface ShopifyCustomerInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  /** The first address becomes the default address; [] removes it. */
+  addresses?: ShopifyMailingAddressInput[];
+}
+
+/** A mutation's refusal on a 200 response (UserError; orderCancel's OrderCancelUserError adds a code). */
+export interface ShopifyUserError {
+  field: string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+export type ShopifyOrderCancelReason = 'CUSTOMER' | 'DECLINED' | 'FRAUD' | 'INVENTORY' | 'OTHER' | 'STAFF';

@@ -1,9 +1,10 @@
 /**
  * The HubSpot connector: the only code that speaks the CRM v3 objects API. It asks for the properties
  * the transforms read, uses the batch and search entry points, and turns HubSpot's answers into
- * records or coded errors (transport failures are mapped by upstreamRequest).
+ * records or coded errors (transport failures are mapped by upstreamRequest; refused writes by writeRefusal).
  */
-import { unexpectedResponse, upstreamRequest, type UpstreamConfig } from '../shared/upstream-http.ts';
+import { codedError } from '../../schema/errors.ts';
+import { unexpectedResponse, upstreamRequest, type UpstreamConfig, type UpstreamResponse } from '../shared/upstream-http.ts';
 import { CONTACT_PROPERTIES, toHubSpotLifecycleStage, type HubSpotRecord, type LifecycleStage } from './transforms.ts';
 
 const SYSTEM = 'HubSpot';
@@ -38,6 +39,12 @@ export interface HubSpotClient {
   findByShopCustomerIds(gids: string[]): Promise<HubSpotRecord[]>;
   /** Contacts with one of the given emails (any letter case) that store no shop customer id. */
   findUnlinkedByEmails(emails: string[]): Promise<HubSpotRecord[]>;
+  /** Contacts with this email, in any letter case. */
+  findByEmail(email: string): Promise<HubSpotRecord[]>;
+  /** PATCH: writes the given properties ('' clears one) and returns the contact as written. */
+  updateContact(id: string, properties: Record<string, string>): Promise<HubSpotRecord>;
+  /** POST: creates a contact; an email that exists already is a CONFLICT carrying `existingId`. */
+  createContact(properties: Record<string, string>): Promise<HubSpotRecord>;
 }
 
 interface Filter {
@@ -64,12 +71,56 @@ interface SearchAnswer {
 const inFilter = (propertyName: string, values: string[]): Filter =>
   ({ propertyName, operator: 'IN', values: [...new Set(values.map((v) => v.trim().toLowerCase()))] });
 
+/** HubSpot's error body: a message, and for a validation error one entry per refused property. */
+interface HubSpotError {
+  message?: string;
+  errors?: { message?: string; context?: { propertyName?: string[] } }[];
+}
+
+/**
+ * HubSpot's reason for refusing a write, for SyncResult.message: the per-property messages when it
+ * gives them (its top-level message then embeds them as JSON), else its message. Some HubSpot
+ * messages carry documentation links; those are cut, as messages never carry URLs.
+ */
+function refusalReason(body: HubSpotError): string {
+  const details = (body.errors ?? []).map((e) => e.message).filter((m): m is string => !!m);
+  const text = details.length ? details.join('; ') : body.message ?? 'no reason given';
+  return text.replace(/\s*https?:\/\/\S+/g, '').trim();
+}
+
+/**
+ * A refused write as a permanent coded error: 400 (validation) → BAD_USER_INPUT naming the refused
+ * properties, 404 → NOT_FOUND, 409 (the email belongs to another contact) → CONFLICT with that
+ * contact's id, which HubSpot only gives inside its message ("Contact already exists. Existing ID: 123").
+ */
+function writeRefusal(response: UpstreamResponse, contactId: string | null): Error {
+  const body = (response.body ?? {}) as HubSpotError;
+  if (response.status === 404) return codedError('NOT_FOUND', `HubSpot has no contact ${contactId}.`, { system: SYSTEM });
+  if (response.status === 409) {
+    const existingId = /Existing ID: (\d+)/.exec(body.message ?? '')?.[1] ?? null;
+    return codedError('CONFLICT', `HubSpot refused the change: ${refusalReason(body)}`, { system: SYSTEM, existingId });
+  }
+  if (response.status === 400) {
+    const properties = [...new Set((body.errors ?? []).flatMap((e) => e.context?.propertyName ?? []))];
+    return codedError('BAD_USER_INPUT', `HubSpot refused the change: ${refusalReason(body)}`, { system: SYSTEM, properties });
+  }
+  return unexpectedResponse(SYSTEM, response, 'a write');
+}
+
 export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
-  const post = async (path: string, body: unknown) => upstreamRequest(SYSTEM, `${config.baseUrl}${CONTACTS}${path}`, {
-    method: 'POST',
+  const send = async (method: 'POST' | 'PATCH', path: string, body: unknown) => upstreamRequest(SYSTEM, `${config.baseUrl}${CONTACTS}${path}`, {
+    method,
     headers: { authorization: `Bearer ${config.credential}`, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   }, config.timeoutMs);
+  const post = (path: string, body: unknown) => send('POST', path, body);
+
+  /** A write's answer: the record on the expected status, else the refusal. */
+  const written = (response: UpstreamResponse, expected: number, contactId: string | null): HubSpotRecord => {
+    const record = response.body as HubSpotRecord | undefined;
+    if (response.status === expected && typeof record?.id === 'string') return record;
+    throw response.status === expected ? unexpectedResponse(SYSTEM, response, 'a write') : writeRefusal(response, contactId);
+  };
 
   const batchRead = async (ids: string[]): Promise<HubSpotRecord[]> => {
     const response = await post('/batch/read', { inputs: ids.map((id) => ({ id })), properties: CONTACT_PROPERTIES });
@@ -122,5 +173,10 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
     findUnlinkedByEmails: async (emails) => (emails.length
       ? searchAll([inFilter('email', emails), { propertyName: 'shop_customer_id', operator: 'NOT_HAS_PROPERTY' }])
       : []),
+    // HubSpot compares text filters against the lowercased stored value.
+    findByEmail: async (email) => searchAll([{ propertyName: 'email', operator: 'EQ', value: email.trim().toLowerCase() }]),
+    updateContact: async (id, properties) =>
+      written(await send('PATCH', `/${encodeURIComponent(id)}`, { properties }), 200, id),
+    createContact: async (properties) => written(await post('', { properties }), 201, null),
   };
 }

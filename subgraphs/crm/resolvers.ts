@@ -3,12 +3,14 @@
  * that fields can be protected one by one.
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { reportFieldProblem } from '../shared/field-errors.ts';
 import { decodeId } from '../shared/ids.ts';
 import { checkFirst } from '../shared/pagination.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
-import type { SourceRecord } from '../shared/sources.ts';
+import { isUnavailableSource, type SourceRecord, type SourceSystem } from '../shared/sources.ts';
 import { emptyToNull } from '../shared/text.ts';
-import { encodeVersion } from '../shared/version.ts';
+import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import { offsetFromCursor, toCustomerConnection } from './connection.ts';
 import type { CrmLoaders, ShopCustomerRef } from './loaders.ts';
 import type { CrmCustomer, LifecycleStage } from './transforms.ts';
@@ -33,6 +35,46 @@ interface CustomersArgs {
 }
 
 const MAX_FIRST = 100;
+
+/** How messages name each system's record. */
+const RECORD_NAME: Record<SourceSystem, string> = { CRM: 'CRM', ERP: 'ERP', COMMERCE: 'commerce', SOCIAL: 'social' };
+
+/** A source's change marker for the version token: UNAVAILABLE_MARKER when it could not be read, null without a record. */
+const markerOf = (source: SourceRecord | null | undefined): string | null =>
+  (isUnavailableSource(source) ? UNAVAILABLE_MARKER : source?.version ?? null);
+
+/**
+ * The version token over the CRM, ERP and commerce records. A source that could not be read still
+ * gives a token (marked "unavailable" for that system, so it equals no token of real records), with
+ * an error at this field saying which record it does not cover.
+ */
+function customerVersion(c: CustomerParent, ctx: CrmContext, info: GraphQLResolveInfo): string {
+  for (const source of [c.erpSource, c.commerceSource]) {
+    if (source && isUnavailableSource(source)) {
+      reportFieldProblem(ctx, info, 'UPSTREAM_UNAVAILABLE',
+        `This version does not cover the ${RECORD_NAME[source.system]} record, which could not be read.`, { system: source.system });
+    }
+  }
+  return encodeVersion({ CRM: c.crmSource.version, ERP: markerOf(c.erpSource), COMMERCE: markerOf(c.commerceSource) });
+}
+
+/**
+ * The CRM contact first, then whichever other records the other subgraphs found. A source whose
+ * system could not be read is left out, with an error at this field naming it.
+ */
+function customerSources(c: CustomerParent, ctx: CrmContext, info: GraphQLResolveInfo): SourceRecord[] {
+  const out: SourceRecord[] = [];
+  for (const source of [c.crmSource, c.erpSource, c.commerceSource, c.socialSource]) {
+    if (!source) continue;
+    if (isUnavailableSource(source)) {
+      reportFieldProblem(ctx, info, 'UPSTREAM_UNAVAILABLE',
+        `The ${RECORD_NAME[source.system]} record could not be read; sources omits it.`, { system: source.system });
+    } else {
+      out.push(source);
+    }
+  }
+  return out;
+}
 
 const loadCustomer = (id: string, { loaders }: CrmContext) => {
   const contactId = decodeId('Customer', id);
@@ -65,7 +107,7 @@ export const resolvers: GraphQLResolverMap<CrmContext> = {
       return customer && { ...customer, erpSource: ref.erpSource, commerceSource: ref.commerceSource, socialSource: ref.socialSource };
     },
     id: (c: CustomerParent) => c.id,
-    version: (c: CustomerParent) => encodeVersion({ CRM: c.crmSource.version, ERP: c.erpSource?.version ?? null, COMMERCE: c.commerceSource?.version ?? null }),
+    version: (c: CustomerParent, _: unknown, ctx: CrmContext, info: GraphQLResolveInfo) => customerVersion(c, ctx, info),
     name: (c: CustomerParent) => c.name,
     firstName: (c: CustomerParent) => c.firstName,
     lastName: (c: CustomerParent) => c.lastName,
@@ -77,8 +119,7 @@ export const resolvers: GraphQLResolverMap<CrmContext> = {
     lifecycleStage: (c: CustomerParent) => c.lifecycleStage,
     createdAt: (c: CustomerParent) => c.createdAt,
     updatedAt: (c: CustomerParent) => c.updatedAt,
-    /** The CRM contact first, then whichever other records the other subgraphs found. */
-    sources: (c: CustomerParent) => [c.crmSource, c.erpSource, c.commerceSource, c.socialSource].filter((s): s is SourceRecord => !!s),
+    sources: (c: CustomerParent, _: unknown, ctx: CrmContext, info: GraphQLResolveInfo) => customerSources(c, ctx, info),
     links: (c: CustomerParent) => c.links,
   },
 

@@ -1,12 +1,13 @@
 /**
  * The only code that speaks Odoo's external JSON-2 API (Odoo 19): `POST /json/2/<model>/<method>`
  * with named arguments, `Authorization: bearer <API key>` and `X-Odoo-Database`. Every method here is
- * one request whatever the number of records asked for, so loaders can batch through it.
+ * one request whatever the number of records asked for, so loaders can batch through it. The write
+ * methods (for the sync subgraph's write adapter) report Odoo's refusals with its reason.
  */
 import { codedError } from '../../schema/errors.ts';
 import { unexpectedResponse, upstreamRequest, type UpstreamResponse } from '../shared/upstream-http.ts';
 import type { OdooConfig } from './config.ts';
-import type { OdooCompany, OdooCurrencyRate, OdooInvoice, OdooPartner, OdooProduct, OdooQuant, OdooSaleOrder } from './types.ts';
+import type { OdooCompany, OdooCurrencyRate, OdooInvoice, OdooPartner, OdooPartnerContact, OdooProduct, OdooQuant, OdooSaleOrder } from './types.ts';
 
 const SYSTEM = 'Odoo';
 
@@ -29,12 +30,27 @@ export interface OdooClient {
   currencyRates(): Promise<OdooCurrencyRate[]>;
   /** The main company (lowest id), for its currency. */
   mainCompany(): Promise<OdooCompany | null>;
+  /** findPartners' search, with the contact fields a customer write compares and sets as well. */
+  findPartnerContacts(ids: number[], emails: string[]): Promise<OdooPartnerContact[]>;
+  /** The id of the res.country with this ISO code, or null. */
+  countryIdByCode(code: string): Promise<number | null>;
+  /** res.partner/write of `vals` on one partner. */
+  writePartner(id: number, vals: Record<string, unknown>): Promise<void>;
+  /** res.partner/create of one partner; its new id. */
+  createPartner(vals: Record<string, unknown>): Promise<number>;
+  /** sale.order/action_cancel of one sales order. */
+  cancelSaleOrder(id: number): Promise<void>;
 }
 
 type Domain = unknown[];
+type Failure = (res: UpstreamResponse, call: string) => Error;
+
+const PARTNER_FIELDS = ['name', 'email', 'ref', 'credit_limit', 'property_payment_term_id', 'write_date'];
+const CONTACT_FIELDS = ['phone', 'street', 'street2', 'city', 'zip', 'country_id'];
 
 export function createOdooClient(config: OdooConfig): OdooClient {
-  const call = async (model: string, method: string, args: Record<string, unknown>): Promise<unknown[]> => {
+  /** One JSON-2 call: Odoo's 200 answer, else the error `failure` makes of its refusal. */
+  const post = async (model: string, method: string, args: Record<string, unknown>, failure: Failure): Promise<UpstreamResponse> => {
     const res = await upstreamRequest(SYSTEM, `${config.baseUrl}/json/2/${model}/${method}`, {
       method: 'POST',
       headers: {
@@ -45,19 +61,28 @@ export function createOdooClient(config: OdooConfig): OdooClient {
       },
       body: JSON.stringify(args),
     }, config.timeoutMs);
-    if (res.status !== 200) throw odooFailure(res, `${model}/${method}`);
+    if (res.status !== 200) throw failure(res, `${model}/${method}`);
+    return res;
+  };
+  const call = async (model: string, method: string, args: Record<string, unknown>): Promise<unknown[]> => {
+    const res = await post(model, method, args, odooFailure);
     if (!isRecordList(res.body)) throw unexpectedResponse(SYSTEM, res, `${model}/${method}`);
     return res.body;
   };
+  /** A write whose answer must be `true` (write, action methods); Odoo's refusals keep their reason. */
+  const change = async (model: string, method: string, args: Record<string, unknown>): Promise<void> => {
+    const res = await post(model, method, args, writeFailure);
+    if (res.body !== true) throw unexpectedResponse(SYSTEM, res, `${model}/${method}`);
+  };
   const searchRead = <T>(model: string, domain: Domain, fields: string[], order: string): Promise<T[]> =>
     call(model, 'search_read', { domain, fields, order }) as Promise<T[]>;
+  const searchPartners = async <T>(ids: number[], emails: string[], fields: string[]): Promise<T[]> => {
+    const leaves: Domain = [...(ids.length ? [['id', 'in', ids]] : []), ...emails.map((e) => ['email', '=ilike', escapeLike(e)])];
+    return leaves.length === 0 ? [] : searchRead('res.partner', anyOf(leaves), fields, 'id asc');
+  };
 
   return {
-    findPartners: async (ids, emails) => {
-      const leaves: Domain = [...(ids.length ? [['id', 'in', ids]] : []), ...emails.map((e) => ['email', '=ilike', escapeLike(e)])];
-      if (leaves.length === 0) return [];
-      return searchRead('res.partner', anyOf(leaves), ['name', 'email', 'ref', 'credit_limit', 'property_payment_term_id', 'write_date'], 'id asc');
-    },
+    findPartners: (ids, emails) => searchPartners(ids, emails, PARTNER_FIELDS),
     customerInvoices: async (partnerIds) => partnerIds.length === 0 ? [] : searchRead('account.move',
       [['partner_id', 'in', partnerIds], ['move_type', '=', 'out_invoice']],
       ['name', 'partner_id', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'state',
@@ -72,6 +97,19 @@ export function createOdooClient(config: OdooConfig): OdooClient {
       ['product_id', 'warehouse_id', 'quantity', 'reserved_quantity'], 'id asc'),
     currencyRates: () => searchRead('res.currency.rate', [], ['currency_id', 'name', 'rate'], 'name asc, id asc'),
     mainCompany: async () => (await call('res.company', 'search_read', { domain: [], fields: ['currency_id'], order: 'id asc', limit: 1 }))[0] as OdooCompany ?? null,
+
+    findPartnerContacts: (ids, emails) => searchPartners(ids, emails, [...PARTNER_FIELDS, ...CONTACT_FIELDS]),
+    countryIdByCode: async (code) => (await searchRead<{ id: number }>('res.country', [['code', '=', code]], ['code'], 'id asc'))[0]?.id ?? null,
+    writePartner: (id, vals) => change('res.partner', 'write', { ids: [id], vals }),
+    createPartner: async (vals) => {
+      const res = await post('res.partner', 'create', { vals_list: [vals] }, writeFailure);
+      const ids = res.body;
+      if (!Array.isArray(ids) || ids.length !== 1 || !Number.isInteger(ids[0])) throw unexpectedResponse(SYSTEM, res, 'res.partner/create');
+      return ids[0] as number;
+    },
+    // A confirmed order answers action_cancel with the sale.order.cancel wizard (an action dict) and
+    // stays as it is, unless the context disables that warning, as the wizard's own button does.
+    cancelSaleOrder: (id) => change('sale.order', 'action_cancel', { ids: [id], context: { disable_cancel_warning: true } }),
   };
 }
 
@@ -82,6 +120,30 @@ function anyOf(leaves: Domain): Domain {
 
 /** `=ilike` is SQL ILIKE: escape its wildcards so an email's `_` or `%` matches only itself. */
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Odoo's UserError family that refuses the values themselves (422): the caller must see why. */
+const REFUSALS = new Set(['odoo.exceptions.ValidationError', 'odoo.exceptions.UserError']);
+
+/** Odoo's reason is one line in the answer, however Odoo broke it; a long one is cut. */
+const MAX_REASON = 300;
+
+/**
+ * A failed write: a MissingError is NOT_FOUND; a ValidationError or UserError (a value or state Odoo
+ * refuses, permanent) is BAD_USER_INPUT carrying Odoo's `message`, on one line, but never its `debug`
+ * traceback; anything else is odooFailure's UPSTREAM_ERROR.
+ */
+function writeFailure(res: UpstreamResponse, call: string): Error {
+  const { name, message } = (res.body ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'odoo.exceptions.MissingError') {
+    return codedError('NOT_FOUND', `Odoo has no record for ${call}: it does not exist or was deleted.`, { system: SYSTEM, status: res.status });
+  }
+  if (typeof name === 'string' && REFUSALS.has(name) && typeof message === 'string' && message.trim()) {
+    const reason = message.replace(/\s+/g, ' ').trim();
+    const cut = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+    return codedError('BAD_USER_INPUT', `Odoo refused the change: ${cut}`, { system: SYSTEM, status: res.status });
+  }
+  return odooFailure(res, call);
+}
 
 function isRecordList(body: unknown): body is { id: number }[] {
   return Array.isArray(body) && body.every((r) => typeof r === 'object' && r !== null && typeof (r as { id: unknown }).id === 'number');

@@ -8,7 +8,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { DateTimeScalar } from '../shared/scalars.ts';
 import { checkFirst } from '../shared/pagination.ts';
 import type { Money } from '../shared/money.ts';
-import type { CustomerLinks } from '../shared/sources.ts';
+import { fallbackOnUpstreamFailure } from '../shared/field-errors.ts';
+import { unavailableSource, type CustomerLinks, type SourceRecord } from '../shared/sources.ts';
+import { UNAVAILABLE_MARKER } from '../shared/version.ts';
+import { codedError } from '../../schema/errors.ts';
 import type { ErpLoaders } from './loaders.ts';
 import type { PartnerMatch } from './partner-match.ts';
 import { accountNumber, creditLimit, toErpSource, type ErpPartner } from './transform-partner.ts';
@@ -25,7 +28,8 @@ export interface ErpContext {
 interface CustomerRef {
   id: string;
   links?: Partial<CustomerLinks>;
-  shopOrderTotals?: OrderTotal[];
+  /** Null when commerce could not read them. */
+  shopOrderTotals?: OrderTotal[] | null;
 }
 
 interface OrderRef {
@@ -52,15 +56,17 @@ export const resolvers: GraphQLResolverMap<ErpContext> = {
 
   Customer: {
     __resolveReference: (ref: CustomerRef) => ref,
-    erpSource: async (ref: CustomerRef, _args, ctx: ErpContext) => {
+    /** For the CRM only: when Odoo fails, the unavailable sentinel (the CRM reports it), not an error here. */
+    erpSource: (ref: CustomerRef, _args, ctx: ErpContext): Promise<SourceRecord | null> => fallbackOnUpstreamFailure(unavailableSource('ERP'), async () => {
       const match = await partnerOf(ref, ctx);
       return match && toErpSource(match.partner, match.linkedBy);
-    },
+    }),
     account: async (ref: CustomerRef, _args, ctx: ErpContext): Promise<AccountParent | null> => {
       const match = await partnerOf(ref, ctx);
       return match && { partner: match.partner };
     },
     lifetimeValue: async (ref: CustomerRef, { currency }: { currency?: string | null }, ctx: ErpContext) => {
+      if (ref.shopOrderTotals === null) throw codedError('UPSTREAM_UNAVAILABLE', 'Order totals from commerce are unavailable.');
       const totals = ref.shopOrderTotals ?? [];
       if (!currency) {
         // The shop's totals share its currency; with none (no orders) that currency is unknown here.
@@ -98,7 +104,8 @@ export const resolvers: GraphQLResolverMap<ErpContext> = {
 
   Order: {
     __resolveReference: (ref: OrderRef) => ref,
-    erpVersion: async (ref: OrderRef, _args, ctx: ErpContext) => (await saleOrderOf(ref, ctx))?.writeDate ?? null,
+    /** For commerce's Order.version only: UNAVAILABLE_MARKER when Odoo fails (commerce reports it); null without a sales order. */
+    erpVersion: (ref: OrderRef, _args, ctx: ErpContext) => fallbackOnUpstreamFailure<string | null>(UNAVAILABLE_MARKER, async () => (await saleOrderOf(ref, ctx))?.writeDate ?? null),
     fulfillment: (ref: OrderRef, _args, ctx: ErpContext) => saleOrderOf(ref, ctx),
     totalIn: async (ref: OrderRef, { currency }: { currency: string }, ctx: ErpContext) => {
       checkCurrencyArgument(currency);

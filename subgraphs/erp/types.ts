@@ -18,6 +18,16 @@ export interface OdooPartner {
   write_date: string | false;
 }
 
+/** A partner with the contact fields a customer write compares and sets (res.partner). */
+export interface OdooPartnerContact extends OdooPartner {
+  phone: string | false;
+  street: string | false;
+  street2: string | false;
+  city: string | false;
+  zip: string | false;
+  country_id: Many2one;
+}
+
 export interface OdooInvoice {
   id: number;
   name: string | false;

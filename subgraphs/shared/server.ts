@@ -11,6 +11,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import { formatSubgraphError } from './format-error.ts';
+import { fieldErrorsPlugin } from './field-errors.ts';
 
 export interface SubgraphOptions<Context extends BaseContext> {
   name: string;
@@ -33,7 +34,8 @@ export async function startSubgraph<Context extends BaseContext>(
   const schema = buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<Context>({
     schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatSubgraphError)],
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
     // The entry points own SIGINT/SIGTERM and close the HTTP server too; Apollo's own handlers would

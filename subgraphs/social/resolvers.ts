@@ -4,9 +4,11 @@
  * Resolvers only call loaders.
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { degradeOnUpstreamFailure, fallbackOnUpstreamFailure } from '../shared/field-errors.ts';
 import { checkFirst } from '../shared/pagination.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
-import type { CustomerLinks, SourceRecord } from '../shared/sources.ts';
+import { unavailableSource, type CustomerLinks, type SourceRecord } from '../shared/sources.ts';
 import { MAX_STATUSES_PER_PAGE } from './client.ts';
 import type { SocialLoaders } from './loaders.ts';
 import { fromMastodonAccount, fromMastodonStatus, normalizeAcct, socialSourceOf } from './transforms.ts';
@@ -34,21 +36,28 @@ export const resolvers: GraphQLResolverMap<SocialContext> = {
   DateTime: DateTimeScalar,
   Customer: {
     __resolveReference: (ref: CustomerRef): CustomerRef => ref,
-    socialSource: async (customer: CustomerRef, _args: unknown, ctx: SocialContext): Promise<SourceRecord | null> => {
-      const found = await accountOf(customer, ctx);
-      return found && socialSourceOf(found.account);
-    },
-    socialProfiles: async (customer: CustomerRef, _args: unknown, ctx: SocialContext): Promise<SocialProfile[]> => {
-      const found = await accountOf(customer, ctx);
-      return found ? [fromMastodonAccount(found.account, found.acct)] : [];
-    },
+    /** For the CRM only: when Mastodon fails, the unavailable sentinel (the CRM reports it), not an error here. */
+    socialSource: (customer: CustomerRef, _args: unknown, ctx: SocialContext): Promise<SourceRecord | null> =>
+      fallbackOnUpstreamFailure(unavailableSource('SOCIAL'), async () => {
+        const found = await accountOf(customer, ctx);
+        return found && socialSourceOf(found.account);
+      }),
+    /** Non-null in the contract: when Mastodon fails, [] with the error at this field, so the customer survives. */
+    socialProfiles: (customer: CustomerRef, _args: unknown, ctx: SocialContext, info: GraphQLResolveInfo): Promise<SocialProfile[]> =>
+      degradeOnUpstreamFailure(ctx, info, [], async () => {
+        const found = await accountOf(customer, ctx);
+        return found ? [fromMastodonAccount(found.account, found.acct)] : [];
+      }),
   },
   SocialProfile: {
-    recentPosts: async (profile: SocialProfile, args: { first?: number | null }, ctx: SocialContext): Promise<SocialPost[]> => {
+    /** Non-null in the contract: when Mastodon fails, [] with the error at this field, so the profile survives. */
+    recentPosts: async (profile: SocialProfile, args: { first?: number | null }, ctx: SocialContext, info: GraphQLResolveInfo): Promise<SocialPost[]> => {
       const first = checkFirst(args.first, MAX_STATUSES_PER_PAGE, 5);
       if (first === 0) return [];
-      const statuses = await ctx.loaders.recentStatuses.load({ accountId: profile.accountId, limit: first });
-      return statuses.map(fromMastodonStatus);
+      return degradeOnUpstreamFailure(ctx, info, [], async () => {
+        const statuses = await ctx.loaders.recentStatuses.load({ accountId: profile.accountId, limit: first });
+        return statuses.map(fromMastodonStatus);
+      });
     },
   },
 };

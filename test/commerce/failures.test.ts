@@ -7,7 +7,6 @@ import { useCommerce } from './harness.ts';
 const t = useCommerce({ dataset: { customers: 10, orders: 30, products: 5 }, timeoutMs: 300 });
 
 const ORDERS = '{ orders(first: 2) { edges { node { number } } } }';
-const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { commerceSource { externalId } orders { edges { cursor } } } } }`;
 
 /** Nothing in an error may tell the client where the shop is or how the gateway signs in. */
 function expectNoLeak(text: string, url: string) {
@@ -42,16 +41,33 @@ describe('commerce subgraph when Shopify fails', () => {
     expect(res.body.errors[0]).toMatchObject({ message: 'Shopify did not answer within 300 ms.', path: ['order'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
   });
 
-  it("reports the failure on the path of each commerce field of the customer", async () => {
+  it('degrades the customer\'s commerce fields instead of failing the entity, with the error at orders only', async () => {
     t.shopify.setFaults({ failStatus: 503 });
     const contact = t.dataset.hubspot.contacts.find((c) => c.properties.shop_customer_id)!;
-    const res = await t.gql(ENTITIES, { r: [{ __typename: 'Customer', id: encodeId('Customer', contact.id), links: { email: contact.properties.email, shopCustomerId: contact.properties.shop_customer_id } }] });
+    const res = await t.gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
+      commerceSource { system externalId version updatedAt linkedBy } orders { edges { cursor } pageInfo { hasNextPage endCursor } } shopOrderTotals { amount } } } }`,
+    { r: [{ __typename: 'Customer', id: encodeId('Customer', contact.id), links: { email: contact.properties.email, shopCustomerId: contact.properties.shop_customer_id } }] });
+    t.shopify.setFaults({});
+    // commerceSource: the unavailable sentinel the CRM recognises; shopOrderTotals: null, which the ERP reports.
+    expect(res.body.data._entities).toEqual([{
+      commerceSource: { system: 'COMMERCE', externalId: '', version: null, updatedAt: null, linkedBy: 'UNAVAILABLE' },
+      orders: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
+      shopOrderTotals: null,
+    }]);
+    expect(res.body.errors.map((e: any) => [e.path, e.extensions.code, e.extensions.system])).toEqual([
+      [['_entities', 0, 'orders'], 'UPSTREAM_UNAVAILABLE', 'Shopify'],
+    ]);
+    expectNoLeak(res.text, t.shopify.url);
+  });
+
+  it('still fails Customer.orders on a bad argument while Shopify is down', async () => {
+    t.shopify.setFaults({ down: true });
+    const contact = t.dataset.hubspot.contacts.find((c) => c.properties.shop_customer_id)!;
+    const res = await t.gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders(first: 101) { edges { cursor } } } } }`,
+      { r: [{ __typename: 'Customer', id: encodeId('Customer', contact.id), links: { email: contact.properties.email, shopCustomerId: contact.properties.shop_customer_id } }] });
     t.shopify.setFaults({});
     expect(res.body.data._entities).toEqual([null]);
-    expect(res.body.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([
-      [['_entities', 0, 'commerceSource'], 'UPSTREAM_UNAVAILABLE'],
-      [['_entities', 0, 'orders'], 'UPSTREAM_UNAVAILABLE'],
-    ]);
+    expect(res.body.errors.map((e: any) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../subgraphs/shared/ids.ts';
-import { encodeVersion } from '../../subgraphs/shared/version.ts';
+import { encodeVersion, UNAVAILABLE_MARKER, unavailableSystems } from '../../subgraphs/shared/version.ts';
 import { orderStatus } from '../../subgraphs/commerce/transforms.ts';
 import type { ShopifyOrder } from '../../upstreams/dataset/types.ts';
 import { GRAPHQL_PATH } from '../../upstreams/shopify/server.ts';
@@ -125,6 +125,19 @@ describe('Order entities', () => {
       encodeVersion({ COMMERCE: order.updatedAt, ERP: '2026-11-20 09:15:00' }),
       encodeVersion({ COMMERCE: order.updatedAt, ERP: null }),
     ]);
+  });
+
+  it('marks the ERP as unread in the version when the ERP could not read its sales order, with an error at version', async () => {
+    const order = t.dataset.shopify.orders[5];
+    const { body } = await t.gql(ENTITIES, { representations: [{ __typename: 'Order', id: encodeId('Order', order.id), erpVersion: UNAVAILABLE_MARKER }] });
+    const version = body.data._entities[0].version;
+    expect(version).toBe(encodeVersion({ COMMERCE: order.updatedAt, ERP: UNAVAILABLE_MARKER }));
+    expect(version).not.toBe(encodeVersion({ COMMERCE: order.updatedAt, ERP: null }));
+    expect(unavailableSystems(version)).toEqual(['ERP']);
+    expect(body.errors).toEqual([expect.objectContaining({
+      message: 'This version does not cover the ERP record, which could not be read.',
+      path: ['_entities', 0, 'version'], extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'ERP' },
+    })]);
   });
 });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import type { HubSpotContact } from '../../upstreams/dataset/types.ts';
-import { encodeVersion } from '../../subgraphs/shared/version.ts';
-import type { SourceRecord } from '../../subgraphs/shared/sources.ts';
+import { encodeVersion, UNAVAILABLE_MARKER, unavailableSystems } from '../../subgraphs/shared/version.ts';
+import { unavailableSource, type SourceRecord } from '../../subgraphs/shared/sources.ts';
 import { CUSTOMER_ENTITIES, ORDER_ENTITIES, type CrmHarness, customerId, startCrm } from './harness.ts';
 
 const dataset = generateDataset();
@@ -75,6 +75,24 @@ describe('Customer.__resolveReference', () => {
       customerRef(contacts[0], { erpSource: null, commerceSource: null }),
     ])).map((c) => c.version);
     expect(new Set(versions).size).toBe(3);
+  });
+
+  it('leaves an unavailable source out of sources and marks it in version, with an error at each field', async () => {
+    const contact = contacts[2];
+    const erpSource: SourceRecord = { system: 'ERP', externalId: '12', version: '2026-03-01 10:00:00', updatedAt: '2026-03-01T10:00:00.000Z', linkedBy: 'STORED_ID' };
+    const answer = await crm.query(CUSTOMER_ENTITIES, { representations: [
+      customerRef(contact, { erpSource, commerceSource: unavailableSource('COMMERCE'), socialSource: unavailableSource('SOCIAL') }),
+    ] });
+    const [resolved] = answer.data!._entities as any[];
+    expect(resolved.sources.map((s: SourceRecord) => s.system)).toEqual(['CRM', 'ERP']);
+    expect(resolved.version).toBe(encodeVersion({ CRM: contact.updatedAt, ERP: '2026-03-01 10:00:00', COMMERCE: UNAVAILABLE_MARKER }));
+    expect(resolved.version).not.toBe(encodeVersion({ CRM: contact.updatedAt, ERP: '2026-03-01 10:00:00', COMMERCE: null }));
+    expect(unavailableSystems(resolved.version)).toEqual(['COMMERCE']);
+    expect(answer.errors!.map((e) => [e.path, e.message, e.extensions])).toEqual([
+      [['_entities', 0, 'version'], 'This version does not cover the commerce record, which could not be read.', { code: 'UPSTREAM_UNAVAILABLE', system: 'COMMERCE' }],
+      [['_entities', 0, 'sources'], 'The commerce record could not be read; sources omits it.', { code: 'UPSTREAM_UNAVAILABLE', system: 'COMMERCE' }],
+      [['_entities', 0, 'sources'], 'The social record could not be read; sources omits it.', { code: 'UPSTREAM_UNAVAILABLE', system: 'SOCIAL' }],
+    ]);
   });
 });
 

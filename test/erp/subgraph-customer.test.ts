@@ -95,8 +95,8 @@ describe('Customer.lifetimeValue', () => {
     { amount: '100.00', currency: 'USD', placedAt: '2025-03-04T10:00:00.000Z' },
     { amount: '20.55', currency: 'USD', placedAt: '2026-06-01T23:30:00.000Z' },
   ];
-  const rep = (shopOrderTotals: unknown[]) => ({ __typename: 'Customer', id: 'c-1', shopOrderTotals });
-  const lifetime = async (shopOrderTotals: unknown[], args = '') =>
+  const rep = (shopOrderTotals: unknown[] | null) => ({ __typename: 'Customer', id: 'c-1', shopOrderTotals });
+  const lifetime = async (shopOrderTotals: unknown[] | null, args = '') =>
     t.entities([rep(shopOrderTotals)], `... on Customer { lifetimeValue${args} { amount currency } }`);
 
   it('sums the shop totals in the shop currency without asking the ERP', async () => {
@@ -113,6 +113,17 @@ describe('Customer.lifetimeValue', () => {
   it('is null without orders and no currency, and zero in a requested currency', async () => {
     expect((await lifetime([])).body.data._entities[0].lifetimeValue).toBeNull();
     expect((await lifetime([], '(currency: "JPY")')).body.data._entities[0].lifetimeValue).toEqual({ amount: '0', currency: 'JPY' });
+  });
+
+  it('fails with UPSTREAM_UNAVAILABLE when commerce could not read the totals (null)', async () => {
+    for (const args of ['', '(currency: "EUR")']) {
+      const { body } = await lifetime(null, args);
+      expect(body.data._entities[0].lifetimeValue).toBeNull();
+      expect(body.errors).toEqual([expect.objectContaining({
+        message: 'Order totals from commerce are unavailable.',
+        path: ['_entities', 0, 'lifetimeValue'], extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+      })]);
+    }
   });
 
   it('refuses an unknown currency, or one the ERP has no rate for, naming the argument', async () => {

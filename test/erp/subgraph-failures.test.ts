@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { customerRep, useErp, type ErpHarness, type GraphQLResult } from './harness.ts';
+import { UNAVAILABLE_MARKER } from '../../subgraphs/shared/version.ts';
 
 const t = useErp({ ODOO_TIMEOUT_MS: '300' });
 afterEach(() => t.odoo.setFaults({}));
@@ -35,6 +36,20 @@ describe('the ERP subgraph when Odoo fails', () => {
     const error = accountError(await t.entities([linked(t)], SELECTION), t.odoo.port);
     expect(Date.now() - started).toBeLessThan(900);
     expect(error).toMatchObject({ message: 'Odoo did not answer within 300 ms.', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+  });
+});
+
+describe('the ERP fields other subgraphs @require, when Odoo fails', () => {
+  it('gives erpSource as the unavailable sentinel and erpVersion as UNAVAILABLE_MARKER, with no error of their own', async () => {
+    for (const faults of [{ down: true }, { failStatus: 500 }]) {
+      t.odoo.setFaults(faults);
+      const customer = await t.entities([linked(t)], '... on Customer { erpSource { system externalId version updatedAt linkedBy } }');
+      expect(customer.body).toEqual({ data: { _entities: [{ erpSource: { system: 'ERP', externalId: '', version: null, updatedAt: null, linkedBy: 'UNAVAILABLE' } }] } });
+      const order = t.dataset.shopify.orders[0];
+      const result = await t.entities([{ __typename: 'Order', id: `order-${order.id}`, number: order.name }], '... on Order { erpVersion }');
+      expect(result.body).toEqual({ data: { _entities: [{ erpVersion: UNAVAILABLE_MARKER }] } });
+      t.odoo.setFaults({});
+    }
   });
 });
 

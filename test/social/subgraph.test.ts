@@ -173,11 +173,11 @@ describe('social subgraph: upstream failures', () => {
     return ['127.0.0.1', String(stack.mastodon.port), 'http:', 'mastodon-test-token', 'stack'].filter((s) => text.includes(s));
   };
 
-  it('fails the fields with UPSTREAM_UNAVAILABLE, naming no URL, when Mastodon is down', async () => {
+  it('degrades socialProfiles to [] with UPSTREAM_UNAVAILABLE at its path, naming no URL, when Mastodon is down', async () => {
     stack = await startSocialStack();
     stack.mastodon.setFaults({ down: true });
     const result = await stack.graphql(PROFILES, { reps: representations(stack.dataset, 1, 3) });
-    expect(result.data).toEqual({ _entities: [null] });
+    expect(result.data).toEqual({ _entities: [{ socialProfiles: [] }] });
     expect(result.errors).toEqual([{
       message: 'Mastodon is unreachable.',
       path: ['_entities', 0, 'socialProfiles'],

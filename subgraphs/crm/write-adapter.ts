@@ -1,0 +1,102 @@
+/**
+ * The CRM's side of the write path (the contract is ../shared/write-adapter.ts), over the HubSpot
+ * client. HubSpot is the system of record: the orchestrator reads a contact here for its links and
+ * canonical fields, writes property strings to it, and stores the other systems' ids on it.
+ *
+ * Mapping (canonical → HubSpot property; null → "", which is how HubSpot clears a property):
+ * firstName → firstname, lastName → lastname, company, email, phone (E.164 as given),
+ * address → address (line1), city, state (region), zip (postalCode), country (ISO alpha-2 code),
+ * lifecycleStage → lifecyclestage (internal value, MARKETING_QUALIFIED_LEAD → marketingqualifiedlead).
+ * HubSpot has no property for address.line2: it is not written (nor appended to line1), and reads back null.
+ *
+ * `values` hold the properties as HubSpot stores them ("" when unset), not re-normalized: a stored
+ * "(415) 555-0100" or "United States" differs from the E.164 / ISO value `project` gives, so writing
+ * such a field stores the canonical form (and counts as a change).
+ *
+ * `create` is a plain POST and is NOT safe to repeat on its own: an email that already exists is a
+ * CONFLICT whose extensions.existingId names that contact (HubSpot's 409). Before creating, the
+ * orchestrator looks the email up (findContactIdByEmail) and decides whether that contact is its own
+ * earlier attempt or another customer's.
+ */
+import type { UpstreamConfig } from '../shared/upstream-http.ts';
+import type { CrmWriteAdapter, CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
+import { createHubSpotClient } from './client.ts';
+import { fromHubSpotContact, toHubSpotLifecycleStage, type CrmCustomer, type HubSpotRecord } from './transforms.ts';
+
+type Properties = Record<string, string>;
+
+const PROJECTIONS: Record<CustomerField, (f: CustomerFields) => Properties> = {
+  firstName: (f) => ({ firstname: f.firstName ?? '' }),
+  lastName: (f) => ({ lastname: f.lastName ?? '' }),
+  company: (f) => ({ company: f.company ?? '' }),
+  email: (f) => ({ email: f.email ?? '' }),
+  phone: (f) => ({ phone: f.phone ?? '' }),
+  address: ({ address: a }) => ({ address: a?.line1 ?? '', city: a?.city ?? '', state: a?.region ?? '', zip: a?.postalCode ?? '', country: a?.country ?? '' }),
+  lifecycleStage: (f) => ({ lifecyclestage: f.lifecycleStage ? toHubSpotLifecycleStage(f.lifecycleStage) : '' }),
+};
+
+const ALL_FIELDS = Object.keys(PROJECTIONS) as CustomerField[];
+
+const projectFields = (desired: CustomerFields, fields: CustomerField[]): Properties =>
+  Object.assign({}, ...fields.map((field) => PROJECTIONS[field](desired)));
+
+const NO_FIELDS: CustomerFields = { firstName: null, lastName: null, company: null, email: null, phone: null, address: null, lifecycleStage: null };
+
+/** Every property `project` can write, in its order. */
+const WRITTEN_PROPERTIES = Object.keys(projectFields(NO_FIELDS, ALL_FIELDS));
+
+/** The contact as a SystemRecord; id and marker are the read path's own (crmSource). */
+function toSystemRecord(record: HubSpotRecord, customer: CrmCustomer): SystemRecord {
+  return {
+    externalId: customer.crmSource.externalId,
+    marker: customer.crmSource.version!,
+    linkedBy: 'STORED_ID',
+    values: Object.fromEntries(WRITTEN_PROPERTIES.map((name) => [name, record.properties[name] ?? ''])),
+  };
+}
+
+const canonicalFields = (c: CrmCustomer): CustomerFields =>
+  ({ firstName: c.firstName, lastName: c.lastName, company: c.company, email: c.email, phone: c.phone, address: c.address, lifecycleStage: c.lifecycleStage });
+
+/** Changes as HubSpot property strings (null or undefined → "", which clears). */
+const asProperties = (changes: Record<string, unknown>): Properties =>
+  Object.fromEntries(Object.entries(changes).map(([name, value]) => [name, value === null || value === undefined ? '' : String(value)]));
+
+/** The write adapter over HubSpot at `hubspot` (the crm subgraph's own upstream settings). */
+export function createCrmWriteAdapter(hubspot: UpstreamConfig): CrmWriteAdapter {
+  const client = createHubSpotClient(hubspot);
+
+  /** A PATCH of nothing would still move HubSpot's updatedAt, so it is not sent. */
+  const patch = async (contactId: string, properties: Properties) => {
+    if (Object.keys(properties).length) await client.updateContact(contactId, properties);
+  };
+
+  const readContact: CrmWriteAdapter['readContact'] = async (contactId) => {
+    const record = (await client.readContacts([contactId])).find((r) => r.id === contactId);
+    if (!record) return null;
+    const customer = fromHubSpotContact(record);
+    return { record: toSystemRecord(record, customer), links: customer.links, fields: canonicalFields(customer) };
+  };
+
+  return {
+    system: 'CRM',
+    readContact,
+    read: async (links) => (await readContact(links.contactId))?.record ?? null,
+    project: async (desired, fields) => projectFields(desired, fields),
+    update: (contactId, changes) => patch(contactId, asProperties(changes)),
+    async create(desired) {
+      // Empty properties are left out: a new contact has nothing to clear.
+      const properties = Object.fromEntries(Object.entries(projectFields(desired, ALL_FIELDS)).filter(([, value]) => value !== ''));
+      return (await client.createContact(properties)).id;
+    },
+    async findContactIdByEmail(email) {
+      // HubSpot keeps emails unique, but nothing stops an import from duplicating one: the oldest contact wins, as on the read path.
+      const [oldest] = (await client.findByEmail(email)).sort((a, b) => Number(a.id) - Number(b.id));
+      return oldest?.id ?? null;
+    },
+    storeLinks: (contactId, { erpPartnerId, shopCustomerId }) => patch(contactId, {
+      ...(erpPartnerId !== undefined ? { erp_partner_id: erpPartnerId } : {}),
+      ...(shopCustomerId !== undefined ? { shop_customer_id: shopCustomerId } : {}),
+    }),
+  };
+}

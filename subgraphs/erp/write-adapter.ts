@@ -1,0 +1,88 @@
+/**
+ * The ERP's part of customer and order writes (the contract in ../shared/write-adapter.ts), on the
+ * Odoo client. Records are found by the read path's own rules and code (partner-match.ts for
+ * partners, pickSaleOrder for sales orders), and their markers are `write_date` exactly as the read
+ * path reports it, so the orchestrator's tokens equal the ones clients read.
+ *
+ * Odoo stamps `write_date` to the second: two writes to one record within the same second leave its
+ * marker unchanged, so a version check cannot tell them apart.
+ */
+import { codedError } from '../../schema/errors.ts';
+import type { CustomerField, CustomerFields, CustomerWriteAdapter, ErpOrderAdapter, SystemValues } from '../shared/write-adapter.ts';
+import type { OdooClient } from './client.ts';
+import { matchPartners, normalizedEmail, storedPartnerId, type PartnerKey, type PartnerMatch } from './partner-match.ts';
+import { fromOdooPartner } from './transform-partner.ts';
+import { fromOdooSaleOrder, pickSaleOrder } from './transform-fulfillment.ts';
+import { partnerVals, toPartnerVals } from './partner-vals.ts';
+import type { OdooPartnerContact } from './types.ts';
+
+const ALL_FIELDS: CustomerField[] = ['firstName', 'lastName', 'company', 'email', 'phone', 'address', 'lifecycleStage'];
+
+/** Reads and writes res.partner and sale.order through `client`; every read goes to Odoo, nothing is cached. */
+export function createErpWriteAdapter(client: OdooClient): CustomerWriteAdapter & ErpOrderAdapter {
+  /** The read path's search and rule (stored id, else email ignoring case), with the contact fields too. */
+  const findPartner = async (key: PartnerKey): Promise<{ match: PartnerMatch; record: OdooPartnerContact } | null> => {
+    const id = storedPartnerId(key);
+    const email = normalizedEmail(key.email);
+    const records = await client.findPartnerContacts(id === null ? [] : [id], email === null ? [] : [email]);
+    const [match] = matchPartners([key], records.map(fromOdooPartner));
+    return match && { match, record: records.find((r) => r.id === match.partner.id)! };
+  };
+
+  const project = async (desired: CustomerFields, fields: CustomerField[]): Promise<SystemValues> => {
+    const country = fields.includes('address') ? desired.address?.country ?? null : null;
+    return toPartnerVals(desired, fields, country === null ? false : await countryId(client, country));
+  };
+
+  return {
+    system: 'ERP',
+    read: async (links) => {
+      const found = await findPartner({ erpPartnerId: links.erpPartnerId, email: links.email });
+      if (!found) return null;
+      const { partner, linkedBy } = found.match;
+      return { externalId: String(partner.id), marker: markerOf(partner.writeDate), linkedBy, values: partnerVals(found.record) };
+    },
+    project,
+    update: async (externalId, changes) => {
+      // Odoo moves write_date on any write, even of nothing: an empty one would fake a change.
+      if (Object.keys(changes).length === 0) return;
+      await client.writePartner(recordId(externalId, 'partner'), changes);
+    },
+    // Odoo has no unique email: the search makes a repeat safe, not two creates running at once.
+    create: async (desired) => {
+      const existing = desired.email === null ? null : await findPartner({ erpPartnerId: null, email: desired.email });
+      if (existing) return String(existing.match.partner.id);
+      return String(await client.createPartner(await project(desired, ALL_FIELDS)));
+    },
+    readSaleOrder: async (orderNumber) => {
+      const records = await client.saleOrdersByClientRef([orderNumber]);
+      const orders = records.map(fromOdooSaleOrder);
+      const picked = pickSaleOrder(orders.filter((o) => o.clientOrderRef === orderNumber));
+      if (!picked) return null;
+      const record = records[orders.indexOf(picked)];
+      return { externalId: String(record.id), marker: markerOf(picked.writeDate), cancelled: record.state === 'cancel' };
+    },
+    cancelSaleOrder: (externalId) => client.cancelSaleOrder(recordId(externalId, 'sales order')),
+  };
+}
+
+/** The res.country id of an ISO code; BAD_USER_INPUT naming `address.country` when the ERP has none. */
+async function countryId(client: OdooClient, code: string): Promise<number> {
+  const id = await client.countryIdByCode(code.trim().toUpperCase());
+  if (id === null) {
+    throw codedError('BAD_USER_INPUT', `Field "address.country": the ERP knows no country with the code "${code}".`, { field: 'address.country' });
+  }
+  return id;
+}
+
+/** An Odoo id from an externalId; NOT_FOUND for one Odoo could not have issued. */
+function recordId(externalId: string, what: string): number {
+  if (!/^[1-9]\d*$/.test(externalId)) throw codedError('NOT_FOUND', `The ERP has no ${what} "${externalId}".`, { system: 'Odoo' });
+  return Number(externalId);
+}
+
+/** Odoo sets write_date on every record it stores; a record without one is not a record Odoo sent. */
+function markerOf(writeDate: string | null): string {
+  if (writeDate === null) throw codedError('UPSTREAM_ERROR', 'Odoo answered with a record without write_date.', { system: 'Odoo' });
+  return writeDate;
+}

@@ -1,0 +1,58 @@
+/**
+ * cancelOrder: check the order's version (shop order and ERP sales order), then cancel in the shop
+ * (the lead) and the ERP. An order already cancelled somewhere is UNCHANGED there.
+ */
+import { codedError } from '../../schema/errors.ts';
+import { decodeId } from '../shared/ids.ts';
+import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
+import { assertVersion, assertVersionToken } from './version-check.ts';
+import type { OrderRecord } from '../shared/write-adapter.ts';
+import type { WriteContext } from './context.ts';
+import { isTransient } from './snapshot.ts';
+import { syncResult, type SyncResult } from './plan.ts';
+import { runIntent, type PlannedEntry } from './run-intent.ts';
+import type { Operation } from './operations.ts';
+
+export interface OrderPayload {
+  orderId: string;
+  sync: SyncResult[];
+}
+
+export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion: string, reason: string | null): Promise<OrderPayload> {
+  const shopOrderId = decodeId('Order', id);
+  if (shopOrderId === null) throw codedError('NOT_FOUND', 'No order has this id.', { field: 'id' });
+  assertVersionToken(expectedVersion);
+
+  return ctx.lock.run(`order:${shopOrderId}`, async () => {
+    const order = await ctx.adapters.commerce.readOrder(shopOrderId);
+    if (!order) throw codedError('NOT_FOUND', 'No order has this id.', { field: 'id' });
+    const sale = await readSale(ctx, order.number);
+    const current = encodeVersion({ COMMERCE: order.marker, ERP: sale === 'unreadable' ? UNAVAILABLE_MARKER : sale?.marker ?? null });
+    assertVersion('order', expectedVersion, current, ['COMMERCE', 'ERP']);
+
+    const writes: { system: 'COMMERCE' | 'ERP'; recordKey: string; operation: Operation; fresh?: OrderRecord | null }[] = [];
+    const unchanged: SyncResult[] = [];
+    if (order.cancelled) unchanged.push(syncResult('COMMERCE', 'UNCHANGED', order.externalId));
+    else writes.push({ system: 'COMMERCE', recordKey: `COMMERCE:order:${shopOrderId}`, operation: { type: 'cancelShopOrder', shopOrderId, reason } });
+    if (sale !== null && (sale === 'unreadable' || !sale.cancelled)) {
+      writes.push({ system: 'ERP', recordKey: `ERP:order:${order.number}`, operation: { type: 'cancelSaleOrder', orderNumber: order.number } });
+    } else if (sale) unchanged.push(syncResult('ERP', 'UNCHANGED', sale.externalId));
+    if (writes.length === 0) return { orderId: id, sync: unchanged };
+
+    const { intent, entries } = ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason } },
+      writes.map(({ fresh: _fresh, ...w }) => w));
+    ctx.crash('after-intent');
+    const planned: PlannedEntry[] = entries.map((entry) => ({ entry, lead: entry.system === 'COMMERCE', queued: ctx.store.hasPending(entry.system, entry.recordKey, entry.seq) }));
+    const applied = await runIntent(ctx, intent.id, planned);
+    return { orderId: id, sync: [...applied, ...unchanged].sort((a, b) => (a.system === 'COMMERCE' ? -1 : b.system === 'COMMERCE' ? 1 : 0)) };
+  });
+}
+
+async function readSale(ctx: WriteContext, orderNumber: string): Promise<OrderRecord | null | 'unreadable'> {
+  try {
+    return await ctx.adapters.erp.readSaleOrder(orderNumber);
+  } catch (err) {
+    if (isTransient(err)) return 'unreadable';
+    throw err;
+  }
+}

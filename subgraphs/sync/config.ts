@@ -1,0 +1,55 @@
+/** The sync subgraph's settings: the upstreams it writes to, its database, the outbox worker's pace. */
+import { fileURLToPath } from 'node:url';
+import { readListenConfig, type SubgraphListenConfig } from '../shared/config.ts';
+import type { UpstreamConfig } from '../shared/upstream-http.ts';
+import { readCrmConfig } from '../crm/config.ts';
+import { readErpConfig, type OdooConfig } from '../erp/config.ts';
+import { readCommerceConfig } from '../commerce/config.ts';
+import type { CrashPoint } from './crash-points.ts';
+
+export interface SyncConfig {
+  hubspot: UpstreamConfig;
+  odoo: OdooConfig;
+  shopify: UpstreamConfig;
+  /** SQLite file with intents, the outbox and idempotency keys (created on first start). */
+  databasePath: string;
+  outbox: { intervalMs: number; backoff: { baseMs: number; maxMs: number } };
+  /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
+  idempotencyWaitMs: number;
+  /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT). */
+  crashPoint: CrashPoint | null;
+  listen: SubgraphListenConfig;
+}
+
+const DEFAULT_DATABASE = fileURLToPath(new URL('../../.data/gateway.db', import.meta.url));
+const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write'];
+
+/**
+ * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,
+ * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, IDEMPOTENCY_WAIT_MS, SYNC_PORT.
+ */
+export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
+  const crashPoint = env.SYNC_CRASH_POINT ?? null;
+  if (crashPoint !== null && !CRASH_POINTS.includes(crashPoint as CrashPoint)) {
+    throw new Error(`SYNC_CRASH_POINT must be one of ${CRASH_POINTS.join(', ')}: ${crashPoint}`);
+  }
+  return {
+    hubspot: readCrmConfig(env).hubspot,
+    odoo: readErpConfig(env).odoo,
+    shopify: readCommerceConfig(env).shopify,
+    databasePath: env.SYNC_DB_PATH ?? DEFAULT_DATABASE,
+    outbox: {
+      intervalMs: positive(env, 'OUTBOX_INTERVAL_MS', 1000),
+      backoff: { baseMs: positive(env, 'OUTBOX_BACKOFF_BASE_MS', 500), maxMs: positive(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000) },
+    },
+    idempotencyWaitMs: positive(env, 'IDEMPOTENCY_WAIT_MS', 10_000),
+    crashPoint: crashPoint as CrashPoint | null,
+    listen: readListenConfig(env, 'SYNC', 4005),
+  };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer: ${env[name]}`);
+  return value;
+}

@@ -1,0 +1,15 @@
+/** What every write operation needs: the adapters, the durable store, the per-record lock and the hooks. */
+import type { Adapters } from './adapters.ts';
+import type { SyncStore } from './store/types.ts';
+import type { KeyedLock } from './locks.ts';
+import type { CrashPoint } from './crash-points.ts';
+
+export interface WriteContext {
+  adapters: Adapters;
+  store: SyncStore;
+  lock: KeyedLock;
+  /** When a write that failed transiently inside a request is retried first. */
+  firstRetryAt: () => number;
+  crash: (point: CrashPoint) => void;
+  now: () => number;
+}

@@ -1,0 +1,35 @@
+/**
+ * createCustomer: the contact in the CRM first, then the partner in the ERP and the customer in the
+ * shop, each id stored back on the contact so the read path links them by STORED_ID.
+ */
+import { codedError } from '../../schema/errors.ts';
+import { encodeId } from '../shared/ids.ts';
+import type { CustomerFields } from '../shared/write-adapter.ts';
+import type { WriteContext } from './context.ts';
+import { applyPatch, normalizeCustomerInput, type CustomerInput } from './input.ts';
+import { runIntent } from './run-intent.ts';
+import type { Operation } from './operations.ts';
+import type { CustomerPayload } from './update-customer.ts';
+
+const NO_FIELDS: CustomerFields = { firstName: null, lastName: null, company: null, email: null, phone: null, address: null, lifecycleStage: null };
+
+export async function createCustomer(ctx: WriteContext, input: CustomerInput & { email: string }): Promise<CustomerPayload> {
+  const desired = applyPatch(NO_FIELDS, normalizeCustomerInput(input));
+  const email = desired.email!;
+  return ctx.lock.run(`email:${email}`, async () => {
+    if (await ctx.adapters.crm.findContactIdByEmail(email)) {
+      throw codedError('CONFLICT', 'Field "input.email" already belongs to another customer.', { field: 'input.email' });
+    }
+    const key = (system: string) => `${system}:create:${email}`;
+    const writes: { system: 'CRM' | 'ERP' | 'COMMERCE'; recordKey: string; operation: Operation }[] = [
+      { system: 'CRM', recordKey: key('CRM'), operation: { type: 'createContact', desired } },
+      { system: 'ERP', recordKey: key('ERP'), operation: { type: 'createLinked', system: 'ERP', desired } },
+      { system: 'COMMERCE', recordKey: key('COMMERCE'), operation: { type: 'createLinked', system: 'COMMERCE', desired } },
+    ];
+    const { intent, entries } = ctx.store.recordIntent({ kind: 'createCustomer', subjectKey: `email:${email}`, request: { fields: Object.keys(input) } }, writes);
+    ctx.crash('after-intent');
+    const sync = await runIntent(ctx, intent.id, entries.map((entry) => ({ entry, queued: false, lead: entry.system === 'CRM' })));
+    const contactId = sync.find((r) => r.system === 'CRM')!.externalId!;
+    return { customerId: encodeId('Customer', contactId), sync };
+  });
+}

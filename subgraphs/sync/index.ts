@@ -1,0 +1,67 @@
+/**
+ * The sync subgraph: the mutations over the write adapters, the SQLite store, and the outbox worker
+ * that completes what requests left pending (including after a crash: opening the store releases
+ * the previous process's intents).
+ */
+import { readSubgraphSdl } from '../../schema/compose.ts';
+import type { SubgraphOptions } from '../shared/server.ts';
+import { createCrmWriteAdapter } from '../crm/write-adapter.ts';
+import { createErpWriteAdapter } from '../erp/write-adapter.ts';
+import { createOdooClient } from '../erp/client.ts';
+import { createCommerceWriteAdapter } from '../commerce/write-adapter.ts';
+import type { SyncConfig } from './config.ts';
+import type { Adapters } from './adapters.ts';
+import { openSqliteStore } from './store/sqlite-store.ts';
+import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import { KeyedLock } from './locks.ts';
+import { createCrashHook } from './crash-points.ts';
+import type { WriteContext } from './context.ts';
+import { applyEntry } from './operations.ts';
+import { createResolvers, requestContext, type SyncRequestContext } from './resolvers.ts';
+
+export interface SyncService {
+  subgraph: SubgraphOptions<SyncRequestContext>;
+  worker: OutboxWorker;
+  /** Stops the worker and closes the database. */
+  close(): Promise<void>;
+}
+
+export function startSyncService(config: SyncConfig, now: () => number = Date.now): SyncService {
+  const adapters: Adapters = {
+    crm: createCrmWriteAdapter(config.hubspot),
+    erp: createErpWriteAdapter(createOdooClient(config.odoo)),
+    commerce: createCommerceWriteAdapter(config.shopify),
+  };
+  const store = openSqliteStore(config.databasePath, { now });
+  const ctx: WriteContext = {
+    adapters,
+    store,
+    lock: new KeyedLock(),
+    firstRetryAt: () => now() + config.outbox.backoff.baseMs,
+    crash: createCrashHook(config.crashPoint),
+    now,
+  };
+  const worker = startOutboxWorker({
+    store,
+    apply: (entry) => applyEntry(entry, { adapters, store }),
+    intervalMs: config.outbox.intervalMs,
+    backoff: config.outbox.backoff,
+    now,
+  });
+  const purge = setInterval(() => store.purgeExpired(now()), 60 * 60 * 1000);
+  purge.unref();
+  return {
+    subgraph: {
+      name: 'sync',
+      sdl: readSubgraphSdl('sync'),
+      resolvers: createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 }),
+      context: requestContext,
+    },
+    worker,
+    close: async () => {
+      clearInterval(purge);
+      await worker.stop();
+      store.close();
+    },
+  };
+}

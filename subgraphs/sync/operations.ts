@@ -1,0 +1,105 @@
+/**
+ * The writes the outbox holds, as JSON, and the one function that applies an entry — used for the
+ * first attempt inside the request and for every retry and recovery by the worker, so both paths
+ * behave the same. Applying is safe to repeat: an update re-reads the record and writes only what
+ * still differs; a create finds an existing record by email; a cancel skips a cancelled order.
+ */
+import { codedError } from '../../schema/errors.ts';
+import { decodeVersion, markerHash } from '../shared/version.ts';
+import type { CustomerLinks } from '../shared/sources.ts';
+import type { CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
+import type { OutboxEntry, SyncStore } from './store/types.ts';
+import type { Adapters } from './adapters.ts';
+import { changedValues } from './plan.ts';
+
+export type CustomerSystem = 'CRM' | 'ERP' | 'COMMERCE';
+
+export type Operation =
+  /** Write the named canonical fields of `desired` to the customer's record in `system`, found through `links`. */
+  | { type: 'updateCustomer'; system: CustomerSystem; links: CustomerLinks; desired: CustomerFields; fields: CustomerField[]; afterLead: boolean;
+      /** Set when the record could not be read at request time: apply only if its marker still hashes to this. */
+      expectedMarkerHash?: string }
+  /** Create the CRM contact. */
+  | { type: 'createContact'; desired: CustomerFields }
+  /** Create the customer's record in the ERP or the shop and store its id on the CRM contact. */
+  | { type: 'createLinked'; system: 'ERP' | 'COMMERCE'; desired: CustomerFields }
+  | { type: 'cancelShopOrder'; shopOrderId: string; reason: string | null }
+  /** Cancel the ERP sales order; follows the shop's cancellation (the intent's lead). */
+  | { type: 'cancelSaleOrder'; orderNumber: string };
+
+/** What an applied entry reports back (stored as the entry's result). */
+export interface AppliedResult {
+  externalId: string;
+  /** False when the system already held the values: nothing was written. */
+  wrote: boolean;
+}
+
+export interface ApplyContext {
+  adapters: Adapters;
+  store: SyncStore;
+  /** The record as read by the request that planned this write, to save a re-read on the first attempt. */
+  freshRecord?: SystemRecord | null;
+}
+
+export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise<AppliedResult> {
+  const op = entry.operation as Operation;
+  switch (op.type) {
+    case 'updateCustomer': {
+      if (op.afterLead) leadResult(entry, ctx.store);
+      const adapter = op.system === 'CRM' ? ctx.adapters.crm : op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
+      const record = ctx.freshRecord ?? await adapter.read(op.links);
+      if (!record) throw codedError('NOT_FOUND', `The ${op.system} record linked to this customer no longer exists.`);
+      if (op.expectedMarkerHash !== undefined && markerHash(record.marker) !== op.expectedMarkerHash) {
+        throw codedError('VERSION_CONFLICT', `The ${op.system} record changed after the update was accepted; it was not overwritten.`);
+      }
+      const changes = changedValues(record.values, await adapter.project(op.desired, op.fields));
+      if (Object.keys(changes).length > 0) await adapter.update(record.externalId, changes);
+      return { externalId: record.externalId, wrote: Object.keys(changes).length > 0 };
+    }
+    case 'createContact': {
+      // The request checked under its lock that the email was free, so a contact with it now is this
+      // entry's own earlier attempt (the process died before recording it): adopt it, don't create twice.
+      const existing = await ctx.adapters.crm.findContactIdByEmail(op.desired.email ?? '');
+      if (existing) return { externalId: existing, wrote: false };
+      return { externalId: await ctx.adapters.crm.create(op.desired), wrote: true };
+    }
+    case 'createLinked': {
+      const contactId = leadResult(entry, ctx.store).externalId;
+      const adapter = op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
+      const externalId = await adapter.create(op.desired);
+      await ctx.adapters.crm.storeLinks(contactId, op.system === 'ERP' ? { erpPartnerId: externalId } : { shopCustomerId: externalId });
+      return { externalId, wrote: true };
+    }
+    case 'cancelShopOrder': {
+      const order = await ctx.adapters.commerce.readOrder(op.shopOrderId);
+      if (!order) throw codedError('NOT_FOUND', 'The shop order no longer exists.');
+      if (!order.cancelled) await ctx.adapters.commerce.cancelOrder(order.externalId, op.reason);
+      return { externalId: order.externalId, wrote: !order.cancelled };
+    }
+    case 'cancelSaleOrder': {
+      leadResult(entry, ctx.store);
+      const sale = await ctx.adapters.erp.readSaleOrder(op.orderNumber);
+      if (!sale) throw codedError('NOT_FOUND', 'The ERP sales order no longer exists.');
+      if (!sale.cancelled) await ctx.adapters.erp.cancelSaleOrder(sale.externalId);
+      return { externalId: sale.externalId, wrote: !sale.cancelled };
+    }
+  }
+}
+
+/**
+ * The intent's first entry is its lead (the CRM for a customer, the shop for an order); the others
+ * follow it: while it is pending they wait (a transient error, retried), and if it was refused they
+ * are refused too, so no system is changed when the system of record said no.
+ */
+function leadResult(entry: OutboxEntry, store: SyncStore): AppliedResult {
+  const lead = store.intentEntries(entry.intentId)[0];
+  if (!lead || lead.id === entry.id) throw codedError('INTERNAL_SERVER_ERROR', 'This write has no lead write to follow.');
+  if (lead.status === 'APPLIED') return lead.result as AppliedResult;
+  if (lead.status === 'PENDING') throw codedError('UPSTREAM_UNAVAILABLE', `Waiting for the ${lead.system} write of the same change.`);
+  throw codedError('CONFLICT', `The ${lead.system} refused this change, so it is not written here either.`);
+}
+
+/** The hash a version token holds for one system, for a conditional deferred write. */
+export function expectedHashFor(expectedVersion: string, system: CustomerSystem): string | undefined {
+  return decodeVersion(expectedVersion)?.[system];
+}

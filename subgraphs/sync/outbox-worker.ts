@@ -1,0 +1,157 @@
+/**
+ * The outbox worker: applies the PENDING writes that a request left behind (its system was down, or an
+ * earlier write to the same record was still queued, or the process died mid-request), until each is
+ * APPLIED or FAILED. A transient failure (UPSTREAM_UNAVAILABLE) is retried with exponential backoff
+ * and full jitter; any other error is a permanent refusal and FAILS the entry with its message.
+ *
+ * One tick at a time. A tick takes the due entries (at most one per record: see dueEntries), applies
+ * them concurrently, and repeats until nothing is due, so the writes to one record go out one after
+ * the other in the order they were accepted.
+ *
+ * Delivery is at least once: if the process dies after an upstream write and before markApplied, the
+ * entry is applied again after the restart, so `apply` must be safe to repeat (the adapters' update
+ * writes values, and their create looks for the record first).
+ */
+import type { OutboxEntry, OutboxStore, WriteSystem } from './store/types.ts';
+
+export interface OutboxWorkerOptions {
+  store: OutboxStore;
+  /** Writes the entry upstream; what it returns is kept on the entry (markApplied). */
+  apply(entry: OutboxEntry): Promise<unknown>;
+  /** Pause between ticks. */
+  intervalMs: number;
+  /** Retry n (from 0) waits min(maxMs, baseMs * 2^n) * random(), and at least MIN_RETRY_DELAY_MS. */
+  backoff: { baseMs: number; maxMs: number };
+  /** Entries taken from the store at once. Default 32. */
+  batchSize?: number;
+  now?: () => number;
+  random?: () => number;
+  /** For logs and metrics. Events carry ids, systems and codes, never values or messages (personal data). */
+  onEvent?: (event: OutboxEvent) => void;
+}
+
+interface EntryEvent {
+  entryId: string;
+  intentId: string;
+  system: WriteSystem;
+  /** Attempts including this one. */
+  attempts: number;
+}
+
+export type OutboxEvent =
+  | ({ type: 'applied' } & EntryEvent)
+  | ({ type: 'retry'; delayMs: number } & EntryEvent)
+  | ({ type: 'failed'; code: string | null } & EntryEvent)
+  | { type: 'intent-done'; intentId: string }
+  /** The store failed (the entries stay PENDING and are tried again next tick). */
+  | { type: 'tick-failed'; message: string };
+
+export interface OutboxWorker {
+  /** Stops scheduling ticks and waits for the one in flight. */
+  stop(): Promise<void>;
+  /** Runs ticks until nothing is due now (for tests); rejects if the store fails. */
+  drain(): Promise<void>;
+}
+
+/** Full jitter can draw 0; never retry sooner than this, so a failing upstream is not hammered. */
+export const MIN_RETRY_DELAY_MS = 5;
+
+/** Starts ticking at once (entries left by a previous process are due), then every `intervalMs` after a tick. */
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { store, apply, intervalMs, backoff, batchSize = 32, now = Date.now, random = Math.random } = options;
+  positive('intervalMs', intervalMs);
+  positive('backoff.baseMs', backoff.baseMs);
+  positive('backoff.maxMs', backoff.maxMs);
+  positive('batchSize', batchSize);
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | null = null;
+
+  const emit = (event: OutboxEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A hook that throws (a broken logger) must not stop the outbox.
+    }
+  };
+
+  async function settle(entry: OutboxEntry): Promise<void> {
+    const base = { entryId: entry.id, intentId: entry.intentId, system: entry.system, attempts: entry.attempts + 1 };
+    let result: unknown;
+    try {
+      result = await apply(entry);
+    } catch (err) {
+      if (codeOf(err) === 'UPSTREAM_UNAVAILABLE') {
+        const delayMs = Math.max(MIN_RETRY_DELAY_MS, Math.min(backoff.maxMs, backoff.baseMs * 2 ** entry.attempts) * random());
+        store.markRetry(entry.id, messageOf(err), now() + delayMs);
+        emit({ type: 'retry', delayMs, ...base });
+        return;
+      }
+      store.markFailed(entry.id, messageOf(err));
+      emit({ type: 'failed', code: codeOf(err), ...base });
+      return finish(entry.intentId);
+    }
+    store.markApplied(entry.id, result);
+    emit({ type: 'applied', ...base });
+    finish(entry.intentId);
+  }
+
+  function finish(intentId: string): void {
+    if (store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
+  }
+
+  async function tick(): Promise<void> {
+    while (!stopped) {
+      const due = store.dueEntries(now(), batchSize);
+      if (due.length === 0) return;
+      // allSettled: the tick must not end while some of its writes are still in flight.
+      const failure = (await Promise.allSettled(due.map(settle))).find((r) => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
+  }
+
+  function runTick(): Promise<void> {
+    inFlight ??= tick().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      runTick()
+        .catch((err) => emit({ type: 'tick-failed', message: messageOf(err) }))
+        .then(() => schedule(intervalMs));
+    }, delayMs);
+    // The worker alone must not keep the process alive: the server it serves does.
+    timer.unref();
+  }
+
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight?.catch(() => undefined);
+    },
+    async drain() {
+      while (inFlight) await inFlight.catch(() => undefined);
+      await runTick();
+    },
+  };
+}
+
+function positive(name: string, value: number): void {
+  if (!(Number.isFinite(value) && value > 0)) throw new Error(`${name} must be a positive number: ${value}`);
+}
+
+function codeOf(err: unknown): string | null {
+  const code = (err as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return typeof code === 'string' ? code : null;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

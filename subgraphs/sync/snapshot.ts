@@ -1,0 +1,58 @@
+/**
+ * Reads a customer's records straight from the systems (never from a cache) for a version check,
+ * and builds the same token the read path gives (Customer.version).
+ */
+import { codedError } from '../../schema/errors.ts';
+import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
+import type { CustomerLinks } from '../shared/sources.ts';
+import type { CustomerFields, CustomerWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
+import type { Adapters } from './adapters.ts';
+
+/** A record that could not be read because its system is unavailable right now. */
+export const UNREADABLE = Symbol('unreadable');
+export type Linked = SystemRecord | null | typeof UNREADABLE;
+
+export interface CustomerSnapshot {
+  contactId: string;
+  crm: SystemRecord;
+  links: CustomerLinks;
+  fields: CustomerFields;
+  erp: Linked;
+  commerce: Linked;
+  version: string;
+}
+
+/** null when the contact does not exist. A CRM that cannot be read fails the whole operation. */
+export async function readCustomerSnapshot(adapters: Adapters, contactId: string): Promise<CustomerSnapshot | null> {
+  const contact = await adapters.crm.readContact(contactId);
+  if (!contact) return null;
+  const [erp, commerce] = await Promise.all([readLinked(adapters.erp, contact.links), readLinked(adapters.commerce, contact.links)]);
+  return {
+    contactId,
+    crm: contact.record,
+    links: contact.links,
+    fields: contact.fields,
+    erp,
+    commerce,
+    version: encodeVersion({ CRM: contact.record.marker, ERP: markerOf(erp), COMMERCE: markerOf(commerce) }),
+  };
+}
+
+async function readLinked(adapter: CustomerWriteAdapter, links: CustomerLinks): Promise<Linked> {
+  try {
+    return await adapter.read(links);
+  } catch (err) {
+    if (isTransient(err)) return UNREADABLE;
+    throw err;
+  }
+}
+
+const markerOf = (linked: Linked): string | null => (linked === UNREADABLE ? UNAVAILABLE_MARKER : linked?.marker ?? null);
+
+/** True for the failures the outbox retries: unreachable, timed out, rate limited. */
+export function isTransient(err: unknown): boolean {
+  return (err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE';
+}
+
+/** For errors from an upstream read that the caller cannot act on. */
+export const notFound = (what: string) => codedError('NOT_FOUND', `No ${what} has this id.`);

@@ -1,0 +1,68 @@
+/**
+ * The SQLite schema of the sync store and its migrations. `schema_version` holds one row: the number
+ * of migrations applied. Each migration runs once, in order, in the same transaction as the version
+ * bump, so a crash leaves the database at one version or the next, never in between.
+ */
+import type Database from 'better-sqlite3';
+
+/** Append only: a released migration is never edited, a change is a new entry. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE intents (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('updateCustomer', 'createCustomer', 'cancelOrder')),
+    subject_key  TEXT NOT NULL,
+    request      TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('OPEN', 'DONE')),
+    held_by      TEXT,
+    created_at   INTEGER NOT NULL,
+    completed_at INTEGER
+  );
+  -- AUTOINCREMENT: seq never goes back, even after the newest entries are deleted.
+  CREATE TABLE outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    intent_id       TEXT NOT NULL REFERENCES intents (id),
+    system          TEXT NOT NULL CHECK (system IN ('CRM', 'ERP', 'COMMERCE')),
+    record_key      TEXT NOT NULL,
+    operation       TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('PENDING', 'APPLIED', 'FAILED', 'CANCELLED')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    result          TEXT,
+    created_at      INTEGER NOT NULL
+  );
+  CREATE INDEX outbox_by_intent ON outbox (intent_id, seq);
+  -- The earliest pending entry per record, which dueEntries and hasPending look up.
+  CREATE INDEX outbox_pending_by_record ON outbox (system, record_key, seq) WHERE status = 'PENDING';
+  CREATE TABLE idempotency_keys (
+    key          TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('IN_PROGRESS', 'DONE')),
+    response     TEXT,
+    owner        TEXT,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+  `,
+];
+
+/** Brings the database up to the newest schema; refuses one written by newer code. */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    const current = row?.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`The sync database has schema version ${current}, newer than this code knows (${MIGRATIONS.length}).`);
+    }
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
+    else db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
+  }).immediate();
+}
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

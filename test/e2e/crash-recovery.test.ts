@@ -1,0 +1,82 @@
+/**
+ * kill -9 of the write orchestrator between the CRM write and the ERP write: after a restart on the
+ * same database, the outbox completes the ERP and shop writes exactly once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useStack } from './harness.ts';
+import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
+import { hubspotContact, odooPartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
+
+const SYNC_MAIN = fileURLToPath(new URL('../../subgraphs/sync/main.ts', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const syncPort = await freePort();
+const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-crash-')), 'gateway.db');
+const t = useStack({ externalSyncUrl: `http://127.0.0.1:${syncPort}/graphql` });
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+
+/** Starts the sync subgraph as its own process over the test's stand-ins; resolves once it listens. */
+async function startSyncProcess(extraEnv: Record<string, string>): Promise<ChildProcess> {
+  const { standIns } = t.stack;
+  const child = spawn(process.execPath, ['--import', 'tsx', SYNC_MAIN], {
+    env: {
+      ...process.env,
+      SYNC_PORT: String(syncPort), SYNC_DB_PATH: databasePath, OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50',
+      HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
+      ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
+      SHOPIFY_URL: standIns.shopify.url, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`sync subgraph exited early (${code})`)));
+  });
+  return child;
+}
+
+describe('a write orchestrator killed mid-update', () => {
+  it('applies the ERP and shop writes exactly once after a restart', async () => {
+    const contact = t.stack.dataset.hubspot.contacts.find((c) => c.properties.erp_partner_id && c.properties.shop_customer_id && c.properties.firstname)!;
+    const { body: read } = await t.gql('query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node { id version } } } }', { email: contact.properties.email });
+    const { id, version } = read.data.customers.edges[0].node;
+
+    const doomed = await startSyncProcess({ SYNC_CRASH_POINT: 'after-lead-write' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => doomed.once('exit', (_code, signal) => resolve(signal)));
+    t.stack.resetUpstreamCounters();
+    const { body } = await t.gql(`mutation($id: ID!, $v: String!) { updateCustomer(id: $id, expectedVersion: $v, input: { lastName: "Phoenix" }) { sync { system status } } }`, { id, v: version });
+    expect(await exited).toBe('SIGKILL');
+    expect(body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', serviceName: 'sync' });
+    // The CRM was written; the ERP and the shop were not, yet.
+    expect((await hubspotContact(t.stack, contact.id)).properties.lastname).toBe('Phoenix');
+    expect(upstreamWrites(t.stack)).toEqual({ 'hubspot PATCH /crm/v3/objects/contacts/{id}': 1 });
+
+    await startSyncProcess({});
+    const partnerId = Number(contact.properties.erp_partner_id);
+    await expect.poll(async () => (await odooPartner(t.stack, partnerId)).name, { timeout: 10_000, interval: 100 }).toBe(`${contact.properties.firstname} Phoenix`);
+    await expect.poll(async () => (await shopifyCustomer(t.stack, contact.properties.shop_customer_id!)).lastName, { timeout: 10_000, interval: 100 }).toBe('Phoenix');
+    // A few more worker ticks must not apply anything again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(upstreamWrites(t.stack)).toEqual({
+      'hubspot PATCH /crm/v3/objects/contacts/{id}': 1,
+      'odoo POST /json/2/res.partner/write': 1,
+      'shopify customerUpdate': 1,
+    });
+  });
+});

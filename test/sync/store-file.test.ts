@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
+import { SCHEMA_VERSION } from '../../subgraphs/sync/store/schema.ts';
+import type { IntentInput } from '../../subgraphs/sync/store/types.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/record-intent.ts', import.meta.url));
+const T0 = Date.parse('2026-11-20T12:00:00.000Z');
+const INTENT: IntentInput = { kind: 'updateCustomer', subjectKey: 'contact:101', request: { phone: '+33142685353' } };
+let dir: string;
+let path: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sync-store-'));
+  path = join(dir, 'nested', 'state', 'sync.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Reads the closed database file directly, outside the store. */
+function raw<T>(read: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('the SQLite store on a file', () => {
+  it('creates the file, its directories and the schema on first start, in WAL mode', () => {
+    openSqliteStore(path).close();
+    expect(raw((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+    expect(raw((db) => db.prepare('SELECT version FROM schema_version').all())).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(raw((db) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all()))
+      .toEqual(['idempotency_keys', 'intents', 'outbox', 'schema_version']);
+  });
+
+  it('keeps intents, entries and idempotency keys across a reopen', () => {
+    const first = openSqliteStore(path, { now: () => T0 });
+    const { intent, entries: [crm, erp] } = first.recordIntent(INTENT, [
+      { system: 'CRM', recordKey: 'CRM:contact:101', operation: { n: 1 } },
+      { system: 'ERP', recordKey: 'ERP:res.partner:42', operation: { n: 2 } },
+    ]);
+    first.markApplied(crm.id, { externalId: '101', wrote: true });
+    first.markRetry(erp.id, 'ERP is unreachable.', T0 + 500);
+    first.claimIdempotencyKey('key-1', 'hash-a', T0);
+    first.completeIdempotencyKey('key-1', { customer: { id: 'Q3VzdG9tZXI6MTAx' } });
+    const before = { intent: first.getIntent(intent.id), entries: first.intentEntries(intent.id) };
+    first.close();
+
+    const second = openSqliteStore(path);
+    expect({ intent: second.getIntent(intent.id), entries: second.intentEntries(intent.id) }).toEqual(before);
+    expect(before.entries.map((e) => e.status)).toEqual(['APPLIED', 'PENDING']);
+    expect(second.claimIdempotencyKey('key-1', 'hash-a', T0 + 1)).toEqual({ state: 'DONE', response: { customer: { id: 'Q3VzdG9tZXI6MTAx' } } });
+    expect(second.recordIntent(INTENT, [{ system: 'CRM', recordKey: 'CRM:contact:101', operation: {} }]).entries[0].seq).toBe(erp.seq + 1);
+    second.close();
+  });
+
+  it('releases what the previous instance held: its intents go to the worker, its unfinished keys are forgotten', () => {
+    const first = openSqliteStore(path, { now: () => T0, instanceId: 'first' });
+    const { entries: [entry] } = first.recordIntent(INTENT, [{ system: 'ERP', recordKey: 'ERP:res.partner:42', operation: {} }]);
+    first.claimIdempotencyKey('key-1', 'hash-a', T0);
+    expect(first.dueEntries(T0, 10)).toEqual([]);
+    first.close();
+
+    const second = openSqliteStore(path, { instanceId: 'second' });
+    expect(second.dueEntries(T0, 10)).toEqual([entry]);
+    expect(second.claimIdempotencyKey('key-1', 'hash-a', T0 + 1)).toEqual({ state: 'CLAIMED' });
+    second.close();
+  });
+
+  it('refuses a second opener while the file is open, and leaves the first one working', () => {
+    const first = openSqliteStore(path);
+    expect(() => openSqliteStore(path)).toThrow(`The sync database ${path} is in use by another process.`);
+    expect(first.claimIdempotencyKey('key-1', 'hash-a', T0)).toEqual({ state: 'CLAIMED' });
+    first.close();
+  });
+
+  it('refuses a database written by newer code', () => {
+    openSqliteStore(path).close();
+    raw((db) => db.prepare('UPDATE schema_version SET version = 99').run());
+    expect(() => openSqliteStore(path)).toThrow(`The sync database has schema version 99, newer than this code knows (${SCHEMA_VERSION}).`);
+  });
+});
+
+describe('durability', () => {
+  it('keeps an intent recorded just before the process was killed with SIGKILL, and releases its key', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { intentId } = await firstLine(child);
+    const exit = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGKILL');
+    expect(await exit).toBe('SIGKILL');
+    // Nothing was checkpointed: what follows is recovered from the write-ahead log.
+    expect(existsSync(`${path}-wal`)).toBe(true);
+
+    const store = openSqliteStore(path);
+    expect(store.getIntent(intentId)).toMatchObject({ id: intentId, ...INTENT, status: 'OPEN', completedAt: null });
+    const entries = store.intentEntries(intentId);
+    expect(entries.map((e) => [e.system, e.recordKey, e.operation, e.status, e.attempts])).toEqual([
+      ['CRM', 'CRM:contact:101', { n: 1 }, 'PENDING', 0],
+      ['ERP', 'ERP:res.partner:42', { n: 2 }, 'PENDING', 0],
+    ]);
+    expect(store.dueEntries(Date.now(), 10)).toEqual(entries);
+    expect(store.claimIdempotencyKey('key-1', 'hash-a', Date.now())).toEqual({ state: 'CLAIMED' });
+    store.close();
+  });
+});
+
+/** The JSON line the fixture prints once recordIntent has returned. */
+function firstLine(child: ChildProcess): Promise<{ intentId: string }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
+    });
+    child.stderr!.on('data', (chunk) => (err += chunk));
+    child.once('exit', (code) => reject(new Error(`The fixture exited (${code}) before recording: ${err}`)));
+  });
+}
