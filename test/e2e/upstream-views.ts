@@ -25,8 +25,10 @@ export const odooPartner = async (stack: Stack, id: number) =>
 
 export const odooWritePartner = (stack: Stack, id: number, vals: Record<string, unknown>) => odoo(stack, 'res.partner', 'write', { ids: [id], vals });
 
+export const odooWriteSaleOrder = (stack: Stack, id: number, vals: Record<string, unknown>) => odoo(stack, 'sale.order', 'write', { ids: [id], vals });
+
 export const odooSaleOrder = async (stack: Stack, ref: string) =>
-  (await odoo(stack, 'sale.order', 'search_read', { domain: [['client_order_ref', '=', ref]], fields: ['name', 'state', 'write_date'] }))[0];
+  (await odoo(stack, 'sale.order', 'search_read', { domain: [['client_order_ref', '=', ref]], fields: ['id', 'name', 'state', 'write_date'] }))[0];
 
 export async function shopify(stack: Stack, query: string, variables: Record<string, unknown> = {}): Promise<any> {
   const res = await fetch(`${stack.standIns.shopify.url}/admin/api/2025-10/graphql.json`, {
