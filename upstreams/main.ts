@@ -5,14 +5,11 @@
 import { generateDataset } from './dataset/generate.ts';
 import { readDatasetOptions } from './dataset/options.ts';
 import { startStandIns } from './stack.ts';
+import { stopOnSignal } from '../subgraphs/shared/stop-on-signal.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[`${name}_STANDIN_PORT`] ?? fallback);
 const standIns = await startStandIns(generateDataset(readDatasetOptions(process.env)),
   [port('HUBSPOT', 4101), port('ODOO', 4102), port('SHOPIFY', 4103), port('MASTODON', 4104)]);
 for (const s of Object.values(standIns)) console.log(`${s.name} stand-in at ${s.url}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    Promise.all(Object.values(standIns).map((s) => s.close())).then(() => process.exit(0), () => process.exit(1));
-  });
-}
+stopOnSignal(async () => { await Promise.all(Object.values(standIns).map((s) => s.close())); });

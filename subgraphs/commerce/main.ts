@@ -2,13 +2,10 @@
 import { startSubgraph } from '../shared/server.ts';
 import { readCommerceConfig } from './config.ts';
 import { commerceSubgraph } from './index.ts';
+import { stopOnSignal } from '../shared/stop-on-signal.ts';
 
 const config = readCommerceConfig(process.env);
 const running = await startSubgraph(commerceSubgraph(config), config.listen);
 console.log(`commerce subgraph ready at ${running.url}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.close().then(() => process.exit(0), () => process.exit(1));
-  });
-}
+stopOnSignal(() => running.close());

@@ -2,13 +2,10 @@
 import { startSubgraph } from '../shared/server.ts';
 import { readCrmConfig } from './config.ts';
 import { crmSubgraph } from './index.ts';
+import { stopOnSignal } from '../shared/stop-on-signal.ts';
 
 const config = readCrmConfig(process.env);
 const running = await startSubgraph(crmSubgraph(config), config.listen);
 console.log(`crm subgraph ready at ${running.url}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.close().then(() => process.exit(0), () => process.exit(1));
-  });
-}
+stopOnSignal(() => running.close());

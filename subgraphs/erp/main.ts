@@ -2,14 +2,10 @@
 import { startSubgraph } from '../shared/server.ts';
 import { readErpConfig } from './config.ts';
 import { erpSubgraph } from './index.ts';
+import { stopOnSignal } from '../shared/stop-on-signal.ts';
 
 const config = readErpConfig(process.env);
 const running = await startSubgraph(erpSubgraph(config), config.listen);
 console.log(`erp subgraph at ${running.url} (Odoo at ${config.odoo.baseUrl}, database ${config.odoo.database})`);
 
-const stop = async () => {
-  await running.close();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+stopOnSignal(() => running.close());

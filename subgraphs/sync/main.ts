@@ -2,14 +2,11 @@
 import { startSubgraph } from '../shared/server.ts';
 import { readSyncConfig } from './config.ts';
 import { startSyncService } from './index.ts';
+import { stopOnSignal } from '../shared/stop-on-signal.ts';
 
 const config = readSyncConfig(process.env);
 const service = startSyncService(config);
 const running = await startSubgraph(service.subgraph, config.listen);
 console.log(`sync subgraph ready at ${running.url}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.close().then(() => service.close()).then(() => process.exit(0), () => process.exit(1));
-  });
-}
+stopOnSignal(() => running.close().then(() => service.close()));

@@ -4,24 +4,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useStack } from './harness.ts';
+import { freePort } from '../support/ports.ts';
 import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
 import { hubspotContact, odooPartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
 
 const SYNC_MAIN = fileURLToPath(new URL('../../subgraphs/sync/main.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const syncPort = await freePort();
 const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-crash-')), 'gateway.db');

@@ -1,25 +1,16 @@
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../support/ports.ts';
 
 describe('a gateway whose subgraphs are down', () => {
   let gateway: RunningGateway;
   let deadUrl: string;
 
   beforeAll(async () => {
-    deadUrl = `http://127.0.0.1:${await closedPort()}/graphql`;
+    deadUrl = `http://127.0.0.1:${await freePort()}/graphql`;
     const config = readGatewayConfig({
       PORT: '0', CRM_SUBGRAPH_URL: deadUrl, ERP_SUBGRAPH_URL: deadUrl, COMMERCE_SUBGRAPH_URL: deadUrl, SOCIAL_SUBGRAPH_URL: deadUrl,
       SUBGRAPH_TIMEOUT_MS: '2000',
