@@ -12,6 +12,9 @@ import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { createAuthorizer } from './authz/authorizer.ts';
+import { noAudit } from './audit/audit-log.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
@@ -49,7 +52,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const server = createHttpServer(apollo, logger);
+  const server = createHttpServer(apollo, { authenticator: createAuthenticator(), authorizer: createAuthorizer(), audit: noAudit }, logger);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {
