@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/log-scan.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each e2e file starts its own stand-ins, subgraphs and gateway on port 0; two cores, so keep files few at a time.

@@ -2,7 +2,11 @@
  * The gateway's configuration, read once from env at start-up, validated, and passed down.
  * Every setting has a default that works on a developer's machine (see the README's table).
  */
+import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.ts';
+import { readInternalAuthConfig } from '../subgraphs/shared/config.ts';
+import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
+import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -15,7 +19,16 @@ export interface GatewayConfig {
   supergraphPath: string;
   logLevel: string;
   production: boolean;
+  /** How client tokens are verified (AUTH_*). */
+  auth: AuthConfig;
+  /** The gateway's own key for its internal tokens to the subgraphs (INTERNAL_TOKEN_SECRET). */
+  internalAuth: InternalAuthConfig;
+  /** SQLite file of the audit log of personal and financial data served (AUDIT_DB_PATH). */
+  auditDbPath: string;
 }
+
+/** .data/audit.db in the project folder: where `npm start` and `npm run audit` meet with zero configuration. */
+export const defaultAuditPath = (): string => fileURLToPath(new URL('../.data/audit.db', import.meta.url));
 
 const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, erp: 4002, commerce: 4003, social: 4004, sync: 4005 };
 
@@ -35,6 +48,9 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     supergraphPath: env.SUPERGRAPH_PATH ?? defaults.supergraphPath,
     logLevel: env.LOG_LEVEL ?? 'info',
     production: env.NODE_ENV === 'production',
+    auth: readAuthConfig(env),
+    internalAuth: readInternalAuthConfig(env),
+    auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
   };
 }
 

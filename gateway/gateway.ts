@@ -13,8 +13,10 @@ import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
+import { createInternalTokenSigner } from './auth/internal-token.ts';
 import { createAuthorizer } from './authz/authorizer.ts';
-import { noAudit } from './audit/audit-log.ts';
+import { supergraphForPlanning } from './authz/planning-supergraph.ts';
+import { openSqliteAuditLog } from './audit/sqlite-audit-log.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
@@ -31,9 +33,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // only this env variable, so it is set here rather than left to each deployment.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+  const internalToken = createInternalTokenSigner(config.internalAuth);
   const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs),
+    // Without the @requiresScopes rules, which the authorizer enforces before planning.
+    supergraphSdl: supergraphForPlanning(supergraphSdl),
+    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -46,13 +50,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     ],
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError,
-    // Introspection stays on for GraphiQL and tooling; authorization (a later issue) will guard it.
+    // Introspection stays on for GraphiQL and tooling; like every operation, it needs a valid token.
     introspection: true,
+    // Off: a hash-only request would run a stored query text the authorizer never saw, and a
+    // rewritten query no longer matches the client's hash. Clients fall back to sending the query.
+    persistedQueries: false,
     // main.ts owns SIGINT/SIGTERM and closes the HTTP server before Apollo.
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  const server = createHttpServer(apollo, { authenticator: createAuthenticator(), authorizer: createAuthorizer(), audit: noAudit }, logger);
+  const audit = openSqliteAuditLog(config.auditDbPath);
+  const server = createHttpServer(apollo, { authenticator: createAuthenticator(config.auth), authorizer: createAuthorizer(supergraphSdl), audit }, logger);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {
@@ -70,6 +78,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      audit.close();
     },
   };
 }

@@ -6,10 +6,12 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON lines on stdout, or appended to `file` (tests collect them to check that nothing private is logged). */
+export function createLogger(level: string, file?: string): Logger {
+  const options = {
     level,
     base: { service: 'gateway' },
     redact: { paths: ['authorization', '*.authorization', 'headers', '*.headers', 'variables', '*.variables', 'token', '*.token'], censor: '[redacted]' },
-  });
+  };
+  return file ? pino(options, pino.destination({ dest: file, sync: true })) : pino(options);
 }

@@ -1,27 +1,35 @@
 /**
  * How the gateway reaches a subgraph: RemoteGraphQLDataSource over Node's fetch (keep-alive by
- * default) with a per-request timeout, an allowlist of forwarded headers, and transport failures
- * turned into per-field UPSTREAM_UNAVAILABLE errors that name the subgraph but never its URL.
+ * default) with a per-request timeout, an allowlist of forwarded headers, the gateway's internal token
+ * in place of the caller's (see auth/internal-token.ts), and transport failures turned into per-field
+ * UPSTREAM_UNAVAILABLE errors that name the subgraph but never its URL.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { codedError } from '../schema/errors.ts';
+import type { GatewayContext } from './context.ts';
+import type { InternalTokenSigner } from './auth/internal-token.ts';
 
-/** Request headers that may travel from the client to a subgraph; everything else stays at the gateway. */
+/**
+ * Request headers that may travel from the client to a subgraph; everything else stays at the gateway,
+ * `authorization` above all: subgraphs get the gateway's internal token instead.
+ */
 export const FORWARDED_HEADERS = ['x-request-id', 'idempotency-key'];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
-  constructor(readonly serviceName: string, url: string, timeoutMs: number) {
+  constructor(readonly serviceName: string, url: string, timeoutMs: number, private readonly internalToken: InternalTokenSigner) {
     super({ url });
     this.fetcher = timedFetcher(timeoutMs);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions): void {
-    const incoming = (context as { incomingHeaders?: Map<string, string> }).incomingHeaders;
+  /** Without a verified principal (never the case for a client's request) no token is sent and the subgraph refuses. */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions): Promise<void> {
+    const { incomingHeaders, principal } = context as Partial<GatewayContext>;
     for (const name of FORWARDED_HEADERS) {
-      const value = incoming?.get(name);
+      const value = incomingHeaders?.get(name);
       if (value) request.http?.headers.set(name, value);
     }
+    if (principal) request.http?.headers.set('authorization', `Bearer ${await this.internalToken(principal, this.serviceName)}`);
   }
 
   /**

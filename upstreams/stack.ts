@@ -12,6 +12,7 @@ import { startOdooStandIn } from './odoo/server.ts';
 import { startShopifyStandIn, type ShopifyStandIn } from './shopify/server.ts';
 import { startMastodonStandIn } from './mastodon/server.ts';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server.ts';
+import { readInternalAuthConfig } from '../subgraphs/shared/config.ts';
 import { crmSubgraph } from '../subgraphs/crm/index.ts';
 import { readCrmConfig } from '../subgraphs/crm/config.ts';
 import { erpSubgraph } from '../subgraphs/erp/index.ts';
@@ -43,6 +44,8 @@ export interface StackOptions {
   /** Extra env for the subgraphs and gateway (e.g. timeouts). */
   env?: NodeJS.ProcessEnv;
   logLevel?: string;
+  /** Append the gateway's log here instead of stdout. */
+  logFile?: string;
 }
 
 export interface Stack {
@@ -83,7 +86,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     MASTODON_URL: standIns.mastodon.url, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
     ...options.env,
   };
-  const listen = (port: number) => ({ port, host: '127.0.0.1' });
+  const internalAuth = readInternalAuthConfig(env);
+  const listen = (port: number) => ({ port, host: '127.0.0.1', internalAuth });
   const subgraphs = {
     crm: await startSubgraph(crmSubgraph(readCrmConfig(env)), listen(crmPort)),
     erp: await startSubgraph(erpSubgraph(readErpConfig(env)), listen(erpPort)),
@@ -101,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SYNC_SUBGRAPH_URL: syncSubgraph?.url ?? options.externalSyncUrl,
     ...options.env,
   }, { supergraphPath: fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)) });
-  const gateway = await startGateway(gatewayConfig, createLogger(options.logLevel ?? 'silent'));
+  const gateway = await startGateway(gatewayConfig, createLogger(options.logLevel ?? 'silent', options.logFile));
 
   const all = Object.values(standIns);
   return {

@@ -33,7 +33,10 @@ try {
 
 console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
 console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s?.url}`).join('  ')}`);
-console.log(`\nGateway ready at ${stack.gatewayUrl}\n\nTry:\n  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE })}'\n`);
+console.log(`\nGateway ready at ${stack.gatewayUrl}\n\nTry (every request needs a token; npm run token prints a development one):
+  TOKEN=$(npm run -s token -- --scope "customers:read pii:read finance:read")
+  curl -s ${stack.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '${JSON.stringify({ query: EXAMPLE })}'\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -1,4 +1,7 @@
-/** The audit log of personal and financial data served. PLACEHOLDER until the audit work lands. */
+/**
+ * The audit log of personal and financial data served: who (subject and client), which customers,
+ * which fields, when, and the request id. Never the values.
+ */
 import type { Principal } from '../auth/principal.ts';
 
 export interface AuditEvent {
@@ -9,8 +12,20 @@ export interface AuditEvent {
   customerIds: string[];
 }
 
-export interface AuditLog {
-  record(event: AuditEvent): void;
+/** One stored record, as `npm run audit` lists it. */
+export interface AuditRecord {
+  at: string;
+  requestId: string;
+  subject: string;
+  clientId: string | null;
+  fields: string[];
+  customerIds: string[];
 }
 
-export const noAudit: AuditLog = { record: () => {} };
+export interface AuditLog {
+  /** Appends durably before the response is sent. */
+  record(event: AuditEvent): void;
+  bySubject(subject: string, limit?: number): AuditRecord[];
+  byCustomer(customerId: string, limit?: number): AuditRecord[];
+  close(): void;
+}

@@ -1,8 +1,28 @@
 /**
- * Field-level authorization before planning. PLACEHOLDER until the authorization work lands: lets
- * every operation through unchanged.
+ * Field-level authorization before planning. The scope rules are read once from the supergraph
+ * (`@requiresScopes` beside the fields in the subgraph SDLs). For each request:
+ *
+ * 1. `authorize` parses and validates the query against the API schema, removes every field the
+ *    caller's scopes do not satisfy (rewrite.ts) and returns the rewritten query to execute. The
+ *    gateway plans and caches by query text, so a caller with fewer scopes never reuses a plan with
+ *    more fields, and no subgraph is asked for a removed field.
+ * 2. `finish` puts each removed field back into the response as null with a FORBIDDEN error at its
+ *    path, reports the audited (pii:read, finance:read) fields served and whose they are, and strips
+ *    the helper fields the rewrite added (finish-response.ts).
+ *
+ * A query that does not parse or validate (against the same API schema the gateway builds), or
+ * whose variables do not coerce, passes through unchanged: the gateway refuses it with its own
+ * error, and nothing is executed.
  */
+import { getOperationAST, getVariableValues, parse, print, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
+import { readScopeRules, type ScopeRules } from './scope-rules.ts';
+import { apiSchemaOf } from './planning-supergraph.ts';
+import { fieldAccess } from './field-access.ts';
+import { rewriteDocument } from './rewrite.ts';
+import { helperFieldsFor } from './helper-fields.ts';
+import { compileResponsePlan } from './response-plan.ts';
+import { finishResponse } from './finish-response.ts';
 
 /** The GraphQL request as the client sent it (POST body or GET parameters). */
 export interface GraphQLRequestParts {
@@ -38,6 +58,45 @@ export interface Authorizer {
   authorize(request: GraphQLRequestParts, principal: Principal): AuthorizedRequest;
 }
 
-export function createAuthorizer(): Authorizer {
-  return { authorize: (request) => ({ request, finish: (body) => ({ body, sensitive: { fields: [], customerIds: [] } }) }) };
+const unchanged = (request: GraphQLRequestParts): AuthorizedRequest =>
+  ({ request, finish: (body) => ({ body, sensitive: { fields: [], customerIds: [] } }) });
+
+/** An authorizer enforcing the `@requiresScopes` rules of this supergraph. */
+export function createAuthorizer(supergraphSdl: string): Authorizer {
+  return authorizerFor(apiSchemaOf(supergraphSdl), readScopeRules(supergraphSdl));
+}
+
+/** An authorizer enforcing `rules` on queries against `schema` (the API schema). */
+export function authorizerFor(schema: GraphQLSchema, rules: ScopeRules): Authorizer {
+  return { authorize: (request, principal) => authorize(schema, rules, request, principal) };
+}
+
+function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLRequestParts, principal: Principal): AuthorizedRequest {
+  const document = validDocument(schema, request.query);
+  const operation = document && getOperationAST(document, request.operationName ?? undefined);
+  // No single operation to run, or variables that do not coerce: the gateway refuses the request
+  // as it is (with the same checks), so nothing executes.
+  const variables = operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+  if (!document || !operation || !variables?.coerced) return unchanged(request);
+  const access = fieldAccess(schema, rules, principal.scopes);
+  const helpers = helperFieldsFor(document);
+  const rewritten = rewriteDocument(document, access, helpers);
+  const plan = compileResponsePlan(document, operation, access, variables.coerced);
+  if (!rewritten.removed && plan.entries.length === 0) return unchanged(request);
+  return {
+    request: { ...request, query: print(rewritten.document) },
+    finish: (body) => finishResponse(body, plan, schema, helpers),
+  };
+}
+
+/** The parsed query when it is valid against the API schema; anything else is Apollo's to refuse. */
+function validDocument(schema: GraphQLSchema, query: string | undefined): DocumentNode | undefined {
+  if (typeof query !== 'string') return undefined;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch {
+    return undefined;
+  }
+  return validate(schema, document).length === 0 ? document : undefined;
 }

@@ -1,10 +1,25 @@
-/** Reads one upstream's connection settings from env, with defaults that point at the embedded stand-in. */
+/**
+ * Reads one upstream's connection settings from env, with defaults that point at the embedded stand-in,
+ * and a subgraph's own listener: where it listens and whom it trusts.
+ */
 import type { UpstreamConfig } from './upstream-http.ts';
+import type { InternalAuthConfig } from './internal-auth.ts';
 
 export interface SubgraphListenConfig {
   port: number;
   host: string;
+  /** The key of the gateway's internal tokens: the only callers a subgraph serves. */
+  internalAuth: InternalAuthConfig;
 }
+
+/**
+ * The development default of INTERNAL_TOKEN_SECRET, shared by the gateway and the subgraphs so that
+ * `npm start` needs no configuration. Known to everyone, hence refused in production mode.
+ */
+export const DEV_INTERNAL_TOKEN_SECRET = 'dev-only-internal-token-secret-do-not-use-in-production';
+
+/** HS256 keys shorter than the hash output (32 bytes) are refused (RFC 7518, section 3.2). */
+export const MIN_SECRET_BYTES = 32;
 
 /**
  * `<PREFIX>_URL`, `<PREFIX>_TOKEN`, `<PREFIX>_TIMEOUT_MS` (e.g. HUBSPOT_URL). Called only by entry points;
@@ -20,9 +35,22 @@ export function readUpstreamConfig(env: NodeJS.ProcessEnv, prefix: string, defau
   };
 }
 
-/** `<PREFIX>_PORT` and `HOST` for a subgraph's own listener. */
+/** `<PREFIX>_PORT`, `HOST` and `INTERNAL_TOKEN_SECRET` for a subgraph's own listener. */
 export function readListenConfig(env: NodeJS.ProcessEnv, prefix: string, defaultPort: number): SubgraphListenConfig {
   const port = Number(env[`${prefix}_PORT`] ?? defaultPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${prefix}_PORT must be a port number: ${env[`${prefix}_PORT`]}`);
-  return { port, host: env.HOST ?? '127.0.0.1' };
+  return { port, host: env.HOST ?? '127.0.0.1', internalAuth: readInternalAuthConfig(env) };
+}
+
+/**
+ * `INTERNAL_TOKEN_SECRET`: the HS256 key the gateway signs its internal tokens with and the subgraphs
+ * verify them with (separate from any key of client tokens). Read by the gateway and every subgraph.
+ */
+export function readInternalAuthConfig(env: NodeJS.ProcessEnv): InternalAuthConfig {
+  const secret = env.INTERNAL_TOKEN_SECRET || DEV_INTERNAL_TOKEN_SECRET;
+  if (env.NODE_ENV === 'production' && secret === DEV_INTERNAL_TOKEN_SECRET) {
+    throw new Error('INTERNAL_TOKEN_SECRET must be set in production mode (NODE_ENV=production): the development default is public.');
+  }
+  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new Error(`INTERNAL_TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes long.`);
+  return { secret };
 }

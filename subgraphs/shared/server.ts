@@ -12,6 +12,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse } from 'graphql';
 import { formatSubgraphError } from './format-error.ts';
 import { fieldErrorsPlugin } from './field-errors.ts';
+import { enforceScopes } from './scopes.ts';
+import { createInternalTokenVerifier, InternalAuthError, withPrincipal, type InternalAuthConfig } from './internal-auth.ts';
 
 export interface SubgraphOptions<Context extends BaseContext> {
   name: string;
@@ -28,10 +30,19 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
+/** Where to listen (port 0 and loopback by default) and the key of the gateway's internal tokens. */
+export interface SubgraphListenOptions {
+  port?: number;
+  host?: string;
+  internalAuth: InternalAuthConfig;
+}
+
 export async function startSubgraph<Context extends BaseContext>(
-  options: SubgraphOptions<Context>, listen: { port?: number; host?: string } = {},
+  options: SubgraphOptions<Context>, listen: SubgraphListenOptions,
 ): Promise<RunningSubgraph> {
-  const schema = buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  const verifyInternalToken = createInternalTokenVerifier(options.name, listen.internalAuth);
+  // enforceScopes: the SDL's @requiresScopes rules, checked against the internal token's caller (scopes.ts).
+  const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
   const apollo = new ApolloServer<Context>({
     schema,
     // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts).
@@ -54,13 +65,21 @@ export async function startSubgraph<Context extends BaseContext>(
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not found' }));
       return;
     }
+    let principal;
+    try {
+      principal = await verifyInternalToken(req.headers.authorization);
+    } catch (err) {
+      const message = err instanceof InternalAuthError ? err.message : 'The internal token could not be verified.';
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
+      return;
+    }
     try {
       const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : undefined;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => Promise.resolve(options.context(req)),
+        context: async () => withPrincipal(await options.context(req), principal),
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.statusCode = result.status ?? 200;

@@ -3,6 +3,7 @@ import { encodeId } from '../../subgraphs/shared/ids.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { commerceSubgraph } from '../../subgraphs/commerce/index.ts';
 import { useCommerce } from './harness.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 
 const t = useCommerce({ dataset: { customers: 10, orders: 30, products: 5 }, timeoutMs: 300 });
 
@@ -83,12 +84,13 @@ describe('commerce subgraph when Shopify throttles', () => {
 describe('commerce subgraph with a wrong token', () => {
   let subgraph: RunningSubgraph;
   beforeAll(async () => {
-    subgraph = await startSubgraph(commerceSubgraph({ shopify: { baseUrl: t.shopify.url, credential: 'shpat_revoked', timeoutMs: 1000 } }));
+    subgraph = await startSubgraph(commerceSubgraph({ shopify: { baseUrl: t.shopify.url, credential: 'shpat_revoked', timeoutMs: 1000 } }), TEST_LISTEN);
   });
   afterAll(() => subgraph.close());
 
   it('reports UPSTREAM_ERROR without the token', async () => {
-    const res = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: ORDERS }) });
+    const headers = { 'content-type': 'application/json', ...(await internalAuthHeader('commerce')) };
+    const res = await fetch(subgraph.url, { method: 'POST', headers, body: JSON.stringify({ query: ORDERS }) });
     const text = await res.text();
     expect(JSON.parse(text).errors[0]).toMatchObject({ message: "Shopify refused the gateway's credential (HTTP 401).", extensions: { code: 'UPSTREAM_ERROR' } });
     expect(text).not.toContain('revoked');

@@ -5,6 +5,7 @@ import type { Dataset, DatasetOptions } from '../../upstreams/dataset/types.ts';
 import { GRAPHQL_PATH, startShopifyStandIn, type ShopifyStandIn, type ShopifyStandInOptions } from '../../upstreams/shopify/server.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { commerceSubgraph } from '../../subgraphs/commerce/index.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 
 export const TOKEN = 'shpat_test_token';
 
@@ -46,7 +47,7 @@ export function useCommerce(options: HarnessOptions = {}): CommerceHarness {
   beforeAll(async () => {
     shopify = await startShopifyStandIn({ dataset, credential: TOKEN, throttle: options.throttle });
     if (!options.standInOnly) {
-      subgraph = await startSubgraph(commerceSubgraph({ shopify: { baseUrl: shopify.url, credential: TOKEN, timeoutMs: options.timeoutMs ?? 5000 } }));
+      subgraph = await startSubgraph(commerceSubgraph({ shopify: { baseUrl: shopify.url, credential: TOKEN, timeoutMs: options.timeoutMs ?? 5000 } }), TEST_LISTEN);
     }
   });
   afterAll(async () => {
@@ -61,7 +62,7 @@ export function useCommerce(options: HarnessOptions = {}): CommerceHarness {
     dataset,
     get shopify() { return running(shopify); },
     get subgraph() { return running(subgraph); },
-    gql: (query, variables) => post(running(subgraph).url, {}, { query, variables }),
+    gql: async (query, variables) => post(running(subgraph).url, await internalAuthHeader('commerce'), { query, variables }),
     admin: (query, variables, token = TOKEN) =>
       post(`${running(shopify).url}${GRAPHQL_PATH}`, token === null ? {} : { 'x-shopify-access-token': token }, { query, variables }),
   };

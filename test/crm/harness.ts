@@ -7,6 +7,7 @@ import { startHubSpotStandIn } from '../../upstreams/hubspot/server.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { crmSubgraph } from '../../subgraphs/crm/index.ts';
 import { encodeId } from '../../subgraphs/shared/ids.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 
 export const TOKEN = 'pat-test-hubspot';
 
@@ -26,13 +27,14 @@ export async function startCrm(options: { dataset?: Dataset; token?: string; tim
   const standIn = await startHubSpotStandIn({ dataset: options.dataset ?? generateDataset(), credential: TOKEN });
   const subgraph = await startSubgraph(crmSubgraph({
     hubspot: { baseUrl: standIn.url, credential: options.token ?? TOKEN, timeoutMs: options.timeoutMs ?? 5000 },
-    listen: { port: 0, host: '127.0.0.1' },
-  }));
+    listen: TEST_LISTEN,
+  }), TEST_LISTEN);
   return {
     standIn,
     subgraph,
     async query(query, variables = {}) {
-      const res = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const headers = { 'content-type': 'application/json', ...(await internalAuthHeader('crm')) };
+      const res = await fetch(subgraph.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as GraphQLAnswer;
     },
     close: async () => {

@@ -5,6 +5,7 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/serv
 import type { CustomerFields, CrmWriteAdapter } from '../../subgraphs/shared/write-adapter.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startHubSpotStandIn } from '../../upstreams/hubspot/server.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { CUSTOMER_ENTITIES, TOKEN, customerId, recordedContacts, withContacts } from './harness.ts';
 
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
@@ -17,7 +18,7 @@ beforeEach(async () => {
   clock = NOW;
   hubspot = await startHubSpotStandIn({ dataset: withContacts(recordedContacts()), credential: TOKEN, now: () => clock });
   const upstream = { baseUrl: hubspot.url, credential: TOKEN, timeoutMs: 2000 };
-  subgraph = await startSubgraph(crmSubgraph({ hubspot: upstream, listen: { port: 0, host: '127.0.0.1' } }));
+  subgraph = await startSubgraph(crmSubgraph({ hubspot: upstream, listen: TEST_LISTEN }), TEST_LISTEN);
   crm = createCrmWriteAdapter(upstream);
 });
 afterEach(async () => {
@@ -28,7 +29,7 @@ afterEach(async () => {
 /** The CRM source's version as the read path reports it, through the subgraph over HTTP. */
 async function readPathVersion(contactId: string): Promise<string> {
   const res = await fetch(subgraph.url, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json', ...(await internalAuthHeader('crm')) },
     body: JSON.stringify({ query: CUSTOMER_ENTITIES, variables: { representations: [{ __typename: 'Customer', id: customerId(contactId) }] } }),
   });
   const body = await res.json();

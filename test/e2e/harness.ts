@@ -2,8 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startStack, type Stack, type StackOptions } from '../../upstreams/stack.ts';
+import { devToken } from '../support/dev-token.ts';
 
 export interface GraphQLResult {
   status: number;
@@ -15,15 +16,20 @@ export interface GraphQLResult {
 export interface TestStack {
   /** The running stack; valid inside tests. */
   readonly stack: Stack;
+  /** POSTs to the gateway with a development token granting every scope; `headers` override it (`{ authorization: '' }` sends none). */
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
 }
 
 export function useStack(options: StackOptions = {}): TestStack {
   let stack: Stack | undefined;
+  let token: string | undefined;
   beforeAll(async () => {
+    token = await devToken();
     // Each test file gets its own gateway database and a brisk outbox worker.
-    const env = { SYNC_DB_PATH: join(mkdtempSync(join(tmpdir(), 'gateway-test-')), 'gateway.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', ...options.env };
-    stack = await startStack({ ...options, env });
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+    const env = { SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', ...options.env };
+    const logFile = join(inject('logDir'), `${dir.split('/').pop()}.log`);
+    stack = await startStack({ logLevel: 'info', logFile, ...options, env });
   });
   afterAll(async () => {
     await stack?.close();
@@ -34,9 +40,11 @@ export function useStack(options: StackOptions = {}): TestStack {
       return stack;
     },
     async gql(query, variables, headers = {}) {
+      const all: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers };
+      if (!all.authorization) delete all.authorization;
       const res = await fetch(this.stack.gatewayUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: all,
         body: JSON.stringify({ query, variables }),
       });
       const text = await res.text();

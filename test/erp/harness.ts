@@ -8,6 +8,7 @@ import type { Dataset, HubSpotContact } from '../../upstreams/dataset/types.ts';
 import { startOdooStandIn } from '../../upstreams/odoo/server.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { erpSubgraph } from '../../subgraphs/erp/index.ts';
 import { readErpConfig } from '../../subgraphs/erp/config.ts';
 
@@ -34,14 +35,15 @@ export function useErp(env: NodeJS.ProcessEnv = {}): ErpHarness {
   let subgraph: RunningSubgraph | undefined;
   beforeAll(async () => {
     odoo = await startOdooStandIn({ dataset, credential: DEV_KEY });
-    subgraph = await startSubgraph(erpSubgraph(readErpConfig({ ODOO_URL: odoo.url, ...env })));
+    subgraph = await startSubgraph(erpSubgraph(readErpConfig({ ODOO_URL: odoo.url, ...env })), TEST_LISTEN);
   });
   afterAll(async () => {
     await subgraph?.close();
     await odoo?.close();
   });
   const gql = async (query: string, variables?: Record<string, unknown>): Promise<GraphQLResult> => {
-    const res = await fetch(subgraph!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const headers = { 'content-type': 'application/json', ...(await internalAuthHeader('erp')) };
+    const res = await fetch(subgraph!.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const text = await res.text();
     return { status: res.status, text, body: JSON.parse(text) };
   };

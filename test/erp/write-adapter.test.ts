@@ -4,6 +4,7 @@ import type { HubSpotContact } from '../../upstreams/dataset/types.ts';
 import { startOdooStandIn } from '../../upstreams/odoo/server.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { erpSubgraph } from '../../subgraphs/erp/index.ts';
 import { readErpConfig } from '../../subgraphs/erp/config.ts';
 import { createOdooClient } from '../../subgraphs/erp/client.ts';
@@ -28,7 +29,7 @@ let adapter: ReturnType<typeof createErpWriteAdapter>;
 beforeAll(async () => {
   odoo = await startOdooStandIn({ dataset, credential: KEY, now: () => clock });
   const config = readErpConfig({ ODOO_URL: odoo.url, ODOO_TIMEOUT_MS: '500' });
-  subgraph = await startSubgraph(erpSubgraph(config));
+  subgraph = await startSubgraph(erpSubgraph(config), TEST_LISTEN);
   adapter = createErpWriteAdapter(createOdooClient(config.odoo));
 });
 afterAll(async () => {
@@ -49,7 +50,7 @@ async function odooCall(model: string, method: string, body: unknown): Promise<a
 /** `_entities` on the ERP subgraph, as the gateway asks it. */
 async function entity(representation: Record<string, unknown>, selection: string): Promise<any> {
   const res = await fetch(subgraph.url, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json', ...(await internalAuthHeader('erp')) },
     body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, variables: { r: [representation] } }),
   });
   const body = await res.json();

@@ -4,6 +4,7 @@ import { readGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { freePort } from '../support/ports.ts';
+import { devAuthHeader } from '../support/dev-token.ts';
 
 describe('a gateway whose subgraphs are down', () => {
   let gateway: RunningGateway;
@@ -13,14 +14,14 @@ describe('a gateway whose subgraphs are down', () => {
     deadUrl = `http://127.0.0.1:${await freePort()}/graphql`;
     const config = readGatewayConfig({
       PORT: '0', CRM_SUBGRAPH_URL: deadUrl, ERP_SUBGRAPH_URL: deadUrl, COMMERCE_SUBGRAPH_URL: deadUrl, SOCIAL_SUBGRAPH_URL: deadUrl,
-      SUBGRAPH_TIMEOUT_MS: '2000',
+      SUBGRAPH_TIMEOUT_MS: '2000', AUDIT_DB_PATH: ':memory:',
     }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
     gateway = await startGateway(config, createLogger('silent'));
   });
   afterAll(() => gateway.close());
 
   const post = async (body: unknown) => {
-    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify(body) });
     return { status: res.status, text: await res.text() };
   };
 

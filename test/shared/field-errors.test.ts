@@ -5,6 +5,7 @@ import { codedError } from '../../schema/errors.ts';
 import { degradeOnUpstreamFailure, fallbackOnUpstreamFailure, isUpstreamFailure, reportedFieldErrors, reportFieldError } from '../../subgraphs/shared/field-errors.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { resolvers as socialResolvers, type SocialContext } from '../../subgraphs/social/resolvers.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 
 const SDL = `
 type Thing { name: String! }
@@ -54,12 +55,13 @@ beforeAll(async () => {
         },
       },
     } as any,
-  });
+  }, TEST_LISTEN);
 });
 afterAll(() => server.close());
 
 const gql = async (query: string) => {
-  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const headers = { 'content-type': 'application/json', ...(await internalAuthHeader('example')) };
+  const res = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query }) });
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) };
 };

@@ -4,6 +4,7 @@ import type { Dataset } from '../../upstreams/dataset/types.ts';
 import { startMastodonStandIn, type MastodonStandInOptions } from '../../upstreams/mastodon/server.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
+import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { socialSubgraph } from '../../subgraphs/social/index.ts';
 import type { AcctCacheOptions } from '../../subgraphs/social/acct-cache.ts';
 
@@ -38,13 +39,14 @@ export async function startSocialStack(options: {
     mastodon: { baseUrl: mastodon.url, credential: TOKEN, timeoutMs: options.timeoutMs ?? 2000 },
     concurrency: options.concurrency ?? 4,
     acctCache: options.acctCache ?? { max: 1000, notFoundTtlMs: 60_000 },
-  }));
+  }), TEST_LISTEN);
   return {
     dataset,
     mastodon,
     subgraph,
     graphql: async (query, variables) => {
-      const res = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const headers = { 'content-type': 'application/json', ...(await internalAuthHeader('social')) };
+      const res = await fetch(subgraph.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as GraphQLResponse;
     },
     close: async () => {

@@ -1,0 +1,61 @@
+/**
+ * The audit log on its own SQLite file (WAL, synchronous = FULL: a record is on disk before the
+ * response that caused it is sent). Several processes may open it: the gateway appends, `npm run audit` reads.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuditEvent, AuditLog, AuditRecord } from './audit-log.ts';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS audit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    client_id TEXT,
+    fields TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_events_subject ON audit_events (subject, id);
+  CREATE TABLE IF NOT EXISTS audit_customers (
+    event_id INTEGER NOT NULL REFERENCES audit_events (id),
+    customer_id TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_customers_customer ON audit_customers (customer_id, event_id);
+`;
+
+interface Row { id: number; at: string; request_id: string; subject: string; client_id: string | null; fields: string; customer_ids: string | null }
+
+const SELECT = `SELECT e.id, e.at, e.request_id, e.subject, e.client_id, e.fields,
+  (SELECT json_group_array(customer_id) FROM audit_customers c WHERE c.event_id = e.id) AS customer_ids FROM audit_events e`;
+
+export function openSqliteAuditLog(path: string, now: () => number = Date.now): AuditLog {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const insertEvent = db.prepare('INSERT INTO audit_events (at, request_id, subject, client_id, fields) VALUES (?, ?, ?, ?, ?)');
+  const insertCustomer = db.prepare('INSERT INTO audit_customers (event_id, customer_id) VALUES (?, ?)');
+  const bySubject = db.prepare(`${SELECT} WHERE e.subject = ? ORDER BY e.id DESC LIMIT ?`);
+  const byCustomer = db.prepare(`${SELECT} WHERE e.id IN (SELECT event_id FROM audit_customers WHERE customer_id = ?) ORDER BY e.id DESC LIMIT ?`);
+
+  const record = db.transaction((event: AuditEvent) => {
+    const { lastInsertRowid } = insertEvent.run(new Date(now()).toISOString(), event.requestId, event.principal.subject,
+      event.principal.clientId, JSON.stringify([...new Set(event.fields)].sort()));
+    for (const id of new Set(event.customerIds)) insertCustomer.run(lastInsertRowid, id);
+  });
+  const toRecord = (row: Row): AuditRecord => ({
+    at: row.at, requestId: row.request_id, subject: row.subject, clientId: row.client_id,
+    fields: JSON.parse(row.fields), customerIds: JSON.parse(row.customer_ids ?? '[]'),
+  });
+
+  return {
+    record: (event) => record(event),
+    bySubject: (subject, limit = 100) => (bySubject.all(subject, limit) as Row[]).map(toRecord),
+    byCustomer: (customerId, limit = 100) => (byCustomer.all(customerId, limit) as Row[]).map(toRecord),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The gateway's own short-lived tokens for the subgraphs: the verified caller's `sub`, `client_id` and
+ * `scope`, signed with INTERNAL_TOKEN_SECRET (a key of the gateway's, apart from any client key), `aud`
+ * the subgraph's name. The caller's raw token never leaves the gateway. See subgraphs/shared/internal-auth.ts.
+ */
+import { SignJWT } from 'jose';
+import { INTERNAL_TOKEN_ISSUER, type InternalAuthConfig } from '../../subgraphs/shared/internal-auth.ts';
+import type { Principal } from './principal.ts';
+
+/** Long enough for one subgraph fetch (the subgraph timeout is 10 s by default), well under the 60 s subgraphs accept. */
+const LIFETIME_S = 30;
+
+/** An internal token for one call to `subgraph` on behalf of `principal`. */
+export type InternalTokenSigner = (principal: Principal, subgraph: string) => Promise<string>;
+
+/**
+ * Signs afresh for every call: HS256 costs microseconds, and no cache means no token of one caller can
+ * ever be handed to another.
+ */
+export function createInternalTokenSigner(config: InternalAuthConfig): InternalTokenSigner {
+  const key = new TextEncoder().encode(config.secret);
+  return (principal, subgraph) =>
+    new SignJWT({ scope: [...principal.scopes].join(' '), ...(principal.clientId === null ? {} : { client_id: principal.clientId }) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(principal.subject)
+      .setIssuer(INTERNAL_TOKEN_ISSUER)
+      .setAudience(subgraph)
+      .setIssuedAt()
+      .setExpirationTime(`${LIFETIME_S}s`)
+      .sign(key);
+}

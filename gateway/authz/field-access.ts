@@ -1,0 +1,47 @@
+/**
+ * What one caller may select: for each field of the API schema, whether the caller's scopes satisfy
+ * its rules, and whether it is personal or financial data (for the audit log).
+ */
+import { isNonNullType, SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { rulesFor, type ScopeRules } from './scope-rules.ts';
+import { forbiddenMessage, satisfies } from '../../subgraphs/shared/scope-rule.ts';
+
+/** Scopes whose fields are audited when served. */
+export const SENSITIVE_SCOPES: ReadonlySet<string> = new Set(['pii:read', 'finance:read']);
+
+export type FieldDecision =
+  | { allowed: true; coordinate: string; sensitive: boolean }
+  | { allowed: false; coordinate: string; message: string; nonNull: boolean };
+
+export interface FieldAccess {
+  readonly schema: GraphQLSchema;
+  /** The field definition selected as `name` on `parentType` (meta-fields included), or undefined. */
+  fieldDef(parentType: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined;
+  decide(parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): FieldDecision;
+}
+
+export function fieldAccess(schema: GraphQLSchema, rules: ScopeRules, scopes: ReadonlySet<string>): FieldAccess {
+  const decisions = new Map<string, FieldDecision>();
+  const decide = (parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): FieldDecision => {
+    const coordinate = `${parentType.name}.${field.name}`;
+    let decision = decisions.get(coordinate);
+    if (!decision) {
+      const applying = rulesFor(schema, rules, parentType, field);
+      const unmet = applying.find((rule) => !satisfies(rule, scopes));
+      decision = unmet
+        ? { allowed: false, coordinate, message: forbiddenMessage(coordinate, unmet, parentType === schema.getMutationType()), nonNull: isNonNullType(field.type) }
+        : { allowed: true, coordinate, sensitive: applying.some((rule) => rule.some((group) => group.some((s) => SENSITIVE_SCOPES.has(s)))) };
+      decisions.set(coordinate, decision);
+    }
+    return decision;
+  };
+  return { schema, fieldDef: (parentType, name) => fieldDef(schema, parentType, name), decide };
+}
+
+/** As graphql-js resolves a field name: the meta-fields first, then the type's own fields. */
+function fieldDef(schema: GraphQLSchema, parentType: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
+  if (parentType === schema.getQueryType() && name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+  if (parentType === schema.getQueryType() && name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  return 'getFields' in parentType ? parentType.getFields()[name] : undefined;
+}

@@ -1,0 +1,28 @@
+/**
+ * The supergraph the query planner gets: the same graph without the requiresScopes feature.
+ *
+ * @apollo/gateway refuses to load a supergraph linking a `for: SECURITY` feature it does not enforce
+ * itself (only the Router enforces @requiresScopes), which is the safe default. Here the authorizer
+ * enforces those rules before planning, reading them from the full supergraph, so the planner can be
+ * given the supergraph without them. The API schema is the same either way.
+ */
+import { buildSchema, parse, print, visit, type GraphQLSchema } from 'graphql';
+import { printSchema, Supergraph } from '@apollo/federation-internals';
+import { isRequiresScopesLink, requiresScopesName } from './scope-rules.ts';
+
+export function supergraphForPlanning(supergraphSdl: string): string {
+  const document = parse(supergraphSdl);
+  const name = requiresScopesName(document);
+  return print(visit(document, {
+    Directive: (node) => (node.name.value === name || isRequiresScopesLink(node) ? null : undefined),
+    DirectiveDefinition: (node) => (node.name.value === name ? null : undefined),
+    // The spec's own types, e.g. `scalar requiresScopes__Scope`.
+    ScalarTypeDefinition: (node) => (node.name.value.startsWith(`${name}__`) ? null : undefined),
+  }));
+}
+
+/** The schema clients see (no federation plumbing, no @inaccessible), as the gateway builds it. */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  // Printed and rebuilt: federation-internals holds its own schema model.
+  return buildSchema(printSchema(Supergraph.build(supergraphForPlanning(supergraphSdl)).apiSchema()));
+}

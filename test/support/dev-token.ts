@@ -1,0 +1,16 @@
+/** Client tokens for tests, signed with the development secret the gateway accepts by default. */
+import { DEV_AUTH_HS256_SECRET } from '../../gateway/auth/auth-config.ts';
+import { signDevToken, type DevTokenOptions } from '../../gateway/auth/dev-token.ts';
+
+/** Every scope of the contract (see the header of ../shared/contract/schema.graphql). */
+export const ALL_SCOPES: readonly string[] = ['customers:read', 'pii:read', 'finance:read', 'customers:write', 'orders:write', 'sync:read'];
+
+/** A development token granting `scopes` (all by default), valid for an hour. */
+export function devToken(scopes: readonly string[] = ALL_SCOPES, options: Partial<DevTokenOptions> = {}): Promise<string> {
+  return signDevToken(DEV_AUTH_HS256_SECRET, { subject: 'test-suite', clientId: 'test-suite', ttl: '1h', ...options, scopes: [...scopes] });
+}
+
+/** `{ authorization: 'Bearer …' }` with devToken(scopes). */
+export async function devAuthHeader(scopes: readonly string[] = ALL_SCOPES, options: Partial<DevTokenOptions> = {}): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await devToken(scopes, options)}` };
+}
