@@ -2,7 +2,7 @@
  * Runs one Federation 2 subgraph over node:http: POST/GET /graphql and GET /health. Shared by the four
  * subgraphs so each entry point only wires its schema, resolvers and per-request context.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -21,7 +21,14 @@ export interface SubgraphOptions<Context extends BaseContext> {
   resolvers: GraphQLResolverMap<Context>;
   /** Builds the per-request context (fresh DataLoaders) for one HTTP request. */
   context: (req: IncomingMessage) => Promise<Context> | Context;
+  /**
+   * Other HTTP endpoints of this process, by exact path (e.g. webhook receivers, which authenticate
+   * by signature, not by the gateway's internal token). They get the raw body and answer themselves.
+   */
+  routes?: Record<string, RouteHandler>;
 }
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: string) => Promise<void>;
 
 export interface RunningSubgraph {
   name: string;
@@ -59,6 +66,13 @@ export async function startSubgraph<Context extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', subgraph: options.name }));
+      return;
+    }
+    const route = options.routes?.[url.pathname];
+    if (route) {
+      await route(req, res, await readBody(req)).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal error.' }));
+      });
       return;
     }
     if (url.pathname !== '/graphql') {
