@@ -8,8 +8,10 @@ import { startStandIns } from './stack.ts';
 import { stopOnSignal } from '../subgraphs/shared/stop-on-signal.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[`${name}_STANDIN_PORT`] ?? fallback);
+// Webhooks go to the sync subgraph (WEBHOOK_TARGET_URL, default the one on port 4005).
+const webhookTarget = process.env.WEBHOOK_TARGET_URL ?? 'http://127.0.0.1:4005';
 const standIns = await startStandIns(generateDataset(readDatasetOptions(process.env)),
-  [port('HUBSPOT', 4101), port('ODOO', 4102), port('SHOPIFY', 4103), port('MASTODON', 4104)]);
+  [port('HUBSPOT', 4101), port('ODOO', 4102), port('SHOPIFY', 4103), port('MASTODON', 4104)], () => webhookTarget);
 for (const s of Object.values(standIns)) console.log(`${s.name} stand-in at ${s.url}`);
 
 stopOnSignal(async () => { await Promise.all(Object.values(standIns).map((s) => s.close())); });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dataset, DatasetOptions } from './dataset/types.ts';
 import { generateDataset } from './dataset/generate.ts';
 import type { StandIn } from './shared/standin.ts';
-import { startHubSpotStandIn } from './hubspot/server.ts';
+import { startHubSpotStandIn, type HubSpotStandIn } from './hubspot/server.ts';
 import { startOdooStandIn } from './odoo/server.ts';
 import { startShopifyStandIn, type ShopifyStandIn } from './shopify/server.ts';
 import { startMastodonStandIn } from './mastodon/server.ts';
@@ -51,7 +51,7 @@ export interface StackOptions {
 export interface Stack {
   gatewayUrl: string;
   dataset: Dataset;
-  standIns: { hubspot: StandIn; odoo: StandIn; shopify: ShopifyStandIn; mastodon: StandIn };
+  standIns: { hubspot: HubSpotStandIn; odoo: StandIn; shopify: ShopifyStandIn; mastodon: StandIn };
   subgraphs: { crm: RunningSubgraph; erp: RunningSubgraph; commerce: RunningSubgraph; social: RunningSubgraph; sync: RunningSubgraph | null };
   /** The write orchestrator's store and outbox worker (absent when externalSyncUrl is used). */
   sync: SyncService | null;
@@ -65,19 +65,29 @@ export interface Stack {
 export type StandIns = Stack['standIns'];
 
 /** The four stand-ins over one dataset, with their development credentials. */
-export async function startStandIns(dataset: Dataset, ports: [number, number, number, number] = [0, 0, 0, 0]): Promise<StandIns> {
+/** The secrets the stand-ins sign their webhooks with (the sync subgraph's config defaults are the same). */
+export const DEV_WEBHOOK_SECRETS = { hubspot: 'dev-hubspot-app-secret', shopify: 'dev-shopify-webhook-secret' } as const;
+
+/**
+ * The four stand-ins over one dataset, with their development credentials. With `webhookTarget` (the
+ * receiving sync subgraph's base URL, asked for at each delivery) HubSpot and Shopify send webhooks.
+ */
+export async function startStandIns(dataset: Dataset, ports: [number, number, number, number] = [0, 0, 0, 0], webhookTarget?: () => string): Promise<StandIns> {
   const [hsPort, odooPort, shopPort, mastoPort] = ports;
+  const webhooks = (path: string, secret: string) => (webhookTarget ? { webhooks: { url: () => `${webhookTarget()}${path}`, secret } } : {});
   return {
-    hubspot: await startHubSpotStandIn({ dataset, credential: DEV_CREDENTIALS.hubspot, port: hsPort }),
+    hubspot: await startHubSpotStandIn({ dataset, credential: DEV_CREDENTIALS.hubspot, port: hsPort, ...webhooks('/webhooks/hubspot', DEV_WEBHOOK_SECRETS.hubspot) }),
     odoo: await startOdooStandIn({ dataset, credential: DEV_CREDENTIALS.odoo, port: odooPort }),
-    shopify: await startShopifyStandIn({ dataset, credential: DEV_CREDENTIALS.shopify, port: shopPort }),
+    shopify: await startShopifyStandIn({ dataset, credential: DEV_CREDENTIALS.shopify, port: shopPort, ...webhooks('/webhooks/shopify', DEV_WEBHOOK_SECRETS.shopify) }),
     mastodon: await startMastodonStandIn({ dataset, credential: DEV_CREDENTIALS.mastodon, port: mastoPort }),
   };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataset = generateDataset(options.dataset);
-  const standIns = await startStandIns(dataset, options.ports?.standIns);
+  // The sync subgraph that receives the webhooks starts after the stand-ins (it needs their URLs).
+  let webhookTarget = options.externalSyncUrl?.replace(/\/graphql$/, '') ?? 'http://127.0.0.1:1';
+  const standIns = await startStandIns(dataset, options.ports?.standIns, () => webhookTarget);
   const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
   const env: NodeJS.ProcessEnv = {
     HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
@@ -96,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const sync = options.externalSyncUrl ? null : startSyncService(readSyncConfig(env));
   const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
+  if (syncSubgraph) webhookTarget = syncSubgraph.url.replace(/\/graphql$/, '');
   const gatewayConfig = readGatewayConfig({
     PORT: String(options.ports?.gateway ?? 0),
     CRM_SUBGRAPH_URL: subgraphs.crm.url,

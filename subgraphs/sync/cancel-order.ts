@@ -4,12 +4,13 @@
  */
 import { codedError } from '../../schema/errors.ts';
 import { decodeId } from '../shared/ids.ts';
-import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
+import { decodeVersion, encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import { assertVersion, assertVersionToken } from './version-check.ts';
 import type { OrderRecord } from '../shared/write-adapter.ts';
 import type { WriteContext } from './context.ts';
 import { isTransient } from './snapshot.ts';
-import { syncResult, type SyncResult } from './plan.ts';
+import { bySystem, syncResult, type SyncResult } from './plan.ts';
+import type { PlannedWrite } from './store/types.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
 import type { Operation } from './operations.ts';
 
@@ -30,21 +31,25 @@ export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion
     const current = encodeVersion({ COMMERCE: order.marker, ERP: sale === 'unreadable' ? UNAVAILABLE_MARKER : sale?.marker ?? null });
     assertVersion('order', expectedVersion, current, ['COMMERCE', 'ERP']);
 
-    const writes: { system: 'COMMERCE' | 'ERP'; recordKey: string; operation: Operation; fresh?: OrderRecord | null }[] = [];
+    const writes: PlannedWrite[] = [];
     const unchanged: SyncResult[] = [];
     if (order.cancelled) unchanged.push(syncResult('COMMERCE', 'UNCHANGED', order.externalId));
-    else writes.push({ system: 'COMMERCE', recordKey: `COMMERCE:order:${shopOrderId}`, operation: { type: 'cancelShopOrder', shopOrderId, reason } });
+    else writes.push({ system: 'COMMERCE', recordKey: `COMMERCE:order:${shopOrderId}`, operation: { type: 'cancelShopOrder', shopOrderId, reason } satisfies Operation });
     if (sale !== null && (sale === 'unreadable' || !sale.cancelled)) {
-      writes.push({ system: 'ERP', recordKey: `ERP:order:${order.number}`, operation: { type: 'cancelSaleOrder', orderNumber: order.number } });
+      const operation: Operation = {
+        type: 'cancelSaleOrder', orderNumber: order.number, afterLead: !order.cancelled,
+        // Applied later only to the sales order the client saw (see operations.ts).
+        ...(sale === 'unreadable' && { expectedMarkerHash: decodeVersion(expectedVersion)?.ERP }),
+      };
+      writes.push({ system: 'ERP', recordKey: `ERP:order:${order.number}`, operation });
     } else if (sale) unchanged.push(syncResult('ERP', 'UNCHANGED', sale.externalId));
     if (writes.length === 0) return { orderId: id, sync: unchanged };
 
-    const { intent, entries } = ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason } },
-      writes.map(({ fresh: _fresh, ...w }) => w));
+    const { intent, entries } = ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason } }, writes);
     ctx.crash('after-intent');
     const planned: PlannedEntry[] = entries.map((entry) => ({ entry, lead: entry.system === 'COMMERCE', queued: ctx.store.hasPending(entry.system, entry.recordKey, entry.seq) }));
     const applied = await runIntent(ctx, intent.id, planned);
-    return { orderId: id, sync: [...applied, ...unchanged].sort((a, b) => (a.system === 'COMMERCE' ? -1 : b.system === 'COMMERCE' ? 1 : 0)) };
+    return { orderId: id, sync: [...applied, ...unchanged].sort(bySystem) };
   });
 }
 

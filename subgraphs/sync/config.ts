@@ -16,17 +16,37 @@ export interface SyncConfig {
   outbox: { intervalMs: number; backoff: { baseMs: number; maxMs: number } };
   /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
   idempotencyWaitMs: number;
+  webhooks: WebhookConfig;
   /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT). */
   crashPoint: CrashPoint | null;
   listen: SubgraphListenConfig;
 }
+
+/** The webhook receivers' secrets and the inbox worker's pace. */
+export interface WebhookConfig {
+  /** The HubSpot app's client secret (X-HubSpot-Signature-v3). */
+  hubspotAppSecret: string;
+  /** The Shopify app's webhook secret (X-Shopify-Hmac-Sha256). */
+  shopifySecret: string;
+  /**
+   * The public base URL the senders post to (e.g. behind a proxy), for the URI HubSpot signs; null:
+   * rebuilt from the request as http://<Host header><path>.
+   */
+  publicUrl: string | null;
+  inbox: { intervalMs: number };
+}
+
+/** Development defaults, known to everyone (the stand-ins sign with them), hence refused in production. */
+export const DEV_HUBSPOT_APP_SECRET = 'dev-hubspot-app-secret';
+export const DEV_SHOPIFY_WEBHOOK_SECRET = 'dev-shopify-webhook-secret';
 
 const DEFAULT_DATABASE = fileURLToPath(new URL('../../.data/gateway.db', import.meta.url));
 const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write'];
 
 /**
  * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,
- * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, IDEMPOTENCY_WAIT_MS, SYNC_PORT.
+ * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
+ * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS.
  */
 export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
   const crashPoint = env.SYNC_CRASH_POINT ?? null;
@@ -43,9 +63,29 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
       backoff: { baseMs: positive(env, 'OUTBOX_BACKOFF_BASE_MS', 500), maxMs: positive(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000) },
     },
     idempotencyWaitMs: positive(env, 'IDEMPOTENCY_WAIT_MS', 10_000),
+    webhooks: readWebhookConfig(env),
     crashPoint: crashPoint as CrashPoint | null,
     listen: readListenConfig(env, 'SYNC', 4005),
   };
+}
+
+function readWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
+  const publicUrl = env.WEBHOOK_PUBLIC_URL || null;
+  if (publicUrl !== null && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new Error(`WEBHOOK_PUBLIC_URL must be an http(s) URL: ${publicUrl}`);
+  return {
+    hubspotAppSecret: secret(env, 'HUBSPOT_APP_SECRET', DEV_HUBSPOT_APP_SECRET),
+    shopifySecret: secret(env, 'SHOPIFY_WEBHOOK_SECRET', DEV_SHOPIFY_WEBHOOK_SECRET),
+    publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
+    inbox: { intervalMs: positive(env, 'INBOX_INTERVAL_MS', 1000) },
+  };
+}
+
+function secret(env: NodeJS.ProcessEnv, name: string, devDefault: string): string {
+  const value = env[name] || devDefault;
+  if (env.NODE_ENV === 'production' && value === devDefault) {
+    throw new Error(`${name} must be set in production mode (NODE_ENV=production): the development default is public.`);
+  }
+  return value;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

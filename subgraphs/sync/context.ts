@@ -11,5 +11,4 @@ export interface WriteContext {
   /** When a write that failed transiently inside a request is retried first. */
   firstRetryAt: () => number;
   crash: (point: CrashPoint) => void;
-  now: () => number;
 }

@@ -2,6 +2,7 @@
  * createCustomer: the contact in the CRM first, then the partner in the ERP and the customer in the
  * shop, each id stored back on the contact so the read path links them by STORED_ID.
  */
+import { createHash } from 'node:crypto';
 import { codedError } from '../../schema/errors.ts';
 import { encodeId } from '../shared/ids.ts';
 import type { CustomerFields } from '../shared/write-adapter.ts';
@@ -20,13 +21,15 @@ export async function createCustomer(ctx: WriteContext, input: CustomerInput & {
     if (await ctx.adapters.crm.findContactIdByEmail(email)) {
       throw codedError('CONFLICT', 'Field "input.email" already belongs to another customer.', { field: 'input.email' });
     }
-    const key = (system: string) => `${system}:create:${email}`;
+    // Keys outlive the request in the database: they name the email by its hash, not in clear.
+    const emailHash = createHash('sha256').update(email).digest('hex').slice(0, 16);
+    const key = (system: string) => `${system}:create:${emailHash}`;
     const writes: { system: 'CRM' | 'ERP' | 'COMMERCE'; recordKey: string; operation: Operation }[] = [
       { system: 'CRM', recordKey: key('CRM'), operation: { type: 'createContact', desired } },
       { system: 'ERP', recordKey: key('ERP'), operation: { type: 'createLinked', system: 'ERP', desired } },
       { system: 'COMMERCE', recordKey: key('COMMERCE'), operation: { type: 'createLinked', system: 'COMMERCE', desired } },
     ];
-    const { intent, entries } = ctx.store.recordIntent({ kind: 'createCustomer', subjectKey: `email:${email}`, request: { fields: Object.keys(input) } }, writes);
+    const { intent, entries } = ctx.store.recordIntent({ kind: 'createCustomer', subjectKey: `create:${emailHash}`, request: { fields: Object.keys(input) } }, writes);
     ctx.crash('after-intent');
     const sync = await runIntent(ctx, intent.id, entries.map((entry) => ({ entry, queued: false, lead: entry.system === 'CRM' })));
     const contactId = sync.find((r) => r.system === 'CRM')!.externalId!;

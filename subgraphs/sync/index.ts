@@ -1,7 +1,8 @@
 /**
  * The sync subgraph: the mutations over the write adapters, the SQLite store, and the outbox worker
  * that completes what requests left pending (including after a crash: opening the store releases
- * the previous process's intents).
+ * the previous process's intents). Also the webhook receivers (POST /webhooks/hubspot and
+ * /webhooks/shopify, authenticated by signature) and the inbox worker that processes what they stored.
  */
 import { readSubgraphSdl } from '../../schema/compose.ts';
 import type { SubgraphOptions } from '../shared/server.ts';
@@ -12,16 +13,25 @@ import { createCommerceWriteAdapter } from '../commerce/write-adapter.ts';
 import type { SyncConfig } from './config.ts';
 import type { Adapters } from './adapters.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
-import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import { MIN_RETRY_DELAY_MS, startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
 import { KeyedLock } from './locks.ts';
 import { createCrashHook } from './crash-points.ts';
 import type { WriteContext } from './context.ts';
 import { applyEntry } from './operations.ts';
+import { hubspotReceiver } from './webhooks/hubspot-receiver.ts';
+import { shopifyReceiver } from './webhooks/shopify-receiver.ts';
+import { startInboxWorker, type InboxWorker } from './webhooks/inbox-worker.ts';
+import { createEventProcessor } from './webhooks/process-event.ts';
+import type { SyncStore } from './store/types.ts';
 import { createResolvers, requestContext, type SyncRequestContext } from './resolvers.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
   worker: OutboxWorker;
+  /** Processes the stored webhook events. */
+  inbox: InboxWorker;
+  /** The durable state (for tools and tests: the inbox, the outbox). */
+  store: SyncStore;
   /** Stops the worker and closes the database. */
   close(): Promise<void>;
 }
@@ -37,9 +47,9 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     adapters,
     store,
     lock: new KeyedLock(),
-    firstRetryAt: () => now() + config.outbox.backoff.baseMs,
+    // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
+    firstRetryAt: () => now() + Math.max(MIN_RETRY_DELAY_MS, Math.round(config.outbox.backoff.baseMs * Math.random())),
     crash: createCrashHook(config.crashPoint),
-    now,
   };
   const worker = startOutboxWorker({
     store,
@@ -48,6 +58,14 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     backoff: config.outbox.backoff,
     now,
   });
+  const inbox = startInboxWorker({
+    store,
+    process: createEventProcessor(ctx),
+    intervalMs: config.webhooks.inbox.intervalMs,
+    backoff: config.outbox.backoff,
+    now,
+  });
+  const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake() };
   const purge = setInterval(() => store.purgeExpired(now()), 60 * 60 * 1000);
   purge.unref();
   return {
@@ -56,10 +74,14 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
       sdl: readSubgraphSdl('sync'),
       resolvers: createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 }),
       context: requestContext,
+      routes: { '/webhooks/hubspot': hubspotReceiver(receiverDeps), '/webhooks/shopify': shopifyReceiver(receiverDeps) },
     },
     worker,
+    inbox,
+    store,
     close: async () => {
       clearInterval(purge);
+      await inbox.stop();
       await worker.stop();
       store.close();
     },

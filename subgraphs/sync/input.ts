@@ -31,7 +31,7 @@ export interface CustomerInput {
 const EMAIL = /^[^\s@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const MAX_TEXT = 255;
 
-const invalid = (field: string, message: string) => codedError('BAD_USER_INPUT', `${message}`, { field });
+const invalid = (field: string, message: string) => codedError('BAD_USER_INPUT', message, { field });
 
 /**
  * The canonical values of the fields present in `input` (absent fields are not in the result; an explicit

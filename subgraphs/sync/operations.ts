@@ -5,7 +5,7 @@
  * still differs; a create finds an existing record by email; a cancel skips a cancelled order.
  */
 import { codedError } from '../../schema/errors.ts';
-import { decodeVersion, markerHash } from '../shared/version.ts';
+import { markerHash } from '../shared/version.ts';
 import type { CustomerLinks } from '../shared/sources.ts';
 import type { CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
 import type { OutboxEntry, SyncStore } from './store/types.ts';
@@ -24,8 +24,8 @@ export type Operation =
   /** Create the customer's record in the ERP or the shop and store its id on the CRM contact. */
   | { type: 'createLinked'; system: 'ERP' | 'COMMERCE'; desired: CustomerFields }
   | { type: 'cancelShopOrder'; shopOrderId: string; reason: string | null }
-  /** Cancel the ERP sales order; follows the shop's cancellation (the intent's lead). */
-  | { type: 'cancelSaleOrder'; orderNumber: string };
+  /** Cancel the ERP sales order; follows the shop's cancellation when the shop is written too. */
+  | { type: 'cancelSaleOrder'; orderNumber: string; afterLead: boolean; expectedMarkerHash?: string };
 
 /** What an applied entry reports back (stored as the entry's result). */
 export interface AppliedResult {
@@ -48,10 +48,10 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
       if (op.afterLead) leadResult(entry, ctx.store);
       const adapter = op.system === 'CRM' ? ctx.adapters.crm : op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
       const record = ctx.freshRecord ?? await adapter.read(op.links);
+      // The client's version said there was no record here, and there still is none: nothing to write.
+      if (!record && op.expectedMarkerHash === NO_RECORD) return { externalId: '', wrote: false };
       if (!record) throw codedError('NOT_FOUND', `The ${op.system} record linked to this customer no longer exists.`);
-      if (op.expectedMarkerHash !== undefined && markerHash(record.marker) !== op.expectedMarkerHash) {
-        throw codedError('VERSION_CONFLICT', `The ${op.system} record changed after the update was accepted; it was not overwritten.`);
-      }
+      assertMarker(op.expectedMarkerHash, record.marker, op.system);
       const changes = changedValues(record.values, await adapter.project(op.desired, op.fields));
       if (Object.keys(changes).length > 0) await adapter.update(record.externalId, changes);
       return { externalId: record.externalId, wrote: Object.keys(changes).length > 0 };
@@ -66,7 +66,9 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
     case 'createLinked': {
       const contactId = leadResult(entry, ctx.store).externalId;
       const adapter = op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
-      const externalId = await adapter.create(op.desired);
+      // The contact as it is now: an update accepted while this create waited must not be lost.
+      const contact = await ctx.adapters.crm.readContact(contactId);
+      const externalId = await adapter.create(contact?.fields ?? op.desired);
       await ctx.adapters.crm.storeLinks(contactId, op.system === 'ERP' ? { erpPartnerId: externalId } : { shopCustomerId: externalId });
       return { externalId, wrote: true };
     }
@@ -77,12 +79,51 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
       return { externalId: order.externalId, wrote: !order.cancelled };
     }
     case 'cancelSaleOrder': {
-      leadResult(entry, ctx.store);
+      if (op.afterLead) leadResult(entry, ctx.store);
       const sale = await ctx.adapters.erp.readSaleOrder(op.orderNumber);
+      if (!sale && op.expectedMarkerHash === NO_RECORD) return { externalId: '', wrote: false };
       if (!sale) throw codedError('NOT_FOUND', 'The ERP sales order no longer exists.');
+      assertMarker(op.expectedMarkerHash, sale.marker, 'ERP');
       if (!sale.cancelled) await ctx.adapters.erp.cancelSaleOrder(sale.externalId);
       return { externalId: sale.externalId, wrote: !sale.cancelled };
     }
+  }
+}
+
+/**
+ * After a transient failure (a timeout, a 502): did the write land anyway? The answer when the system
+ * already holds what the entry would write, null when it does not, and a throw when that cannot be told.
+ */
+export async function landedAnyway(entry: OutboxEntry, ctx: ApplyContext): Promise<AppliedResult | null> {
+  const op = entry.operation as Operation;
+  switch (op.type) {
+    case 'updateCustomer': {
+      const adapter = op.system === 'CRM' ? ctx.adapters.crm : op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
+      const record = await adapter.read(op.links);
+      if (!record) return null;
+      const pending = changedValues(record.values, await adapter.project(op.desired, op.fields));
+      return Object.keys(pending).length === 0 ? { externalId: record.externalId, wrote: true } : null;
+    }
+    case 'createContact': {
+      const id = await ctx.adapters.crm.findContactIdByEmail(op.desired.email ?? '');
+      return id ? { externalId: id, wrote: true } : null;
+    }
+    case 'cancelShopOrder': {
+      const order = await ctx.adapters.commerce.readOrder(op.shopOrderId);
+      return order?.cancelled ? { externalId: order.externalId, wrote: true } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The hash a version token holds for "no record in this system". */
+const NO_RECORD = markerHash(null);
+
+/** A deferred write whose system could not be read at request time applies only to the record the client saw. */
+function assertMarker(expectedHash: string | undefined, marker: string, system: string): void {
+  if (expectedHash !== undefined && markerHash(marker) !== expectedHash) {
+    throw codedError('VERSION_CONFLICT', `The ${system} record changed after the change was accepted; it was not overwritten.`);
   }
 }
 
@@ -99,7 +140,3 @@ function leadResult(entry: OutboxEntry, store: SyncStore): AppliedResult {
   throw codedError('CONFLICT', `The ${lead.system} refused this change, so it is not written here either.`);
 }
 
-/** The hash a version token holds for one system, for a conditional deferred write. */
-export function expectedHashFor(expectedVersion: string, system: CustomerSystem): string | undefined {
-  return decodeVersion(expectedVersion)?.[system];
-}

@@ -6,6 +6,7 @@ import { updateCustomer, type CustomerPayload } from './update-customer.ts';
 import { createCustomer } from './create-customer.ts';
 import { cancelOrder, type OrderPayload } from './cancel-order.ts';
 import type { CustomerInput } from './input.ts';
+import { principalOf } from '../shared/internal-auth.ts';
 
 export interface SyncRequestContext {
   /** The Idempotency-Key header of the request, if any. */
@@ -22,7 +23,10 @@ interface KeyArgs { idempotencyKey?: string | null }
 export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptions) {
   const once = <A extends KeyArgs, T>(mutation: string, args: A, request: SyncRequestContext, work: () => Promise<T>) => {
     const { idempotencyKey: _key, ...input } = args;
-    return withIdempotency(idempotency, resolveKey(args.idempotencyKey, request.idempotencyHeader), mutation, input, work);
+    const key = resolveKey(args.idempotencyKey, request.idempotencyHeader);
+    // Keys are the caller's own: two clients that both pick "1" never see each other's results.
+    const scoped = key === null ? null : `${principalOf(request)?.subject ?? ''}\u0000${key}`;
+    return withIdempotency(idempotency, scoped, mutation, input, work);
   };
   const customerPayload = (p: CustomerPayload) => ({ customer: { __typename: 'Customer', id: p.customerId }, sync: p.sync });
   const orderPayload = (p: OrderPayload) => ({ order: { __typename: 'Order', id: p.orderId }, sync: p.sync });

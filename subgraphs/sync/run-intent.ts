@@ -7,7 +7,7 @@ import type { SourceSystem } from '../shared/sources.ts';
 import type { SystemRecord } from '../shared/write-adapter.ts';
 import type { OutboxEntry } from './store/types.ts';
 import type { WriteContext } from './context.ts';
-import { applyEntry, type AppliedResult } from './operations.ts';
+import { applyEntry, landedAnyway, type AppliedResult } from './operations.ts';
 import { isTransient } from './snapshot.ts';
 import { syncResult, type SyncResult } from './plan.ts';
 
@@ -36,8 +36,15 @@ export async function runIntent(ctx: WriteContext, intentId: string, planned: Pl
       try {
         results.push(settled(lead.entry.system, await attempt(ctx, lead)));
       } catch (err) {
-        ctx.store.cancelIntent(intentId);
-        throw err;
+        const landed = isTransient(err) ? await landedAnyway(lead.entry, ctx).catch(() => null) : null;
+        if (!landed) {
+          // Refused, or not written (or it cannot be told): nothing was written anywhere.
+          ctx.store.cancelIntent(intentId);
+          throw err;
+        }
+        // The system took the write but the answer was lost (a timeout): carry on as if it had answered.
+        ctx.store.markApplied(lead.entry.id, landed);
+        results.push(settled(lead.entry.system, landed));
       }
       ctx.crash('after-lead-write');
     }

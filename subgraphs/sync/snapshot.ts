@@ -2,7 +2,6 @@
  * Reads a customer's records straight from the systems (never from a cache) for a version check,
  * and builds the same token the read path gives (Customer.version).
  */
-import { codedError } from '../../schema/errors.ts';
 import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import type { CustomerLinks } from '../shared/sources.ts';
 import type { CustomerFields, CustomerWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
@@ -53,6 +52,3 @@ const markerOf = (linked: Linked): string | null => (linked === UNREADABLE ? UNA
 export function isTransient(err: unknown): boolean {
   return (err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE';
 }
-
-/** For errors from an upstream read that the caller cannot act on. */
-export const notFound = (what: string) => codedError('NOT_FOUND', `No ${what} has this id.`);

@@ -5,17 +5,13 @@
  */
 import { codedError } from '../../schema/errors.ts';
 import { decodeId } from '../shared/ids.ts';
-import { decodeVersion } from '../shared/version.ts';
 import { assertVersion, assertVersionToken } from './version-check.ts';
-import type { SourceSystem } from '../shared/sources.ts';
-import type { CustomerField, CustomerFields, CustomerWriteAdapter } from '../shared/write-adapter.ts';
 import type { WriteContext } from './context.ts';
-import { applyPatch, fieldsOf, normalizeCustomerInput, type CustomerInput } from './input.ts';
-import { changedValues, syncResult, type SyncResult } from './plan.ts';
-import { readCustomerSnapshot, UNREADABLE, type CustomerSnapshot, type Linked } from './snapshot.ts';
+import { applyPatch, fieldsOf, normalizeCustomerInput, type CustomerInput, type CustomerPatch } from './input.ts';
+import { bySystem, syncResult, type SyncResult } from './plan.ts';
+import { externalIdOf, planCustomerWrites } from './plan-customer-writes.ts';
+import { readCustomerSnapshot, type CustomerSnapshot } from './snapshot.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
-import type { Operation } from './operations.ts';
-import type { PlannedWrite } from './store/types.ts';
 
 export interface CustomerPayload {
   customerId: string;
@@ -32,23 +28,33 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
     if (!snapshot) throw codedError('NOT_FOUND', 'No customer has this id.', { field: 'id' });
     const patch = normalizeCustomerInput(input, snapshot.fields);
     assertVersion('customer', expectedVersion, snapshot.version, ['CRM', 'ERP', 'COMMERCE']);
-    if (patch.email && patch.email !== snapshot.fields.email?.toLowerCase()) await checkEmailIsFree(ctx, patch.email, contactId);
-
-    const desired = applyPatch(snapshot.fields, patch);
-    const fields = fieldsOf(patch);
-    const plan = await planWrites(ctx, snapshot, desired, fields, expectedVersion);
-    const unchanged = plan.unchanged.map((system) => syncResult(system, 'UNCHANGED', externalIdOf(snapshot, system)));
-    if (plan.writes.length === 0) return { customerId: id, sync: sortResults(unchanged) };
-
-    const { intent, entries } = ctx.store.recordIntent(
-      { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { id, fields } },
-      plan.writes.map((w) => w.write),
-    );
-    ctx.crash('after-intent');
-    const planned: PlannedEntry[] = entries.map((entry, i) => ({ ...plan.writes[i], entry, lead: entry.system === 'CRM' }));
-    const applied = await runIntent(ctx, intent.id, planned);
-    return { customerId: id, sync: sortResults([...applied, ...unchanged]) };
+    const newEmail = patch.email && patch.email !== snapshot.fields.email?.toLowerCase() ? patch.email : null;
+    // A new email is also locked, as createCustomer locks it, so two customers never end up sharing one.
+    if (!newEmail) return write(ctx, id, snapshot, patch, expectedVersion);
+    return ctx.lock.run(`email:${newEmail}`, async () => {
+      await checkEmailIsFree(ctx, newEmail, contactId);
+      return write(ctx, id, snapshot, patch, expectedVersion);
+    });
   });
+}
+
+/** Plans, records and applies the update (the version is checked and the locks are held). */
+async function write(ctx: WriteContext, id: string, snapshot: CustomerSnapshot, patch: CustomerPatch, expectedVersion: string): Promise<CustomerPayload> {
+  const contactId = snapshot.contactId;
+  const desired = applyPatch(snapshot.fields, patch);
+  const fields = fieldsOf(patch);
+  const plan = await planCustomerWrites(ctx, snapshot, desired, fields, { systems: ['CRM', 'ERP', 'COMMERCE'], expectedVersion });
+  const unchanged = plan.unchanged.map((system) => syncResult(system, 'UNCHANGED', externalIdOf(snapshot, system)));
+  if (plan.writes.length === 0) return { customerId: id, sync: unchanged.sort(bySystem) };
+
+  const { intent, entries } = ctx.store.recordIntent(
+    { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { id, fields } },
+    plan.writes.map((w) => w.write),
+  );
+  ctx.crash('after-intent');
+  const planned: PlannedEntry[] = entries.map((entry, i) => ({ ...plan.writes[i], entry, lead: entry.system === 'CRM' }));
+  const applied = await runIntent(ctx, intent.id, planned);
+  return { customerId: id, sync: [...applied, ...unchanged].sort(bySystem) };
 }
 
 async function checkEmailIsFree(ctx: WriteContext, email: string, contactId: string): Promise<void> {
@@ -57,57 +63,3 @@ async function checkEmailIsFree(ctx: WriteContext, email: string, contactId: str
     throw codedError('CONFLICT', 'Field "input.email" already belongs to another customer.', { field: 'input.email' });
   }
 }
-
-interface PlannedSystemWrite {
-  write: PlannedWrite;
-  fresh: PlannedEntry['fresh'];
-  queued: boolean;
-}
-
-
-/** Per system: nothing (no record, or already as asked), or one write. */
-async function planWrites(ctx: WriteContext, snapshot: CustomerSnapshot, desired: CustomerFields, fields: CustomerField[], expectedVersion: string) {
-  const writes: PlannedSystemWrite[] = [];
-  const unchanged: SourceSystem[] = [];
-  const systems: [('CRM' | 'ERP' | 'COMMERCE'), CustomerWriteAdapter, Linked][] = [
-    ['CRM', ctx.adapters.crm, snapshot.crm], ['ERP', ctx.adapters.erp, snapshot.erp], ['COMMERCE', ctx.adapters.commerce, snapshot.commerce],
-  ];
-  let crmWrites = false;
-  for (const [system, adapter, record] of systems) {
-    if (record === null) continue; // no record in that system: nothing to keep in step
-    if (record !== UNREADABLE) {
-      const changes = changedValues(record.values, await adapter.project(desired, fields));
-      if (Object.keys(changes).length === 0) {
-        unchanged.push(system);
-        continue;
-      }
-    }
-    if (system === 'CRM') crmWrites = true;
-    const recordKey = `${system}:customer:${snapshot.contactId}`;
-    const operation: Operation = {
-      type: 'updateCustomer', system, desired, fields,
-      // The others follow the CRM's write only when the CRM itself is written.
-      afterLead: system !== 'CRM' && crmWrites,
-      links: linksFor(snapshot, system, record),
-      ...(record === UNREADABLE && { expectedMarkerHash: decodeVersion(expectedVersion)?.[system] }),
-    };
-    writes.push({ write: { system, recordKey, operation }, fresh: record === UNREADABLE ? undefined : record, queued: ctx.store.hasPending(system, recordKey) });
-  }
-  return { writes, unchanged };
-}
-
-/** The links to find the record again later: its id when it was read, else what the CRM stores. */
-function linksFor(snapshot: CustomerSnapshot, system: string, record: Linked) {
-  if (record === UNREADABLE || record === null) return snapshot.links;
-  if (system === 'ERP') return { ...snapshot.links, erpPartnerId: record.externalId };
-  if (system === 'COMMERCE') return { ...snapshot.links, shopCustomerId: record.externalId };
-  return snapshot.links;
-}
-
-function externalIdOf(snapshot: CustomerSnapshot, system: SourceSystem): string | null {
-  const record = system === 'CRM' ? snapshot.crm : system === 'ERP' ? snapshot.erp : snapshot.commerce;
-  return record && record !== UNREADABLE ? record.externalId : null;
-}
-
-const ORDER: SourceSystem[] = ['CRM', 'ERP', 'COMMERCE'];
-const sortResults = (results: SyncResult[]) => [...results].sort((a, b) => ORDER.indexOf(a.system) - ORDER.indexOf(b.system));

@@ -14,7 +14,13 @@ export function assertVersion(what: string, expectedVersion: string, currentVers
   const current = decodeVersion(currentVersion) ?? {};
   const unreadable = new Set(unavailableSystems(currentVersion));
   const unproven = new Set(unavailableSystems(expectedVersion));
-  const changed = systems.filter((s) => unproven.has(s) || (!unreadable.has(s) && expected[s] !== current[s]));
+  // Neither the client nor we could read it: no version can be proven until that system is back.
+  const stillDown = systems.filter((s) => unproven.has(s) && unreadable.has(s));
+  if (stillDown.length > 0) {
+    throw codedError('UPSTREAM_UNAVAILABLE', `The ${what}'s ${stillDown.join(', ')} record cannot be read, so its version cannot be checked; retry when it is back.`, { systems: stillDown });
+  }
+  // A token without a system (another kind of token) proves nothing about it either.
+  const changed = systems.filter((s) => !(s in expected) || unproven.has(s) || (!unreadable.has(s) && expected[s] !== current[s]));
   if (changed.length > 0) {
     throw codedError('VERSION_CONFLICT', `The ${what} changed since this version was read (${changed.join(', ')}); nothing was written. Read it again and retry.`,
       { currentVersion, systems: changed });

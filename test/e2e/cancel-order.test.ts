@@ -21,11 +21,11 @@ describe('cancelOrder', () => {
     const { body } = await t.gql(CANCEL, { id: order.id, v: order.version });
     expect(body.errors).toBeUndefined();
     const payload = body.data.cancelOrder;
-    expect(payload.sync.map((s: any) => [s.system, s.status])).toEqual([['COMMERCE', 'APPLIED'], ['ERP', 'APPLIED']]);
+    expect(payload.sync.map((s: any) => [s.system, s.status])).toEqual([['ERP', 'APPLIED'], ['COMMERCE', 'APPLIED']]);
     expect(payload.order).toMatchObject({ id: order.id, status: 'CANCELLED', fulfillment: { status: 'CANCELLED' } });
     expect(payload.order.version).not.toBe(order.version);
     expect((await odooSaleOrder(t.stack, order.number)).state).toBe('cancel');
-    const shopId = payload.sync[0].externalId;
+    const shopId = payload.sync[1].externalId;
     expect((await shopify(t.stack, 'query($id: ID!) { order(id: $id) { cancelledAt } }', { id: shopId })).order.cancelledAt).not.toBeNull();
   });
 

@@ -38,7 +38,7 @@ describe('the SQLite store on a file', () => {
     expect(raw((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
     expect(raw((db) => db.prepare('SELECT version FROM schema_version').all())).toEqual([{ version: SCHEMA_VERSION }]);
     expect(raw((db) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all()))
-      .toEqual(['idempotency_keys', 'intents', 'outbox', 'schema_version']);
+      .toEqual(['idempotency_keys', 'inbox', 'inbox_applied', 'intents', 'outbox', 'schema_version', 'webhook_receipts']);
   });
 
   it('keeps intents, entries and idempotency keys across a reopen', () => {

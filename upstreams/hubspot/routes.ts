@@ -5,24 +5,27 @@
 import type { Routed, StandInRequest, StandInResponse } from '../shared/standin.ts';
 import type { ContactStore } from './store.ts';
 import { batchRead, getContact, listContacts, search } from './read-handlers.ts';
-import { createContact, updateContact } from './write-handlers.ts';
+import { archiveContact, createContact, updateContact } from './write-handlers.ts';
+import type { ContactChangeListener } from './webhooks.ts';
 import { hubspotError, validationError } from './errors.ts';
 
 const BASE = '/crm/v3/objects/contacts';
 
-export function createRouter(store: ContactStore): (req: StandInRequest) => Routed {
+/** `onChange` hears every successful write's changes (the webhooks). */
+export function createRouter(store: ContactStore, onChange: ContactChangeListener = () => {}): (req: StandInRequest) => Routed {
   return (req) => {
     const path = req.url.pathname.replace(/\/+$/, '');
     const route = (pattern: string, response: () => StandInResponse): Routed => ({ endpoint: `${req.method} ${pattern}`, response: response() });
     const needsJson = (handle: () => StandInResponse) => () => (req.body === undefined ? validationError('Invalid input JSON: the body must be a JSON object.') : handle());
 
     if (path === BASE && req.method === 'GET') return route(BASE, () => listContacts(store, req));
-    if (path === BASE && req.method === 'POST') return route(BASE, needsJson(() => createContact(store, req)));
+    if (path === BASE && req.method === 'POST') return route(BASE, needsJson(() => createContact(store, req, onChange)));
     if (path === `${BASE}/batch/read` && req.method === 'POST') return route(`${BASE}/batch/read`, needsJson(() => batchRead(store, req)));
     if (path === `${BASE}/search` && req.method === 'POST') return route(`${BASE}/search`, needsJson(() => search(store, req)));
     const one = new RegExp(`^${BASE}/([^/]+)$`).exec(path);
     if (one && req.method === 'GET') return route(`${BASE}/{id}`, () => getContact(store, req, decodeURIComponent(one[1])));
-    if (one && req.method === 'PATCH') return route(`${BASE}/{id}`, needsJson(() => updateContact(store, req, decodeURIComponent(one[1]))));
+    if (one && req.method === 'PATCH') return route(`${BASE}/{id}`, needsJson(() => updateContact(store, req, decodeURIComponent(one[1]), onChange)));
+    if (one && req.method === 'DELETE') return route(`${BASE}/{id}`, () => archiveContact(store, req, decodeURIComponent(one[1]), onChange));
     return route(path, () => hubspotError(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${path}.`));
   };
 }

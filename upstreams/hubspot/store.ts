@@ -16,6 +16,8 @@ export interface ContactStore {
   create(values: Record<string, string | null>): WriteResult;
   /** `null` values clear a property. Fails with the other contact's id when the new email is taken; null for an unknown id. */
   update(id: string, values: Record<string, string | null>): WriteResult | null;
+  /** Archives the contact (HubSpot's DELETE); false for an unknown or already archived id. */
+  archive(id: string): boolean;
 }
 
 /** `now` is injectable so tests can pin the clock. */
@@ -64,6 +66,13 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
       Object.assign(contact.properties, values);
       touch(contact);
       return { contact };
+    },
+    archive(id) {
+      const contact = records.get(id);
+      if (!contact || contact.archived) return false;
+      contact.archived = true;
+      touch(contact);
+      return true;
     },
   };
 }

@@ -46,6 +46,8 @@ export interface StandInOptions {
   /** Returns the product's own refusal when the request lacks a valid credential, else null. */
   authenticate: (req: StandInRequest) => StandInResponse | null;
   route: (req: StandInRequest) => Promise<Routed> | Routed;
+  /** Extra admin endpoints by path (e.g. `/__admin/webhooks`), given the method and the parsed JSON body. */
+  adminRoutes?: Record<string, (method: string, body: unknown) => StandInResponse>;
 }
 
 export interface StandIn {
@@ -100,6 +102,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       faults = (parseJson(rawBody) as Faults) ?? {};
       return send(res, { status: 200, body: faults });
     }
+    const extra = options.adminRoutes?.[url.pathname];
+    if (extra) return send(res, extra(method, parseJson(rawBody)));
     return send(res, { status: 404, body: { message: 'Unknown admin endpoint' } });
   };
 

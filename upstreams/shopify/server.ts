@@ -1,6 +1,7 @@
 /**
  * The Shopify stand-in: the Admin GraphQL API (version 2025-10) at one endpoint, authenticated by
- * the X-Shopify-Access-Token header, over its own copy of the dataset's shop.
+ * the X-Shopify-Access-Token header, over its own copy of the dataset's shop; with `webhooks` set it
+ * sends Shopify's webhooks for every write made through its API.
  */
 import type { Dataset } from '../dataset/types.ts';
 import { startStandIn, type StandIn, type StandInRequest } from '../shared/standin.ts';
@@ -8,6 +9,8 @@ import { buildAdminSchema } from './schema.ts';
 import { createShopifyStore, type ShopifyStore } from './store.ts';
 import { createThrottle, type ThrottleOptions } from './cost.ts';
 import { executeAdminRequest } from './execute.ts';
+import { createWebhookSender, webhookAdminRoutes, type WebhookControls } from '../shared/webhooks.ts';
+import { shopifyNotifier, type ShopifyWebhookOptions } from './webhooks.ts';
 
 const SHOPIFY_API_VERSION = '2025-10';
 export const GRAPHQL_PATH = `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
@@ -22,9 +25,11 @@ export interface ShopifyStandInOptions {
   throttle?: ThrottleOptions;
   /** The clock used for write markers and the bucket; tests may fix it. */
   clock?: () => number;
+  /** Where to send webhooks, signed with the app's webhook secret; absent: none are sent. */
+  webhooks?: ShopifyWebhookOptions;
 }
 
-export interface ShopifyStandIn extends StandIn {
+export interface ShopifyStandIn extends StandIn, WebhookControls {
   store: ShopifyStore;
   /** Executions per root field since the last reset, e.g. { nodes: 2, customers: 1 }. */
   rootFieldCounters(): Record<string, number>;
@@ -36,7 +41,8 @@ const DEFAULT_THROTTLE: ThrottleOptions = { maximumAvailable: 2000, restoreRate:
 const UNAUTHORIZED = { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
 
 export async function startShopifyStandIn(options: ShopifyStandInOptions): Promise<ShopifyStandIn> {
-  const store = createShopifyStore(options.dataset.shopify, options.clock);
+  const sender = createWebhookSender(options.webhooks);
+  const store = createShopifyStore(options.dataset.shopify, options.clock, shopifyNotifier(sender, options.webhooks, options.clock ?? Date.now));
   const rootFields = new Map<string, number>();
   const executor = {
     schema: buildAdminSchema(),
@@ -55,6 +61,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions): Promi
       if (req.method !== 'POST' || req.url.pathname !== GRAPHQL_PATH) return { endpoint, response: { status: 404, body: { errors: 'Not Found' } } };
       return { endpoint, response: await executeAdminRequest(executor, req.body) };
     },
+    adminRoutes: webhookAdminRoutes(sender),
   });
 
   return {
@@ -64,6 +71,14 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions): Promi
     resetCounters: () => {
       standIn.resetCounters();
       rootFields.clear();
+    },
+    setWebhooksEnabled: sender.setWebhooksEnabled,
+    deliveries: sender.deliveries,
+    redeliver: sender.redeliver,
+    webhooksSettled: sender.webhooksSettled,
+    close: () => {
+      sender.close();
+      return standIn.close();
     },
   };
 }

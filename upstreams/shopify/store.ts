@@ -9,6 +9,11 @@ export type StoredOrder = ShopifyOrder & { cancelReason: string | null };
 /** The customer fields a write sets; a key that is absent leaves that field as it is. */
 export type CustomerFields = Partial<Pick<ShopifyCustomer, 'firstName' | 'lastName' | 'email' | 'phone' | 'address' | 'tags'>>;
 
+/** A write the store made, as its webhook topics name it. */
+export type ShopifyChange =
+  | { topic: 'customers/create' | 'customers/update'; customer: ShopifyCustomer }
+  | { topic: 'orders/updated' | 'orders/cancelled'; order: StoredOrder };
+
 export interface ShopifyStore {
   shopCurrency: string;
   customers: Map<number, ShopifyCustomer>;
@@ -24,7 +29,8 @@ export interface ShopifyStore {
 /** Shopify's timestamps carry whole seconds: 2026-11-20T09:15:00Z. */
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function createShopifyStore(data: ShopifyData, clock: () => number = Date.now): ShopifyStore {
+/** `onChange` hears every write, after it is made (the webhooks); a cancel is both an update and a cancel. */
+export function createShopifyStore(data: ShopifyData, clock: () => number = Date.now, onChange: (change: ShopifyChange) => void = () => {}): ShopifyStore {
   const copy = structuredClone(data);
   const customers = new Map(copy.customers.map((c) => [c.id, c]));
   const orders = new Map(copy.orders.map((o) => [o.id, { ...o, cancelReason: null }]));
@@ -54,15 +60,19 @@ export function createShopifyStore(data: ShopifyData, clock: () => number = Date
         ...fields, createdAt: now, updatedAt: now,
       };
       customers.set(customer.id, customer);
+      onChange({ topic: 'customers/create', customer });
       return customer;
     },
     updateCustomer(customer, fields) {
       Object.assign(customer, fields, { updatedAt: nextMarker(customer.updatedAt) });
+      onChange({ topic: 'customers/update', customer });
       return customer;
     },
     cancelOrder(order, reason, financialStatus) {
       const now = nextMarker(order.updatedAt);
       Object.assign(order, { cancelledAt: now, cancelReason: reason, displayFinancialStatus: financialStatus, updatedAt: now });
+      onChange({ topic: 'orders/updated', order });
+      onChange({ topic: 'orders/cancelled', order });
       return order;
     },
   };

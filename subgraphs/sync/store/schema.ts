@@ -47,6 +47,42 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
   `,
+  `
+  -- Webhook events, stored before they are acknowledged; (source, event_id) makes a redelivery a no-op.
+  CREATE TABLE inbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    source          TEXT NOT NULL CHECK (source IN ('HUBSPOT', 'SHOPIFY')),
+    event_id        TEXT NOT NULL,
+    object_type     TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    occurred_at     INTEGER NOT NULL,
+    topic           TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    received_at     INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('PENDING', 'DONE', 'FAILED')),
+    outcome         TEXT CHECK (outcome IN ('APPLIED', 'STALE', 'IGNORED')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    processed_at    INTEGER,
+    UNIQUE (source, event_id)
+  );
+  -- The earliest pending event per record, which dueEvents looks up.
+  CREATE INDEX inbox_pending_by_record ON inbox (source, object_type, object_id, occurred_at, seq) WHERE status = 'PENDING';
+  -- Per record, the newest change applied: an event older than this is STALE.
+  CREATE TABLE inbox_applied (
+    source      TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id   TEXT NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    PRIMARY KEY (source, object_type, object_id)
+  );
+  -- Per source, when its last webhook arrived (for sync monitoring).
+  CREATE TABLE webhook_receipts (
+    source           TEXT PRIMARY KEY,
+    last_received_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the database up to the newest schema; refuses one written by newer code. */

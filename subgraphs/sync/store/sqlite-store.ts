@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { migrate } from './schema.ts';
 import { sqliteIdempotency } from './sqlite-idempotency.ts';
 import { sqliteOutbox } from './sqlite-outbox.ts';
+import { sqliteInbox } from './sqlite-inbox.ts';
 import type { SyncStore } from './types.ts';
 
 export interface SqliteStoreOptions {
@@ -43,6 +44,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return {
     ...sqliteOutbox(db, now, instanceId),
     ...sqliteIdempotency(db, instanceId),
+    ...sqliteInbox(db),
     close: () => db.close(),
   };
 }

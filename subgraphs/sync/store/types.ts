@@ -137,8 +137,75 @@ export interface IdempotencyStore {
  * then re-reads the records and sees the new versions), or wrote nothing at all.
  * One process at a time may open a store.
  */
-export interface SyncStore extends OutboxStore, IdempotencyStore {
+export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore {
   close(): void;
+}
+
+/** The systems whose webhooks the gateway receives. */
+export type WebhookSource = 'HUBSPOT' | 'SHOPIFY';
+
+/** One webhook event as received, before it is stored. */
+export interface InboxEventInput {
+  /** The sender's event id (HubSpot eventId, X-Shopify-Event-Id): unique per source. */
+  eventId: string;
+  /** What changed, e.g. "contact", "customer", "order"; with objectId it names the record. */
+  objectType: string;
+  objectId: string;
+  /** Epoch ms: when the change happened at the source (the order events of one record are applied in). */
+  occurredAt: number;
+  /** e.g. "contact.propertyChange", "orders/updated". */
+  topic: string;
+  /** The event as the sender sent it, as JSON. */
+  payload: unknown;
+}
+
+/** PENDING until processed: DONE (with an outcome) or FAILED (a permanent error, with its message). */
+export type InboxStatus = 'PENDING' | 'DONE' | 'FAILED';
+
+/**
+ * What processing did: APPLIED (its change was carried out), STALE (older than a change of the same
+ * record applied already: never let an older event overwrite newer data), IGNORED (nothing to do).
+ */
+export type InboxOutcome = 'APPLIED' | 'STALE' | 'IGNORED';
+
+export interface InboxEvent extends InboxEventInput {
+  /** Global and increasing in the order events were received. */
+  seq: number;
+  source: WebhookSource;
+  status: InboxStatus;
+  outcome: InboxOutcome | null;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  receivedAt: number;
+  processedAt: number | null;
+}
+
+/** The webhook inbox: events stored durably before they are acknowledged, processed after. */
+export interface InboxStore {
+  /**
+   * Stores the events of one delivery in one transaction and records that `source` sent a webhook at
+   * `receivedAt`. An event whose (source, eventId) is stored already is a duplicate and is left alone.
+   */
+  enqueueEvents(source: WebhookSource, events: InboxEventInput[], receivedAt: number): { accepted: number; duplicates: number };
+  /**
+   * Up to `limit` PENDING events due at `now`, each the earliest PENDING one (by occurredAt, then seq)
+   * of its record (source, objectType, objectId): the events of one record are processed one at a
+   * time in the order they happened, and a later one never overtakes one that is backing off.
+   */
+  dueEvents(now: number, limit: number): InboxEvent[];
+  /** The newest occurredAt of an APPLIED event of this record, or null. */
+  appliedUpTo(source: WebhookSource, objectType: string, objectId: string): number | null;
+  /** DONE with its outcome; APPLIED also raises the record's appliedUpTo to this event's occurredAt. */
+  markEventDone(seq: number, outcome: InboxOutcome, processedAt: number): void;
+  /** A transient failure: attempts + 1, stays PENDING, next tried at `nextAttemptAt`. */
+  markEventRetry(seq: number, error: string, nextAttemptAt: number): void;
+  /** A permanent failure: FAILED for good, with its message. */
+  markEventFailed(seq: number, error: string, processedAt: number): void;
+  /** The stored events of `source` in the order received (for tools and tests). */
+  inboxEvents(source: WebhookSource): InboxEvent[];
+  /** Per source, when a webhook was last received (epoch ms), or null. */
+  lastWebhookReceived(): Record<WebhookSource, number | null>;
 }
 
 /** How long an idempotency key is kept, from its first claim: 24 hours. */

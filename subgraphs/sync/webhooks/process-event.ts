@@ -1,0 +1,41 @@
+/**
+ * What a stored webhook event does. A HubSpot contact created, or changed in a field the CRM is master
+ * of: propagate that field of the contact to the ERP and the shop (propagate-customer.ts). Everything else (other
+ * HubSpot properties, deletions, the shop's customers/update, orders/updated, orders/cancelled) has
+ * nothing to propagate, the CRM being the master: IGNORED here (stored and deduplicated; dropping
+ * caches and reconciling come with later work).
+ */
+import type { WriteContext } from '../context.ts';
+import { MASTER_FIELDS, propagateCustomer } from '../propagate-customer.ts';
+import type { CustomerField } from '../../shared/write-adapter.ts';
+import type { InboxEvent } from '../store/types.ts';
+
+/** The master field each HubSpot property feeds: a change propagates that field only. */
+const MASTER_PROPERTY_FIELDS: Record<string, CustomerField> = {
+  firstname: 'firstName', lastname: 'lastName', email: 'email', phone: 'phone',
+  address: 'address', city: 'address', state: 'address', zip: 'address', country: 'address',
+};
+
+export const MASTER_PROPERTIES = new Set(Object.keys(MASTER_PROPERTY_FIELDS));
+
+export function createEventProcessor(ctx: WriteContext) {
+  return async (event: InboxEvent): Promise<'APPLIED' | 'IGNORED'> => {
+    const fields = event.source === 'HUBSPOT' ? masterFieldsOf(event) : [];
+    if (fields.length === 0) return 'IGNORED';
+    const result = await propagateCustomer(ctx, event.objectId, fields);
+    return result === null ? 'IGNORED' : 'APPLIED';
+  };
+}
+
+/**
+ * The master fields an event changed: all of them for a new contact, the one behind the property for
+ * a change. Only those are carried over, so a deliberate difference in another field (a phone the ERP
+ * keeps on purpose) is left for the discrepancy report, not overwritten.
+ */
+function masterFieldsOf(event: InboxEvent): CustomerField[] {
+  if (event.topic === 'contact.creation') return MASTER_FIELDS;
+  if (event.topic !== 'contact.propertyChange') return [];
+  const property = (event.payload as { propertyName?: unknown }).propertyName;
+  const field = typeof property === 'string' ? MASTER_PROPERTY_FIELDS[property] : undefined;
+  return field ? [field] : [];
+}
