@@ -13,7 +13,8 @@ import { createCommerceWriteAdapter } from '../commerce/write-adapter.ts';
 import type { SyncConfig } from './config.ts';
 import type { Adapters } from './adapters.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
-import { MIN_RETRY_DELAY_MS, startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import { retryDelayMs } from './ticker.ts';
 import { KeyedLock } from './locks.ts';
 import { createCrashHook } from './crash-points.ts';
 import type { WriteContext } from './context.ts';
@@ -48,7 +49,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     store,
     lock: new KeyedLock(),
     // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
-    firstRetryAt: () => now() + Math.max(MIN_RETRY_DELAY_MS, Math.round(config.outbox.backoff.baseMs * Math.random())),
+    firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),
     crash: createCrashHook(config.crashPoint),
   };
   const worker = startOutboxWorker({

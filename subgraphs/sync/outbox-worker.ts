@@ -13,6 +13,9 @@
  * writes values, and their create looks for the record first).
  */
 import type { OutboxEntry, OutboxStore, WriteSystem } from './store/types.ts';
+import { retryDelayMs, startTicker } from './ticker.ts';
+
+export { MIN_RETRY_DELAY_MS } from './ticker.ts';
 
 export interface OutboxWorkerOptions {
   store: OutboxStore;
@@ -53,9 +56,6 @@ export interface OutboxWorker {
   drain(): Promise<void>;
 }
 
-/** Full jitter can draw 0; never retry sooner than this, so a failing upstream is not hammered. */
-export const MIN_RETRY_DELAY_MS = 5;
-
 /** Starts ticking at once (entries left by a previous process are due), then every `intervalMs` after a tick. */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, apply, intervalMs, backoff, batchSize = 32, now = Date.now, random = Math.random } = options;
@@ -63,10 +63,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   positive('backoff.baseMs', backoff.baseMs);
   positive('backoff.maxMs', backoff.maxMs);
   positive('batchSize', batchSize);
-
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | null = null;
 
   const emit = (event: OutboxEvent): void => {
     try {
@@ -83,7 +79,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       result = await apply(entry);
     } catch (err) {
       if (codeOf(err) === 'UPSTREAM_UNAVAILABLE') {
-        const delayMs = Math.max(MIN_RETRY_DELAY_MS, Math.min(backoff.maxMs, backoff.baseMs * 2 ** entry.attempts) * random());
+        const delayMs = retryDelayMs(backoff, entry.attempts, random);
         store.markRetry(entry.id, messageOf(err), now() + delayMs);
         emit({ type: 'retry', delayMs, ...base });
         return;
@@ -101,8 +97,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
   }
 
-  async function tick(): Promise<void> {
-    while (!stopped) {
+  async function tick(stopped: () => boolean): Promise<void> {
+    while (!stopped()) {
       const due = store.dueEntries(now(), batchSize);
       if (due.length === 0) return;
       // allSettled: the tick must not end while some of its writes are still in flight.
@@ -111,36 +107,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  function runTick(): Promise<void> {
-    inFlight ??= tick().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      runTick()
-        .catch((err) => emit({ type: 'tick-failed', message: messageOf(err) }))
-        .then(() => schedule(intervalMs));
-    }, delayMs);
-    // The worker alone must not keep the process alive: the server it serves does.
-    timer.unref();
-  }
-
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight?.catch(() => undefined);
-    },
-    async drain() {
-      while (inFlight) await inFlight.catch(() => undefined);
-      await runTick();
-    },
-  };
+  const { stop, drain } = startTicker(intervalMs, tick, (err) => emit({ type: 'tick-failed', message: messageOf(err) }));
+  return { stop, drain };
 }
 
 function positive(name: string, value: number): void {

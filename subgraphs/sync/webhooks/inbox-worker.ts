@@ -13,6 +13,7 @@
  * what differs).
  */
 import type { InboxEvent, InboxOutcome, InboxStore } from '../store/types.ts';
+import { retryDelayMs, startTicker } from '../ticker.ts';
 
 export interface InboxWorkerOptions {
   store: InboxStore;
@@ -38,15 +39,9 @@ export interface InboxWorker {
   drain(): Promise<void>;
 }
 
-const MIN_RETRY_DELAY_MS = 5;
-
 export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   const { store, process, intervalMs, backoff, batchSize = 16, now = Date.now, random = Math.random } = options;
   if (!(intervalMs > 0)) throw new Error(`intervalMs must be a positive number: ${intervalMs}`);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | null = null;
-  let again = false;
 
   async function settle(event: InboxEvent): Promise<void> {
     const upTo = store.appliedUpTo(event.source, event.objectType, event.objectId);
@@ -57,16 +52,15 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if ((err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE') {
-        const delayMs = Math.max(MIN_RETRY_DELAY_MS, Math.min(backoff.maxMs, backoff.baseMs * 2 ** event.attempts) * random());
-        return store.markEventRetry(event.seq, message, now() + delayMs);
+        return store.markEventRetry(event.seq, message, now() + retryDelayMs(backoff, event.attempts, random));
       }
       return store.markEventFailed(event.seq, message, now());
     }
     store.markEventDone(event.seq, outcome, now());
   }
 
-  async function tick(): Promise<void> {
-    while (!stopped) {
+  async function tick(stopped: () => boolean): Promise<void> {
+    while (!stopped()) {
       const due = store.dueEvents(now(), batchSize);
       if (due.length === 0) return;
       const failure = (await Promise.allSettled(due.map(settle))).find((r) => r.status === 'rejected');
@@ -74,43 +68,5 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     }
   }
 
-  function runTick(): Promise<void> {
-    inFlight ??= tick().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      runTick()
-        .catch((err) => options.onTickFailed?.(err instanceof Error ? err.message : String(err)))
-        .then(() => {
-          // A wake during the tick may have come after its last look at the store: look again now.
-          const soon = again;
-          again = false;
-          schedule(soon ? 0 : intervalMs);
-        });
-    }, delayMs);
-    timer.unref();
-  }
-
-  schedule(0);
-  return {
-    wake() {
-      if (inFlight) again = true;
-      else schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight?.catch(() => undefined);
-    },
-    async drain() {
-      while (inFlight) await inFlight.catch(() => undefined);
-      await runTick();
-    },
-  };
+  return startTicker(intervalMs, tick, (err) => options.onTickFailed?.(err instanceof Error ? err.message : String(err)));
 }
