@@ -70,7 +70,9 @@ export async function startSubgraph<Context extends BaseContext>(
     }
     const route = options.routes?.[url.pathname];
     if (route) {
-      await route(req, res, await readBody(req)).catch(() => {
+      const rawBody = await readBody(req);
+      if (rawBody === null) return tooLarge(res);
+      await route(req, res, rawBody).catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal error.' }));
       });
       return;
@@ -88,7 +90,9 @@ export async function startSubgraph<Context extends BaseContext>(
       return;
     }
     try {
-      const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : undefined;
+      const text = req.method === 'POST' ? await readBody(req) : '';
+      if (text === null) return tooLarge(res);
+      const body = req.method === 'POST' ? JSON.parse(text || '{}') : undefined;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
       const result = await apollo.executeHTTPGraphQLRequest({
@@ -129,11 +133,22 @@ export async function startSubgraph<Context extends BaseContext>(
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** Request bodies above this are refused with 413 before they are held in memory. */
+const MAX_BODY_BYTES = 1_000_000;
+
+/** The body as text, or null when it is larger than MAX_BODY_BYTES (the rest is read and dropped). */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
+
+const tooLarge = (res: ServerResponse) =>
+  res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] }));

@@ -13,7 +13,7 @@ import type { ReceiverDeps } from './receiver-deps.ts';
 
 export function hubspotReceiver(deps: ReceiverDeps): RouteHandler {
   return async (req, res, rawBody) => {
-    if (refusedRequest(req, res, rawBody)) return;
+    if (refusedRequest(req, res)) return;
     const check = checkHubSpotSignature(deps.secrets.hubspotAppSecret, {
       method: req.method ?? 'POST',
       uri: signedUri(req, deps.secrets.publicUrl),

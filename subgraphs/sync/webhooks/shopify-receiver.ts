@@ -14,7 +14,7 @@ import type { ReceiverDeps } from './receiver-deps.ts';
 
 export function shopifyReceiver(deps: ReceiverDeps): RouteHandler {
   return async (req, res, rawBody) => {
-    if (refusedRequest(req, res, rawBody)) return;
+    if (refusedRequest(req, res)) return;
     const check = checkShopifySignature(deps.secrets.shopifySecret, rawBody, header(req, 'x-shopify-hmac-sha256'));
     if (!check.ok) return reply(res, 401, { error: check.reason });
     const event = parseShopifyEvent(req, parseJson(rawBody), deps.now());
