@@ -9,6 +9,7 @@ import { encodeId } from '../shared/ids.ts';
 import { toE164 } from '../shared/phone.ts';
 import type { CustomerLinks, SourceRecord } from '../shared/sources.ts';
 import { displayName, emptyToNull } from '../shared/text.ts';
+import type { AddressFields, LifecycleStageValue } from '../shared/write-adapter.ts';
 
 /** A contact as the CRM v3 objects API returns it. */
 export interface HubSpotRecord {
@@ -25,22 +26,15 @@ export const CONTACT_PROPERTIES = [
   'lifecyclestage', 'date_of_birth', 'createdate', 'lastmodifieddate', 'erp_partner_id', 'shop_customer_id', 'mastodon_acct',
 ];
 
-export type LifecycleStage = 'SUBSCRIBER' | 'LEAD' | 'MARKETING_QUALIFIED_LEAD' | 'SALES_QUALIFIED_LEAD' | 'OPPORTUNITY' | 'CUSTOMER' | 'EVANGELIST' | 'OTHER';
+/** The canonical shapes, shared with the write side (subgraphs/shared/write-adapter.ts). */
+export type LifecycleStage = LifecycleStageValue;
+export type Address = AddressFields;
 
 /** HubSpot's internal lifecycle stage values and the contract's enum. */
 const STAGES: Record<string, LifecycleStage> = {
   subscriber: 'SUBSCRIBER', lead: 'LEAD', marketingqualifiedlead: 'MARKETING_QUALIFIED_LEAD', salesqualifiedlead: 'SALES_QUALIFIED_LEAD',
   opportunity: 'OPPORTUNITY', customer: 'CUSTOMER', evangelist: 'EVANGELIST', other: 'OTHER',
 };
-
-export interface Address {
-  line1: string | null;
-  line2: string | null;
-  city: string | null;
-  region: string | null;
-  postalCode: string | null;
-  country: string | null;
-}
 
 /** The CRM's part of a Customer, as the crm subgraph resolves it. */
 export interface CrmCustomer {
