@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each e2e file starts its own stand-ins, subgraphs and gateway on port 0; two cores, so keep files few at a time.
     maxWorkers: 2,
+    // No scheduled reconciliation passes in tests: a test runs its passes itself (and child processes inherit this).
+    env: { RECONCILE_INTERVAL_MS: '0' },
   },
 });

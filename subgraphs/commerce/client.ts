@@ -8,14 +8,15 @@
 import { codedError } from '../../schema/errors.ts';
 import { unexpectedResponse, upstreamRequest, type UpstreamConfig } from '../shared/upstream-http.ts';
 import {
-  CUSTOMER_CREATE, CUSTOMER_FOR_WRITE, CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, CUSTOMER_UPDATE, FIND_CUSTOMERS, LIST_ORDERS,
-  moreCustomerOrderTotals, ORDER_CANCEL, ORDERS_BY_IDS, VARIANTS_BY_SKU,
+  CUSTOMER_CREATE, CUSTOMER_FOR_WRITE, CUSTOMERS_FOR_WRITE, CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, CUSTOMER_UPDATE, CUSTOMERS_BY_UPDATE, FIND_CUSTOMERS, LIST_ORDERS,
+  moreCustomerOrderTotals, ORDER_CANCEL, ORDERS_BY_IDS, ORDERS_BY_UPDATE, VARIANTS_BY_SKU,
 } from './shopify-documents.ts';
 import { anyOf } from './shopify-search.ts';
 import type {
   ShopifyCustomerInput, ShopifyCustomerNode, ShopifyCustomerWriteNode, ShopifyEdgePage, ShopifyNodesPage, ShopifyOrderCancelReason,
-  ShopifyOrderNode, ShopifyOrderTotalNode, ShopifyUserError, ShopifyVariantNode,
+  ShopifyOrderChangeNode, ShopifyOrderNode, ShopifyOrderTotalNode, ShopifyUserError, ShopifyVariantNode,
 } from './shopify-types.ts';
+import { chunks } from '../shared/chunks.ts';
 
 /** The Admin API version the documents are written for; Shopify serves each version for a year. */
 const SHOPIFY_API_VERSION = '2025-10';
@@ -40,17 +41,52 @@ export interface ShopifyClient {
   moreCustomerOrderTotals(pages: readonly { gid: string; after: string }[]): Promise<(ShopifyNodesPage<ShopifyOrderTotalNode> | null)[]>;
   /** A customer with the fields a write compares; null when the gid names none. */
   customerForWrite(gid: string): Promise<ShopifyCustomerWriteNode | null>;
+  /** customerForWrite for many gids, with `nodes(ids:)` (in the order asked; null where none). */
+  customersForWrite(gids: readonly string[]): Promise<(ShopifyCustomerWriteNode | null)[]>;
   /** customerUpdate of the fields the input names. */
   updateCustomer(input: ShopifyCustomerInput & { id: string }): Promise<void>;
   /** customerCreate; the new customer's gid. */
   createCustomer(input: ShopifyCustomerInput): Promise<string>;
   /** orderCancel (no refund, restock, customer not notified; see ORDER_CANCEL). */
   cancelOrder(args: { orderId: string; reason: ShopifyOrderCancelReason; staffNote: string | null }): Promise<void>;
+  /** A page of the customers a search matches, oldest change first. */
+  customersByUpdate(args: SearchPageArgs): Promise<ShopifyNodesPage<ShopifyCustomerNode>>;
+  /** A page of the orders a search matches, oldest change first, with their shop and presentment totals. */
+  ordersByUpdate(args: SearchPageArgs): Promise<ShopifyNodesPage<ShopifyOrderChangeNode>>;
+}
+
+export interface SearchPageArgs {
+  first: number;
+  /** Shopify's cursor, or null for the first page. */
+  after: string | null;
+  query: string;
 }
 
 interface GraphQLAnswer<T> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string } }[];
+  extensions?: { cost?: ShopifyQueryCost };
+}
+
+/** Shopify's `extensions.cost`: what a query asked for and how full the leaky bucket is. */
+interface ShopifyQueryCost {
+  requestedQueryCost?: number;
+  throttleStatus?: { currentlyAvailable?: number; restoreRate?: number };
+}
+
+/** A throttled query is retried this many times, each after the bucket has refilled enough. */
+const THROTTLE_RETRIES = 5;
+/** Longer waits than this are not worth holding a request for: the query fails as UPSTREAM_UNAVAILABLE. */
+const THROTTLE_MAX_WAIT_MS = 5000;
+
+/** How long until the bucket holds the query's cost again, or null when Shopify did not say or it is too long. */
+function throttleWaitMs(cost: ShopifyQueryCost | undefined): number | null {
+  const requested = cost?.requestedQueryCost;
+  const { currentlyAvailable, restoreRate } = cost?.throttleStatus ?? {};
+  if (requested === undefined || currentlyAvailable === undefined || !restoreRate) return null;
+  const waitMs = Math.ceil((Math.max(0, requested - currentlyAvailable) / restoreRate) * 1000) + 50;
+  // Jitter, so that queries throttled together do not all come back at the same moment.
+  return waitMs <= THROTTLE_MAX_WAIT_MS ? waitMs + Math.floor(Math.random() * waitMs) : null;
 }
 
 type CustomerOrdersNode = { orders?: ShopifyEdgePage<ShopifyOrderNode> } | null;
@@ -84,7 +120,7 @@ function cancelRefusal(errors: ShopifyUserError[]): Error {
 export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
   const url = `${config.baseUrl}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
 
-  async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  async function graphql<T>(query: string, variables: Record<string, unknown>, throttledBefore = 0): Promise<T> {
     const response = await upstreamRequest(SYSTEM, url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': config.credential },
@@ -94,7 +130,13 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
     const answer = response.body as GraphQLAnswer<T>;
     const errors = answer?.errors ?? [];
     if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
-      throw codedError('UPSTREAM_UNAVAILABLE', `${SYSTEM} is throttling the gateway's queries.`, { system: SYSTEM });
+      // Shopify's advice: wait until the bucket holds the query's cost again, then retry.
+      const waitMs = throttleWaitMs(answer?.extensions?.cost);
+      if (waitMs === null || throttledBefore >= THROTTLE_RETRIES) {
+        throw codedError('UPSTREAM_UNAVAILABLE', `${SYSTEM} is throttling the gateway's queries.`, { system: SYSTEM });
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      return graphql<T>(query, variables, throttledBefore + 1);
     }
     if (errors.length || !answer?.data) {
       throw codedError('UPSTREAM_ERROR', `${SYSTEM} refused a query (${errors[0]?.extensions?.code ?? 'no data'}).`, { system: SYSTEM });
@@ -143,6 +185,11 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
     async customerForWrite(gid) {
       return (await graphql<{ customer: ShopifyCustomerWriteNode | null }>(CUSTOMER_FOR_WRITE, { id: gid })).customer;
     },
+    async customersForWrite(gids) {
+      const pages = await Promise.all(chunks([...gids], SHOPIFY_MAX_PAGE).map((ids) =>
+        graphql<{ nodes: (ShopifyCustomerWriteNode | null)[] }>(CUSTOMERS_FOR_WRITE, { ids })));
+      return pages.flatMap((page) => page.nodes);
+    },
     async updateCustomer(input) {
       const { customerUpdate: payload } = await graphql<{ customerUpdate: CustomerPayload }>(CUSTOMER_UPDATE, { input });
       if (payload?.userErrors.length) throw customerRefusal(payload.userErrors);
@@ -153,6 +200,12 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
       if (payload?.userErrors.length) throw customerRefusal(payload.userErrors);
       if (!payload?.customer) throw codedError('UPSTREAM_ERROR', `${SYSTEM} answered a customer creation without the customer.`, { system: SYSTEM });
       return payload.customer.id;
+    },
+    async customersByUpdate(args) {
+      return (await graphql<{ customers: ShopifyNodesPage<ShopifyCustomerNode> }>(CUSTOMERS_BY_UPDATE, { ...args })).customers;
+    },
+    async ordersByUpdate(args) {
+      return (await graphql<{ orders: ShopifyNodesPage<ShopifyOrderChangeNode> }>(ORDERS_BY_UPDATE, { ...args })).orders;
     },
     async cancelOrder(args) {
       type Payload = { job: { id: string } | null; orderCancelUserErrors: ShopifyUserError[] } | null;

@@ -1,6 +1,7 @@
 /**
  * The Admin GraphQL documents the client sends. Part of client.ts, kept apart only for length.
- * Every document reads the shop money of orders: the canonical amounts are in the shop's currency.
+ * The read path's documents read the shop money of orders: the canonical amounts are in the shop's
+ * currency. Reconciliation's also read the presentment money, which the ERP's sales order mirrors.
  */
 
 /** Line items beyond this many are not read (Shopify's page limit; orders that large are not expected). */
@@ -25,6 +26,30 @@ const TOTALS_PAGE = `
 fragment TotalsPage on OrderConnection {
   nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount currencyCode } } }
   pageInfo { hasNextPage endCursor }
+}`;
+
+/**
+ * A page of customers by last change, oldest first (the change feed): the gid, updatedAt and email
+ * only, 2 cost points a customer on Shopify's scale, so a page of 250 stays within its limit of 1000 a query.
+ */
+export const CUSTOMERS_BY_UPDATE = `
+query CustomersByUpdate($first: Int!, $after: String, $query: String!) {
+  customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes { ...CustomerFields }
+    pageInfo { hasNextPage endCursor }
+  }
+}${CUSTOMER_FIELDS}`;
+
+/** A page of orders by last change, oldest first, with their totals (the change feed and lookups by number). */
+export const ORDERS_BY_UPDATE = `
+query OrdersByUpdate($first: Int!, $after: String, $query: String!) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id name createdAt updatedAt cancelledAt
+      totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
 }`;
 
 export const ORDERS_BY_IDS = `
@@ -94,6 +119,19 @@ query CustomerForWrite($id: ID!) {
     defaultEmailAddress { emailAddress }
     defaultPhoneNumber { phoneNumber }
     defaultAddress { address1 address2 city provinceCode countryCodeV2 zip }
+  }
+}`;
+
+/** The same fields as CustomerForWrite, for many customers in one request (reconciliation). */
+export const CUSTOMERS_FOR_WRITE = `
+query CustomersForWrite($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Customer {
+      id updatedAt firstName lastName
+      defaultEmailAddress { emailAddress }
+      defaultPhoneNumber { phoneNumber }
+      defaultAddress { address1 address2 city provinceCode countryCodeV2 zip }
+    }
   }
 }`;
 

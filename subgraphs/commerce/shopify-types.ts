@@ -11,6 +11,21 @@ export interface ShopifyMoneyBag {
   shopMoney: ShopifyMoney;
 }
 
+/** A MoneyBag read whole: what the buyer was charged (presentment) beside the shop's currency. */
+export interface ShopifyMoneyPair extends ShopifyMoneyBag {
+  presentmentMoney: ShopifyMoney;
+}
+
+/** An order as reconciliation compares it with its ERP sales order. */
+export interface ShopifyOrderChangeNode {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  totalPriceSet: ShopifyMoneyPair;
+}
+
 export interface ShopifyLineItemNode {
   sku: string | null;
   title: string;

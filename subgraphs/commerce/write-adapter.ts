@@ -17,6 +17,7 @@ import { toGid } from './gid.ts';
 import { createLoaders } from './loaders.ts';
 import type { ShopifyCustomerInput, ShopifyCustomerWriteNode, ShopifyMailingAddressInput, ShopifyOrderCancelReason } from './shopify-types.ts';
 import type { ShopCustomerMatch } from './types.ts';
+import { customerMasterView } from './master-view.ts';
 
 type Projection = (f: CustomerFields) => ShopifyCustomerInput;
 
@@ -57,7 +58,14 @@ function toSystemRecord(node: ShopifyCustomerWriteNode, match: ShopCustomerMatch
     phone: node.defaultPhoneNumber?.phoneNumber || null,
     addresses: addressList(a && { ...a, countryCode: a.countryCodeV2 }),
   };
-  return { externalId: node.id, marker: node.updatedAt, linkedBy: match.linkedBy, values: values as SystemValues };
+  return {
+    externalId: node.id,
+    marker: node.updatedAt,
+    changedAt: Date.parse(node.updatedAt),
+    linkedBy: match.linkedBy,
+    values: values as SystemValues,
+    canonical: customerMasterView(node),
+  };
 }
 
 /**
@@ -99,6 +107,18 @@ export function createCommerceWriteAdapter(shopify: UpstreamConfig): CustomerWri
       const node = match && await client.customerForWrite(match.gid);
       return node ? toSystemRecord(node, match!) : null;
     },
+    async readMany(links) {
+      // One loader set: its search batches the lookups; then one nodes(ids:) read of the values.
+      const loaders = createLoaders(client);
+      const matches = await Promise.all(links.map((l) => (l.shopCustomerId || l.email ? loaders.shopCustomer.load(l) : null)));
+      const gids = matches.filter((m): m is ShopCustomerMatch => m !== null).map((m) => m.gid);
+      const nodes = await client.customersForWrite(gids);
+      const byGid = new Map(nodes.filter((n): n is ShopifyCustomerWriteNode => n !== null).map((n) => [n.id, n]));
+      return matches.map((match) => {
+        const node = match && byGid.get(match.gid);
+        return node ? toSystemRecord(node, match!) : null;
+      });
+    },
     project: async (desired, fields) => projectFields(desired, fields) as SystemValues,
     async update(gid, changes) {
       // An update of nothing would still move Shopify's updatedAt, so it is not sent.
@@ -111,6 +131,12 @@ export function createCommerceWriteAdapter(shopify: UpstreamConfig): CustomerWri
       const input = Object.fromEntries(Object.entries(projectFields(desired, ALL_FIELDS))
         .filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0)));
       return client.createCustomer(input);
+    },
+    /** The customers the email search finds (up to a page of 250, far more than an email ever names). */
+    async countByEmail(email) {
+      const wanted = email.trim().toLowerCase();
+      const { byEmail } = await client.findCustomers({ gids: [], emails: [wanted] });
+      return byEmail.filter((c) => c.defaultEmailAddress?.emailAddress?.trim().toLowerCase() === wanted).length;
     },
     /** Through the read path's order loader, so the marker is the one Order.version is built from. */
     async readOrder(shopOrderId) {

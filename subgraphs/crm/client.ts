@@ -6,12 +6,17 @@
 import { codedError } from '../../schema/errors.ts';
 import { unexpectedResponse, upstreamRequest, type UpstreamConfig, type UpstreamResponse } from '../shared/upstream-http.ts';
 import { CONTACT_PROPERTIES, toHubSpotLifecycleStage, type HubSpotRecord, type LifecycleStage } from './transforms.ts';
+import { chunks } from '../shared/chunks.ts';
 
 const SYSTEM = 'HubSpot';
 const CONTACTS = '/crm/v3/objects/contacts';
-/** HubSpot's limits: inputs per batch read, results per search page. */
+/** HubSpot's limits: inputs per batch read (50 with property histories), results per search page. */
 const BATCH_READ_MAX = 100;
+const HISTORY_BATCH_READ_MAX = 50;
 const SEARCH_PAGE_MAX = 200;
+/** HubSpot's search limits: filter groups per request, values per IN filter. */
+const FILTER_GROUPS_MAX = 5;
+const IN_VALUES_MAX = 100;
 
 /** One page of contacts, most recently modified first. */
 export interface ContactPageQuery {
@@ -31,6 +36,13 @@ export interface ContactPage {
   hasMore: boolean;
 }
 
+/** Contacts modified at or after `since` (epoch ms), oldest first, after skipping `skip` of them. */
+export interface ModifiedSinceQuery {
+  since: number;
+  skip: number;
+  limit: number;
+}
+
 export interface HubSpotClient {
   /** Contacts by id, in no particular order; unknown ids are simply absent. */
   readContacts(ids: string[]): Promise<HubSpotRecord[]>;
@@ -41,6 +53,12 @@ export interface HubSpotClient {
   findUnlinkedByEmails(emails: string[]): Promise<HubSpotRecord[]>;
   /** Contacts with this email, in any letter case. */
   findByEmail(email: string): Promise<HubSpotRecord[]>;
+  /** One page of the search on `lastmodifieddate` GTE, sorted ascending (ties in a fixed order: by id in the stand-in); records carry lastmodifieddate only. */
+  pageModifiedSince(query: ModifiedSinceQuery): Promise<ContactPage>;
+  /** Contacts by id with the histories of these properties (propertiesWithHistory), 50 ids per request. */
+  readHistories(ids: string[], properties: string[]): Promise<HubSpotRecord[]>;
+  /** The ids of contacts holding any of the values in its property, for each `{ propertyName, values }` (text values; any letter case). */
+  idsWithAnyValue(lookups: { propertyName: string; values: string[] }[]): Promise<string[]>;
   /** PATCH: writes the given properties ('' clears one) and returns the contact as written. */
   updateContact(id: string, properties: Record<string, string>): Promise<HubSpotRecord>;
   /** POST: creates a contact; an email that exists already is a CONFLICT carrying `existingId`. */
@@ -56,6 +74,7 @@ interface Filter {
 
 interface SearchBody {
   filterGroups: { filters: Filter[] }[];
+  properties?: string[];
   query?: string;
   sorts?: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }[];
   limit: number;
@@ -122,8 +141,8 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
     throw response.status === expected ? unexpectedResponse(SYSTEM, response, 'a write') : writeRefusal(response, contactId);
   };
 
-  const batchRead = async (ids: string[]): Promise<HubSpotRecord[]> => {
-    const response = await post('/batch/read', { inputs: ids.map((id) => ({ id })), properties: CONTACT_PROPERTIES });
+  const batchRead = async (ids: string[], what: { properties?: string[]; propertiesWithHistory?: string[] } = { properties: CONTACT_PROPERTIES }): Promise<HubSpotRecord[]> => {
+    const response = await post('/batch/read', { inputs: ids.map((id) => ({ id })), ...what });
     // 207 Multi-Status: some ids were not found; they are listed under `errors`, which we do not need.
     const results = (response.body as { results?: unknown } | undefined)?.results;
     if ((response.status !== 200 && response.status !== 207) || !Array.isArray(results)) throw unexpectedResponse(SYSTEM, response, 'a batch read');
@@ -131,18 +150,18 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
   };
 
   const search = async (body: SearchBody): Promise<SearchAnswer> => {
-    const response = await post('/search', { ...body, properties: CONTACT_PROPERTIES });
+    const response = await post('/search', { properties: CONTACT_PROPERTIES, ...body });
     const answer = response.body as SearchAnswer | undefined;
     if (response.status !== 200 || !Array.isArray(answer?.results)) throw unexpectedResponse(SYSTEM, response, 'a search');
     return answer;
   };
 
-  /** Every result of a lookup search; one request unless a lookup matches more than a page. */
-  const searchAll = async (filters: Filter[]): Promise<HubSpotRecord[]> => {
+  /** Every result of a lookup search (groups ORed); one request unless a lookup matches more than a page. */
+  const searchAll = async (groups: Filter[][], properties = CONTACT_PROPERTIES): Promise<HubSpotRecord[]> => {
     const found: HubSpotRecord[] = [];
     let after: string | undefined;
     do {
-      const answer = await search({ filterGroups: [{ filters }], limit: SEARCH_PAGE_MAX, after });
+      const answer = await search({ filterGroups: groups.map((filters) => ({ filters })), properties, limit: SEARCH_PAGE_MAX, after });
       found.push(...answer.results);
       after = answer.paging?.next?.after;
     } while (after);
@@ -151,9 +170,7 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
 
   return {
     async readContacts(ids) {
-      const unique = [...new Set(ids)];
-      const chunks = Array.from({ length: Math.ceil(unique.length / BATCH_READ_MAX) }, (_, i) => unique.slice(i * BATCH_READ_MAX, (i + 1) * BATCH_READ_MAX));
-      return (await Promise.all(chunks.map(batchRead))).flat();
+      return (await Promise.all(chunks([...new Set(ids)], BATCH_READ_MAX).map((chunk) => batchRead(chunk)))).flat();
     },
     async pageContacts(query) {
       const filters: Filter[] = [];
@@ -169,12 +186,37 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
       });
       return { results: answer.results, hasMore: Boolean(answer.paging?.next?.after) };
     },
-    findByShopCustomerIds: async (gids) => (gids.length ? searchAll([inFilter('shop_customer_id', gids)]) : []),
+    findByShopCustomerIds: async (gids) => (gids.length ? searchAll([[inFilter('shop_customer_id', gids)]]) : []),
     findUnlinkedByEmails: async (emails) => (emails.length
-      ? searchAll([inFilter('email', emails), { propertyName: 'shop_customer_id', operator: 'NOT_HAS_PROPERTY' }])
+      ? searchAll([[inFilter('email', emails), { propertyName: 'shop_customer_id', operator: 'NOT_HAS_PROPERTY' }]])
       : []),
     // HubSpot compares text filters against the lowercased stored value.
-    findByEmail: async (email) => searchAll([{ propertyName: 'email', operator: 'EQ', value: email.trim().toLowerCase() }]),
+    findByEmail: async (email) => searchAll([[{ propertyName: 'email', operator: 'EQ', value: email.trim().toLowerCase() }]]),
+    async pageModifiedSince({ since, skip, limit }) {
+      const answer = await search({
+        filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(since) }] }],
+        properties: ['lastmodifieddate'],
+        sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
+        limit,
+        ...(skip ? { after: String(skip) } : {}),
+      });
+      return { results: answer.results, hasMore: Boolean(answer.paging?.next?.after) };
+    },
+    async readHistories(ids, properties) {
+      // Sequential: these reads serve a background pass, which need not compete with client requests.
+      const found: HubSpotRecord[] = [];
+      for (const chunk of chunks([...new Set(ids)], HISTORY_BATCH_READ_MAX)) found.push(...await batchRead(chunk, { propertiesWithHistory: properties }));
+      return found;
+    },
+    async idsWithAnyValue(lookups) {
+      // One filter group per IN filter of at most 100 values; groups are ORed, up to five per request.
+      const groups = lookups.flatMap(({ propertyName, values }) => chunks(values, IN_VALUES_MAX).map((part) => [inFilter(propertyName, part)]));
+      const ids = new Set<string>();
+      for (const pack of chunks(groups, FILTER_GROUPS_MAX)) {
+        for (const record of await searchAll(pack, ['hs_object_id'])) ids.add(record.id);
+      }
+      return [...ids];
+    },
     updateContact: async (id, properties) =>
       written(await send('PATCH', `/${encodeURIComponent(id)}`, { properties }), 200, id),
     createContact: async (properties) => written(await post('', { properties }), 201, null),

@@ -9,12 +9,24 @@ import { encodeId } from '../shared/ids.ts';
 import { toE164 } from '../shared/phone.ts';
 import type { CustomerLinks, SourceRecord } from '../shared/sources.ts';
 import { displayName, emptyToNull } from '../shared/text.ts';
-import type { AddressFields, LifecycleStageValue } from '../shared/write-adapter.ts';
+import type { AddressFields, LifecycleStageValue, MasterView } from '../shared/write-adapter.ts';
+
+/** One value a property has held (HubSpot's property history). */
+export interface HubSpotPropertyVersion {
+  value: string;
+  /** ISO-8601. */
+  timestamp: string;
+  sourceType: string;
+  sourceId?: string;
+  updatedByUserId?: number;
+}
 
 /** A contact as the CRM v3 objects API returns it. */
 export interface HubSpotRecord {
   id: string;
   properties: Record<string, string | null | undefined>;
+  /** Only when asked for with `propertiesWithHistory`: per property, its values newest first. */
+  propertiesWithHistory?: Record<string, HubSpotPropertyVersion[] | undefined>;
   createdAt: string;
   updatedAt: string;
   archived?: boolean;
@@ -77,6 +89,11 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
     links: { contactId: record.id, email, erpPartnerId: p('erp_partner_id'), shopCustomerId: p('shop_customer_id'), mastodonAcct: p('mastodon_acct') },
     crmSource: { system: 'CRM', externalId: record.id, version: record.updatedAt, updatedAt, linkedBy: 'STORED_ID' },
   };
+}
+
+/** The master fields as the read path gives them: name parts and the contract's display name, E.164 phone, ISO country. */
+export function crmMasterView(c: CrmCustomer): MasterView {
+  return { firstName: c.firstName, lastName: c.lastName, displayName: c.name || null, email: c.email, phone: c.phone, address: c.address };
 }
 
 /**

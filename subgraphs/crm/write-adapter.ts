@@ -19,9 +19,9 @@
  * earlier attempt or another customer's.
  */
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
-import type { CrmWriteAdapter, CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
+import type { CrmContact, CrmWriteAdapter, CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
 import { createHubSpotClient } from './client.ts';
-import { fromHubSpotContact, toHubSpotLifecycleStage, type CrmCustomer, type HubSpotRecord } from './transforms.ts';
+import { crmMasterView, fromHubSpotContact, toHubSpotLifecycleStage, type CrmCustomer, type HubSpotRecord } from './transforms.ts';
 
 type Properties = Record<string, string>;
 
@@ -50,8 +50,10 @@ function toSystemRecord(record: HubSpotRecord, customer: CrmCustomer): SystemRec
   return {
     externalId: customer.crmSource.externalId,
     marker: customer.crmSource.version!,
+    changedAt: Date.parse(customer.updatedAt),
     linkedBy: 'STORED_ID',
     values: Object.fromEntries(WRITTEN_PROPERTIES.map((name) => [name, record.properties[name] ?? ''])),
+    canonical: crmMasterView(customer),
   };
 }
 
@@ -71,17 +73,25 @@ export function createCrmWriteAdapter(hubspot: UpstreamConfig): CrmWriteAdapter 
     if (Object.keys(properties).length) await client.updateContact(contactId, properties);
   };
 
-  const readContact: CrmWriteAdapter['readContact'] = async (contactId) => {
-    const record = (await client.readContacts([contactId])).find((r) => r.id === contactId);
-    if (!record) return null;
-    const customer = fromHubSpotContact(record);
-    return { record: toSystemRecord(record, customer), links: customer.links, fields: canonicalFields(customer) };
+  const readContacts: CrmWriteAdapter['readContacts'] = async (contactIds) => {
+    const found = new Map<string, CrmContact>();
+    for (const record of await client.readContacts([...contactIds])) {
+      const customer = fromHubSpotContact(record);
+      found.set(record.id, { record: toSystemRecord(record, customer), links: customer.links, fields: canonicalFields(customer) });
+    }
+    return found;
   };
+  const readContact: CrmWriteAdapter['readContact'] = async (contactId) => (await readContacts([contactId])).get(contactId) ?? null;
 
   return {
     system: 'CRM',
     readContact,
+    readContacts,
     read: async (links) => (await readContact(links.contactId))?.record ?? null,
+    readMany: async (links) => {
+      const found = await readContacts(links.map((l) => l.contactId));
+      return links.map((l) => found.get(l.contactId)?.record ?? null);
+    },
     project: async (desired, fields) => projectFields(desired, fields),
     update: (contactId, changes) => patch(contactId, asProperties(changes)),
     async create(desired) {

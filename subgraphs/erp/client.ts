@@ -7,7 +7,9 @@
 import { codedError } from '../../schema/errors.ts';
 import { unexpectedResponse, upstreamRequest, type UpstreamResponse } from '../shared/upstream-http.ts';
 import type { OdooConfig } from './config.ts';
-import type { OdooCompany, OdooCurrencyRate, OdooInvoice, OdooPartner, OdooPartnerContact, OdooProduct, OdooQuant, OdooSaleOrder } from './types.ts';
+import type {
+  ChangePosition, OdooCompany, OdooCurrencyRate, OdooInvoice, OdooPartner, OdooPartnerContact, OdooProduct, OdooQuant, OdooSaleOrder, OdooSaleOrderTotal,
+} from './types.ts';
 
 const SYSTEM = 'Odoo';
 
@@ -40,6 +42,14 @@ export interface OdooClient {
   createPartner(vals: Record<string, unknown>): Promise<number>;
   /** sale.order/action_cancel of one sales order. */
   cancelSaleOrder(id: number): Promise<void>;
+  /** How many active partners have this email, ignoring case (search_count). */
+  countPartnersByEmail(email: string): Promise<number>;
+  /** Up to `limit` active partners changed after `from` (by write_date, then id), oldest first. */
+  partnersChangedAfter(from: ChangePosition, limit: number): Promise<Pick<OdooPartner, 'id' | 'email' | 'write_date'>[]>;
+  /** Up to `limit` sales orders changed after `from` (by write_date, then id), oldest first. */
+  saleOrdersChangedAfter(from: ChangePosition, limit: number): Promise<OdooSaleOrderTotal[]>;
+  /** saleOrdersByClientRef with the totals reconciliation compares, newest first. */
+  saleOrderTotalsByClientRef(refs: string[]): Promise<OdooSaleOrderTotal[]>;
 }
 
 type Domain = unknown[];
@@ -47,6 +57,9 @@ type Failure = (res: UpstreamResponse, call: string) => Error;
 
 const PARTNER_FIELDS = ['name', 'email', 'ref', 'credit_limit', 'property_payment_term_id', 'write_date'];
 const CONTACT_FIELDS = ['phone', 'street', 'street2', 'city', 'zip', 'country_id'];
+const SALE_TOTAL_FIELDS = ['name', 'client_order_ref', 'state', 'amount_total', 'currency_id', 'date_order', 'write_date'];
+/** The change feeds' order: write_date, ties by id, so a position (write_date, id) is exact. */
+const CHANGE_ORDER = 'write_date asc, id asc';
 
 export function createOdooClient(config: OdooConfig): OdooClient {
   /** One JSON-2 call: Odoo's 200 answer, else the error `failure` makes of its refusal. */
@@ -74,8 +87,8 @@ export function createOdooClient(config: OdooConfig): OdooClient {
     const res = await post(model, method, args, writeFailure);
     if (res.body !== true) throw unexpectedResponse(SYSTEM, res, `${model}/${method}`);
   };
-  const searchRead = <T>(model: string, domain: Domain, fields: string[], order: string): Promise<T[]> =>
-    call(model, 'search_read', { domain, fields, order }) as Promise<T[]>;
+  const searchRead = <T>(model: string, domain: Domain, fields: string[], order: string, limit?: number): Promise<T[]> =>
+    call(model, 'search_read', { domain, fields, order, ...(limit ? { limit } : {}) }) as Promise<T[]>;
   const searchPartners = async <T>(ids: number[], emails: string[], fields: string[]): Promise<T[]> => {
     const leaves: Domain = [...(ids.length ? [['id', 'in', ids]] : []), ...emails.map((e) => ['email', '=ilike', escapeLike(e)])];
     return leaves.length === 0 ? [] : searchRead('res.partner', anyOf(leaves), fields, 'id asc');
@@ -110,8 +123,21 @@ export function createOdooClient(config: OdooConfig): OdooClient {
     // A confirmed order answers action_cancel with the sale.order.cancel wizard (an action dict) and
     // stays as it is, unless the context disables that warning, as the wizard's own button does.
     cancelSaleOrder: (id) => change('sale.order', 'action_cancel', { ids: [id], context: { disable_cancel_warning: true } }),
+
+    countPartnersByEmail: async (email) => {
+      const res = await post('res.partner', 'search_count', { domain: [['email', '=ilike', escapeLike(email.trim())]] }, odooFailure);
+      if (!Number.isInteger(res.body)) throw unexpectedResponse(SYSTEM, res, 'res.partner/search_count');
+      return res.body as number;
+    },
+    partnersChangedAfter: (from, limit) => searchRead('res.partner', changedAfter(from), ['email', 'write_date'], CHANGE_ORDER, limit),
+    saleOrdersChangedAfter: (from, limit) => searchRead('sale.order', changedAfter(from), SALE_TOTAL_FIELDS, CHANGE_ORDER, limit),
+    saleOrderTotalsByClientRef: async (refs) => refs.length === 0 ? [] : searchRead('sale.order', [['client_order_ref', 'in', refs]], SALE_TOTAL_FIELDS, 'id desc'),
   };
 }
+
+/** Records after a position in CHANGE_ORDER: a later write_date, or the same one and a higher id. */
+const changedAfter = ({ writeDate, id }: ChangePosition): Domain =>
+  ['|', ['write_date', '>', writeDate], '&', ['write_date', '=', writeDate], ['id', '>', id]];
 
 /** Joins leaves with Odoo's prefix OR: `['|', '|', A, B, C]` is A or B or C. */
 function anyOf(leaves: Domain): Domain {

@@ -45,6 +45,9 @@ export function fromOdooSaleOrder(record: OdooSaleOrder): ErpSaleOrder {
  * The sales order that fulfils a shop order when the ERP holds several with its number (e.g. one
  * cancelled and re-entered): the newest that is not cancelled, else the newest. `orders` is newest first.
  */
-export function pickSaleOrder(orders: ErpSaleOrder[]): ErpSaleOrder | null {
-  return orders.find((o) => o.status !== 'CANCELLED') ?? orders[0] ?? null;
+export function pickSaleOrderBy<T>(orders: T[], cancelled: (order: T) => boolean): T | null {
+  return orders.find((o) => !cancelled(o)) ?? orders[0] ?? null;
 }
+
+/** pickSaleOrderBy over the read path's sales orders. */
+export const pickSaleOrder = (orders: ErpSaleOrder[]): ErpSaleOrder | null => pickSaleOrderBy(orders, (o) => o.status === 'CANCELLED');

@@ -58,6 +58,26 @@ export interface OdooSaleOrder {
   write_date: string | false;
 }
 
+/** A sales order with what reconciliation compares with its shop order. */
+export interface OdooSaleOrderTotal {
+  id: number;
+  name: string | false;
+  client_order_ref: string | false;
+  state: string;
+  amount_total: number | false;
+  currency_id: Many2one;
+  /** Naive UTC, when the order was placed. */
+  date_order: string | false;
+  write_date: string | false;
+}
+
+/** Where a change feed stands in a model: just after the record with this write_date and id. */
+export interface ChangePosition {
+  /** Naive UTC, as Odoo compares it. */
+  writeDate: string;
+  id: number;
+}
+
 export interface OdooProduct {
   id: number;
   default_code: string | false;

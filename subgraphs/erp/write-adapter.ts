@@ -8,25 +8,41 @@
  * marker unchanged, so a version check cannot tell them apart.
  */
 import { codedError } from '../../schema/errors.ts';
-import type { CustomerField, CustomerFields, CustomerWriteAdapter, ErpOrderAdapter, SystemValues } from '../shared/write-adapter.ts';
+import type { CustomerField, CustomerFields, CustomerWriteAdapter, ErpOrderAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
 import type { OdooClient } from './client.ts';
 import { matchPartners, normalizedEmail, storedPartnerId, type PartnerKey, type PartnerMatch } from './partner-match.ts';
 import { fromOdooPartner } from './transform-partner.ts';
 import { fromOdooSaleOrder, pickSaleOrder } from './transform-fulfillment.ts';
 import { partnerVals, toPartnerVals } from './partner-vals.ts';
+import { partnerMasterView } from './master-view.ts';
+import { odooInstant } from './transform-change.ts';
 import type { OdooPartnerContact } from './types.ts';
 
 const ALL_FIELDS: CustomerField[] = ['firstName', 'lastName', 'company', 'email', 'phone', 'address', 'lifecycleStage'];
 
 /** Reads and writes res.partner and sale.order through `client`; every read goes to Odoo, nothing is cached. */
 export function createErpWriteAdapter(client: OdooClient): CustomerWriteAdapter & ErpOrderAdapter {
-  /** The read path's search and rule (stored id, else email ignoring case), with the contact fields too. */
-  const findPartner = async (key: PartnerKey): Promise<{ match: PartnerMatch; record: OdooPartnerContact } | null> => {
-    const id = storedPartnerId(key);
-    const email = normalizedEmail(key.email);
-    const records = await client.findPartnerContacts(id === null ? [] : [id], email === null ? [] : [email]);
-    const [match] = matchPartners([key], records.map(fromOdooPartner));
-    return match && { match, record: records.find((r) => r.id === match.partner.id)! };
+  /** The read path's search and rule (stored id, else email ignoring case) for many keys in one search, with the contact fields too. */
+  const findPartners = async (keys: readonly PartnerKey[]): Promise<({ match: PartnerMatch; record: OdooPartnerContact } | null)[]> => {
+    const ids = keys.map(storedPartnerId).filter((id): id is number => id !== null);
+    const emails = keys.map((k) => normalizedEmail(k.email)).filter((e): e is string => e !== null);
+    const records = ids.length || emails.length ? await client.findPartnerContacts([...new Set(ids)], [...new Set(emails)]) : [];
+    const byId = new Map(records.map((r) => [r.id, r]));
+    return matchPartners(keys, records.map(fromOdooPartner)).map((match) => match && { match, record: byId.get(match.partner.id)! });
+  };
+  const findPartner = async (key: PartnerKey) => (await findPartners([key]))[0];
+
+  const toRecord = (found: { match: PartnerMatch; record: OdooPartnerContact } | null): SystemRecord | null => {
+    if (!found) return null;
+    const { partner, linkedBy } = found.match;
+    return {
+      externalId: String(partner.id),
+      marker: markerOf(partner.writeDate),
+      changedAt: odooInstant(found.record.write_date, 'write_date'),
+      linkedBy,
+      values: partnerVals(found.record),
+      canonical: partnerMasterView(found.record),
+    };
   };
 
   const project = async (desired: CustomerFields, fields: CustomerField[]): Promise<SystemValues> => {
@@ -36,12 +52,8 @@ export function createErpWriteAdapter(client: OdooClient): CustomerWriteAdapter 
 
   return {
     system: 'ERP',
-    read: async (links) => {
-      const found = await findPartner({ erpPartnerId: links.erpPartnerId, email: links.email });
-      if (!found) return null;
-      const { partner, linkedBy } = found.match;
-      return { externalId: String(partner.id), marker: markerOf(partner.writeDate), linkedBy, values: partnerVals(found.record) };
-    },
+    read: async (links) => toRecord(await findPartner({ erpPartnerId: links.erpPartnerId, email: links.email })),
+    readMany: async (links) => (await findPartners(links.map((l) => ({ erpPartnerId: l.erpPartnerId, email: l.email })))).map(toRecord),
     project,
     update: async (externalId, changes) => {
       // Odoo moves write_date on any write, even of nothing: an empty one would fake a change.
@@ -54,6 +66,7 @@ export function createErpWriteAdapter(client: OdooClient): CustomerWriteAdapter 
       if (existing) return String(existing.match.partner.id);
       return String(await client.createPartner(await project(desired, ALL_FIELDS)));
     },
+    countByEmail: (email) => client.countPartnersByEmail(email),
     readSaleOrder: async (orderNumber) => {
       const records = await client.saleOrdersByClientRef([orderNumber]);
       const orders = records.map(fromOdooSaleOrder);

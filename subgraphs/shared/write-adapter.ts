@@ -33,14 +33,35 @@ export type CustomerField = keyof CustomerFields;
 /** Values in one system's own write format: HubSpot property strings, Odoo vals, Shopify input fields. */
 export type SystemValues = Record<string, unknown>;
 
+/**
+ * A customer's master fields as one system holds them, in canonical form (the read path's transforms:
+ * E.164 phones, ISO countries, Odoo's `false` and empty strings as null, an address with no part as
+ * null), so that the systems can be compared field by field (compare-master.ts). A field a system
+ * does not hold is absent (undefined), which is not the same as null ("held, and empty").
+ */
+export interface MasterView {
+  /** Systems with separate name parts (CRM, shop). */
+  firstName?: string | null;
+  lastName?: string | null;
+  /** Systems with one display name (ERP res.partner.name); the CRM gives its contract display name too. */
+  displayName?: string | null;
+  email: string | null;
+  phone: string | null;
+  address: AddressFields | null;
+}
+
 /** A customer's record in one system, read straight from the upstream (never from a cache) for a write. */
 export interface SystemRecord {
   externalId: string;
   /** The change marker exactly as the read path reports it in SourceRecord.version (so version tokens match). */
   marker: string;
+  /** Epoch ms of `marker` (the record's last change at the source). */
+  changedAt: number;
   linkedBy: LinkedBy;
   /** The record's current values in the system's write format, keyed like `project`'s output, for diffing. */
   values: SystemValues;
+  /** The master fields as this system holds them, through the read path's transforms (E.164 phones, ISO countries). */
+  canonical: MasterView;
 }
 
 /**
@@ -53,17 +74,33 @@ export interface CustomerWriteAdapter {
   system: SourceSystem;
   /** The record linked to the customer, by the stored id, else by email ignoring case (the read path's rule); null if none. */
   read(links: CustomerLinks): Promise<SystemRecord | null>;
+  /** `read` for many customers (in the order given) in a constant number of requests: a reconciliation pass compares pages of them. */
+  readMany(links: readonly CustomerLinks[]): Promise<(SystemRecord | null)[]>;
   /** The system's values for the named canonical fields of `desired` (e.g. firstName → HubSpot `firstname`, Odoo `name`). */
   project(desired: CustomerFields, fields: CustomerField[]): Promise<SystemValues>;
   /** Writes the given values (already reduced to the ones that differ). */
   update(externalId: string, changes: SystemValues): Promise<void>;
   /** Creates the record from the full canonical fields; if one with the same email exists already, returns its id instead (safe to repeat). */
   create(desired: CustomerFields): Promise<string>;
+  /**
+   * How many records (active ERP partners, shop customers) have this email, ignoring case: more than
+   * one makes an email link ambiguous. Absent for the CRM, which keeps emails unique.
+   */
+  countByEmail?(email: string): Promise<number>;
+}
+
+/** A contact as the write path reads it: its record, its links to the other systems, its canonical fields. */
+export interface CrmContact {
+  record: SystemRecord;
+  links: CustomerLinks;
+  fields: CustomerFields;
 }
 
 /** The CRM, system of record: also reads a contact by id with its links and canonical fields, and stores links. */
 export interface CrmWriteAdapter extends CustomerWriteAdapter {
-  readContact(contactId: string): Promise<{ record: SystemRecord; links: CustomerLinks; fields: CustomerFields } | null>;
+  readContact(contactId: string): Promise<CrmContact | null>;
+  /** readContact for many contacts in a constant number of requests; ids with no contact are absent. */
+  readContacts(contactIds: readonly string[]): Promise<Map<string, CrmContact>>;
   /** The id of the contact with this email (any case), or null. */
   findContactIdByEmail(email: string): Promise<string | null>;
   /** Stores cross-system ids on the contact (erp_partner_id, shop_customer_id). */

@@ -17,6 +17,7 @@ export interface SyncConfig {
   /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
   idempotencyWaitMs: number;
   webhooks: WebhookConfig;
+  reconcile: ReconcileConfig;
   /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT). */
   crashPoint: CrashPoint | null;
   listen: SubgraphListenConfig;
@@ -36,17 +37,30 @@ export interface WebhookConfig {
   inbox: { intervalMs: number };
 }
 
+/** The reconciliation pass's schedule and rules. */
+export interface ReconcileConfig {
+  /** Run a pass this often inside the process; 0: only on demand (`npm run sync`). */
+  intervalMs: number;
+  /** How far before its cursor the CRM feed re-reads (HubSpot's search lags behind writes). */
+  lookbackMs: number;
+  /** How long a shop order may go without an ERP sales order before it is a discrepancy. */
+  orderGraceMs: number;
+  /** Customers compared at once. */
+  concurrency: number;
+}
+
 /** Development defaults, known to everyone (the stand-ins sign with them), hence refused in production. */
 export const DEV_HUBSPOT_APP_SECRET = 'dev-hubspot-app-secret';
 export const DEV_SHOPIFY_WEBHOOK_SECRET = 'dev-shopify-webhook-secret';
 
 const DEFAULT_DATABASE = fileURLToPath(new URL('../../.data/gateway.db', import.meta.url));
-const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write'];
+const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write', 'mid-reconcile'];
 
 /**
  * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,
  * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
- * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS.
+ * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS, RECONCILE_INTERVAL_MS,
+ * RECONCILE_LOOKBACK_MS, ORDER_GRACE_MS, RECONCILE_CONCURRENCY.
  */
 export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
   const crashPoint = env.SYNC_CRASH_POINT ?? null;
@@ -64,6 +78,12 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     },
     idempotencyWaitMs: positive(env, 'IDEMPOTENCY_WAIT_MS', 10_000),
     webhooks: readWebhookConfig(env),
+    reconcile: {
+      intervalMs: nonNegative(env, 'RECONCILE_INTERVAL_MS', 5 * 60_000),
+      lookbackMs: nonNegative(env, 'RECONCILE_LOOKBACK_MS', 2 * 60_000),
+      orderGraceMs: nonNegative(env, 'ORDER_GRACE_MS', 24 * 60 * 60_000),
+      concurrency: positive(env, 'RECONCILE_CONCURRENCY', 8),
+    },
     crashPoint: crashPoint as CrashPoint | null,
     listen: readListenConfig(env, 'SYNC', 4005),
   };
@@ -91,5 +111,11 @@ function secret(env: NodeJS.ProcessEnv, name: string, devDefault: string): strin
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer: ${env[name]}`);
+  return value;
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer: ${env[name]}`);
   return value;
 }

@@ -2,7 +2,8 @@
  * A test hook for crash recovery: when SYNC_CRASH_POINT names a point, the process kills itself
  * (SIGKILL, no clean-up, like kill -9) the first time it gets there. Off unless configured.
  */
-export type CrashPoint = 'after-intent' | 'after-lead-write';
+/** mid-reconcile: in a reconciliation pass, after the tenth customer brought in step, before its page's cursor moves. */
+export type CrashPoint = 'after-intent' | 'after-lead-write' | 'mid-reconcile';
 
 export function createCrashHook(point: CrashPoint | null): (reached: CrashPoint) => void {
   return (reached) => {

@@ -2,7 +2,9 @@
  * The sync subgraph: the mutations over the write adapters, the SQLite store, and the outbox worker
  * that completes what requests left pending (including after a crash: opening the store releases
  * the previous process's intents). Also the webhook receivers (POST /webhooks/hubspot and
- * /webhooks/shopify, authenticated by signature) and the inbox worker that processes what they stored.
+ * /webhooks/shopify, authenticated by signature) and the inbox worker that processes what they stored;
+ * and the reconciliation (reconcile/): passes over each system's changes, the discrepancy report and
+ * Query.syncStatus.
  */
 import { readSubgraphSdl } from '../../schema/compose.ts';
 import type { SubgraphOptions } from '../shared/server.ts';
@@ -19,12 +21,19 @@ import { KeyedLock } from './locks.ts';
 import { createCrashHook } from './crash-points.ts';
 import type { WriteContext } from './context.ts';
 import { applyEntry } from './operations.ts';
+import { failureCode, recordFailure } from './failures.ts';
 import { hubspotReceiver } from './webhooks/hubspot-receiver.ts';
 import { shopifyReceiver } from './webhooks/shopify-receiver.ts';
 import { startInboxWorker, type InboxWorker } from './webhooks/inbox-worker.ts';
 import { createEventProcessor } from './webhooks/process-event.ts';
 import type { SyncStore } from './store/types.ts';
 import { createResolvers, requestContext, type SyncRequestContext } from './resolvers.ts';
+import { DateTimeScalar } from '../shared/scalars.ts';
+import { createInternalTokenVerifier } from '../shared/internal-auth.ts';
+import { createReconcileReaders } from './reconcile/readers.ts';
+import { startReconciler, type Reconciler } from './reconcile/reconciler.ts';
+import { reconcileRoute } from './reconcile/route.ts';
+import { reconcileResolvers } from './reconcile/graph-resolvers.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -33,6 +42,8 @@ export interface SyncService {
   inbox: InboxWorker;
   /** The durable state (for tools and tests: the inbox, the outbox). */
   store: SyncStore;
+  /** Reconciliation passes: on demand (POST /admin/reconcile, `npm run sync`) and on RECONCILE_INTERVAL_MS. */
+  reconciler: Reconciler;
   /** Stops the worker and closes the database. */
   close(): Promise<void>;
 }
@@ -58,6 +69,10 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     intervalMs: config.outbox.intervalMs,
     backoff: config.outbox.backoff,
     now,
+    onEvent: (event) => {
+      if (event.type === 'retry') recordFailure(store, now(), event.system, 'OUTBOX', 'UPSTREAM_UNAVAILABLE');
+      if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
+    },
   });
   const inbox = startInboxWorker({
     store,
@@ -67,21 +82,34 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     now,
   });
   const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake() };
+  const reconciler = startReconciler(
+    { ctx, readers: createReconcileReaders(config), settings: config.reconcile, now },
+    // A scheduled pass records its failures in the store (Query.syncStatus); one that cannot run at all is logged by code.
+    { intervalMs: config.reconcile.intervalMs, onError: (err) => console.error(`scheduled reconciliation pass failed: ${failureCode(err)}`) },
+  );
+  const mutations = createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 });
+  const graph = reconcileResolvers(ctx, now);
   const purge = setInterval(() => store.purgeExpired(now()), 60 * 60 * 1000);
   purge.unref();
   return {
     subgraph: {
       name: 'sync',
       sdl: readSubgraphSdl('sync'),
-      resolvers: createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 }),
+      resolvers: { ...graph, DateTime: DateTimeScalar, Mutation: { ...mutations.Mutation, ...graph.Mutation } },
       context: requestContext,
-      routes: { '/webhooks/hubspot': hubspotReceiver(receiverDeps), '/webhooks/shopify': shopifyReceiver(receiverDeps) },
+      routes: {
+        '/webhooks/hubspot': hubspotReceiver(receiverDeps),
+        '/webhooks/shopify': shopifyReceiver(receiverDeps),
+        '/admin/reconcile': reconcileRoute(reconciler, createInternalTokenVerifier('sync', config.listen.internalAuth)),
+      },
     },
     worker,
     inbox,
     store,
+    reconciler,
     close: async () => {
       clearInterval(purge);
+      await reconciler.stop();
       await inbox.stop();
       await worker.stop();
       store.close();

@@ -12,9 +12,17 @@ import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import { externalIdOf, planCustomerWrites } from './plan-customer-writes.ts';
 import { readCustomerSnapshot } from './snapshot.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
+import { assertVersion } from './version-check.ts';
 
 /** The fields the CRM is master of. Company and lifecycle stage stay the CRM's own. */
 export const MASTER_FIELDS: CustomerField[] = ['firstName', 'lastName', 'email', 'phone', 'address'];
+
+export interface PropagateOptions {
+  /** The systems to bring in step (default both ERP and shop). */
+  systems?: ('ERP' | 'COMMERCE')[];
+  /** Refuse with VERSION_CONFLICT unless the CRM record and these systems' records still have this version. */
+  expectedVersion?: string;
+}
 
 export interface PropagationResult {
   contactId: string;
@@ -26,13 +34,16 @@ export interface PropagationResult {
  * Null when the contact no longer exists. Throws UPSTREAM_UNAVAILABLE when the CRM cannot be read
  * (the caller retries); the ERP or shop being down leaves their part PENDING in the outbox instead.
  */
-export async function propagateCustomer(ctx: WriteContext, contactId: string, fields: CustomerField[] = MASTER_FIELDS): Promise<PropagationResult | null> {
+export async function propagateCustomer(ctx: WriteContext, contactId: string, fields: CustomerField[] = MASTER_FIELDS, options: PropagateOptions = {}): Promise<PropagationResult | null> {
   return ctx.lock.run(`customer:${contactId}`, async () => {
     const snapshot = await readCustomerSnapshot(ctx.adapters, contactId);
     if (!snapshot) return null;
-    // No expectedVersion: the desired state is the CRM's as read just now, so a write queued for a
-    // system that is down applies the CRM's values whenever it goes out (later propagations queue behind it).
-    const plan = await planCustomerWrites(ctx, snapshot, snapshot.fields, fields, { systems: ['ERP', 'COMMERCE'], expectedVersion: null });
+    const systems = options.systems ?? ['ERP', 'COMMERCE'];
+    if (options.expectedVersion) assertVersion('customer', options.expectedVersion, snapshot.version, ['CRM', ...systems]);
+    // No expectedVersion for the queued writes: the desired state is the CRM's as read just now, so a
+    // write queued for a system that is down applies the CRM's values whenever it goes out (later
+    // propagations queue behind it).
+    const plan = await planCustomerWrites(ctx, snapshot, snapshot.fields, fields, { systems, expectedVersion: null });
     const unchanged = plan.unchanged.map((system) => syncResult(system, 'UNCHANGED', externalIdOf(snapshot, system)));
     if (plan.writes.length === 0) return { contactId, sync: unchanged.sort(bySystem) };
 

@@ -10,6 +10,7 @@ import type { WriteContext } from './context.ts';
 import { applyEntry, landedAnyway, type AppliedResult } from './operations.ts';
 import { isTransient } from './snapshot.ts';
 import { syncResult, type SyncResult } from './plan.ts';
+import { failureCode, recordFailure } from './failures.ts';
 
 export interface PlannedEntry {
   entry: OutboxEntry;
@@ -54,6 +55,7 @@ export async function runIntent(ctx: WriteContext, intentId: string, planned: Pl
         return settled(p.entry.system, await attempt(ctx, p));
       } catch (err) {
         const message = (err as Error).message;
+        recordFailure(ctx.store, Date.now(), p.entry.system, 'OUTBOX', failureCode(err));
         if (isTransient(err)) {
           ctx.store.markRetry(p.entry.id, message, ctx.firstRetryAt());
           return syncResult(p.entry.system as SourceSystem, 'PENDING', p.fresh?.externalId ?? null, `${message} Queued; it will be retried until applied.`);

@@ -4,7 +4,7 @@
  */
 import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import type { CustomerLinks } from '../shared/sources.ts';
-import type { CustomerFields, CustomerWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
+import type { CrmContact, CustomerFields, CustomerWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
 import type { Adapters } from './adapters.ts';
 
 /** A record that could not be read because its system is unavailable right now. */
@@ -26,6 +26,22 @@ export async function readCustomerSnapshot(adapters: Adapters, contactId: string
   const contact = await adapters.crm.readContact(contactId);
   if (!contact) return null;
   const [erp, commerce] = await Promise.all([readLinked(adapters.erp, contact.links), readLinked(adapters.commerce, contact.links)]);
+  return snapshotOf(contactId, contact, erp, commerce);
+}
+
+/**
+ * Snapshots of many customers in a constant number of requests per system (a reconciliation page);
+ * contacts that do not exist are absent. A CRM that cannot be read fails the whole call.
+ */
+export async function readCustomerSnapshots(adapters: Adapters, contactIds: readonly string[]): Promise<Map<string, CustomerSnapshot>> {
+  const contacts = await adapters.crm.readContacts(contactIds);
+  const found = [...contacts.entries()];
+  const links = found.map(([, contact]) => contact.links);
+  const [erp, commerce] = await Promise.all([readManyLinked(adapters.erp, links), readManyLinked(adapters.commerce, links)]);
+  return new Map(found.map(([contactId, contact], i) => [contactId, snapshotOf(contactId, contact, erp[i], commerce[i])]));
+}
+
+function snapshotOf(contactId: string, contact: CrmContact, erp: Linked, commerce: Linked): CustomerSnapshot {
   return {
     contactId,
     crm: contact.record,
@@ -42,6 +58,16 @@ async function readLinked(adapter: CustomerWriteAdapter, links: CustomerLinks): 
     return await adapter.read(links);
   } catch (err) {
     if (isTransient(err)) return UNREADABLE;
+    throw err;
+  }
+}
+
+async function readManyLinked(adapter: CustomerWriteAdapter, links: CustomerLinks[]): Promise<Linked[]> {
+  if (links.length === 0) return [];
+  try {
+    return await adapter.readMany(links);
+  } catch (err) {
+    if (isTransient(err)) return links.map(() => UNREADABLE);
     throw err;
   }
 }

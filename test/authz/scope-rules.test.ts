@@ -30,16 +30,25 @@ const CONTRACT_RULES: Record<string, string> = {
   'Mutation.cancelOrder': 'orders:write',
 };
 
+/** Beyond the contract: the discrepancy report and sync monitoring (issue 5). */
+const SYNC_RULES: Record<string, string> = {
+  'Query.discrepancies': 'sync:read',
+  'Query.syncStatus': 'sync:read',
+  'Customer.discrepancies': 'sync:read',
+  'Mutation.resolveDiscrepancy': 'customers:write',
+};
+const ALL_RULES = { ...CONTRACT_RULES, ...SYNC_RULES };
+
 describe('readScopeRules', () => {
-  it('reads every rule of the contract from the supergraph, and no other', () => {
+  it('reads every rule of the contract and of the sync report from the supergraph, and no other', () => {
     const rules = readScopeRules(supergraph);
-    expect(Object.fromEntries(rules.fields)).toEqual(Object.fromEntries(Object.entries(CONTRACT_RULES).map(([field, scope]) => [field, [[scope]]])));
+    expect(Object.fromEntries(rules.fields)).toEqual(Object.fromEntries(Object.entries(ALL_RULES).map(([field, scope]) => [field, [[scope]]])));
     expect(rules.types.size).toBe(0);
   });
 
   it('covers every Query field of the API schema', () => {
     const query = apiSchemaOf(supergraph).getQueryType()!;
-    expect(Object.keys(query.getFields()).map((f) => `Query.${f}`).filter((c) => !CONTRACT_RULES[c])).toEqual([]);
+    expect(Object.keys(query.getFields()).map((f) => `Query.${f}`).filter((c) => !ALL_RULES[c])).toEqual([]);
   });
 
   it('follows a renamed @requiresScopes, and reads rules on types', () => {

@@ -96,10 +96,13 @@ describe('Customer.orders', () => {
 });
 
 describe('Customer entity batching', () => {
-  /** Upstream requests and root fields for one _entities call over the first n contacts. */
+  /** The dataset's deliberately broken links each cost a fallback request by email (see the loaders): left out here. */
+  const sound = () => contacts().filter((c) => !t.dataset.disagreements.some((x) => x.kind === 'BROKEN_LINK' && x.contactId === c.id));
+
+  /** Upstream requests and root fields for one _entities call over the first n contacts with sound links. */
   async function costOf(n: number) {
     t.shopify.resetCounters();
-    const { body } = await t.gql(ENTITIES, { representations: contacts().slice(0, n).map((c) => rep(c)) });
+    const { body } = await t.gql(ENTITIES, { representations: sound().slice(0, n).map((c) => rep(c)) });
     expect(body.errors).toBeUndefined();
     expect(body.data._entities).toHaveLength(n);
     return { requests: t.shopify.counters(), fields: t.shopify.rootFieldCounters() };

@@ -75,9 +75,22 @@ describe('commerce subgraph when Shopify fails', () => {
 describe('commerce subgraph when Shopify throttles', () => {
   const throttled = useCommerce({ dataset: { customers: 3, orders: 5, products: 2 }, throttle: { maximumAvailable: 1, restoreRate: 0.001 } });
 
-  it('reports UPSTREAM_UNAVAILABLE, as for any rate limit', async () => {
+  it('reports UPSTREAM_UNAVAILABLE when the bucket would take too long to refill', async () => {
     const res = await throttled.gql(ORDERS);
     expect(res.body.errors[0]).toMatchObject({ message: "Shopify is throttling the gateway's queries.", extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+  });
+});
+
+describe('commerce subgraph when Shopify throttles for a moment', () => {
+  // Room for one query at a time (each costs a little under 20 points), refilled within a second.
+  const brief = useCommerce({ dataset: { customers: 3, orders: 5, products: 2 }, throttle: { maximumAvailable: 20, restoreRate: 20 } });
+
+  it('waits until the bucket holds the query again and retries, as Shopify advises', async () => {
+    brief.shopify.resetCounters();
+    const answers = await Promise.all([brief.gql(ORDERS), brief.gql(ORDERS), brief.gql(ORDERS)]);
+    expect(answers.map((a) => a.body.errors)).toEqual([undefined, undefined, undefined]);
+    // More requests than queries: some were throttled and sent again.
+    expect(Object.values(brief.shopify.counters()).reduce((a, b) => a + b, 0)).toBeGreaterThan(3);
   });
 });
 

@@ -53,10 +53,14 @@ describe('commerce write adapter: reading the linked customer', () => {
     const a = customer.address!;
     const record = await shop().read(linksOf(contact));
     expect(record).toEqual({
-      externalId: gidOf(customer), marker: customer.updatedAt, linkedBy: 'STORED_ID',
+      externalId: gidOf(customer), marker: customer.updatedAt, changedAt: Date.parse(customer.updatedAt), linkedBy: 'STORED_ID',
       values: {
         firstName: customer.firstName, lastName: customer.lastName, email: customer.email, phone: customer.phone,
         addresses: [{ address1: a.address1, address2: a.address2, city: a.city, provinceCode: a.provinceCode, countryCode: a.countryCodeV2, zip: a.zip }],
+      },
+      canonical: {
+        firstName: customer.firstName, lastName: customer.lastName, email: customer.email, phone: customer.phone,
+        address: { line1: a.address1, line2: a.address2, city: a.city, region: a.provinceCode, postalCode: a.zip, country: a.countryCodeV2 },
       },
     });
     expect(record!.marker).toBe(await readPathVersion(linksOf(contact)));

@@ -56,10 +56,14 @@ describe('CRM write adapter: reading a contact', () => {
   it('reads the contact with its stored values, its links, its canonical fields and its marker', async () => {
     expect(await crm.readContact('107')).toEqual({
       record: {
-        externalId: '107', marker: '2026-01-05T09:30:51.000Z', linkedBy: 'STORED_ID',
+        externalId: '107', marker: '2026-01-05T09:30:51.000Z', changedAt: Date.parse('2026-01-05T09:30:51.000Z'), linkedBy: 'STORED_ID',
         values: {
           firstname: 'Dennis', lastname: 'Sato', company: '', email: 'dennis.sato6@example.com', phone: '(415) 555-0114',
           address: '500 Howard St', city: 'Chicago', state: 'IL', zip: '60607', country: 'United States of America', lifecyclestage: 'customer',
+        },
+        canonical: {
+          firstName: 'Dennis', lastName: 'Sato', displayName: 'Dennis Sato', email: 'dennis.sato6@example.com', phone: '+14155550114',
+          address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US' },
         },
       },
       links: {
@@ -117,7 +121,9 @@ describe('CRM write adapter: update', () => {
     await crm.update('107', await crm.project({ ...before.fields, firstName: 'Denise', lifecycleStage: 'EVANGELIST' }, ['firstName', 'lifecycleStage']));
     const after = (await crm.readContact('107'))!;
     expect(after.record).toEqual({
-      ...before.record, marker: '2026-11-20T12:00:05.000Z', values: { ...before.record.values, firstname: 'Denise', lifecyclestage: 'evangelist' },
+      ...before.record, marker: '2026-11-20T12:00:05.000Z', changedAt: NOW + 5_000,
+      values: { ...before.record.values, firstname: 'Denise', lifecyclestage: 'evangelist' },
+      canonical: { ...before.record.canonical, firstName: 'Denise', displayName: 'Denise Sato' },
     });
     expect(after.fields).toEqual({ ...before.fields, firstName: 'Denise', lifecycleStage: 'EVANGELIST' });
     expect(after.record.marker).toBe(await readPathVersion('107'));

@@ -30,13 +30,18 @@ export const odooWriteSaleOrder = (stack: Stack, id: number, vals: Record<string
 export const odooSaleOrder = async (stack: Stack, ref: string) =>
   (await odoo(stack, 'sale.order', 'search_read', { domain: [['client_order_ref', '=', ref]], fields: ['id', 'name', 'state', 'write_date'] }))[0];
 
+/** A query to the shop, waiting out its rate limit as a person's admin session would (a pass may just have used the bucket up). */
 export async function shopify(stack: Stack, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const res = await fetch(`${stack.standIns.shopify.url}/admin/api/2025-10/graphql.json`, {
-    method: 'POST',
-    headers: { 'x-shopify-access-token': DEV_CREDENTIALS.shopify, 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()).data;
+  for (;;) {
+    const res = await fetch(`${stack.standIns.shopify.url}/admin/api/2025-10/graphql.json`, {
+      method: 'POST',
+      headers: { 'x-shopify-access-token': DEV_CREDENTIALS.shopify, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (!body.errors?.some((e: { extensions?: { code?: string } }) => e.extensions?.code === 'THROTTLED')) return body.data;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export const shopifyCustomer = async (stack: Stack, gid: string) => (await shopify(stack, `query($id: ID!) { customer(id: $id) {

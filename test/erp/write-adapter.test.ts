@@ -69,8 +69,12 @@ const erpSource = async (links: CustomerLinks) =>
 const erpVersion = async (number: string) => (await entity({ __typename: 'Order', id: 'order-1', number }, '... on Order { erpVersion }')).erpVersion;
 
 /** The i-th contact (in dataset order) whose partner id is stored on it; each test takes its own. */
-const linkedContact = (i: number) => dataset.hubspot.contacts.filter((c) => c.properties.erp_partner_id)[i];
+/** The i-th contact that stores a partner id naming a partner (the dataset's deliberately broken links left out). */
+const linkedContact = (i: number) => dataset.hubspot.contacts.filter((c) => c.properties.erp_partner_id
+  && !dataset.disagreements.some((x) => x.kind === 'BROKEN_LINK' && x.contactId === c.id))[i];
 const partnerOf = (contact: HubSpotContact) => dataset.odoo['res.partner'].find((p) => p.id === Number(contact.properties.erp_partner_id))!;
+/** Epoch ms of an Odoo naive UTC datetime. */
+const epoch = (naive: unknown) => Date.parse(`${String(naive).replace(' ', 'T')}Z`);
 const valuesOf = (partner: Record<string, unknown>) => ({
   name: partner.name, email: partner.email, phone: partner.phone, street: partner.street, street2: partner.street2,
   city: partner.city, zip: partner.zip, country_id: (partner.country_id as [number, string])[0],
@@ -137,7 +141,13 @@ describe('read', () => {
     const contact = linkedContact(0);
     const partner = partnerOf(contact);
     const record = await adapter.read(linksOf(contact));
-    expect(record).toEqual({ externalId: String(partner.id), marker: partner.write_date, linkedBy: 'STORED_ID', values: valuesOf(partner) });
+    expect(record).toEqual({
+      externalId: String(partner.id), marker: partner.write_date, changedAt: epoch(partner.write_date), linkedBy: 'STORED_ID', values: valuesOf(partner),
+      canonical: {
+        displayName: 'Alan Thompson', email: 'alan.thompson0@example.com', phone: '+49308266841',
+        address: { line1: 'Torstraße 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', country: 'DE' },
+      },
+    });
     expect(await erpSource(linksOf(contact))).toEqual({ externalId: String(partner.id), version: record!.marker, linkedBy: 'STORED_ID' });
   });
 
@@ -167,8 +177,12 @@ describe('update', () => {
     expect(odoo.counters()).toEqual({ 'POST /json/2/res.partner/write': 1 });
     const record = await adapter.read(linksOf(contact));
     expect(record).toEqual({
-      externalId: String(partner.id), marker: stamp, linkedBy: 'STORED_ID',
+      externalId: String(partner.id), marker: stamp, changedAt: epoch(stamp), linkedBy: 'STORED_ID',
       values: { ...valuesOf(partner), phone: '+4930901820', street: 'Unter den Linden 1', street2: false, city: 'Berlin', zip: '10117', country_id: GERMANY },
+      canonical: {
+        displayName: partner.name, email: partner.email, phone: '+4930901820',
+        address: { line1: 'Unter den Linden 1', line2: null, city: 'Berlin', region: null, postalCode: '10117', country: 'DE' },
+      },
     });
     expect(await erpSource(linksOf(contact))).toEqual({ externalId: String(partner.id), version: stamp, linkedBy: 'STORED_ID' });
   });
@@ -206,7 +220,7 @@ describe('update', () => {
       message: 'Odoo refused the change: The operation cannot be completed: res.partner.country_id refers to a res.country record that does not exist (id 999999).',
       extensions: { code: 'BAD_USER_INPUT', system: 'Odoo', status: 422 },
     });
-    expect(await adapter.read(linksOf(contact))).toEqual({
+    expect(await adapter.read(linksOf(contact))).toMatchObject({
       externalId: contact.properties.erp_partner_id, marker: partnerOf(contact).write_date, linkedBy: 'STORED_ID', values: valuesOf(partnerOf(contact)),
     });
   });
@@ -232,7 +246,13 @@ describe('create', () => {
       'POST /json/2/res.partner/search_read': 1, 'POST /json/2/res.country/search_read': 1, 'POST /json/2/res.partner/create': 1,
     });
     const links = { contactId: '1', email: ADA.email, erpPartnerId: id, shopCustomerId: null, mastodonAcct: null };
-    expect(await adapter.read(links)).toEqual({ externalId: id, marker: stamp, linkedBy: 'STORED_ID', values: ADA_VALS });
+    expect(await adapter.read(links)).toEqual({
+      externalId: id, marker: stamp, changedAt: epoch(stamp), linkedBy: 'STORED_ID', values: ADA_VALS,
+      canonical: {
+        displayName: 'Ada Lovelace', email: 'ada.lovelace@example.org', phone: '+4930901820',
+        address: { line1: 'Unter den Linden 1', line2: null, city: 'Berlin', region: null, postalCode: '10117', country: 'DE' },
+      },
+    });
   });
 
   it('is safe to repeat: the same email, in any letter case, gives the same partner', async () => {

@@ -1,10 +1,12 @@
-import type { Dataset, DatasetOptions, HubSpotContact, MastodonAccount, MastodonStatus, OdooRecord, ShopifyCustomer } from './types.ts';
+import type { Dataset, DatasetOptions, DeliberateDisagreement, HubSpotContact, MastodonAccount, MastodonStatus, OdooRecord, ShopifyCustomer } from './types.ts';
 import { DEFAULT_DATASET_OPTIONS } from './types.ts';
 import { Random } from './random.ts';
 import { COMPANIES, FIRST_NAMES, LAST_NAMES, PLACES, type Place } from './places.ts';
 import { DAY_MS, dateOnly, hubspotDate, isoSeconds, isoUtc, odooDatetime } from './formats.ts';
 import { generateOrders } from './orders.ts';
 import { generateCatalogue } from './catalogue.ts';
+import { contactIdOf, customerRefOf, partnerIdOf, shopCustomerGid, shopCustomerIdOf } from './ids.ts';
+import { plantDisagreements } from './disagreements.ts';
 
 /** The dataset's clock: every generated instant lies before it, so the data never depends on today. */
 export const DATASET_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -23,6 +25,8 @@ export interface CustomerPlan {
  * Builds the whole cross-system dataset from a seed. Same options, same data, byte for byte.
  * Linking mix: most contacts store the other systems' ids; some are linkable only by email (with a
  * different letter case there); some have no ERP or shop record; a few disagree (phone or street in the ERP).
+ * More disagreements are planted afterwards from a stream of their own (see disagreements.ts), and
+ * `disagreements` lists them all.
  */
 export function generateDataset(options: Partial<DatasetOptions> = {}): Dataset {
   const opts = { ...DEFAULT_DATASET_OPTIONS, ...options };
@@ -34,6 +38,7 @@ export function generateDataset(options: Partial<DatasetOptions> = {}): Dataset 
   const accounts: MastodonAccount[] = [];
   const statuses: MastodonStatus[] = [];
   const plans: CustomerPlan[] = [];
+  const fieldMismatches: DeliberateDisagreement[] = [];
 
   for (let i = 0; i < opts.customers; i++) {
     const person = makePerson(rng, i);
@@ -46,23 +51,25 @@ export function generateDataset(options: Partial<DatasetOptions> = {}): Dataset 
       country: rng.pick(person.place.crmSpellings),
       lifecyclestage: rng.pick(['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'customer', 'customer', 'evangelist', 'other']),
       date_of_birth: rng.chance(0.6) ? hubspotDate(rng.instant(Date.UTC(1950, 0, 1), Date.UTC(2003, 0, 1))) : null,
-      createdate: isoUtc(created), lastmodifieddate: isoUtc(updated), hs_object_id: String(101 + i),
+      createdate: isoUtc(created), lastmodifieddate: isoUtc(updated), hs_object_id: contactIdOf(i),
       erp_partner_id: null, shop_customer_id: null, mastodon_acct: null,
     };
-    const contact: HubSpotContact = { id: String(101 + i), properties: props, createdAt: isoUtc(created), updatedAt: isoUtc(updated), archived: false };
+    const contact: HubSpotContact = { id: contactIdOf(i), properties: props, createdAt: isoUtc(created), updatedAt: isoUtc(updated), archived: false };
 
     let erpPartnerId: number | null = null;
     const erpRoll = rng.float();
     if (erpRoll < 0.9) {
-      erpPartnerId = 10 + i;
+      erpPartnerId = partnerIdOf(i);
       if (erpRoll < 0.8) props.erp_partner_id = String(erpPartnerId);
-      partners.push(makePartner(rng, person, erpPartnerId, i, created, erpRoll >= 0.8));
+      const { partner, differs } = makePartner(rng, person, erpPartnerId, i, created, erpRoll >= 0.8);
+      partners.push(partner);
+      if (differs) fieldMismatches.push({ kind: 'FIELD_MISMATCH', contactId: contact.id, system: 'ERP', field: differs });
     }
     let shopCustomerId: number | null = null;
     const shopRoll = rng.float();
     if (shopRoll < 0.87) {
-      shopCustomerId = 7_391_000 + i;
-      if (shopRoll < 0.75) props.shop_customer_id = `gid://shopify/Customer/${shopCustomerId}`;
+      shopCustomerId = shopCustomerIdOf(i);
+      if (shopRoll < 0.75) props.shop_customer_id = shopCustomerGid(shopCustomerId);
       shopCustomers.push(makeShopCustomer(rng, person, shopCustomerId, created, shopRoll >= 0.75));
     }
     if (rng.chance(0.5)) {
@@ -76,12 +83,17 @@ export function generateDataset(options: Partial<DatasetOptions> = {}): Dataset 
   }
 
   const orders = generateOrders(rng, opts.orders, plans, catalogue, DATASET_NOW);
-  return {
+  const dataset: Dataset = {
     hubspot: { contacts },
     odoo: { ...catalogue.odoo, 'res.partner': partners, 'sale.order': orders.saleOrders, 'account.move': orders.invoices },
     shopify: { shopCurrency: 'USD', customers: shopCustomers, orders: orders.shopOrders, variants: catalogue.variants },
     mastodon: { domain: MASTODON_DOMAIN, accounts, statuses },
+    disagreements: fieldMismatches,
   };
+  // A stream of its own (not seed + 1, which is another dataset's main stream): planting draws
+  // nothing from the main one, so every record above stays as it was except those changed on purpose.
+  plantDisagreements(dataset, plans, new Random(`${opts.seed}/disagreements`), DATASET_NOW);
+  return dataset;
 }
 
 interface Person {
@@ -104,25 +116,33 @@ function makePerson(rng: Random, i: number): Person {
   return { first, last, company, email, place, city, street: rng.pick(place.streets), zip: city.zip(), phone };
 }
 
-function makePartner(rng: Random, person: Person, id: number, i: number, created: number, emailOnly: boolean): OdooRecord {
+/** A partner, and the master field it was made to disagree on with the CRM, if any. */
+interface PartnerDraft {
+  partner: OdooRecord;
+  differs: 'phone' | 'address' | null;
+}
+
+function makePartner(rng: Random, person: Person, id: number, i: number, created: number, emailOnly: boolean): PartnerDraft {
   // A few partners disagree with the CRM on purpose: another phone, or another street.
   const disagree = rng.float();
   const phone = disagree < 0.04 ? person.place.phone(rng).local : person.phone.local || false;
   const street = disagree >= 0.04 && disagree < 0.08 ? rng.pick(person.place.streets.filter((s) => s !== person.street)) ?? false : person.street;
   const name = [person.first, person.last].filter(Boolean).join(' ') || person.company || person.email;
   const term = rng.pick<[number, string] | false>([[1, 'Immediate Payment'], [2, '30 Days'], [3, '45 Days'], false]);
-  return {
+  const partner: OdooRecord = {
     id, name, email: emailOnly ? person.email.toUpperCase() : person.email, phone,
     street, street2: rng.chance(0.2) ? `Suite ${rng.int(100, 999)}` : false, city: person.city.city, zip: person.zip,
     state_id: person.city.region ? [1000 + i, person.city.region] : false,
     country_id: [person.place.odooId, person.place.odooName],
-    ref: `C${String(id).padStart(5, '0')}`,
+    ref: customerRefOf(id),
     credit_limit: rng.pick([0, 1000, 5000, 12500.5, 25000]),
     property_payment_term_id: term,
     active: true,
     create_date: odooDatetime(created),
     write_date: odooDatetime(rng.instant(created, DATASET_NOW)),
   };
+  // Another phone drawn at random may by chance be the same one: only a real difference counts.
+  return { partner, differs: phone !== person.phone.local ? 'phone' : street !== person.street ? 'address' : null };
 }
 
 function makeShopCustomer(rng: Random, person: Person, id: number, created: number, emailOnly: boolean): ShopifyCustomer {

@@ -128,11 +128,33 @@ export interface MastodonData {
   statuses: MastodonStatus[];
 }
 
+/** A system that holds a copy of a CRM contact's master fields. */
+export type LinkedSystem = 'ERP' | 'COMMERCE';
+
+/**
+ * One disagreement between systems that the generator makes on purpose, so that a reconciliation
+ * pass can be checked against a known answer. Shop orders are named by id and number; the others
+ * by the CRM contact they concern.
+ */
+export type DeliberateDisagreement =
+  /** A master field of the linked record differs from the contact's. */
+  | { kind: 'FIELD_MISMATCH'; contactId: string; system: LinkedSystem; field: 'name' | 'email' | 'phone' | 'address' }
+  /** The contact is linked by email only, and the system holds two or more records with that email (any case). */
+  | { kind: 'AMBIGUOUS_EMAIL'; contactId: string; system: LinkedSystem }
+  /** The contact stores an id for the system that names no record (and no record there has its email). */
+  | { kind: 'BROKEN_LINK'; contactId: string; system: LinkedSystem }
+  /** No ERP sales order has this shop order's number as client_order_ref; placedAt lets a check apply a grace period. */
+  | { kind: 'MISSING_ERP_ORDER'; shopOrderId: number; orderNumber: string; placedAt: string }
+  /** The ERP sales order's amount_total differs from the shop order's presentment total (same currency). */
+  | { kind: 'ORDER_TOTAL_MISMATCH'; shopOrderId: number; orderNumber: string };
+
 export interface Dataset {
   hubspot: { contacts: HubSpotContact[] };
   odoo: OdooData;
   shopify: ShopifyData;
   mastodon: MastodonData;
+  /** The manifest of every deliberate disagreement in the data above; no stand-in serves it. */
+  disagreements: DeliberateDisagreement[];
 }
 
 export interface DatasetOptions {

@@ -24,7 +24,8 @@ export const DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_objec
 /** Returned beside any explicitly requested properties. */
 const ALWAYS_RETURNED = ['createdate', 'hs_object_id', 'lastmodifieddate'];
 
-const READ_ONLY = new Set(['createdate', 'lastmodifieddate', 'hs_object_id']);
+/** Set by HubSpot itself; writes of them are refused. */
+export const READ_ONLY_PROPERTIES = new Set(['createdate', 'lastmodifieddate', 'hs_object_id']);
 
 /** The property names a request asks for: `properties=a,b` (possibly repeated) or a JSON list; empty means "defaults". */
 export function requestedProperties(names: unknown): string[] {
@@ -67,7 +68,7 @@ export function normalizeWrite(input: Record<string, unknown>): { values: Record
   for (const [name, raw] of Object.entries(input)) {
     const type = PROPERTY_TYPES[name];
     if (!type) { fail(name, 'PROPERTY_DOESNT_EXIST', `Property "${name}" does not exist`); continue; }
-    if (READ_ONLY.has(name)) { fail(name, 'READ_ONLY_VALUE', `"${name}" is a read only property; its value cannot be set.`); continue; }
+    if (READ_ONLY_PROPERTIES.has(name)) { fail(name, 'READ_ONLY_VALUE', `"${name}" is a read only property; its value cannot be set.`); continue; }
     const text = raw === null || raw === undefined ? '' : String(raw).trim();
     if (text === '') { values[name] = null; continue; }
     if (name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) { fail(name, 'INVALID_EMAIL', `Email address ${text} is invalid`); continue; }

@@ -5,11 +5,18 @@ import type { ContactStore } from './store.ts';
 import { requestedProperties, toWireRecord } from './properties.ts';
 import { searchContacts, type SearchRequest } from './search.ts';
 import { objectNotFound, validationError } from './errors.ts';
+import { historyOf, MAX_HISTORY_BATCH_INPUTS, type PropertyVersion } from './history.ts';
 
 const MAX_LIST_LIMIT = 100;
 const MAX_BATCH_INPUTS = 100;
 
 const queryProperties = (url: URL) => requestedProperties(url.searchParams.getAll('properties'));
+
+/** A contact as returned, with `propertiesWithHistory` when any are asked for. */
+function withHistory(store: ContactStore, contact: HubSpotContact, properties: string[], historyNames: string[]): HubSpotContact & { propertiesWithHistory?: Record<string, PropertyVersion[]> } {
+  const record = toWireRecord(contact, properties);
+  return historyNames.length ? { ...record, propertiesWithHistory: historyOf(store.history(contact.id), historyNames) } : record;
+}
 
 /** `GET /crm/v3/objects/contacts`: id order; `after` is the id the next page starts at. */
 export function listContacts(store: ContactStore, req: StandInRequest): StandInResponse {
@@ -28,26 +35,36 @@ export function listContacts(store: ContactStore, req: StandInRequest): StandInR
   return { status: 200, body };
 }
 
-/** `GET /crm/v3/objects/contacts/{id}`, also by email with `?idProperty=email` (case-insensitive). */
+/**
+ * `GET /crm/v3/objects/contacts/{id}`, also by email with `?idProperty=email` (case-insensitive);
+ * `propertiesWithHistory=a,b` (possibly repeated) adds those properties' histories.
+ */
 export function getContact(store: ContactStore, req: StandInRequest, id: string): StandInResponse {
   const contact = req.url.searchParams.get('idProperty') === 'email' ? store.byEmail(id) : store.byId(id);
-  return contact ? { status: 200, body: toWireRecord(contact, queryProperties(req.url)) } : objectNotFound(id);
+  const history = requestedProperties(req.url.searchParams.getAll('propertiesWithHistory'));
+  return contact ? { status: 200, body: withHistory(store, contact, queryProperties(req.url), history) } : objectNotFound(id);
 }
 
 interface BatchReadBody {
   inputs?: { id?: unknown }[];
   properties?: string[];
+  propertiesWithHistory?: string[];
   idProperty?: string;
 }
 
 /**
  * `POST /crm/v3/objects/contacts/batch/read`: results in no particular order (here: id order), each
- * contact once; missing ids make it a 207 with an OBJECT_NOT_FOUND entry under `errors`.
+ * contact once; missing ids make it a 207 with an OBJECT_NOT_FOUND entry under `errors`. With
+ * `propertiesWithHistory`, at most 50 inputs.
  */
 export function batchRead(store: ContactStore, req: StandInRequest): StandInResponse {
   const body = req.body as BatchReadBody | undefined;
   if (!body || !Array.isArray(body.inputs)) return validationError('Invalid input JSON: "inputs" must be a list.');
   if (body.inputs.length > MAX_BATCH_INPUTS) return validationError(`Batch input limit exceeded: at most ${MAX_BATCH_INPUTS} inputs are allowed, got ${body.inputs.length}.`);
+  const history = requestedProperties(body.propertiesWithHistory);
+  if (history.length && body.inputs.length > MAX_HISTORY_BATCH_INPUTS) {
+    return validationError(`The maximum number of inputs supported in a batch request for property histories is ${MAX_HISTORY_BATCH_INPUTS}. Please reduce the number of items and try again.`);
+  }
   const startedAt = new Date().toISOString();
   const found = new Map<string, HubSpotContact>();
   const missing: string[] = [];
@@ -57,7 +74,8 @@ export function batchRead(store: ContactStore, req: StandInRequest): StandInResp
     if (contact) found.set(contact.id, contact);
     else missing.push(key);
   }
-  const results = [...found.values()].sort((a, b) => Number(a.id) - Number(b.id)).map((c) => toWireRecord(c, requestedProperties(body.properties)));
+  const results = [...found.values()].sort((a, b) => Number(a.id) - Number(b.id))
+    .map((c) => withHistory(store, c, requestedProperties(body.properties), history));
   const completedAt = new Date().toISOString();
   if (!missing.length) return { status: 200, body: { status: 'COMPLETE', results, startedAt, completedAt } };
   return {

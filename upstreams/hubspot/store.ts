@@ -1,8 +1,10 @@
 /**
- * The stand-in's own mutable copy of the contacts. Writes keep HubSpot's change markers in step:
- * `updatedAt` and the `lastmodifieddate` property always move forward together.
+ * The stand-in's own mutable copy of the contacts and their property history. Writes keep HubSpot's
+ * change markers in step: `updatedAt` and the `lastmodifieddate` property always move forward together,
+ * and each changed property gets a history entry at that time.
  */
 import type { HubSpotContact } from '../dataset/types.ts';
+import { importedHistory, recordChanges, type PropertyHistory } from './history.ts';
 
 export type WriteResult = { contact: HubSpotContact } | { conflictId: string };
 
@@ -12,10 +14,12 @@ export interface ContactStore {
   byId(id: string): HubSpotContact | undefined;
   /** HubSpot treats emails case-insensitively. */
   byEmail(email: string): HubSpotContact | undefined;
-  /** Fails with the existing contact's id when the email is taken. */
-  create(values: Record<string, string | null>): WriteResult;
+  /** The contact's property history (see history.ts). */
+  history(id: string): PropertyHistory | undefined;
+  /** Fails with the existing contact's id when the email is taken. `sourceType` goes into the property history. */
+  create(values: Record<string, string | null>, sourceType: string): WriteResult;
   /** `null` values clear a property. Fails with the other contact's id when the new email is taken; null for an unknown id. */
-  update(id: string, values: Record<string, string | null>): WriteResult | null;
+  update(id: string, values: Record<string, string | null>, sourceType: string): WriteResult | null;
   /** Archives the contact (HubSpot's DELETE); false for an unknown or already archived id. */
   archive(id: string): boolean;
 }
@@ -23,6 +27,7 @@ export interface ContactStore {
 /** `now` is injectable so tests can pin the clock. */
 export function createContactStore(contacts: HubSpotContact[], now: () => number = Date.now): ContactStore {
   const records = new Map<string, HubSpotContact>(structuredClone(contacts).map((c) => [c.id, c]));
+  const histories = new Map<string, PropertyHistory>([...records.values()].map((c) => [c.id, importedHistory(c)]));
   let nextId = Math.max(100, ...[...records.keys()].map(Number)) + 1;
 
   const all = () => [...records.values()].filter((c) => !c.archived).sort((a, b) => Number(a.id) - Number(b.id));
@@ -46,7 +51,8 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
       return contact && !contact.archived ? contact : undefined;
     },
     byEmail,
-    create(values) {
+    history: (id) => histories.get(id),
+    create(values, sourceType) {
       const conflictId = takenBy(values.email);
       if (conflictId) return { conflictId };
       const id = String(nextId++);
@@ -56,15 +62,20 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
         properties: { ...values, createdate: at, lastmodifieddate: at, hs_object_id: id },
       };
       records.set(id, contact);
+      const history: PropertyHistory = new Map();
+      recordChanges(history, {}, values, at, sourceType);
+      histories.set(id, history);
       return { contact };
     },
-    update(id, values) {
+    update(id, values, sourceType) {
       const contact = records.get(id);
       if (!contact || contact.archived) return null;
       const conflictId = 'email' in values ? takenBy(values.email, id) : null;
       if (conflictId) return { conflictId };
+      const before = { ...contact.properties };
       Object.assign(contact.properties, values);
       touch(contact);
+      recordChanges(histories.get(id)!, before, contact.properties, contact.updatedAt, sourceType);
       return { contact };
     },
     archive(id) {

@@ -8,11 +8,17 @@ import type { ContactChange, ContactChangeListener } from './webhooks.ts';
 import { normalizeWrite, toWrittenRecord } from './properties.ts';
 import { contactExists, objectNotFound, validationError } from './errors.ts';
 
-/**
- * Who made the change, as the events report it: API writes are `INTEGRATION`; a test can play a
- * person editing in HubSpot with the stand-in's own header `X-StandIn-Change-Source: CRM_UI`.
- */
-const changeSource = (req: StandInRequest): string => String(req.headers['x-standin-change-source'] ?? 'INTEGRATION');
+/** The stand-in's own header with which a test plays a person editing in HubSpot: `X-StandIn-Change-Source: CRM_UI`. */
+const playedSource = (req: StandInRequest): string | null => {
+  const value = req.headers['x-standin-change-source'];
+  return value === undefined ? null : String(value);
+};
+
+/** Who made the change, as the webhook events report it: API writes are `INTEGRATION`. */
+const changeSource = (req: StandInRequest): string => playedSource(req) ?? 'INTEGRATION';
+
+/** Who made the change, as the property history reports it (sourceType): API writes are `API`. */
+const historySource = (req: StandInRequest): string => playedSource(req) ?? 'API';
 
 /** The written values, or HubSpot's 400 listing every invalid property. */
 function readProperties(req: StandInRequest): { values: Record<string, string | null> } | { refusal: StandInResponse } {
@@ -34,7 +40,7 @@ const answer = (result: WriteResult, status: number): StandInResponse =>
 export function createContact(store: ContactStore, req: StandInRequest, onChange: ContactChangeListener): StandInResponse {
   const read = readProperties(req);
   if ('refusal' in read) return read.refusal;
-  const result = store.create(read.values);
+  const result = store.create(read.values, historySource(req));
   if ('contact' in result) onChange([{ type: 'contact.creation', contact: result.contact, occurredAt: Date.parse(result.contact.createdAt) }], changeSource(req));
   return answer(result, 201);
 }
@@ -49,7 +55,7 @@ export function updateContact(store: ContactStore, req: StandInRequest, id: stri
   const read = readProperties(req);
   if ('refusal' in read) return read.refusal;
   const before = { ...contact.properties };
-  const result = store.update(contact.id, read.values)!;
+  const result = store.update(contact.id, read.values, historySource(req))!;
   if ('contact' in result) {
     const occurredAt = Date.parse(result.contact.updatedAt);
     const changes: ContactChange[] = Object.keys(read.values)

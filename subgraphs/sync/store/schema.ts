@@ -83,6 +83,51 @@ const MIGRATIONS: string[] = [
     last_received_at INTEGER NOT NULL
   );
   `,
+  `
+  -- Per feed, the newest change time whose processing is durable (epoch ms).
+  CREATE TABLE sync_cursors (
+    feed       TEXT PRIMARY KEY,
+    position   INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE discrepancies (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject_key     TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('FIELD_MISMATCH', 'AMBIGUOUS_EMAIL', 'BROKEN_LINK', 'MISSING_ERP_ORDER', 'ORDER_TOTAL_MISMATCH')),
+    system          TEXT NOT NULL CHECK (system IN ('CRM', 'ERP', 'COMMERCE')),
+    field           TEXT NOT NULL,
+    canonical_value TEXT,
+    source_value    TEXT,
+    contact_id      TEXT,
+    order_id        TEXT,
+    detail          TEXT NOT NULL,
+    detected_at     INTEGER NOT NULL,
+    last_seen_at    INTEGER NOT NULL,
+    resolved_at     INTEGER,
+    resolution      TEXT CHECK (resolution IN ('GONE', 'ACCEPT_SOURCE', 'KEEP_CANONICAL'))
+  );
+  -- At most one open discrepancy per subject, kind, system and field.
+  CREATE UNIQUE INDEX discrepancies_open ON discrepancies (subject_key, kind, system, field) WHERE resolved_at IS NULL;
+  CREATE INDEX discrepancies_by_contact ON discrepancies (contact_id, seq);
+  CREATE TABLE reconcile_runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    dry_run     INTEGER NOT NULL,
+    since       INTEGER,
+    status      TEXT NOT NULL CHECK (status IN ('RUNNING', 'DONE', 'FAILED', 'INTERRUPTED')),
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER,
+    stats       TEXT NOT NULL
+  );
+  -- Recent failures for monitoring (pruned to the newest few hundred); messages are our own wording.
+  CREATE TABLE sync_failures (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      INTEGER NOT NULL,
+    system  TEXT NOT NULL,
+    source  TEXT NOT NULL CHECK (source IN ('RECONCILE', 'OUTBOX', 'INBOX')),
+    code    TEXT NOT NULL,
+    message TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Brings the database up to the newest schema; refuses one written by newer code. */

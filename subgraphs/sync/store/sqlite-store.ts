@@ -12,6 +12,7 @@ import { migrate } from './schema.ts';
 import { sqliteIdempotency } from './sqlite-idempotency.ts';
 import { sqliteOutbox } from './sqlite-outbox.ts';
 import { sqliteInbox } from './sqlite-inbox.ts';
+import { interruptAbandonedRuns, sqliteReconcile } from './sqlite-reconcile.ts';
 import type { SyncStore } from './types.ts';
 
 export interface SqliteStoreOptions {
@@ -37,6 +38,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     configure(db, path);
     migrate(db);
     releasePreviousInstance(db, instanceId);
+    interruptAbandonedRuns(db, now());
   } catch (err) {
     db.close();
     throw err;
@@ -45,6 +47,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ...sqliteOutbox(db, now, instanceId),
     ...sqliteIdempotency(db, instanceId),
     ...sqliteInbox(db),
+    ...sqliteReconcile(db),
     close: () => db.close(),
   };
 }

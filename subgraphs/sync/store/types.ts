@@ -137,7 +137,7 @@ export interface IdempotencyStore {
  * then re-reads the records and sees the new versions), or wrote nothing at all.
  * One process at a time may open a store.
  */
-export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore {
+export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, ReconcileStore {
   close(): void;
 }
 
@@ -210,3 +210,121 @@ export interface InboxStore {
 
 /** How long an idempotency key is kept, from its first claim: 24 hours. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The feeds a reconciliation pass reads, each with its own durable cursor. */
+export type FeedName = 'CRM:contacts' | 'ERP:partners' | 'ERP:saleOrders' | 'COMMERCE:customers' | 'COMMERCE:orders';
+
+export interface FeedCursor {
+  feed: FeedName;
+  /** Epoch ms: the newest change time whose processing is durable; the next pass reads from here. */
+  position: number;
+  updatedAt: number;
+}
+
+/** What kind of disagreement a discrepancy is (see subgraphs/sync/reconcile/README.md). */
+export type DiscrepancyKind = 'FIELD_MISMATCH' | 'AMBIGUOUS_EMAIL' | 'BROKEN_LINK' | 'MISSING_ERP_ORDER' | 'ORDER_TOTAL_MISMATCH';
+
+/** How a discrepancy ended: gone at the source (found equal by a later pass), or resolved by a client's action. */
+export type DiscrepancyResolution = 'GONE' | 'ACCEPT_SOURCE' | 'KEEP_CANONICAL';
+
+/** A disagreement as a pass finds it. */
+export interface DiscrepancyFinding {
+  kind: DiscrepancyKind;
+  /** The system that disagrees with the canonical (CRM, or for orders the shop) record. */
+  system: WriteSystem;
+  /** The canonical field, e.g. "phone", "address", "total"; "" when the kind has none. */
+  field: string;
+  /** Display strings; may hold personal data (the graph guards them with the field's own scope). */
+  canonicalValue: string | null;
+  sourceValue: string | null;
+  /** The CRM contact id when the discrepancy is about a customer. */
+  contactId: string | null;
+  /** The shop order id when it is about an order. */
+  orderId: string | null;
+  /** What resolving needs (e.g. the source's canonical value, the version it was seen at), as JSON. */
+  detail: unknown;
+}
+
+export interface Discrepancy extends DiscrepancyFinding {
+  /** Global and increasing in the order discrepancies were first found. */
+  seq: number;
+  /** What the pass compared, e.g. "customer:101" or "order:450007": discrepancies are replaced per subject. */
+  subjectKey: string;
+  detectedAt: number;
+  /** When a pass last saw it. */
+  lastSeenAt: number;
+  resolvedAt: number | null;
+  resolution: DiscrepancyResolution | null;
+}
+
+export interface DiscrepancyFilter {
+  system?: WriteSystem | null;
+  kind?: DiscrepancyKind | null;
+  contactId?: string | null;
+  /** true: resolved ones only; false: open ones only; null/undefined: both. */
+  resolved?: boolean | null;
+}
+
+/** Per system, what one pass did. */
+export interface RunSystemStats {
+  /** Records read from the system's feeds. */
+  read: number;
+  /** Records written to bring them in step with the CRM (or queued in the outbox). */
+  propagated: number;
+  /** Discrepancies found in this pass (open after it, new or not), and those found gone. */
+  discrepanciesFound: number;
+  discrepanciesResolved: number;
+  failures: number;
+}
+
+export type RunStatus = 'RUNNING' | 'DONE' | 'FAILED' | 'INTERRUPTED';
+
+export interface ReconcileRun {
+  id: number;
+  dryRun: boolean;
+  /** Epoch ms the pass read from when given (`--since`), else null (each feed's cursor). */
+  since: number | null;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  stats: Record<WriteSystem, RunSystemStats>;
+}
+
+/** Where a failure happened. */
+export type FailureSource = 'RECONCILE' | 'OUTBOX' | 'INBOX';
+
+/** A failure kept for monitoring. `message` is our own wording: never personal data or an upstream's text. */
+export interface SyncFailure {
+  at: number;
+  system: WriteSystem;
+  source: FailureSource;
+  code: string;
+  message: string;
+}
+
+/** The reconciliation's durable state: feed cursors, discrepancies, pass history, recent failures. */
+export interface ReconcileStore {
+  cursors(): FeedCursor[];
+  cursor(feed: FeedName): number | null;
+  /** Moves the feed's cursor forward to `position` (never back). */
+  advanceCursor(feed: FeedName, position: number, now: number): void;
+  /**
+   * Replaces what is known of one subject (a customer or an order) for the given kinds and systems:
+   * each finding is opened (or, when already open, refreshed), and every open discrepancy of the
+   * subject within that scope that is not among the findings is resolved as GONE. One transaction.
+   * Returns how many were opened, and the system of each one resolved.
+   */
+  recordFindings(subjectKey: string, scope: { kinds: DiscrepancyKind[]; systems: WriteSystem[] }, findings: DiscrepancyFinding[], now: number): { opened: number; resolved: WriteSystem[] };
+  /** Up to `limit` discrepancies after `afterSeq`, oldest first. */
+  discrepancies(filter: DiscrepancyFilter, afterSeq: number | null, limit: number): Discrepancy[];
+  discrepancy(seq: number): Discrepancy | null;
+  /** Marks an open discrepancy resolved; false when it was resolved already. */
+  resolveDiscrepancy(seq: number, resolution: DiscrepancyResolution, now: number): boolean;
+  startRun(input: { dryRun: boolean; since: number | null; startedAt: number }): number;
+  finishRun(id: number, status: Exclude<RunStatus, 'RUNNING'>, stats: ReconcileRun['stats'], finishedAt: number): void;
+  /** The newest run, or the newest non-dry one when `wet` is set; null when none. */
+  lastRun(options?: { wet?: boolean }): ReconcileRun | null;
+  recordFailure(failure: SyncFailure): void;
+  /** The newest failures of `system`, newest first. */
+  recentFailures(system: WriteSystem, limit: number): SyncFailure[];
+}

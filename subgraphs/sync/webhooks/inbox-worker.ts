@@ -12,11 +12,13 @@
  * again after the restart, so `process` must be safe to repeat (propagation re-reads and writes only
  * what differs).
  */
-import type { InboxEvent, InboxOutcome, InboxStore } from '../store/types.ts';
+import type { InboxEvent, InboxOutcome, InboxStore, ReconcileStore } from '../store/types.ts';
 import { retryDelayMs, startTicker } from '../ticker.ts';
+import { failureCode, recordFailure } from '../failures.ts';
 
 export interface InboxWorkerOptions {
-  store: InboxStore;
+  /** The inbox, and where failures are kept for monitoring. */
+  store: InboxStore & Pick<ReconcileStore, 'recordFailure'>;
   /** Carries out the event; returns APPLIED or IGNORED. Not called for a STALE event. */
   process(event: InboxEvent): Promise<Exclude<InboxOutcome, 'STALE'>>;
   intervalMs: number;
@@ -51,6 +53,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       outcome = await process(event);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      recordFailure(store, now(), event.source === 'HUBSPOT' ? 'CRM' : 'COMMERCE', 'INBOX', failureCode(err));
       if ((err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE') {
         return store.markEventRetry(event.seq, message, now() + retryDelayMs(backoff, event.attempts, random));
       }

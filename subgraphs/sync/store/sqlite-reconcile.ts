@@ -1,0 +1,148 @@
+/** Internal to the SQLite store: the reconciliation half of SyncStore (cursors, discrepancies, runs, failures). */
+import type Database from 'better-sqlite3';
+import { fromJson, toJson } from './rows.ts';
+import type {
+  Discrepancy, DiscrepancyFinding, DiscrepancyKind, DiscrepancyResolution, FeedCursor, FeedName, ReconcileRun, ReconcileStore,
+  RunStatus, SyncFailure, WriteSystem,
+} from './types.ts';
+
+interface DiscrepancyRow {
+  seq: number;
+  subject_key: string;
+  kind: DiscrepancyKind;
+  system: WriteSystem;
+  field: string;
+  canonical_value: string | null;
+  source_value: string | null;
+  contact_id: string | null;
+  order_id: string | null;
+  detail: string;
+  detected_at: number;
+  last_seen_at: number;
+  resolved_at: number | null;
+  resolution: DiscrepancyResolution | null;
+}
+
+interface RunRow {
+  id: number;
+  dry_run: number;
+  since: number | null;
+  status: RunStatus;
+  started_at: number;
+  finished_at: number | null;
+  stats: string;
+}
+
+/** How many failures are kept in all; older ones are deleted as new ones arrive. */
+const FAILURES_KEPT = 500;
+
+export function sqliteReconcile(db: Database.Database): ReconcileStore {
+  const sql = {
+    cursors: db.prepare('SELECT feed, position, updated_at FROM sync_cursors ORDER BY feed'),
+    cursor: db.prepare('SELECT position FROM sync_cursors WHERE feed = ?').pluck(),
+    advance: db.prepare(`INSERT INTO sync_cursors (feed, position, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (feed) DO UPDATE SET position = max(position, excluded.position), updated_at = excluded.updated_at`),
+    openOfSubject: db.prepare('SELECT * FROM discrepancies WHERE subject_key = ? AND resolved_at IS NULL'),
+    insert: db.prepare(`INSERT INTO discrepancies (subject_key, kind, system, field, canonical_value, source_value, contact_id, order_id, detail, detected_at, last_seen_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    refresh: db.prepare('UPDATE discrepancies SET canonical_value = ?, source_value = ?, detail = ?, last_seen_at = ? WHERE seq = ?'),
+    resolve: db.prepare('UPDATE discrepancies SET resolved_at = ?, resolution = ? WHERE seq = ? AND resolved_at IS NULL'),
+    one: db.prepare('SELECT * FROM discrepancies WHERE seq = ?'),
+    startRun: db.prepare(`INSERT INTO reconcile_runs (dry_run, since, status, started_at, stats) VALUES (?, ?, 'RUNNING', ?, '{}')`),
+    finishRun: db.prepare('UPDATE reconcile_runs SET status = ?, stats = ?, finished_at = ? WHERE id = ?'),
+    lastRun: db.prepare('SELECT * FROM reconcile_runs ORDER BY id DESC LIMIT 1'),
+    lastWetRun: db.prepare('SELECT * FROM reconcile_runs WHERE dry_run = 0 ORDER BY id DESC LIMIT 1'),
+    failure: db.prepare('INSERT INTO sync_failures (at, system, source, code, message) VALUES (?, ?, ?, ?, ?)'),
+    prune: db.prepare('DELETE FROM sync_failures WHERE seq <= (SELECT MAX(seq) FROM sync_failures) - ?'),
+    failures: db.prepare('SELECT at, system, source, code, message FROM sync_failures WHERE system = ? ORDER BY seq DESC LIMIT ?'),
+  };
+  const sameSlot = (row: DiscrepancyRow, f: DiscrepancyFinding) => row.kind === f.kind && row.system === f.system && row.field === f.field;
+
+  return {
+    cursors: () => (sql.cursors.all() as { feed: FeedName; position: number; updated_at: number }[])
+      .map((r): FeedCursor => ({ feed: r.feed, position: r.position, updatedAt: r.updated_at })),
+    cursor: (feed) => (sql.cursor.get(feed) as number | undefined) ?? null,
+    advanceCursor: (feed, position, now) => void sql.advance.run(feed, position, now),
+    recordFindings: db.transaction((subjectKey: string, scope: { kinds: DiscrepancyKind[]; systems: WriteSystem[] }, findings: DiscrepancyFinding[], now: number) => {
+      const open = sql.openOfSubject.all(subjectKey) as DiscrepancyRow[];
+      let opened = 0;
+      const resolved: WriteSystem[] = [];
+      for (const f of findings) {
+        const existing = open.find((row) => sameSlot(row, f));
+        if (existing) sql.refresh.run(f.canonicalValue, f.sourceValue, toJson(f.detail), now, existing.seq);
+        else {
+          sql.insert.run(subjectKey, f.kind, f.system, f.field, f.canonicalValue, f.sourceValue, f.contactId, f.orderId, toJson(f.detail), now, now);
+          opened++;
+        }
+      }
+      for (const row of open) {
+        const inScope = scope.kinds.includes(row.kind) && scope.systems.includes(row.system);
+        if (inScope && !findings.some((f) => sameSlot(row, f)) && sql.resolve.run(now, 'GONE', row.seq).changes === 1) resolved.push(row.system);
+      }
+      return { opened, resolved };
+    }),
+    discrepancies(filter, afterSeq, limit) {
+      const where = ['seq > ?'];
+      const params: unknown[] = [afterSeq ?? 0];
+      if (filter.system) { where.push('system = ?'); params.push(filter.system); }
+      if (filter.kind) { where.push('kind = ?'); params.push(filter.kind); }
+      if (filter.contactId) { where.push('contact_id = ?'); params.push(filter.contactId); }
+      if (filter.resolved === true) where.push('resolved_at IS NOT NULL');
+      if (filter.resolved === false) where.push('resolved_at IS NULL');
+      const rows = db.prepare(`SELECT * FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, limit) as DiscrepancyRow[];
+      return rows.map(toDiscrepancy);
+    },
+    discrepancy: (seq) => {
+      const row = sql.one.get(seq) as DiscrepancyRow | undefined;
+      return row ? toDiscrepancy(row) : null;
+    },
+    resolveDiscrepancy: (seq, resolution, now) => sql.resolve.run(now, resolution, seq).changes === 1,
+    startRun: ({ dryRun, since, startedAt }) => Number(sql.startRun.run(dryRun ? 1 : 0, since, startedAt).lastInsertRowid),
+    finishRun: (id, status, stats, finishedAt) => void sql.finishRun.run(status, toJson(stats), finishedAt, id),
+    lastRun: (options = {}) => {
+      const row = (options.wet ? sql.lastWetRun : sql.lastRun).get() as RunRow | undefined;
+      return row ? toRun(row) : null;
+    },
+    recordFailure: db.transaction((f: SyncFailure) => {
+      sql.failure.run(f.at, f.system, f.source, f.code, f.message);
+      sql.prune.run(FAILURES_KEPT);
+    }),
+    recentFailures: (system, limit) => sql.failures.all(system, limit) as SyncFailure[],
+  };
+}
+
+/** Runs a process left RUNNING when it stopped or was killed: they will never finish. */
+export function interruptAbandonedRuns(db: Database.Database, now: number): void {
+  db.prepare(`UPDATE reconcile_runs SET status = 'INTERRUPTED', finished_at = ? WHERE status = 'RUNNING'`).run(now);
+}
+
+function toDiscrepancy(row: DiscrepancyRow): Discrepancy {
+  return {
+    seq: row.seq,
+    subjectKey: row.subject_key,
+    kind: row.kind,
+    system: row.system,
+    field: row.field,
+    canonicalValue: row.canonical_value,
+    sourceValue: row.source_value,
+    contactId: row.contact_id,
+    orderId: row.order_id,
+    detail: fromJson(row.detail),
+    detectedAt: row.detected_at,
+    lastSeenAt: row.last_seen_at,
+    resolvedAt: row.resolved_at,
+    resolution: row.resolution,
+  };
+}
+
+function toRun(row: RunRow): ReconcileRun {
+  return {
+    id: row.id,
+    dryRun: row.dry_run === 1,
+    since: row.since,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    stats: fromJson(row.stats) as ReconcileRun['stats'],
+  };
+}

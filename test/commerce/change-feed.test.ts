@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../../upstreams/dataset/generate.ts';
+import type { ShopifyOrder } from '../../upstreams/dataset/types.ts';
+import { GRAPHQL_PATH, startShopifyStandIn, type ShopifyStandIn } from '../../upstreams/shopify/server.ts';
+import { createCommerceReconcileReader, type CommerceReconcileReader } from '../../subgraphs/commerce/reconcile-reader.ts';
+import { createCommerceWriteAdapter } from '../../subgraphs/commerce/write-adapter.ts';
+import type { ChangedRecord, ChangeFeed } from '../../subgraphs/shared/change-feed.ts';
+import type { UpstreamConfig } from '../../subgraphs/shared/upstream-http.ts';
+import { TOKEN } from './harness.ts';
+
+const dataset = generateDataset({ customers: 400, orders: 500, products: 5 });
+const T = Date.parse('2027-01-04T09:00:00.000Z');
+let clock = T;
+
+let shopify: ShopifyStandIn;
+let upstream: UpstreamConfig;
+let reader: CommerceReconcileReader;
+beforeAll(async () => {
+  shopify = await startShopifyStandIn({ dataset, credential: TOKEN, clock: () => clock });
+  upstream = { baseUrl: shopify.url, credential: TOKEN, timeoutMs: 5000 };
+  reader = createCommerceReconcileReader(upstream);
+});
+afterAll(() => shopify?.close());
+
+/** Admin GraphQL straight to the stand-in, to change its data. */
+async function admin(query: string, variables: Record<string, unknown>): Promise<any> {
+  const res = await fetch(`${shopify.url}${GRAPHQL_PATH}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': TOKEN }, body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+const updateCustomer = (id: number, firstName: string) =>
+  admin('mutation($input: CustomerInput!) { customerUpdate(input: $input) { userErrors { message } } }', { input: { id: `gid://shopify/Customer/${id}`, firstName } });
+const cancelOrder = (id: number) => admin(
+  'mutation($id: ID!) { orderCancel(orderId: $id, reason: OTHER, refund: false, restock: true) { orderCancelUserErrors { message } } }',
+  { id: `gid://shopify/Order/${id}` },
+);
+
+async function readAll<R extends ChangedRecord>(feed: ChangeFeed<R>, since: number) {
+  const records: R[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  do {
+    const page = await feed.page(since, after);
+    records.push(...page.records);
+    after = page.next;
+    pages++;
+  } while (after);
+  return { records, pages };
+}
+
+const customers = dataset.shopify.customers;
+const orders = dataset.shopify.orders;
+const inOrder = (records: ChangedRecord[]) => records.every((r, i) => i === 0 || records[i - 1].changedAt <= r.changedAt);
+
+/** What the feed and lookups should say of a shop order, from the raw dataset record. */
+const expected = (o: ShopifyOrder, changes: Partial<ShopifyOrder> = {}) => {
+  const order = { ...o, ...changes };
+  const presentment = order.totalPriceSet.presentmentMoney;
+  return {
+    externalId: `gid://shopify/Order/${order.id}`, changedAt: Date.parse(order.updatedAt), orderId: String(order.id), number: order.name,
+    placedAt: Date.parse(order.createdAt), cancelled: order.cancelledAt !== null,
+    total: { amount: presentment.amount, currency: presentment.currencyCode },
+    shopTotal: { amount: order.totalPriceSet.shopMoney.amount, currency: 'USD' },
+  };
+};
+
+describe('shop customer change feed', () => {
+  it('returns the customers changed since a time, oldest change first, with their emails', async () => {
+    const picked = [customers[100], customers[3], customers[250]];
+    for (const [i, c] of picked.entries()) {
+      clock = T + (i + 1) * 1000;
+      await updateCustomer(c.id, `Name ${i}`);
+    }
+    expect(await reader.customers.page(T + 500, null)).toEqual({
+      records: picked.map((c, i) => ({ externalId: `gid://shopify/Customer/${c.id}`, changedAt: T + (i + 1) * 1000, email: c.email })),
+      next: null,
+    });
+    // Shopify keeps whole seconds: a time within the second of a change still finds it.
+    expect((await reader.customers.page(T + 1500, null)).records).toHaveLength(3);
+  });
+
+  it('returns every customer once across pages of 250, oldest first, from time 0', async () => {
+    shopify.resetCounters();
+    const { records, pages } = await readAll(reader.customers, 0);
+    expect(pages).toBe(Math.ceil(customers.length / 250));
+    expect(shopify.rootFieldCounters()).toEqual({ customers: pages });
+    expect(records.map((r) => r.externalId).sort()).toEqual(customers.map((c) => `gid://shopify/Customer/${c.id}`).sort());
+    expect(inOrder(records)).toBe(true);
+  });
+});
+
+describe('shop order change feed', () => {
+  it('returns the orders changed since a time with their presentment and shop totals, oldest first', async () => {
+    const multiCurrency = orders.find((o) => o.presentmentCurrencyCode !== 'USD' && !o.cancelledAt)!;
+    const plain = orders.find((o) => o.presentmentCurrencyCode === 'USD' && !o.cancelledAt)!;
+    clock = T + 10_000;
+    await cancelOrder(multiCurrency.id);
+    clock = T + 11_000;
+    await cancelOrder(plain.id);
+    const page = await reader.orders.page(T + 10_000, null);
+    expect(page.records).toEqual([
+      { ...expected(multiCurrency), changedAt: T + 10_000, cancelled: true },
+      { ...expected(plain), changedAt: T + 11_000, cancelled: true },
+    ]);
+    expect(page.records[0].total.currency).not.toBe('USD');
+    expect(page.records[0].shopTotal.amount).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('returns every order once across pages of 200 from time 0', async () => {
+    shopify.resetCounters();
+    const { records, pages } = await readAll(reader.orders, 0);
+    expect(pages).toBe(Math.ceil(orders.length / 200));
+    expect(shopify.rootFieldCounters()).toEqual({ orders: pages });
+    expect(records.map((r) => r.externalId).sort()).toEqual(orders.map((o) => `gid://shopify/Order/${o.id}`).sort());
+    expect(inOrder(records)).toBe(true);
+  });
+});
+
+describe('shop reconcile reader: ordersByNumbers', () => {
+  it('gives the order of each number, and nothing for a number no order has', async () => {
+    const [a, b] = [orders[7], orders[300]];
+    const found = await reader.ordersByNumbers([a.name, b.name, '#99999']);
+    expect(Object.fromEntries(found)).toEqual({ [a.name]: expected(a), [b.name]: expected(b) });
+  });
+
+  it('searches 100 numbers at a time', async () => {
+    shopify.resetCounters();
+    const found = await reader.ordersByNumbers(orders.slice(0, 150).map((o) => o.name));
+    expect(found.size).toBe(150);
+    expect(shopify.rootFieldCounters()).toEqual({ orders: 2 });
+  });
+});
+
+describe('shop write adapter: countByEmail', () => {
+  it('counts the customers with the email in any letter case', async () => {
+    const adapter = createCommerceWriteAdapter(upstream);
+    const email = customers[20].email!;
+    const stored = customers.filter((c) => c.email?.toLowerCase() === email.toLowerCase()).length;
+    expect(await adapter.countByEmail!(email.toUpperCase())).toBe(stored);
+    // Shopify refuses a taken email through the API; an import can still leave two.
+    shopify.store.createCustomer({ email: email.toUpperCase() });
+    expect(await adapter.countByEmail!(email)).toBe(stored + 1);
+    expect(await adapter.countByEmail!('nobody@example.org')).toBe(0);
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * Timestamp reconciliation and the discrepancy report, end to end: changes made directly in HubSpot
+ * while webhooks are off, `npm run sync` (the CLI as a process) carrying them over, the dataset's
+ * deliberate disagreements in Query.discrepancies, and resolving them through the gateway.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from './harness.ts';
+import { hubspotContact, odooPartner, odooWritePartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
+import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
+import { syncPass } from '../support/sync-cli.ts';
+import { devAuthHeader } from '../support/dev-token.ts';
+import type { DeliberateDisagreement } from '../../upstreams/dataset/types.ts';
+
+const t = useStack();
+const syncUrl = () => t.stack.subgraphs.sync!.url;
+
+async function editInHubSpot(contactId: string, properties: Record<string, string>): Promise<void> {
+  const res = await fetch(`${t.stack.standIns.hubspot.url}/crm/v3/objects/contacts/${contactId}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${DEV_CREDENTIALS.hubspot}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ properties }),
+  });
+  expect(res.status).toBe(200);
+}
+
+const DISCREPANCIES = `query($after: String, $resolved: Boolean) {
+  discrepancies(first: 100, after: $after, resolved: $resolved) {
+    edges { node { id kind system field canonicalValue sourceValue detectedAt resolvedAt resolution customer { id } order { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+interface DiscrepancyNode {
+  id: string; kind: string; system: string; field: string | null; canonicalValue: string | null; sourceValue: string | null;
+  detectedAt: string; resolvedAt: string | null; resolution: string | null; customer: { id: string } | null; order: { id: string } | null;
+}
+
+async function allDiscrepancies(resolved: boolean | null = false): Promise<DiscrepancyNode[]> {
+  const out: DiscrepancyNode[] = [];
+  let after: string | null = null;
+  do {
+    const { body } = await t.gql(DISCREPANCIES, { after, resolved });
+    expect(body.errors).toBeUndefined();
+    out.push(...body.data.discrepancies.edges.map((e: { node: DiscrepancyNode }) => e.node));
+    after = body.data.discrepancies.pageInfo.hasNextPage ? body.data.discrepancies.pageInfo.endCursor : null;
+  } while (after);
+  return out;
+}
+
+const customerId = (contactId: string) => Buffer.from(`Customer:${contactId}`).toString('base64url');
+const orderId = (shopOrderId: number) => Buffer.from(`Order:${shopOrderId}`).toString('base64url');
+
+/** Contacts linked to both systems by stored id that the generator left in agreement. */
+function agreeingContacts() {
+  const planted = new Set(t.stack.dataset.disagreements.map((d) => ('contactId' in d ? d.contactId : '')));
+  return t.stack.dataset.hubspot.contacts.filter((c) => c.properties.erp_partner_id && c.properties.shop_customer_id && !planted.has(c.id));
+}
+
+describe('reconciliation over HTTP', () => {
+  let changed: ReturnType<typeof agreeingContacts>;
+  const phoneOf = (i: number) => `+44 20 7946 0${String(100 + i)}`;
+  const e164Of = (i: number) => `+4420794601${String(i).padStart(2, '0')}`;
+
+  beforeAll(async () => {
+    t.stack.standIns.hubspot.setWebhooksEnabled(false);
+    t.stack.standIns.shopify.setWebhooksEnabled(false);
+    changed = agreeingContacts().slice(0, 20);
+  });
+
+  it('carries 20 contacts changed directly in HubSpot with webhooks off to the ERP and shop, with matching counts; a second run changes nothing', async () => {
+    for (const [i, contact] of changed.entries()) await editInHubSpot(contact.id, { phone: phoneOf(i) });
+    t.stack.resetUpstreamCounters();
+
+    const first = await syncPass(syncUrl());
+    expect(first.status).toBe('DONE');
+    expect(first.stats.CRM.read).toBe(t.stack.dataset.hubspot.contacts.length);
+    expect(first.stats.ERP.propagated).toBe(20);
+    expect(first.stats.COMMERCE.propagated).toBe(20);
+    expect(first.stats.CRM.propagated).toBe(0);
+    expect(upstreamWrites(t.stack)).toEqual({ 'odoo POST /json/2/res.partner/write': 20, 'shopify customerUpdate': 20 });
+    for (const [i, contact] of changed.entries()) {
+      expect((await odooPartner(t.stack, Number(contact.properties.erp_partner_id))).phone).toBe(e164Of(i));
+      expect((await shopifyCustomer(t.stack, contact.properties.shop_customer_id!)).defaultPhoneNumber.phoneNumber).toBe(e164Of(i));
+    }
+
+    t.stack.resetUpstreamCounters();
+    const second = await syncPass(syncUrl());
+    expect(second.status).toBe('DONE');
+    expect([second.stats.CRM.propagated, second.stats.ERP.propagated, second.stats.COMMERCE.propagated]).toEqual([0, 0, 0]);
+    expect(second.stats.ERP.discrepanciesResolved + second.stats.COMMERCE.discrepanciesResolved).toBe(0);
+    expect(upstreamWrites(t.stack)).toEqual({});
+  });
+
+  it('lists every deliberate disagreement of the dataset, and no field mismatch it did not plant', async () => {
+    const open = await allDiscrepancies(false);
+    const key = (kind: string, system: string, subject: string, field = '') => `${kind}|${system}|${subject}|${field}`;
+    const found = new Set(open.map((d) => key(d.kind, d.system, d.customer?.id ?? d.order!.id, d.kind === 'FIELD_MISMATCH' ? d.field ?? '' : '')));
+    const graceEnd = Date.now() - 24 * 60 * 60 * 1000;
+    const cancelled = new Set(t.stack.dataset.shopify.orders.filter((o) => o.cancelledAt).map((o) => o.id));
+    const expected = t.stack.dataset.disagreements.flatMap((d: DeliberateDisagreement) => {
+      switch (d.kind) {
+        case 'FIELD_MISMATCH': return [key(d.kind, d.system, customerId(d.contactId), d.field)];
+        case 'AMBIGUOUS_EMAIL': case 'BROKEN_LINK': return [key(d.kind, d.system, customerId(d.contactId))];
+        case 'MISSING_ERP_ORDER': return Date.parse(d.placedAt) < graceEnd && !cancelled.has(d.shopOrderId) ? [key(d.kind, 'ERP', orderId(d.shopOrderId))] : [];
+        case 'ORDER_TOTAL_MISMATCH': return [key(d.kind, 'ERP', orderId(d.shopOrderId))];
+      }
+    });
+    const kinds = new Set(t.stack.dataset.disagreements.map((d) => d.kind));
+    expect(kinds.size).toBe(5);
+    const missing = expected.filter((k) => !found.has(k));
+    expect(missing).toEqual([]);
+    const unplanted = open.filter((d) => d.kind === 'FIELD_MISMATCH')
+      .map((d) => key(d.kind, d.system, d.customer!.id, d.field ?? '')).filter((k) => !expected.includes(k));
+    expect(unplanted).toEqual([]);
+    console.log(`discrepancies: ${open.length} open, ${expected.length} planted (${[...kinds].join(', ')})`);
+  });
+
+  it('shows a customer its own discrepancies', async () => {
+    const planted = t.stack.dataset.disagreements.find((d) => d.kind === 'FIELD_MISMATCH')!;
+    const { body } = await t.gql('query($id: ID!) { customer(id: $id) { discrepancies { kind system field } } }', { id: customerId((planted as { contactId: string }).contactId) });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.customer.discrepancies).toContainEqual({ kind: 'FIELD_MISMATCH', system: planted.kind === 'FIELD_MISMATCH' ? planted.system : '', field: planted.kind === 'FIELD_MISMATCH' ? planted.field : '' });
+  });
+
+  const RESOLVE = `mutation($id: ID!, $action: ResolveAction!, $v: String) {
+    resolveDiscrepancy(id: $id, action: $action, expectedVersion: $v) { discrepancy { id resolvedAt resolution } sync { system status } }
+  }`;
+
+  async function openMismatch(field: string, skip = 0): Promise<DiscrepancyNode & { contactId: string }> {
+    const all = (await allDiscrepancies(false)).filter((d) => d.kind === 'FIELD_MISMATCH' && d.system === 'ERP' && d.field === field);
+    const node = all[skip];
+    return { ...node, contactId: Buffer.from(node.customer!.id, 'base64url').toString().split(':')[1] };
+  }
+
+  it('resolves a phone mismatch with ACCEPT_SOURCE: the ERP phone is written to the CRM and the shop, and the discrepancy is resolved', async () => {
+    const d = await openMismatch('phone');
+    const contact = t.stack.dataset.hubspot.contacts.find((c) => c.id === d.contactId)!;
+    t.stack.resetUpstreamCounters();
+    const { body } = await t.gql(RESOLVE, { id: d.id, action: 'ACCEPT_SOURCE' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.resolveDiscrepancy.discrepancy).toMatchObject({ id: d.id, resolution: 'ACCEPT_SOURCE' });
+    expect(body.data.resolveDiscrepancy.discrepancy.resolvedAt).not.toBeNull();
+    expect(body.data.resolveDiscrepancy.sync).toContainEqual({ system: 'CRM', status: 'APPLIED' });
+    expect((await hubspotContact(t.stack, d.contactId)).properties.phone).toBe(d.sourceValue);
+    // The ERP keeps its number (stored in E.164 now, as every write stores phones).
+    expect((await odooPartner(t.stack, await partnerIdOf(d.contactId))).phone).toBe(d.sourceValue);
+    if (contact.properties.shop_customer_id) {
+      expect((await shopifyCustomer(t.stack, contact.properties.shop_customer_id)).defaultPhoneNumber?.phoneNumber).toBe(d.sourceValue);
+    }
+    // Resolving again writes nothing and answers the same.
+    const again = await t.gql(RESOLVE, { id: d.id, action: 'ACCEPT_SOURCE' });
+    expect(again.body.data.resolveDiscrepancy.sync).toEqual([]);
+  });
+
+  it('resolves an address mismatch with KEEP_CANONICAL: the CRM street is written to the ERP only', async () => {
+    const d = await openMismatch('address');
+    const contact = t.stack.dataset.hubspot.contacts.find((c) => c.id === d.contactId)!;
+    t.stack.resetUpstreamCounters();
+    const { body } = await t.gql(RESOLVE, { id: d.id, action: 'KEEP_CANONICAL' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.resolveDiscrepancy.sync).toEqual([{ system: 'ERP', status: 'APPLIED' }]);
+    expect(body.data.resolveDiscrepancy.discrepancy.resolution).toBe('KEEP_CANONICAL');
+    expect((await odooPartner(t.stack, await partnerIdOf(contact.id))).street).toBe(contact.properties.address);
+    expect(Object.keys(upstreamWrites(t.stack))).toEqual(['odoo POST /json/2/res.partner/write']);
+  });
+
+  it('refuses a resolution when the customer changed since the discrepancy was found, and writes nothing', async () => {
+    const d = await openMismatch('phone');
+    await editInHubSpot(d.contactId, { lifecyclestage: 'evangelist' });
+    t.stack.resetUpstreamCounters();
+    const { body } = await t.gql(RESOLVE, { id: d.id, action: 'KEEP_CANONICAL' });
+    expect(body.errors?.[0].extensions).toMatchObject({ code: 'VERSION_CONFLICT', systems: ['CRM'] });
+    expect(upstreamWrites(t.stack)).toEqual({});
+    expect((await allDiscrepancies(false)).map((n) => n.id)).toContain(d.id);
+  });
+
+  it('marks a discrepancy fixed at the source resolved on the next pass', async () => {
+    const d = await openMismatch('phone');
+    const partner = await partnerIdOf(d.contactId);
+    await odooWritePartner(t.stack, partner, { phone: d.canonicalValue });
+    const pass = await syncPass(syncUrl());
+    expect(pass.stats.ERP.discrepanciesResolved).toBeGreaterThanOrEqual(1);
+    const resolved = (await allDiscrepancies(true)).find((n) => n.id === d.id)!;
+    expect(resolved.resolution).toBe('GONE');
+    expect(resolved.resolvedAt).not.toBeNull();
+  });
+
+  it('reads and compares only in a dry run: counts what it would carry over, writes nothing, moves no cursor', async () => {
+    const [contact] = agreeingContacts().slice(20, 21);
+    await editInHubSpot(contact.id, { phone: '+44 20 7946 0999' });
+    const cursors = async () => (await t.gql('{ syncStatus { systems { system cursors { feed position } } } }')).body.data.syncStatus.systems;
+    const before = await cursors();
+    t.stack.resetUpstreamCounters();
+    const dry = await syncPass(syncUrl(), ['--dry-run']);
+    expect(dry.dryRun).toBe(true);
+    expect([dry.stats.ERP.propagated, dry.stats.COMMERCE.propagated]).toEqual([1, 1]);
+    expect(upstreamWrites(t.stack)).toEqual({});
+    expect(await cursors()).toEqual(before);
+    const wet = await syncPass(syncUrl());
+    expect([wet.stats.ERP.propagated, wet.stats.COMMERCE.propagated]).toEqual([1, 1]);
+  });
+
+  it('reports per system in syncStatus: last pass, cursors, outbox depth, webhooks', async () => {
+    const last = await syncPass(syncUrl(), ['--since', '1h']);
+    const { body } = await t.gql(`{ syncStatus { systems { system lastWebhookAt cursors { feed position }
+      lastReconciliation { startedAt finishedAt status dryRun recordsRead changesPropagated discrepanciesFound failures }
+      outbox { pending oldestPendingAgeSeconds } recentFailures { at source code message } } } }`);
+    expect(body.errors).toBeUndefined();
+    const bySystem = Object.fromEntries(body.data.syncStatus.systems.map((s: { system: string }) => [s.system, s]));
+    expect(Object.keys(bySystem)).toEqual(['CRM', 'ERP', 'COMMERCE']);
+    for (const system of ['CRM', 'ERP', 'COMMERCE'] as const) {
+      expect(bySystem[system].lastReconciliation).toMatchObject({
+        status: 'DONE', dryRun: false, recordsRead: last.stats[system].read, changesPropagated: last.stats[system].propagated, failures: 0,
+      });
+      expect(bySystem[system].outbox).toEqual({ pending: 0, oldestPendingAgeSeconds: null });
+    }
+    expect(bySystem.CRM.cursors.map((c: { feed: string }) => c.feed)).toEqual(['CRM:contacts']);
+    expect(bySystem.ERP.cursors.map((c: { feed: string }) => c.feed)).toEqual(['ERP:partners', 'ERP:saleOrders']);
+    expect(bySystem.ERP.lastWebhookAt).toBeNull();
+  });
+
+  it('guards the report with sync:read, personal values with pii:read, and resolving with customers:write', async () => {
+    const only = (scopes: string[]) => devAuthHeader(scopes);
+    const noSync = await t.gql('{ discrepancies(first: 1) { edges { node { id } } } syncStatus { systems { system } } }', {}, await only(['customers:read']));
+    expect(noSync.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+
+    const noPii = await t.gql('query { discrepancies(first: 100, kind: FIELD_MISMATCH) { edges { node { kind field canonicalValue sourceValue } } } }', {}, await only(['sync:read']));
+    const phone = noPii.body.data.discrepancies.edges.map((e: { node: Record<string, unknown> }) => e.node).find((n: { field: string }) => n.field === 'phone');
+    expect(phone).toEqual({ kind: 'FIELD_MISMATCH', field: 'phone', canonicalValue: null, sourceValue: null });
+    expect(noPii.body.errors?.every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
+    expect(noPii.text).not.toMatch(/\+\d{8,}/);
+
+    const order = await t.gql('query { discrepancies(first: 1, kind: ORDER_TOTAL_MISMATCH) { edges { node { canonicalValue sourceValue } } } }', {}, await only(['sync:read']));
+    expect(order.body.errors).toBeUndefined();
+    expect(order.body.data.discrepancies.edges[0].node.canonicalValue).toMatch(/^\d+(\.\d+)? [A-Z]{3}$/);
+
+    const d = await openMismatch('phone');
+    t.stack.resetUpstreamCounters();
+    const refused = await t.gql(RESOLVE, { id: d.id, action: 'KEEP_CANONICAL' }, await only(['sync:read', 'customers:read']));
+    expect(refused.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(upstreamWrites(t.stack)).toEqual({});
+  });
+});
+
+async function partnerIdByEmail(email: string): Promise<number> {
+  const res = await fetch(`${t.stack.standIns.odoo.url}/json/2/res.partner/search_read`, {
+    method: 'POST',
+    headers: { authorization: `bearer ${DEV_CREDENTIALS.odoo}`, 'x-odoo-database': 'standin', 'content-type': 'application/json' },
+    body: JSON.stringify({ domain: [['email', '=ilike', email]], fields: ['id'], order: 'id asc' }),
+  });
+  return (await res.json())[0].id;
+}
+
+async function partnerIdOf(contactId: string): Promise<number> {
+  const contact = t.stack.dataset.hubspot.contacts.find((c) => c.id === contactId)!;
+  return Number(contact.properties.erp_partner_id ?? 0) || partnerIdByEmail(contact.properties.email!);
+}
