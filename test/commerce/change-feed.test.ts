@@ -4,9 +4,10 @@ import type { ShopifyOrder } from '../../upstreams/dataset/types.ts';
 import { GRAPHQL_PATH, startShopifyStandIn, type ShopifyStandIn } from '../../upstreams/shopify/server.ts';
 import { createCommerceReconcileReader, type CommerceReconcileReader } from '../../subgraphs/commerce/reconcile-reader.ts';
 import { createCommerceWriteAdapter } from '../../subgraphs/commerce/write-adapter.ts';
-import type { ChangedRecord, ChangeFeed } from '../../subgraphs/shared/change-feed.ts';
+import type { ChangedRecord } from '../../subgraphs/shared/change-feed.ts';
 import type { UpstreamConfig } from '../../subgraphs/shared/upstream-http.ts';
 import { TOKEN } from './harness.ts';
+import { readAll } from '../support/change-feeds.ts';
 
 const dataset = generateDataset({ customers: 400, orders: 500, products: 5 });
 const T = Date.parse('2027-01-04T09:00:00.000Z');
@@ -37,19 +38,6 @@ const cancelOrder = (id: number) => admin(
   'mutation($id: ID!) { orderCancel(orderId: $id, reason: OTHER, refund: false, restock: true) { orderCancelUserErrors { message } } }',
   { id: `gid://shopify/Order/${id}` },
 );
-
-async function readAll<R extends ChangedRecord>(feed: ChangeFeed<R>, since: number) {
-  const records: R[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  do {
-    const page = await feed.page(since, after);
-    records.push(...page.records);
-    after = page.next;
-    pages++;
-  } while (after);
-  return { records, pages };
-}
 
 const customers = dataset.shopify.customers;
 const orders = dataset.shopify.orders;

@@ -5,6 +5,7 @@ import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { createContactChangeFeed } from '../../subgraphs/crm/change-feed.ts';
 import type { ChangedRecord, ChangeFeed } from '../../subgraphs/shared/change-feed.ts';
 import { TOKEN, withContacts } from './harness.ts';
+import { readAll } from '../support/change-feeds.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
@@ -34,20 +35,6 @@ async function start(count: number, times: (i: number) => number): Promise<Chang
 const patch = (id: string, properties: Record<string, string>) => fetch(`${hubspot.url}/crm/v3/objects/contacts/${id}`, {
   method: 'PATCH', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ properties }),
 });
-
-/** Every page from `since`; `between` runs after each page. */
-async function readAll(feed: ChangeFeed<ChangedRecord>, since: number, between: (page: number) => Promise<void> = async () => {}) {
-  const records: ChangedRecord[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  do {
-    const page = await feed.page(since, after);
-    records.push(...page.records);
-    after = page.next;
-    await between(++pages);
-  } while (after);
-  return { records, pages };
-}
 
 /** Times in an order unlike id order, a second apart. */
 const shuffled = (i: number) => T0 + ((i * 7919) % 450) * 1000;

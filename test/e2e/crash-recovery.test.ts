@@ -2,18 +2,15 @@
  * kill -9 of the write orchestrator between the CRM write and the ERP write: after a restart on the
  * same database, the outbox completes the ERP and shop writes exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useStack } from './harness.ts';
 import { freePort } from '../support/ports.ts';
-import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
+import { startSyncProcess as startSync } from '../support/sync-process.ts';
 import { hubspotContact, odooPartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
-
-const SYNC_MAIN = fileURLToPath(new URL('../../subgraphs/sync/main.ts', import.meta.url));
 
 const syncPort = await freePort();
 const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-crash-')), 'gateway.db');
@@ -21,25 +18,10 @@ const t = useStack({ externalSyncUrl: `http://127.0.0.1:${syncPort}/graphql` });
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
-/** Starts the sync subgraph as its own process over the test's stand-ins; resolves once it listens. */
+/** The sync subgraph as its own process (killed at the end of the file). */
 async function startSyncProcess(extraEnv: Record<string, string>): Promise<ChildProcess> {
-  const { standIns } = t.stack;
-  const child = spawn(process.execPath, ['--import', 'tsx', SYNC_MAIN], {
-    env: {
-      ...process.env,
-      SYNC_PORT: String(syncPort), SYNC_DB_PATH: databasePath, OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50',
-      HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
-      ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
-      SHOPIFY_URL: standIns.shopify.url, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = await startSync(t.stack, syncPort, databasePath, extraEnv);
   children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`sync subgraph exited early (${code})`)));
-  });
   return child;
 }
 

@@ -9,6 +9,7 @@ import { hubspotContact, odooPartner, odooWritePartner, shopifyCustomer, upstrea
 import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
 import { syncPass } from '../support/sync-cli.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
+import { internalAuthHeader } from '../support/internal-token.ts';
 import type { DeliberateDisagreement } from '../../upstreams/dataset/types.ts';
 
 const t = useStack();
@@ -239,6 +240,28 @@ describe('reconciliation over HTTP', () => {
     const refused = await t.gql(RESOLVE, { id: d.id, action: 'KEEP_CANONICAL' }, await only(['sync:read', 'customers:read']));
     expect(refused.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(upstreamWrites(t.stack)).toEqual({});
+  });
+
+  it('starts a pass only for an internal token with sync:write and a valid body, and one at a time', async () => {
+    const reconcileUrl = syncUrl().replace(/\/graphql$/, '/admin/reconcile');
+    const post = async (headers: Record<string, string>, body: string) => {
+      const res = await fetch(reconcileUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      return { status: res.status, text: await res.text() };
+    };
+    expect((await post({}, '{}')).status).toBe(401);
+    // A client's token, even with every scope, is not the gateway's internal token.
+    expect((await post(await devAuthHeader(), '{}')).status).toBe(401);
+    expect((await post(await internalAuthHeader('sync', ['sync:read']), '{}')).status).toBe(403);
+    const writer = await internalAuthHeader('sync', ['sync:write']);
+    expect(JSON.parse((await post(writer, '{"since":"last tuesday"}')).text)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((await post(writer, '{"dryRun":"yes"}')).status).toBe(400);
+
+    const [first, second] = await Promise.all([post(writer, '{"dryRun":true}'), post(writer, '{"dryRun":true}')]);
+    const lastLines = [first, second].map((r) => JSON.parse(r.text.trim().split('\n').pop()!));
+    expect(lastLines.map((l) => l.type).sort()).toEqual(['error', 'summary']);
+    expect(lastLines.find((l) => l.type === 'error')).toMatchObject({ code: 'CONFLICT' });
+    const progress = (first.text + second.text).split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === 'progress');
+    expect(new Set(progress.map((p) => p.feed))).toEqual(new Set(['CRM:contacts', 'ERP:partners', 'COMMERCE:customers', 'COMMERCE:orders', 'ERP:saleOrders']));
   });
 });
 

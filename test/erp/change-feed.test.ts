@@ -7,9 +7,10 @@ import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { createErpReconcileReader, type ErpReconcileReader } from '../../subgraphs/erp/reconcile-reader.ts';
 import { createErpWriteAdapter } from '../../subgraphs/erp/write-adapter.ts';
 import { createOdooClient } from '../../subgraphs/erp/client.ts';
-import type { ChangedRecord, ChangeFeed } from '../../subgraphs/shared/change-feed.ts';
+import type { ChangedRecord } from '../../subgraphs/shared/change-feed.ts';
 import type { OdooConfig } from '../../subgraphs/erp/config.ts';
 import { money, rateOn } from './oracle.ts';
+import { readAll } from '../support/change-feeds.ts';
 
 const KEY = 'odoo-dev-api-key';
 const dataset = generateDataset({ customers: 500, orders: 1000, products: 8 });
@@ -42,19 +43,6 @@ async function odooCall(model: string, method: string, body: unknown): Promise<a
 
 /** Epoch ms of an Odoo naive UTC datetime. */
 const epoch = (naive: unknown) => Date.parse(`${String(naive).replace(' ', 'T')}Z`);
-
-async function readAll<R extends ChangedRecord>(feed: ChangeFeed<R>, since: number, between: (page: number) => Promise<void> = async () => {}) {
-  const records: R[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  do {
-    const page = await feed.page(since, after);
-    records.push(...page.records);
-    after = page.next;
-    await between(++pages);
-  } while (after);
-  return { records, pages };
-}
 
 const partners = dataset.odoo['res.partner'];
 const saleOrders = dataset.odoo['sale.order'];

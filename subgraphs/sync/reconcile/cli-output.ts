@@ -1,6 +1,6 @@
 /**
- * What `npm run sync` shows: a progress bar per feed while the pass runs (on a terminal; one line per
- * finished feed otherwise, e.g. in CI logs), then a summary table per system.
+ * What `npm run sync` shows: a progress bar per feed with its system's counts while the pass runs (on
+ * a terminal; one line per finished feed otherwise, e.g. in CI logs), then a summary table per system.
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { FeedName, WriteSystem } from '../store/types.ts';
@@ -11,25 +11,36 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** Bars on a TTY (the total grows while the feed still has pages: the feeds do not say how many records changed). */
+/**
+ * Bars on a TTY, one per feed, with its system's running counts (the total grows while the feed still
+ * has pages: the feeds do not say how many records changed).
+ */
 export function progressView(stream: NodeJS.WriteStream): ProgressView {
+  const counts = (p: PassProgress) => {
+    const stats = p.stats[p.feed.split(':')[0] as WriteSystem];
+    return { feed: p.feed.padEnd(20), propagated: stats.propagated, discrepancies: stats.discrepanciesFound, failures: stats.failures };
+  };
   if (!stream.isTTY) {
     return {
-      update: (p) => { if (p.done) stream.write(`${p.feed.padEnd(20)} ${p.read} read\n`); },
+      update: (p) => {
+        const c = counts(p);
+        if (p.done) stream.write(`${c.feed} ${p.read} read; ${p.feed.split(':')[0]} so far: ${c.propagated} propagated, ${c.discrepancies} discrepancies, ${c.failures} failures\n`);
+      },
       stop: () => undefined,
     };
   }
-  const bars = new MultiBar({ stream, format: '{feed} {bar} {value} read{state}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const format = '{feed} {bar} {value} read | {propagated} propagated | {discrepancies} discrepancies | {failures} failures';
+  const bars = new MultiBar({ stream, format, hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
   const byFeed = new Map<FeedName, SingleBar>();
   return {
     update(p) {
       let bar = byFeed.get(p.feed);
       if (!bar) {
-        bar = bars.create(1, 0, { feed: p.feed.padEnd(20), state: '' });
+        bar = bars.create(1, 0, counts(p));
         byFeed.set(p.feed, bar);
       }
       bar.setTotal(p.done ? Math.max(p.read, 1) : p.read * 2 + 1);
-      bar.update(p.read, { state: p.done ? ', done' : '' });
+      bar.update(p.read, counts(p));
     },
     stop: () => bars.stop(),
   };

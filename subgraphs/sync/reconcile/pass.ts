@@ -61,7 +61,11 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const checkedContacts = new Set<string>();
   // Shop order numbers compared in this pass (from either side), so an order is compared once.
   const checkedOrderNumbers = new Set<string>();
-  const firstTime = (number: string) => !checkedOrderNumbers.has(number) && Boolean(checkedOrderNumbers.add(number));
+  const firstTime = (number: string): boolean => {
+    if (checkedOrderNumbers.has(number)) return false;
+    checkedOrderNumbers.add(number);
+    return true;
+  };
   const orderOptions: OrderCheckOptions = { dryRun: options.dryRun, now, graceMs: settings.orderGraceMs };
   const feeds: PassSummary['feeds'] = [];
   let status: RunStatus = 'DONE';
@@ -77,7 +81,12 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
     const fresh = [...new Set(contactIds)].filter((id) => !checkedContacts.has(id));
     fresh.forEach((id) => checkedContacts.add(id));
     if (fresh.length === 0) return true;
-    const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(fresh), readCustomerSnapshots(ctx.adapters, fresh)]);
+    const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(fresh), readCustomerSnapshots(ctx.adapters, fresh)])
+      .catch((err) => {
+        // Not compared after all: a later feed of this pass may try them again.
+        fresh.forEach((id) => checkedContacts.delete(id));
+        throw err;
+      });
     let ok = true;
     await eachLimited(fresh, settings.concurrency, async (contactId) => {
       let check: CustomerCheck;
