@@ -27,7 +27,11 @@ export function useStack(options: StackOptions = {}): TestStack {
     token = await devToken();
     // Each test file gets its own gateway database and a brisk outbox worker.
     const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
-    const env = { SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', ...options.env };
+    // No scheduled reconciliation passes: a test runs its own.
+    const env = {
+      SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400',
+      RECONCILE_INTERVAL_MS: '0', ...options.env,
+    };
     const logFile = join(inject('logDir'), `${dir.split('/').pop()}.log`);
     stack = await startStack({ logLevel: 'info', logFile, ...options, env });
   });

@@ -220,6 +220,31 @@ describe('reconciliation over HTTP', () => {
     expect(bySystem.ERP.lastWebhookAt).toBeNull();
   });
 
+  it('holds the ERP cursors while Odoo is down, reports the failure in its own words, and catches up once it is back', async () => {
+    const [contact] = agreeingContacts().slice(21, 22);
+    await editInHubSpot(contact.id, { phone: '+44 20 7946 0888' });
+    const status = async () => Object.fromEntries((await t.gql(`{ syncStatus { systems { system cursors { feed position }
+      lastReconciliation { failures } recentFailures(first: 3) { source code message } } } }`)).body.data.syncStatus.systems.map((s: { system: string }) => [s.system, s]));
+    const before = await status();
+
+    t.stack.standIns.odoo.setFaults({ down: true });
+    const down = await syncPass(syncUrl()).finally(() => t.stack.standIns.odoo.setFaults({}));
+    expect(down.exitCode).toBe(1);
+    expect(down.stats.ERP.failures).toBeGreaterThan(0);
+    // The shop still got the change; the ERP's part waits.
+    expect(down.stats.COMMERCE.propagated).toBe(1);
+    const during = await status();
+    expect(during.ERP.cursors).toEqual(before.ERP.cursors);
+    expect(during.CRM.cursors).toEqual(before.CRM.cursors);
+    expect(during.ERP.recentFailures[0]).toEqual({ source: 'RECONCILE', code: 'UPSTREAM_UNAVAILABLE', message: expect.stringMatching(/^The ERP \(Odoo\) could not be reached/) });
+    expect(JSON.stringify(during)).not.toMatch(/\+44|@example\.com/);
+
+    const back = await syncPass(syncUrl());
+    expect(back.status).toBe('DONE');
+    expect([back.stats.ERP.propagated, back.stats.ERP.failures]).toEqual([1, 0]);
+    expect((await odooPartner(t.stack, Number(contact.properties.erp_partner_id))).phone).toBe('+442079460888');
+  });
+
   it('guards the report with sync:read, personal values with pii:read, and resolving with customers:write', async () => {
     const only = (scopes: string[]) => devAuthHeader(scopes);
     const noSync = await t.gql('{ discrepancies(first: 1) { edges { node { id } } } syncStatus { systems { system } } }', {}, await only(['customers:read']));

@@ -30,6 +30,8 @@ export interface PassOptions {
   /** Read and compare only: write nothing upstream, record nothing, move no cursor. */
   dryRun: boolean;
   onProgress?: (progress: PassProgress) => void;
+  /** Asked between pages: true ends the pass there (INTERRUPTED), e.g. when the service stops. */
+  shouldStop?: () => boolean;
 }
 
 /** Reported after every page. */
@@ -173,7 +175,9 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
         if (!options.dryRun && !holdCursor && page.records.length > 0) store.advanceCursor(feed, newest, now());
         options.onProgress?.({ feed, read, done: page.next === null, stats });
         after = page.next;
-      } while (after !== null);
+        if (options.shouldStop?.()) status = 'INTERRUPTED';
+      } while (after !== null && status !== 'INTERRUPTED');
+      if (status === 'INTERRUPTED') break;
       feeds.push({ feed, read, cursor: store.cursor(feed) });
     }
   } catch (err) {

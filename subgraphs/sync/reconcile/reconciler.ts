@@ -1,7 +1,8 @@
 /**
  * The reconciliation service: runs one pass at a time (a second request while one runs is refused
  * with CONFLICT rather than queued, since it would read the same changes again), on demand
- * (route.ts, `npm run sync`) and every `intervalMs` (0: never; tests leave it off).
+ * (route.ts, `npm run sync`), and with a schedule: once at start and then every `intervalMs` (0: never;
+ * tests leave it off). Stopping ends a running pass after its current page.
  */
 import { codedError } from '../../../schema/errors.ts';
 import { runPass, type PassDeps, type PassOptions, type PassSummary } from './pass.ts';
@@ -14,19 +15,21 @@ export interface Reconciler {
 
 export function startReconciler(deps: PassDeps, schedule: { intervalMs: number; onError: (err: unknown) => void }): Reconciler {
   let running: Promise<PassSummary> | null = null;
+  let stopping = false;
   const run = (options: PassOptions): Promise<PassSummary> => {
+    if (stopping) return Promise.reject(codedError('UPSTREAM_UNAVAILABLE', 'The sync service is shutting down.'));
     if (running) return Promise.reject(codedError('CONFLICT', 'A reconciliation pass is running already; try again when it has finished.'));
-    running = runPass(deps, options).finally(() => { running = null; });
+    running = runPass(deps, { ...options, shouldStop: () => stopping }).finally(() => { running = null; });
     return running;
   };
-  const timer = schedule.intervalMs > 0
-    ? setInterval(() => { if (!running) run({ since: null, dryRun: false }).catch(schedule.onError); }, schedule.intervalMs)
-    : null;
-  timer?.unref();
+  const scheduled = () => { if (!running) run({ since: null, dryRun: false }).catch(schedule.onError); };
+  const timers = schedule.intervalMs > 0 ? [setTimeout(scheduled, 0), setInterval(scheduled, schedule.intervalMs)] : [];
+  timers.forEach((t) => t.unref());
   return {
     run,
     stop: async () => {
-      if (timer) clearInterval(timer);
+      stopping = true;
+      timers.forEach((t) => clearTimeout(t));
       await running?.catch(() => undefined);
     },
   };
