@@ -9,6 +9,13 @@ import { forbiddenMessage, satisfies } from '../../subgraphs/shared/scope-rule.t
 /** Scopes whose fields are audited when served. */
 export const SENSITIVE_SCOPES: ReadonlySet<string> = new Set(['pii:read', 'finance:read']);
 
+/**
+ * Fields audited whenever served although no schema rule names a sensitive scope: they mirror personal
+ * fields for some rows only (a discrepancy's phone or address), which the sync subgraph guards row by
+ * row, so the gateway cannot tell from the schema. Auditing every value served errs on the safe side.
+ */
+export const ALWAYS_AUDITED: ReadonlySet<string> = new Set(['Discrepancy.canonicalValue', 'Discrepancy.sourceValue']);
+
 export type FieldDecision =
   | { allowed: true; coordinate: string; sensitive: boolean }
   | { allowed: false; coordinate: string; message: string; nonNull: boolean };
@@ -30,7 +37,7 @@ export function fieldAccess(schema: GraphQLSchema, rules: ScopeRules, scopes: Re
       const unmet = applying.find((rule) => !satisfies(rule, scopes));
       decision = unmet
         ? { allowed: false, coordinate, message: forbiddenMessage(coordinate, unmet, parentType === schema.getMutationType()), nonNull: isNonNullType(field.type) }
-        : { allowed: true, coordinate, sensitive: applying.some((rule) => rule.some((group) => group.some((s) => SENSITIVE_SCOPES.has(s)))) };
+        : { allowed: true, coordinate, sensitive: ALWAYS_AUDITED.has(coordinate) || applying.some((rule) => rule.some((group) => group.some((s) => SENSITIVE_SCOPES.has(s)))) };
       decisions.set(coordinate, decision);
     }
     return decision;

@@ -74,19 +74,20 @@ interface ShopifyQueryCost {
   throttleStatus?: { currentlyAvailable?: number; restoreRate?: number };
 }
 
-/** A throttled query is retried this many times, each after the bucket has refilled enough. */
-const THROTTLE_RETRIES = 5;
-/** Longer waits than this are not worth holding a request for: the query fails as UPSTREAM_UNAVAILABLE. */
-const THROTTLE_MAX_WAIT_MS = 5000;
+/**
+ * A throttled query is sent again once the bucket has refilled enough, as long as all its waits
+ * together stay within this; beyond it the query fails as UPSTREAM_UNAVAILABLE.
+ */
+const THROTTLE_BUDGET_MS = 8000;
 
-/** How long until the bucket holds the query's cost again, or null when Shopify did not say or it is too long. */
+/** How long to wait until the bucket holds the query's cost again, or null when Shopify did not say or it is too long. */
 function throttleWaitMs(cost: ShopifyQueryCost | undefined): number | null {
   const requested = cost?.requestedQueryCost;
   const { currentlyAvailable, restoreRate } = cost?.throttleStatus ?? {};
   if (requested === undefined || currentlyAvailable === undefined || !restoreRate) return null;
   const waitMs = Math.ceil((Math.max(0, requested - currentlyAvailable) / restoreRate) * 1000) + 50;
   // Jitter, so that queries throttled together do not all come back at the same moment.
-  return waitMs <= THROTTLE_MAX_WAIT_MS ? waitMs + Math.floor(Math.random() * waitMs) : null;
+  return waitMs <= THROTTLE_BUDGET_MS ? waitMs + Math.floor(Math.random() * waitMs) : null;
 }
 
 type CustomerOrdersNode = { orders?: ShopifyEdgePage<ShopifyOrderNode> } | null;
@@ -120,7 +121,7 @@ function cancelRefusal(errors: ShopifyUserError[]): Error {
 export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
   const url = `${config.baseUrl}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
 
-  async function graphql<T>(query: string, variables: Record<string, unknown>, throttledBefore = 0): Promise<T> {
+  async function graphql<T>(query: string, variables: Record<string, unknown>, waitedMs = 0): Promise<T> {
     const response = await upstreamRequest(SYSTEM, url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': config.credential },
@@ -132,11 +133,11 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
     if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
       // Shopify's advice: wait until the bucket holds the query's cost again, then retry.
       const waitMs = throttleWaitMs(answer?.extensions?.cost);
-      if (waitMs === null || throttledBefore >= THROTTLE_RETRIES) {
+      if (waitMs === null || waitedMs + waitMs > THROTTLE_BUDGET_MS) {
         throw codedError('UPSTREAM_UNAVAILABLE', `${SYSTEM} is throttling the gateway's queries.`, { system: SYSTEM });
       }
       await new Promise((resolve) => setTimeout(resolve, waitMs));
-      return graphql<T>(query, variables, throttledBefore + 1);
+      return graphql<T>(query, variables, waitedMs + waitMs);
     }
     if (errors.length || !answer?.data) {
       throw codedError('UPSTREAM_ERROR', `${SYSTEM} refused a query (${errors[0]?.extensions?.code ?? 'no data'}).`, { system: SYSTEM });

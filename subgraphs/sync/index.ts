@@ -69,8 +69,9 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     intervalMs: config.outbox.intervalMs,
     backoff: config.outbox.backoff,
     now,
+    // A write's first failure is recorded where it happened (run-intent.ts); the worker adds refusals,
+    // not each retry of an outage.
     onEvent: (event) => {
-      if (event.type === 'retry') recordFailure(store, now(), event.system, 'OUTBOX', 'UPSTREAM_UNAVAILABLE');
       if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
     },
   });

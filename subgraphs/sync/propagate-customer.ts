@@ -20,7 +20,10 @@ export const MASTER_FIELDS: CustomerField[] = ['firstName', 'lastName', 'email',
 export interface PropagateOptions {
   /** The systems to bring in step (default both ERP and shop). */
   systems?: ('ERP' | 'COMMERCE')[];
-  /** Refuse with VERSION_CONFLICT unless the CRM record and these systems' records still have this version. */
+  /**
+   * Refuse with VERSION_CONFLICT unless the CRM record and these systems' records still have this
+   * version; a write queued for a system that cannot be read now is applied only if its record still does.
+   */
   expectedVersion?: string;
 }
 
@@ -40,10 +43,9 @@ export async function propagateCustomer(ctx: WriteContext, contactId: string, fi
     if (!snapshot) return null;
     const systems = options.systems ?? ['ERP', 'COMMERCE'];
     if (options.expectedVersion) assertVersion('customer', options.expectedVersion, snapshot.version, ['CRM', ...systems]);
-    // No expectedVersion for the queued writes: the desired state is the CRM's as read just now, so a
-    // write queued for a system that is down applies the CRM's values whenever it goes out (later
-    // propagations queue behind it).
-    const plan = await planCustomerWrites(ctx, snapshot, snapshot.fields, fields, { systems, expectedVersion: null });
+    // Without an expectedVersion, a write queued for a system that is down applies the CRM's values
+    // (as read just now) whenever it goes out; with one, only if that record still has its marker then.
+    const plan = await planCustomerWrites(ctx, snapshot, snapshot.fields, fields, { systems, expectedVersion: options.expectedVersion ?? null });
     const unchanged = plan.unchanged.map((system) => syncResult(system, 'UNCHANGED', externalIdOf(snapshot, system)));
     if (plan.writes.length === 0) return { contactId, sync: unchanged.sort(bySystem) };
 

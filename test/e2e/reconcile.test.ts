@@ -3,16 +3,21 @@
  * while webhooks are off, `npm run sync` (the CLI as a process) carrying them over, the dataset's
  * deliberate disagreements in Query.discrepancies, and resolving them through the gateway.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
 import { useStack } from './harness.ts';
-import { hubspotContact, odooPartner, odooWritePartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
+import { hubspotContact, odooPartner, odooSaleOrder, odooWritePartner, odooWriteSaleOrder, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
 import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
 import { syncPass } from '../support/sync-cli.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { internalAuthHeader } from '../support/internal-token.ts';
 import type { DeliberateDisagreement } from '../../upstreams/dataset/types.ts';
 
-const t = useStack();
+const auditPath = join(mkdtempSync(join(tmpdir(), 'reconcile-audit-')), 'audit.db');
+const t = useStack({ env: { AUDIT_DB_PATH: auditPath } });
 const syncUrl = () => t.stack.subgraphs.sync!.url;
 
 async function editInHubSpot(contactId: string, properties: Record<string, string>): Promise<void> {
@@ -116,11 +121,18 @@ describe('reconciliation over HTTP', () => {
     console.log(`discrepancies: ${open.length} open, ${expected.length} planted (${[...kinds].join(', ')})`);
   });
 
-  it('shows a customer its own discrepancies', async () => {
+  it('shows a customer its own discrepancies, and audits the personal values served', async () => {
     const planted = t.stack.dataset.disagreements.find((d) => d.kind === 'FIELD_MISMATCH')!;
-    const { body } = await t.gql('query($id: ID!) { customer(id: $id) { discrepancies { kind system field } } }', { id: customerId((planted as { contactId: string }).contactId) });
+    const id = customerId((planted as { contactId: string }).contactId);
+    const { body } = await t.gql('query($id: ID!) { customer(id: $id) { discrepancies { kind system field sourceValue } } }', { id }, await devAuthHeader(undefined, { subject: 'reconcile-auditor' }));
     expect(body.errors).toBeUndefined();
-    expect(body.data.customer.discrepancies).toContainEqual({ kind: 'FIELD_MISMATCH', system: planted.kind === 'FIELD_MISMATCH' ? planted.system : '', field: planted.kind === 'FIELD_MISMATCH' ? planted.field : '' });
+    expect(body.data.customer.discrepancies).toContainEqual(expect.objectContaining({ kind: 'FIELD_MISMATCH', system: planted.kind === 'FIELD_MISMATCH' ? planted.system : '', field: planted.kind === 'FIELD_MISMATCH' ? planted.field : '' }));
+    const log = openSqliteAuditLog(auditPath);
+    try {
+      expect(log.bySubject('reconcile-auditor')).toEqual([expect.objectContaining({ fields: ['Discrepancy.sourceValue'], customerIds: [id] })]);
+    } finally {
+      log.close();
+    }
   });
 
   const RESOLVE = `mutation($id: ID!, $action: ResolveAction!, $v: String) {
@@ -175,6 +187,45 @@ describe('reconciliation over HTTP', () => {
     expect((await allDiscrepancies(false)).map((n) => n.id)).toContain(d.id);
   });
 
+  it('takes the source value as it is now when ACCEPT_SOURCE is given a newer version', async () => {
+    const d = await openMismatch('phone', 1);
+    const partnerId = await partnerIdOf(d.contactId);
+    await odooWritePartner(t.stack, partnerId, { phone: '+33 6 11 22 33 44' });
+    const { body: read } = await t.gql('query($id: ID!) { customer(id: $id) { version } }', { id: d.customer!.id });
+    // The version the discrepancy was found at is stale now.
+    const stale = await t.gql(RESOLVE, { id: d.id, action: 'ACCEPT_SOURCE' });
+    expect(stale.body.errors?.[0].extensions).toMatchObject({ code: 'VERSION_CONFLICT', systems: ['ERP'] });
+    const { body } = await t.gql(RESOLVE, { id: d.id, action: 'ACCEPT_SOURCE', v: read.data.customer.version });
+    expect(body.errors).toBeUndefined();
+    expect((await hubspotContact(t.stack, d.contactId)).properties.phone).toBe('+33611223344');
+  });
+
+  it('leaves a KEEP_CANONICAL resolution open while its write waits for a system that is down; a pass closes it once the write lands', async () => {
+    await syncPass(syncUrl()); // the versions the discrepancies were found at, brought up to date after the tests above
+    const d = await openMismatch('phone');
+    t.stack.standIns.odoo.setFaults({ down: true });
+    const { body } = await t.gql(RESOLVE, { id: d.id, action: 'KEEP_CANONICAL' }).finally(() => t.stack.standIns.odoo.setFaults({}));
+    expect(body.errors).toBeUndefined();
+    expect(body.data.resolveDiscrepancy.sync).toEqual([{ system: 'ERP', status: 'PENDING' }]);
+    expect(body.data.resolveDiscrepancy.discrepancy.resolvedAt).toBeNull();
+    const partnerId = await partnerIdOf(d.contactId);
+    await expect.poll(async () => (await odooPartner(t.stack, partnerId)).phone, { timeout: 5000, interval: 100 }).toBe(d.canonicalValue);
+    await syncPass(syncUrl());
+    expect((await allDiscrepancies(true)).find((n) => n.id === d.id)?.resolution).toBe('GONE');
+  });
+
+  it('does not move a cursor past changes it did not read when --since is later than it', async () => {
+    const [order] = t.stack.dataset.odoo['sale.order'];
+    const feedCursor = async () => (await t.gql('{ syncStatus { systems { system cursors { feed position } } } }')).body.data.syncStatus.systems
+      .flatMap((s: { cursors: { feed: string; position: string }[] }) => s.cursors).find((c: { feed: string }) => c.feed === 'ERP:saleOrders').position;
+    const before = await feedCursor();
+    await odooWriteSaleOrder(t.stack, order.id, { note: 'checked by phone' });
+    expect((await odooSaleOrder(t.stack, order.client_order_ref as string)).write_date).toBeDefined();
+    const pass = await syncPass(syncUrl(), ['--since', new Date(Date.parse(before) + 60_000).toISOString()]);
+    expect(pass.stats.ERP.read).toBeGreaterThan(0);
+    expect(await feedCursor()).toBe(before);
+  });
+
   it('marks a discrepancy fixed at the source resolved on the next pass', async () => {
     const d = await openMismatch('phone');
     const partner = await partnerIdOf(d.contactId);
@@ -204,14 +255,14 @@ describe('reconciliation over HTTP', () => {
   it('reports per system in syncStatus: last pass, cursors, outbox depth, webhooks', async () => {
     const last = await syncPass(syncUrl(), ['--since', '1h']);
     const { body } = await t.gql(`{ syncStatus { systems { system lastWebhookAt cursors { feed position }
-      lastReconciliation { startedAt finishedAt status dryRun recordsRead changesPropagated discrepanciesFound failures }
+      lastReconciliation { startedAt finishedAt status recordsRead changesPropagated discrepanciesFound failures }
       outbox { pending oldestPendingAgeSeconds } recentFailures { at source code message } } } }`);
     expect(body.errors).toBeUndefined();
     const bySystem = Object.fromEntries(body.data.syncStatus.systems.map((s: { system: string }) => [s.system, s]));
     expect(Object.keys(bySystem)).toEqual(['CRM', 'ERP', 'COMMERCE']);
     for (const system of ['CRM', 'ERP', 'COMMERCE'] as const) {
       expect(bySystem[system].lastReconciliation).toMatchObject({
-        status: 'DONE', dryRun: false, recordsRead: last.stats[system].read, changesPropagated: last.stats[system].propagated, failures: 0,
+        status: 'DONE', recordsRead: last.stats[system].read, changesPropagated: last.stats[system].propagated, failures: 0,
       });
       expect(bySystem[system].outbox).toEqual({ pending: 0, oldestPendingAgeSeconds: null });
     }
@@ -259,6 +310,14 @@ describe('reconciliation over HTTP', () => {
     const order = await t.gql('query { discrepancies(first: 1, kind: ORDER_TOTAL_MISMATCH) { edges { node { canonicalValue sourceValue } } } }', {}, await only(['sync:read']));
     expect(order.body.errors).toBeUndefined();
     expect(order.body.data.discrepancies.edges[0].node.canonicalValue).toMatch(/^\d+(\.\d+)? [A-Z]{3}$/);
+
+    const viaCustomer = await t.gql('query($id: ID!) { customer(id: $id) { discrepancies { field canonicalValue } } }',
+      { id: (await openMismatch('phone')).customer!.id }, await only(['sync:read', 'customers:read']));
+    expect(viaCustomer.body.data.customer.discrepancies).toContainEqual({ field: 'phone', canonicalValue: null });
+    expect(viaCustomer.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const noCustomers = await t.gql('{ discrepancies(first: 1, kind: FIELD_MISMATCH) { edges { node { kind customer { name } } } } }', {}, await only(['sync:read']));
+    expect(noCustomers.body.data.discrepancies.edges[0].node).toEqual({ kind: 'FIELD_MISMATCH', customer: null });
+    expect(noCustomers.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     const d = await openMismatch('phone');
     t.stack.resetUpstreamCounters();

@@ -69,21 +69,26 @@ const shopTotalIn = (converted: string) => async (currency: string) =>
 const DAY = 86_400_000;
 
 describe('compareOrder', () => {
-  it('reports a shop order without a sales order only after the grace period, and never a cancelled one', async () => {
+  const none = { findings: [], recheckAt: null };
+
+  it('reports a shop order without a sales order after the grace period, asks to look again when it ends, and never minds a cancelled one', async () => {
     const missing = await compareOrder({ order, saleOrder: null, now: T, graceMs: DAY, shopTotalIn: shopTotalIn('0') });
-    expect(missing).toEqual([{ kind: 'MISSING_ERP_ORDER', system: 'ERP', field: '', canonicalValue: '#1007', sourceValue: null, contactId: null, orderId: '7', detail: { number: '#1007' } }]);
-    expect(await compareOrder({ order, saleOrder: null, now: T, graceMs: 5 * DAY, shopTotalIn: shopTotalIn('0') })).toEqual([]);
-    expect(await compareOrder({ order: { ...order, cancelled: true }, saleOrder: null, now: T, graceMs: DAY, shopTotalIn: shopTotalIn('0') })).toEqual([]);
+    expect(missing).toEqual({
+      findings: [{ kind: 'MISSING_ERP_ORDER', system: 'ERP', field: '', canonicalValue: '#1007', sourceValue: null, contactId: null, orderId: '7', detail: { number: '#1007' } }],
+      recheckAt: null,
+    });
+    expect(await compareOrder({ order, saleOrder: null, now: T, graceMs: 5 * DAY, shopTotalIn: shopTotalIn('0') })).toEqual({ findings: [], recheckAt: order.placedAt + 5 * DAY });
+    expect(await compareOrder({ order: { ...order, cancelled: true }, saleOrder: null, now: T, graceMs: DAY, shopTotalIn: shopTotalIn('0') })).toEqual(none);
   });
 
   it('compares totals exactly in the same currency', async () => {
-    expect(await compareOrder({ order, saleOrder: sale('108.00'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('0') })).toEqual([]);
+    expect(await compareOrder({ order, saleOrder: sale('108.00'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('0') })).toEqual(none);
     const off = await compareOrder({ order, saleOrder: sale('108.01'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('0') });
-    expect(off.map((f) => [f.kind, f.field, f.canonicalValue, f.sourceValue])).toEqual([['ORDER_TOTAL_MISMATCH', 'total', '108.00 EUR', '108.01 EUR']]);
+    expect(off.findings.map((f) => [f.kind, f.field, f.canonicalValue, f.sourceValue])).toEqual([['ORDER_TOTAL_MISMATCH', 'total', '108.00 EUR', '108.01 EUR']]);
   });
 
   it('tolerates one minor unit after a conversion, not more', async () => {
-    expect(await compareOrder({ order, saleOrder: sale('17001', 'JPY'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('17000') })).toEqual([]);
-    expect(await compareOrder({ order, saleOrder: sale('17002', 'JPY'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('17000') })).toHaveLength(1);
+    expect(await compareOrder({ order, saleOrder: sale('17001', 'JPY'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('17000') })).toEqual(none);
+    expect((await compareOrder({ order, saleOrder: sale('17002', 'JPY'), now: T, graceMs: DAY, shopTotalIn: shopTotalIn('17000') })).findings).toHaveLength(1);
   });
 });

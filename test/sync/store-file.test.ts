@@ -38,7 +38,7 @@ describe('the SQLite store on a file', () => {
     expect(raw((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
     expect(raw((db) => db.prepare('SELECT version FROM schema_version').all())).toEqual([{ version: SCHEMA_VERSION }]);
     expect(raw((db) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all()))
-      .toEqual(['discrepancies', 'idempotency_keys', 'inbox', 'inbox_applied', 'intents', 'outbox', 'reconcile_runs', 'schema_version', 'sync_cursors', 'sync_failures', 'webhook_receipts']);
+      .toEqual(['discrepancies', 'idempotency_keys', 'inbox', 'inbox_applied', 'intents', 'order_rechecks', 'outbox', 'reconcile_runs', 'schema_version', 'sync_cursors', 'sync_failures', 'webhook_receipts']);
   });
 
   it('keeps intents, entries and idempotency keys across a reopen', () => {

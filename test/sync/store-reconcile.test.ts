@@ -96,3 +96,26 @@ describe('runs and failures', () => {
     expect(store.recentFailures('ERP', 1)).toEqual([{ at: T0 + 1, system: 'ERP', source: 'RECONCILE', code: 'UPSTREAM_ERROR', message: 'b' }]);
   });
 });
+
+describe('order rechecks', () => {
+  it('hands out the orders due, earliest first, until they are cleared; a new time replaces the old', () => {
+    store.scheduleOrderRecheck('#1002', T0 + 20);
+    store.scheduleOrderRecheck('#1001', T0 + 10);
+    store.scheduleOrderRecheck('#1003', T0 + 30);
+    expect(store.dueOrderRechecks(T0 + 20, 10)).toEqual(['#1001', '#1002']);
+    store.scheduleOrderRecheck('#1001', T0 + 40);
+    store.clearOrderRecheck('#1002');
+    expect(store.dueOrderRechecks(T0 + 35, 10)).toEqual(['#1003']);
+    expect(store.dueOrderRechecks(T0 + 99, 1)).toEqual(['#1003']);
+  });
+});
+
+describe('failures per system', () => {
+  it('keeps each system\'s newest 200, so one system in trouble does not push out the others', () => {
+    store.recordFailure({ at: T0, system: 'CRM', source: 'INBOX', code: 'NOT_FOUND', message: 'crm' });
+    for (let i = 0; i < 250; i++) store.recordFailure({ at: T0 + i, system: 'ERP', source: 'OUTBOX', code: 'UPSTREAM_UNAVAILABLE', message: `erp ${i}` });
+    expect(store.recentFailures('ERP', 1000)).toHaveLength(200);
+    expect(store.recentFailures('ERP', 1)[0].message).toBe('erp 249');
+    expect(store.recentFailures('CRM', 10).map((f) => f.message)).toEqual(['crm']);
+  });
+});

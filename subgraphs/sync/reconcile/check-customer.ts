@@ -10,6 +10,7 @@ import type { WriteContext } from '../context.ts';
 import { propagateCustomer } from '../propagate-customer.ts';
 import { UNREADABLE, type CustomerSnapshot, type Linked } from '../snapshot.ts';
 import type { WriteSystem } from '../store/types.ts';
+import { failureCode } from '../failures.ts';
 import { compareCustomer, CUSTOMER_KINDS, type LinkedSystem, type SystemSide } from './customer-findings.ts';
 
 /** What checking one customer did, for the pass's counts. */
@@ -20,8 +21,10 @@ export interface CustomerCheck {
   found: Partial<Record<WriteSystem, number>>;
   /** The system of each discrepancy of this customer closed because it is gone. */
   resolved: WriteSystem[];
-  /** Systems whose record could not be read, or whose write was refused. */
+  /** Systems whose record could not be read now (the check is incomplete: read it again next pass). */
   failed: { system: WriteSystem; code: string }[];
+  /** Systems that refused the write carrying the CRM's values (for good; the outbox entry says why). */
+  refused: WriteSystem[];
 }
 
 const LINKED: LinkedSystem[] = ['ERP', 'COMMERCE'];
@@ -31,7 +34,7 @@ export async function checkCustomer(
   ctx: WriteContext, contactId: string, snapshot: CustomerSnapshot | null, crmTimes: Record<MasterField, number> | undefined,
   options: { dryRun: boolean; now: () => number },
 ): Promise<CustomerCheck> {
-  const check: CustomerCheck = { propagated: {}, found: {}, resolved: [], failed: [] };
+  const check: CustomerCheck = { propagated: {}, found: {}, resolved: [], failed: [], refused: [] };
   const subject = `customer:${contactId}`;
   if (!snapshot) {
     // Deleted in the CRM: nothing of it is in disagreement any more.
@@ -61,10 +64,19 @@ export async function checkCustomer(
       check.propagated[system] = 1;
       continue;
     }
-    const result = await propagateCustomer(ctx, contactId, [...new Set(fields)], { systems: [system] });
+    // Only if neither side changed since this page was read: the verdict rests on that read.
+    let result;
+    try {
+      result = await propagateCustomer(ctx, contactId, [...new Set(fields)], { systems: [system], expectedVersion: snapshot.version });
+    } catch (err) {
+      // Changed meanwhile: the change has a newer change time, so a feed reads it again and a later check decides.
+      if (failureCode(err) === 'VERSION_CONFLICT') continue;
+      throw err;
+    }
     const outcome = result?.sync.find((s) => s.system === system);
     if (outcome?.status === 'APPLIED' || outcome?.status === 'PENDING') check.propagated[system] = 1;
-    if (outcome?.status === 'FAILED') check.failed.push({ system, code: 'UPSTREAM_ERROR' });
+    // A refusal is for good (recorded with its code by the write path): not a reason to read the page again.
+    if (outcome?.status === 'FAILED') check.refused.push(system);
   }
   if (!options.dryRun) {
     const scope = { kinds: CUSTOMER_KINDS, systems: sides.map((s) => s.system) };

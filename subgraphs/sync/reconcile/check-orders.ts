@@ -1,7 +1,8 @@
 /**
  * Reconciles shop orders with ERP sales orders, a page at a time: the sales orders of a page of shop
  * orders in one lookup (or the shop orders of a page of sales orders), compared order by order
- * (order-findings.ts), the findings recorded per order.
+ * (order-findings.ts), the findings recorded per order. A new order still inside its grace period is
+ * scheduled to be checked again when it ends (checkDueOrders), since it may never change again.
  */
 import type { ChangedSaleOrder, ChangedShopOrder } from '../../shared/change-feed.ts';
 import type { SyncStore } from '../store/types.ts';
@@ -14,9 +15,9 @@ export interface OrderCheckOptions {
   graceMs: number;
 }
 
-/** Found and resolved discrepancies of the orders checked. */
+/** Per order number checked, the discrepancies found; and how many were resolved. */
 export interface OrdersCheck {
-  found: number;
+  found: Map<string, number>;
   resolved: number;
 }
 
@@ -38,10 +39,10 @@ export async function checkSaleOrders(readers: ReconcileReaders, store: SyncStor
 async function checkPairs(
   readers: ReconcileReaders, store: SyncStore, pairs: { order: ChangedShopOrder; saleOrder: ChangedSaleOrder | null }[], options: OrderCheckOptions,
 ): Promise<OrdersCheck> {
-  const check: OrdersCheck = { found: 0, resolved: 0 };
+  const check: OrdersCheck = { found: new Map(), resolved: 0 };
   const now = options.now();
   for (const { order, saleOrder } of pairs) {
-    const findings = await compareOrder({
+    const { findings, recheckAt } = await compareOrder({
       order, saleOrder, now, graceMs: options.graceMs,
       shopTotalIn: async (currency) => {
         if (order.total.currency === currency) return { total: order.total, converted: false };
@@ -49,8 +50,25 @@ async function checkPairs(
         return { total: await readers.erp.convert(order.shopTotal, currency, order.placedAt), converted: true };
       },
     });
-    check.found += findings.length;
-    if (!options.dryRun) check.resolved += store.recordFindings(`order:${order.orderId}`, { kinds: ORDER_KINDS, systems: ['ERP'] }, findings, now).resolved.length;
+    check.found.set(order.number, findings.length);
+    if (options.dryRun) continue;
+    check.resolved += store.recordFindings(`order:${order.orderId}`, { kinds: ORDER_KINDS, systems: ['ERP'] }, findings, now).resolved.length;
+    if (recheckAt !== null) store.scheduleOrderRecheck(order.number, recheckAt);
+    else store.clearOrderRecheck(order.number);
   }
   return check;
 }
+
+/** The orders whose grace period has ended since they were read: checked again now. */
+export async function checkDueOrders(readers: ReconcileReaders, store: SyncStore, options: OrderCheckOptions): Promise<OrdersCheck & { read: number }> {
+  const due = store.dueOrderRechecks(options.now(), DUE_BATCH);
+  if (due.length === 0) return { found: new Map(), resolved: 0, read: 0 };
+  const orders = await readers.commerce.ordersByNumbers(due);
+  const result = await checkShopOrders(readers, store, [...orders.values()], options);
+  // An order the shop no longer has needs no check either.
+  for (const number of due) if (!orders.has(number)) store.clearOrderRecheck(number);
+  return { ...result, read: orders.size };
+}
+
+/** Orders checked again per pass at most; the rest wait for the next pass. */
+const DUE_BATCH = 500;

@@ -19,19 +19,27 @@ export interface OrderComparison {
   shopTotalIn(currency: string): Promise<{ total: OrderTotal; converted: boolean } | null>;
 }
 
-export async function compareOrder(c: OrderComparison): Promise<DiscrepancyFinding[]> {
+export interface OrderVerdict {
+  findings: DiscrepancyFinding[];
+  /** When a new order without its sales order must be looked at again (its grace period ends), else null. */
+  recheckAt: number | null;
+}
+
+export async function compareOrder(c: OrderComparison): Promise<OrderVerdict> {
   const { order, saleOrder } = c;
   const finding = (kind: DiscrepancyKind, field: string, canonicalValue: string | null, sourceValue: string | null): DiscrepancyFinding =>
     ({ kind, system: 'ERP', field, canonicalValue, sourceValue, contactId: null, orderId: order.orderId, detail: { number: order.number } });
+  const none: OrderVerdict = { findings: [], recheckAt: null };
   if (!saleOrder) {
-    // A cancelled order needs no sales order; a new one gets the grace period to arrive.
-    const missing = !order.cancelled && order.placedAt < c.now - c.graceMs;
-    return missing ? [finding('MISSING_ERP_ORDER', '', order.number, null)] : [];
+    // A cancelled order needs no sales order; a new one gets the grace period for it to arrive.
+    if (order.cancelled) return none;
+    const graceEnds = order.placedAt + c.graceMs;
+    return graceEnds <= c.now ? { findings: [finding('MISSING_ERP_ORDER', '', order.number, null)], recheckAt: null } : { findings: [], recheckAt: graceEnds };
   }
-  if (order.cancelled || saleOrder.cancelled) return [];
+  if (order.cancelled || saleOrder.cancelled) return none;
   const expected = await c.shopTotalIn(saleOrder.total.currency);
-  if (expected === null || totalsAgree(expected.total, saleOrder.total, expected.converted)) return [];
-  return [finding('ORDER_TOTAL_MISMATCH', 'total', formatTotal(order.total), formatTotal(saleOrder.total))];
+  if (expected === null || totalsAgree(expected.total, saleOrder.total, expected.converted)) return none;
+  return { findings: [finding('ORDER_TOTAL_MISMATCH', 'total', formatTotal(order.total), formatTotal(saleOrder.total))], recheckAt: null };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { WriteContext } from '../context.ts';
 import { readCustomerSnapshots } from '../snapshot.ts';
 import type { FeedName, ReconcileRun, RunSystemStats, RunStatus, SyncStore, WriteSystem } from '../store/types.ts';
 import { checkCustomer, type CustomerCheck } from './check-customer.ts';
-import { checkSaleOrders, checkShopOrders, type OrderCheckOptions } from './check-orders.ts';
+import { checkDueOrders, checkSaleOrders, checkShopOrders, type OrderCheckOptions } from './check-orders.ts';
 import { failureCode, failureSystem, recordFailure } from '../failures.ts';
 import type { ReconcileReaders } from './readers.ts';
 
@@ -25,7 +25,10 @@ export interface PassSettings {
 }
 
 export interface PassOptions {
-  /** Read every feed from this time (epoch ms) instead of its cursor. Cursors still only move forward. */
+  /**
+   * Read every feed from this time (epoch ms) instead of its cursor. A cursor moves (forward only) when
+   * this is not later than it, so that no change goes unread.
+   */
   since: number | null;
   /** Read and compare only: write nothing upstream, record nothing, move no cursor. */
   dryRun: boolean;
@@ -53,6 +56,10 @@ export interface PassDeps {
 }
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
+/** The failure worth reading a page again for: the system was unreachable, slow or rate-limited. */
+const TRANSIENT = 'UPSTREAM_UNAVAILABLE';
+/** Odoo and Shopify keep change times to the second: a change in the same second as a read may postdate it. */
+const MARKER_GRANULARITY_MS = 1000;
 
 export async function runPass(deps: PassDeps, options: PassOptions): Promise<PassSummary> {
   const { ctx, readers, settings, now } = deps;
@@ -60,16 +67,26 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const stats = Object.fromEntries(SYSTEMS.map((s) => [s, emptyStats()])) as Record<WriteSystem, RunSystemStats>;
   const startedAt = now();
   const runId = store.startRun({ dryRun: options.dryRun, since: options.since, startedAt });
-  const checkedContacts = new Set<string>();
-  // Shop order numbers compared in this pass (from either side), so an order is compared once.
-  const checkedOrderNumbers = new Set<string>();
-  const firstTime = (number: string): boolean => {
-    if (checkedOrderNumbers.has(number)) return false;
-    checkedOrderNumbers.add(number);
+  // When each customer and shop order (by number) was last read in this pass: another feed's record
+  // of it is compared again only if it changed after that (a change made while the pass runs).
+  const checkedContacts = new Map<string, number>();
+  const checkedOrders = new Map<string, number>();
+  const needsCheck = (checked: Map<string, number>, key: string, changedAt: number): boolean => {
+    const at = checked.get(key);
+    if (at !== undefined && changedAt + MARKER_GRANULARITY_MS < at) return false;
+    checked.set(key, now());
     return true;
   };
   const orderOptions: OrderCheckOptions = { dryRun: options.dryRun, now, graceMs: settings.orderGraceMs };
   const feeds: PassSummary['feeds'] = [];
+  // The latest findings per customer and order: one compared twice in a pass (it changed meanwhile) counts once.
+  const foundByCustomer = new Map<string, Partial<Record<WriteSystem, number>>>();
+  const foundByOrder = new Map<string, number>();
+  const countFound = () => {
+    for (const system of SYSTEMS) stats[system].discrepanciesFound = 0;
+    for (const found of foundByCustomer.values()) for (const [system, n] of Object.entries(found) as [WriteSystem, number][]) stats[system].discrepanciesFound += n;
+    for (const n of foundByOrder.values()) stats.ERP.discrepanciesFound += n;
+  };
   let status: RunStatus = 'DONE';
   let propagations = 0;
 
@@ -78,10 +95,12 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
     if (!options.dryRun) recordFailure(store, now(), system, 'RECONCILE', code);
   };
 
-  /** Compares the customers not compared yet in this pass; false when any of them failed. */
-  const checkCustomers = async (contactIds: string[]): Promise<boolean> => {
-    const fresh = [...new Set(contactIds)].filter((id) => !checkedContacts.has(id));
-    fresh.forEach((id) => checkedContacts.add(id));
+  /**
+   * Compares the customers not read yet in this pass since `changedAt` (the newest change of the page
+   * that named them); false when any of them could not be compared now.
+   */
+  const checkCustomers = async (contactIds: string[], changedAt: number): Promise<boolean> => {
+    const fresh = [...new Set(contactIds)].filter((id) => needsCheck(checkedContacts, id, changedAt));
     if (fresh.length === 0) return true;
     const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(fresh), readCustomerSnapshots(ctx.adapters, fresh)])
       .catch((err) => {
@@ -95,16 +114,21 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       try {
         check = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), { dryRun: options.dryRun, now });
       } catch (err) {
-        // Comparing or writing failed in a way that concerns the whole customer: it waits for the next pass.
-        checkedContacts.delete(contactId);
-        fail(failureSystem(err, 'CRM'), failureCode(err));
-        ok = false;
+        const code = failureCode(err);
+        fail(failureSystem(err, 'CRM'), code);
+        // Transient: the customer waits for the next pass (the cursor stays). Permanent: trying again
+        // would fail again, so it is reported and the pass moves on.
+        if (code === TRANSIENT) {
+          checkedContacts.delete(contactId);
+          ok = false;
+        }
         return;
       }
       for (const [system, n] of Object.entries(check.propagated) as [WriteSystem, number][]) stats[system].propagated += n;
-      for (const [system, n] of Object.entries(check.found) as [WriteSystem, number][]) stats[system].discrepanciesFound += n;
+      foundByCustomer.set(contactId, check.found);
       for (const system of check.resolved) stats[system].discrepanciesResolved++;
       for (const failure of check.failed) fail(failure.system, failure.code);
+      for (const system of check.refused) stats[system].failures++;
       if (check.failed.length > 0) ok = false;
       if (Object.keys(check.propagated).length > 0 && ++propagations === 10) ctx.crash('mid-reconcile');
     });
@@ -112,21 +136,21 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   };
 
   const plan: { feed: FeedName; system: WriteSystem; source: ChangeFeed<ChangedRecord>; process: (records: ChangedRecord[]) => Promise<boolean> }[] = [
-    { feed: 'CRM:contacts', system: 'CRM', source: readers.crm.contacts, process: (records) => checkCustomers(records.map((r) => r.externalId)) },
+    { feed: 'CRM:contacts', system: 'CRM', source: readers.crm.contacts, process: (records) => checkCustomers(ids(records), newestOf(records)) },
     {
       feed: 'ERP:partners', system: 'ERP', source: readers.erp.partners,
-      process: async (records) => checkCustomers(await readers.crm.contactIdsLinkedTo({ erpPartnerIds: ids(records), emails: emails(records) })),
+      process: async (records) => checkCustomers(await readers.crm.contactIdsLinkedTo({ erpPartnerIds: ids(records), emails: emails(records) }), newestOf(records)),
     },
     {
       feed: 'COMMERCE:customers', system: 'COMMERCE', source: readers.commerce.customers,
-      process: async (records) => checkCustomers(await readers.crm.contactIdsLinkedTo({ shopCustomerGids: ids(records), emails: emails(records) })),
+      process: async (records) => checkCustomers(await readers.crm.contactIdsLinkedTo({ shopCustomerGids: ids(records), emails: emails(records) }), newestOf(records)),
     },
     {
       feed: 'COMMERCE:orders', system: 'COMMERCE', source: readers.commerce.orders,
       process: async (records) => {
-        const orders = (records as ChangedShopOrder[]).filter((o) => firstTime(o.number));
+        const orders = (records as ChangedShopOrder[]).filter((o) => needsCheck(checkedOrders, o.number, o.changedAt));
         const result = await checkShopOrders(readers, store, orders, orderOptions);
-        stats.ERP.discrepanciesFound += result.found;
+        result.found.forEach((n, number) => foundByOrder.set(number, n));
         stats.ERP.discrepanciesResolved += result.resolved;
         return true;
       },
@@ -134,21 +158,37 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
     {
       feed: 'ERP:saleOrders', system: 'ERP', source: readers.erp.saleOrders,
       process: async (records) => {
-        const saleOrders = (records as ChangedSaleOrder[]).filter((s) => s.clientOrderRef !== null && firstTime(s.clientOrderRef));
+        const saleOrders = (records as ChangedSaleOrder[]).filter((s) => s.clientOrderRef !== null && needsCheck(checkedOrders, s.clientOrderRef, s.changedAt));
         const result = await checkSaleOrders(readers, store, saleOrders, orderOptions);
-        stats.ERP.discrepanciesFound += result.found;
+        result.found.forEach((n, number) => foundByOrder.set(number, n));
         stats.ERP.discrepanciesResolved += result.resolved;
         return true;
       },
     },
   ];
 
+  /** New orders read earlier inside their grace period, whose grace has ended: no feed returns them again. */
+  const recheckDueOrders = async () => {
+    try {
+      const result = await checkDueOrders(readers, store, orderOptions);
+      stats.COMMERCE.read += result.read;
+      result.found.forEach((n, number) => foundByOrder.set(number, n));
+      stats.ERP.discrepanciesResolved += result.resolved;
+      countFound();
+    } catch (err) {
+      // They stay scheduled for the next pass.
+      fail(failureSystem(err, 'COMMERCE'), failureCode(err));
+      status = 'FAILED';
+    }
+  };
+
   try {
     for (const { feed, system, source, process } of plan) {
       const cursor = store.cursor(feed);
       const from = options.since ?? Math.max(0, (cursor ?? 0) - (feed === 'CRM:contacts' ? settings.lookbackMs : 0));
       let read = 0;
-      let holdCursor = false;
+      // A --since later than the cursor leaves changes in between unread: then the cursor must stay.
+      let holdCursor = options.since !== null && options.since > (cursor ?? 0);
       let after: string | null = null;
       do {
         let page: ChangePage<ChangedRecord>;
@@ -168,11 +208,11 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
           ok = await process(page.records);
         } catch (err) {
           fail(failureSystem(err, system), failureCode(err));
-          ok = false;
+          ok = failureCode(err) !== TRANSIENT;
         }
         holdCursor ||= !ok;
-        const newest = Math.max(...page.records.map((r) => r.changedAt));
-        if (!options.dryRun && !holdCursor && page.records.length > 0) store.advanceCursor(feed, newest, now());
+        if (!options.dryRun && !holdCursor && page.records.length > 0) store.advanceCursor(feed, newestOf(page.records), now());
+        countFound();
         options.onProgress?.({ feed, read, done: page.next === null, stats });
         after = page.next;
         if (options.shouldStop?.()) status = 'INTERRUPTED';
@@ -180,6 +220,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       if (status === 'INTERRUPTED') break;
       feeds.push({ feed, read, cursor: store.cursor(feed) });
     }
+    if (status !== 'INTERRUPTED') await recheckDueOrders();
   } catch (err) {
     status = 'FAILED';
     throw err;
@@ -194,6 +235,7 @@ function emptyStats(): RunSystemStats {
 }
 
 const ids = (records: ChangedRecord[]) => records.map((r) => r.externalId);
+const newestOf = (records: ChangedRecord[]) => Math.max(...records.map((r) => r.changedAt));
 const emails = (records: ChangedRecord[]) =>
   (records as { email?: string | null }[]).map((r) => r.email).filter((e): e is string => !!e);
 

@@ -1,8 +1,8 @@
 /**
  * resolveDiscrepancy: settles a FIELD_MISMATCH by a write through the mutations' own path, so the same
  * lock, version check and outbox apply. ACCEPT_SOURCE is an updateCustomer of the disagreeing
- * system's value (the CRM takes it, the other system follows); KEEP_CANONICAL propagates the CRM's
- * value to the disagreeing system only. The version checked is the one the discrepancy was found at,
+ * system's current value (the CRM takes it, the other system follows); KEEP_CANONICAL propagates the
+ * CRM's value to the disagreeing system only. The version checked is the one the discrepancy was found at,
  * unless the caller gives a newer one: a customer changed since is refused (VERSION_CONFLICT).
  */
 import { codedError } from '../../../schema/errors.ts';
@@ -13,7 +13,8 @@ import type { CustomerInput } from '../input.ts';
 import type { SyncResult } from '../plan.ts';
 import { propagateCustomer } from '../propagate-customer.ts';
 import { updateCustomer } from '../update-customer.ts';
-import { assertVersionToken } from '../version-check.ts';
+import { assertVersion, assertVersionToken } from '../version-check.ts';
+import { readCustomerSnapshot, UNREADABLE } from '../snapshot.ts';
 import type { Discrepancy } from '../store/types.ts';
 
 export type ResolveAction = 'ACCEPT_SOURCE' | 'KEEP_CANONICAL';
@@ -44,22 +45,35 @@ export async function resolveDiscrepancy(
     if (!result) throw codedError('NOT_FOUND', 'The customer of this discrepancy no longer exists.', { field: 'id' });
     sync = result.sync;
   } else {
-    const input = acceptedInput(found);
+    const input = await acceptedInput(ctx, found, version);
     sync = (await updateCustomer(ctx, encodeId('Customer', found.contactId), version, input)).sync;
   }
-  if (!sync.some((s) => s.status === 'FAILED')) ctx.store.resolveDiscrepancy(seq, action, now());
+  // Resolved once every write has landed; a write still queued (a system is down) or refused leaves it
+  // open, and the pass after the write lands closes it as GONE.
+  if (sync.every((s) => s.status === 'APPLIED' || s.status === 'UNCHANGED')) ctx.store.resolveDiscrepancy(seq, action, now());
   return { discrepancy: ctx.store.discrepancy(seq)!, sync };
 }
 
-/** The updateCustomer input that takes the source's value; address parts the source does not hold keep the CRM's. */
-function acceptedInput(d: Discrepancy): CustomerInput {
-  const value = (d.detail as { sourceCanonical?: unknown }).sourceCanonical ?? null;
+/**
+ * The updateCustomer input that takes the source's value as it is now (read fresh, at the version the
+ * write is checked against, so the value and the check belong together). Address parts the comparison
+ * always looks at are taken as they are, empty ones included; line2 and region only where the source has one.
+ */
+async function acceptedInput(ctx: WriteContext, d: Discrepancy, version: string): Promise<CustomerInput> {
   if (d.field === 'name') {
     throw codedError('BAD_USER_INPUT', 'The ERP keeps one display name, which cannot be split into first and last name: set them with updateCustomer, or use KEEP_CANONICAL.', { field: 'action' });
   }
+  const snapshot = await readCustomerSnapshot(ctx.adapters, d.contactId!);
+  if (!snapshot) throw codedError('NOT_FOUND', 'The customer of this discrepancy no longer exists.', { field: 'id' });
+  assertVersion('customer', version, snapshot.version, ['CRM', 'ERP', 'COMMERCE']);
+  const source = d.system === 'ERP' ? snapshot.erp : snapshot.commerce;
+  if (source === UNREADABLE) throw codedError('UPSTREAM_UNAVAILABLE', `The ${d.system} record cannot be read now to take its value; retry when it is back.`, { systems: [d.system] });
+  if (source === null) throw codedError('NOT_FOUND', `The ${d.system} record of this discrepancy no longer exists.`, { field: 'id' });
+  const view = source.canonical;
   if (d.field === 'address') {
-    const parts = Object.entries((value ?? {}) as Partial<AddressFields>).filter(([, part]) => part !== null && part !== '');
-    return { address: Object.fromEntries(parts) };
+    const a: Partial<AddressFields> = view.address ?? {};
+    return { address: { line1: a.line1 ?? null, city: a.city ?? null, postalCode: a.postalCode ?? null, country: a.country ?? null,
+      ...(a.line2 ? { line2: a.line2 } : {}), ...(a.region ? { region: a.region } : {}) } };
   }
-  return { [d.field]: value } as CustomerInput;
+  return { [d.field]: view[d.field as 'email' | 'phone' | 'firstName' | 'lastName'] ?? null } as CustomerInput;
 }

@@ -21,7 +21,7 @@ export function syncOverview(store: SyncStore, now: number) {
         cursors: cursors.filter((c) => feedSystem(c.feed) === system)
           .map((c) => ({ feed: c.feed, position: iso(c.position), updatedAt: iso(c.updatedAt) })),
         lastReconciliation: run && {
-          startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt), status: run.status, dryRun: run.dryRun,
+          startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt), status: run.status,
           recordsRead: stats?.read ?? 0, changesPropagated: stats?.propagated ?? 0,
           discrepanciesFound: stats?.discrepanciesFound ?? 0, discrepanciesResolved: stats?.discrepanciesResolved ?? 0, failures: stats?.failures ?? 0,
         },

@@ -128,6 +128,16 @@ const MIGRATIONS: string[] = [
     message TEXT NOT NULL
   );
   `,
+  `
+  CREATE INDEX sync_failures_by_system ON sync_failures (system, seq);
+  -- Shop orders read while still inside the grace period for their ERP sales order: checked again when due,
+  -- since an order that does not change again is in no later feed.
+  CREATE TABLE order_rechecks (
+    order_number TEXT PRIMARY KEY,
+    due_at       INTEGER NOT NULL
+  );
+  CREATE INDEX order_rechecks_by_due ON order_rechecks (due_at);
+  `,
 ];
 
 /** Brings the database up to the newest schema; refuses one written by newer code. */

@@ -33,8 +33,8 @@ interface RunRow {
   stats: string;
 }
 
-/** How many failures are kept in all; older ones are deleted as new ones arrive. */
-const FAILURES_KEPT = 500;
+/** How many failures each system keeps; older ones are deleted as new ones arrive. */
+const FAILURES_KEPT = 200;
 
 export function sqliteReconcile(db: Database.Database): ReconcileStore {
   const sql = {
@@ -53,8 +53,13 @@ export function sqliteReconcile(db: Database.Database): ReconcileStore {
     lastRun: db.prepare('SELECT * FROM reconcile_runs ORDER BY id DESC LIMIT 1'),
     lastWetRun: db.prepare('SELECT * FROM reconcile_runs WHERE dry_run = 0 ORDER BY id DESC LIMIT 1'),
     failure: db.prepare('INSERT INTO sync_failures (at, system, source, code, message) VALUES (?, ?, ?, ?, ?)'),
-    prune: db.prepare('DELETE FROM sync_failures WHERE seq <= (SELECT MAX(seq) FROM sync_failures) - ?'),
+    prune: db.prepare(`DELETE FROM sync_failures WHERE system = ? AND seq <= (
+      SELECT seq FROM sync_failures WHERE system = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`),
     failures: db.prepare('SELECT at, system, source, code, message FROM sync_failures WHERE system = ? ORDER BY seq DESC LIMIT ?'),
+    schedule: db.prepare(`INSERT INTO order_rechecks (order_number, due_at) VALUES (?, ?)
+      ON CONFLICT (order_number) DO UPDATE SET due_at = excluded.due_at`),
+    unschedule: db.prepare('DELETE FROM order_rechecks WHERE order_number = ?'),
+    dueRechecks: db.prepare('SELECT order_number FROM order_rechecks WHERE due_at <= ? ORDER BY due_at, order_number LIMIT ?').pluck(),
   };
   const sameSlot = (row: DiscrepancyRow, f: DiscrepancyFinding) => row.kind === f.kind && row.system === f.system && row.field === f.field;
 
@@ -105,9 +110,12 @@ export function sqliteReconcile(db: Database.Database): ReconcileStore {
     },
     recordFailure: db.transaction((f: SyncFailure) => {
       sql.failure.run(f.at, f.system, f.source, f.code, f.message);
-      sql.prune.run(FAILURES_KEPT);
+      sql.prune.run(f.system, f.system, FAILURES_KEPT);
     }),
     recentFailures: (system, limit) => sql.failures.all(system, limit) as SyncFailure[],
+    scheduleOrderRecheck: (orderNumber, dueAt) => void sql.schedule.run(orderNumber, dueAt),
+    clearOrderRecheck: (orderNumber) => void sql.unschedule.run(orderNumber),
+    dueOrderRechecks: (now, limit) => sql.dueRechecks.all(now, limit) as string[],
   };
 }
 

@@ -324,7 +324,14 @@ export interface ReconcileStore {
   finishRun(id: number, status: Exclude<RunStatus, 'RUNNING'>, stats: ReconcileRun['stats'], finishedAt: number): void;
   /** The newest run, or the newest non-dry one when `wet` is set; null when none. */
   lastRun(options?: { wet?: boolean }): ReconcileRun | null;
+  /** Keeps the failure; each system keeps its newest few hundred. */
   recordFailure(failure: SyncFailure): void;
   /** The newest failures of `system`, newest first. */
   recentFailures(system: WriteSystem, limit: number): SyncFailure[];
+  /** Checks the shop order `orderNumber` again at `dueAt` (epoch ms; replaces an earlier time). */
+  scheduleOrderRecheck(orderNumber: string, dueAt: number): void;
+  /** Forgets a scheduled check (the order was checked after its grace period, or got its sales order). */
+  clearOrderRecheck(orderNumber: string): void;
+  /** Up to `limit` order numbers whose check is due at `now`, earliest first. */
+  dueOrderRechecks(now: number, limit: number): string[];
 }
