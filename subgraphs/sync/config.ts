@@ -41,7 +41,7 @@ export interface WebhookConfig {
 export interface ReconcileConfig {
   /** Run a pass this often inside the process; 0: only on demand (`npm run sync`). */
   intervalMs: number;
-  /** How far before its cursor the CRM feed re-reads (HubSpot's search lags behind writes). */
+  /** How far before its cursor each feed re-reads (search indexes lag behind writes; Odoo stamps a transaction's start). */
   lookbackMs: number;
   /** How long a shop order may go without an ERP sales order before it is a discrepancy. */
   orderGraceMs: number;

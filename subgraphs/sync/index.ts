@@ -31,6 +31,7 @@ import { createResolvers, requestContext, type SyncRequestContext } from './reso
 import { DateTimeScalar } from '../shared/scalars.ts';
 import { createInternalTokenVerifier } from '../shared/internal-auth.ts';
 import { createReconcileReaders } from './reconcile/readers.ts';
+import { createShopEventCheck } from './reconcile/check-event.ts';
 import { startReconciler, type Reconciler } from './reconcile/reconciler.ts';
 import { reconcileRoute } from './reconcile/route.ts';
 import { reconcileResolvers } from './reconcile/graph-resolvers.ts';
@@ -63,6 +64,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),
     crash: createCrashHook(config.crashPoint),
   };
+  const readers = createReconcileReaders(config);
   const worker = startOutboxWorker({
     store,
     apply: (entry) => applyEntry(entry, { adapters, store }),
@@ -77,14 +79,14 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
   });
   const inbox = startInboxWorker({
     store,
-    process: createEventProcessor(ctx),
+    process: createEventProcessor(ctx, createShopEventCheck(ctx, readers, config.reconcile, now)),
     intervalMs: config.webhooks.inbox.intervalMs,
     backoff: config.outbox.backoff,
     now,
   });
   const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake() };
   const reconciler = startReconciler(
-    { ctx, readers: createReconcileReaders(config), settings: config.reconcile, now },
+    { ctx, readers, settings: config.reconcile, now },
     // A scheduled pass records its failures in the store (Query.syncStatus); one that cannot run at all is logged by code.
     { intervalMs: config.reconcile.intervalMs, onError: (err) => console.error(`scheduled reconciliation pass failed: ${failureCode(err)}`) },
   );

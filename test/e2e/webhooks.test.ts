@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useStack } from './harness.ts';
-import { hubspotContact, odooPartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
+import { hubspotContact, odooPartner, shopify, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
 import { DEV_CREDENTIALS, DEV_WEBHOOK_SECRETS } from '../../upstreams/stack.ts';
 import { hubspotSignature } from '../../subgraphs/sync/webhooks/signatures.ts';
 
@@ -68,6 +68,19 @@ describe('a contact edited in HubSpot', () => {
     await t.stack.sync!.inbox.drain();
     expect(upstreamWrites(t.stack)).toEqual({});
     expect((await hubspotContact(t.stack, contact.id)).properties.phone).toBe(contact.properties.phone);
+  });
+
+  it('reports a phone edited in the shop as a discrepancy within 2 seconds of its webhook, without writing anything', async () => {
+    const contact = linked(3);
+    t.stack.resetUpstreamCounters();
+    await shopify(t.stack, `mutation($input: CustomerInput!) { customerUpdate(input: $input) { userErrors { message } } }`,
+      { input: { id: contact.properties.shop_customer_id, phone: '+33698765403' } });
+    const id = Buffer.from(`Customer:${contact.id}`).toString('base64url');
+    await expect.poll(async () => (await t.gql('query($id: ID!) { customer(id: $id) { discrepancies { kind system field sourceValue } } }', { id }))
+      .body.data.customer.discrepancies, { timeout: 2000, interval: 50 })
+      .toContainEqual({ kind: 'FIELD_MISMATCH', system: 'COMMERCE', field: 'phone', sourceValue: '+33698765403' });
+    // The CRM is the master, but the shop changed last: nothing is overwritten.
+    expect(upstreamWrites(t.stack)).toEqual({ 'shopify customerUpdate': 1 });
   });
 });
 

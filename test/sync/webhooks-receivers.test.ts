@@ -205,7 +205,7 @@ describe('POST /webhooks/shopify', () => {
     expect((await postShopify('orders/cancelled', 'evt-order-2', { id: 450789, updated_at: '2026-11-20T09:16:00Z', cancelled_at: '2026-11-20T09:16:00Z' })).status).toBe(200);
     await t.stack.sync!.inbox.drain();
     expect(storedById('SHOPIFY', 'evt-customer-1')).toEqual([expect.objectContaining({
-      objectType: 'customer', objectId: String(numericId(customerGid())), occurredAt: Date.parse(updatedAt), topic: 'customers/update', status: 'DONE', outcome: 'IGNORED',
+      objectType: 'customer', objectId: String(numericId(customerGid())), occurredAt: Date.parse(updatedAt), topic: 'customers/update', status: 'DONE', outcome: 'APPLIED',
     })]);
     expect(storedById('SHOPIFY', 'evt-order-2')).toEqual([expect.objectContaining({ objectType: 'order', topic: 'orders/cancelled', status: 'DONE' })]);
     expect(t.stack.sync!.store.lastWebhookReceived().SHOPIFY).toBeGreaterThanOrEqual(Date.now() - 5000);

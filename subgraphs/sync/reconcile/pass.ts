@@ -16,7 +16,10 @@ import { failureCode, failureSystem, recordFailure } from '../failures.ts';
 import type { ReconcileReaders } from './readers.ts';
 
 export interface PassSettings {
-  /** How far before the CRM cursor its feed re-reads: HubSpot's search index lags behind writes. */
+  /**
+   * How far before its cursor each feed re-reads: HubSpot's and Shopify's search indexes lag behind
+   * writes, and Odoo stamps write_date at the start of a transaction that may commit later.
+   */
   lookbackMs: number;
   /** How long a shop order may go without its ERP sales order before that is a discrepancy. */
   orderGraceMs: number;
@@ -185,7 +188,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   try {
     for (const { feed, system, source, process } of plan) {
       const cursor = store.cursor(feed);
-      const from = options.since ?? Math.max(0, (cursor ?? 0) - (feed === 'CRM:contacts' ? settings.lookbackMs : 0));
+      const from = options.since ?? Math.max(0, (cursor ?? 0) - settings.lookbackMs);
       let read = 0;
       // A --since later than the cursor leaves changes in between unread: then the cursor must stay.
       let holdCursor = options.since !== null && options.since > (cursor ?? 0);

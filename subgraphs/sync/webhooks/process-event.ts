@@ -1,14 +1,15 @@
 /**
  * What a stored webhook event does. A HubSpot contact created, or changed in a field the CRM is master
- * of: propagate that field of the contact to the ERP and the shop (propagate-customer.ts). Everything else (other
- * HubSpot properties, deletions, the shop's customers/update, orders/updated, orders/cancelled) has
- * nothing to propagate, the CRM being the master: IGNORED here (stored and deduplicated; dropping
- * caches and reconciling come with later work).
+ * of: propagate that field of the contact to the ERP and the shop (propagate-customer.ts). The shop's
+ * customers/update, orders/updated and orders/cancelled: compare the record named with the others at
+ * once (reconcile/check-event.ts), the CRM being the master: a difference is a discrepancy. Other
+ * HubSpot properties and deletions: IGNORED (stored and deduplicated; the next pass sees them).
  */
 import type { WriteContext } from '../context.ts';
 import { MASTER_FIELDS, propagateCustomer } from '../propagate-customer.ts';
 import type { CustomerField } from '../../shared/write-adapter.ts';
 import type { InboxEvent } from '../store/types.ts';
+import type { ShopEventCheck } from '../reconcile/check-event.ts';
 
 /** The master field each HubSpot property feeds: a change propagates that field only. */
 const MASTER_PROPERTY_FIELDS: Record<string, CustomerField> = {
@@ -18,9 +19,10 @@ const MASTER_PROPERTY_FIELDS: Record<string, CustomerField> = {
 
 export const MASTER_PROPERTIES = new Set(Object.keys(MASTER_PROPERTY_FIELDS));
 
-export function createEventProcessor(ctx: WriteContext) {
+export function createEventProcessor(ctx: WriteContext, checkShopEvent: ShopEventCheck) {
   return async (event: InboxEvent): Promise<'APPLIED' | 'IGNORED'> => {
-    const fields = event.source === 'HUBSPOT' ? masterFieldsOf(event) : [];
+    if (event.source === 'SHOPIFY') return (await checkShopEvent(event)) ? 'APPLIED' : 'IGNORED';
+    const fields = masterFieldsOf(event);
     if (fields.length === 0) return 'IGNORED';
     const result = await propagateCustomer(ctx, event.objectId, fields);
     return result === null ? 'IGNORED' : 'APPLIED';
