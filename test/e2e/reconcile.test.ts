@@ -315,6 +315,10 @@ describe('reconciliation over HTTP', () => {
       { id: (await openMismatch('phone')).customer!.id }, await only(['sync:read', 'customers:read']));
     expect(viaCustomer.body.data.customer.discrepancies).toContainEqual({ field: 'phone', canonicalValue: null });
     expect(viaCustomer.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // A cursor in our format, but not one of this list's (another list's paging token).
+    const foreignCursor = Buffer.from('cursor:abc').toString('base64url');
+    const badCursor = await t.gql('query($after: String) { discrepancies(first: 1, after: $after) { edges { node { id } } } }', { after: foreignCursor });
+    expect(badCursor.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
     const noCustomers = await t.gql('{ discrepancies(first: 1, kind: FIELD_MISMATCH) { edges { node { kind customer { name } } } } }', {}, await only(['sync:read']));
     expect(noCustomers.body.data.discrepancies.edges[0].node).toEqual({ kind: 'FIELD_MISMATCH', customer: null });
     expect(noCustomers.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');

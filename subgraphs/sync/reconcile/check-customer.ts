@@ -5,7 +5,7 @@
  * A dry run reads and compares only.
  */
 import type { MasterField } from '../../shared/change-feed.ts';
-import type { CustomerWriteAdapter } from '../../shared/write-adapter.ts';
+import type { CustomerField, CustomerWriteAdapter } from '../../shared/write-adapter.ts';
 import type { WriteContext } from '../context.ts';
 import { propagateCustomer } from '../propagate-customer.ts';
 import { UNREADABLE, type CustomerSnapshot, type Linked } from '../snapshot.ts';
@@ -59,7 +59,7 @@ export async function checkCustomer(
   });
   for (const f of verdict.findings) check.found[f.system] = (check.found[f.system] ?? 0) + 1;
 
-  for (const [system, fields] of Object.entries(verdict.propagate) as [LinkedSystem, typeof verdict.propagate.ERP & {}][]) {
+  for (const [system, fields] of Object.entries(verdict.propagate) as [LinkedSystem, CustomerField[]][]) {
     if (options.dryRun) {
       check.propagated[system] = 1;
       continue;

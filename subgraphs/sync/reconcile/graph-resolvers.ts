@@ -5,6 +5,7 @@
  * @requiresScopes (which the gateway and enforceScopes apply per schema field).
  */
 import { GraphQLError } from 'graphql';
+import { codedError } from '../../../schema/errors.ts';
 import { decodeId, encodeId } from '../../shared/ids.ts';
 import { checkFirst, decodeCursor, encodeCursor } from '../../shared/pagination.ts';
 import { principalOf } from '../../shared/internal-auth.ts';
@@ -43,6 +44,9 @@ export function reconcileResolvers(ctx: WriteContext, now: () => number) {
         const first = checkFirst(args.first, MAX_PAGE);
         const after = decodeCursor(args.after);
         const afterSeq = after === null ? null : Number(after);
+        if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) {
+          throw codedError('BAD_USER_INPUT', 'Argument "after" is not a cursor of this list.', { argument: 'after' });
+        }
         // SOCIAL is read-only and never disagrees: an empty page, not an error.
         if (args.system === 'SOCIAL') return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
         const rows = store.discrepancies({ system: args.system, kind: args.kind, resolved: args.resolved }, afterSeq, first + 1);
