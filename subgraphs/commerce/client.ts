@@ -75,19 +75,17 @@ interface ShopifyQueryCost {
 }
 
 /**
- * A throttled query is sent again once the bucket has refilled enough, as long as all its waits
- * together stay within this; beyond it the query fails as UPSTREAM_UNAVAILABLE.
+ * A throttled query is sent again once the bucket has refilled enough, within this long from its first
+ * send (below the gateway's subgraph timeout); after that it fails as UPSTREAM_UNAVAILABLE.
  */
-const THROTTLE_BUDGET_MS = 8000;
+const THROTTLE_BUDGET_MS = 4000;
 
-/** How long to wait until the bucket holds the query's cost again, or null when Shopify did not say or it is too long. */
+/** How long until the bucket holds the query's cost again, or null when Shopify did not say. */
 function throttleWaitMs(cost: ShopifyQueryCost | undefined): number | null {
   const requested = cost?.requestedQueryCost;
   const { currentlyAvailable, restoreRate } = cost?.throttleStatus ?? {};
   if (requested === undefined || currentlyAvailable === undefined || !restoreRate) return null;
-  const waitMs = Math.ceil((Math.max(0, requested - currentlyAvailable) / restoreRate) * 1000) + 50;
-  // Jitter, so that queries throttled together do not all come back at the same moment.
-  return waitMs <= THROTTLE_BUDGET_MS ? waitMs + Math.floor(Math.random() * waitMs) : null;
+  return Math.ceil((Math.max(0, requested - currentlyAvailable) / restoreRate) * 1000) + 50;
 }
 
 type CustomerOrdersNode = { orders?: ShopifyEdgePage<ShopifyOrderNode> } | null;
@@ -121,7 +119,7 @@ function cancelRefusal(errors: ShopifyUserError[]): Error {
 export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
   const url = `${config.baseUrl}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
 
-  async function graphql<T>(query: string, variables: Record<string, unknown>, waitedMs = 0): Promise<T> {
+  async function graphql<T>(query: string, variables: Record<string, unknown>, deadline = Date.now() + THROTTLE_BUDGET_MS): Promise<T> {
     const response = await upstreamRequest(SYSTEM, url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': config.credential },
@@ -133,11 +131,13 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
     if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
       // Shopify's advice: wait until the bucket holds the query's cost again, then retry.
       const waitMs = throttleWaitMs(answer?.extensions?.cost);
-      if (waitMs === null || waitedMs + waitMs > THROTTLE_BUDGET_MS) {
+      const left = deadline - Date.now();
+      if (waitMs === null || waitMs > left) {
         throw codedError('UPSTREAM_UNAVAILABLE', `${SYSTEM} is throttling the gateway's queries.`, { system: SYSTEM });
       }
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      return graphql<T>(query, variables, waitedMs + waitMs);
+      // Jitter, so that queries throttled together do not all come back at the same moment.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, waitMs + Math.floor(Math.random() * waitMs))));
+      return graphql<T>(query, variables, deadline);
     }
     if (errors.length || !answer?.data) {
       throw codedError('UPSTREAM_ERROR', `${SYSTEM} refused a query (${errors[0]?.extensions?.code ?? 'no data'}).`, { system: SYSTEM });

@@ -296,6 +296,27 @@ describe('reconciliation over HTTP', () => {
     expect((await odooPartner(t.stack, Number(contact.properties.erp_partner_id))).phone).toBe('+442079460888');
   });
 
+  it('holds a feed\'s cursor when the CRM answers 500 while that feed\'s page is matched to customers', async () => {
+    const [contact] = agreeingContacts().slice(22, 23);
+    const partnerId = Number(contact.properties.erp_partner_id);
+    // Odoo stamps write_date to the second: a second later than the cursor, so the cursor has somewhere to go.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await odooWritePartner(t.stack, partnerId, { street2: 'Building B' });
+    const partnersCursor = async () => (await t.gql('{ syncStatus { systems { cursors { feed position } } } }')).body.data.syncStatus.systems
+      .flatMap((s: { cursors: { feed: string; position: string }[] }) => s.cursors).find((c: { feed: string }) => c.feed === 'ERP:partners').position;
+    const before = await partnersCursor();
+
+    t.stack.standIns.hubspot.setFaults({ failStatus: 500 });
+    const failed = await syncPass(syncUrl()).finally(() => t.stack.standIns.hubspot.setFaults({}));
+    expect(failed.status).toBe('FAILED');
+    expect(failed.stats.ERP.read).toBeGreaterThan(0);
+    expect(await partnersCursor()).toBe(before);
+
+    const next = await syncPass(syncUrl());
+    expect(next.status).toBe('DONE');
+    expect(Date.parse(await partnersCursor())).toBeGreaterThan(Date.parse(before));
+  });
+
   it('guards the report with sync:read, personal values with pii:read, and resolving with customers:write', async () => {
     const only = (scopes: string[]) => devAuthHeader(scopes);
     const noSync = await t.gql('{ discrepancies(first: 1) { edges { node { id } } } syncStatus { systems { system } } }', {}, await only(['customers:read']));

@@ -20,12 +20,20 @@ const compare = (sides: SystemSide[], crmTimes = times): ReturnType<typeof compa
 
 describe('compareCustomer', () => {
   it('finds nothing when the linked record agrees (email case aside)', () => {
-    expect(compare([side(erpRecord({ email: 'ADA@EXAMPLE.COM' }, T))])).toEqual({ propagate: {}, findings: [] });
+    expect(compare([side(erpRecord({ email: 'ADA@EXAMPLE.COM' }, T))])).toEqual({ propagate: {}, findings: [], unlessWritten: [] });
   });
 
-  it('carries a field over when the CRM changed it after the record last changed (a lost webhook)', () => {
+  it('carries a field over when the CRM changed it after the record last changed (a lost webhook), a discrepancy only if the write is refused', () => {
     const verdict = compare([side(erpRecord({ phone: '+33100000000' }, T - 5000))]);
-    expect(verdict).toEqual({ propagate: { ERP: ['phone'] }, findings: [] });
+    expect(verdict.propagate).toEqual({ ERP: ['phone'] });
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.unlessWritten.map((f) => [f.kind, f.field, f.sourceValue])).toEqual([['FIELD_MISMATCH', 'phone', '+33100000000']]);
+  });
+
+  it('does not carry over a CRM change made within the second the record was stamped (it may be the older one)', () => {
+    const verdict = compare([side(erpRecord({ phone: '+33100000000' }, T - 1000))], { ...times, phone: T - 500 });
+    expect(verdict.propagate).toEqual({});
+    expect(verdict.findings.map((f) => f.field)).toEqual(['phone']);
   });
 
   it('reports the field when the record changed after the CRM did, with both values and what resolving needs', () => {
@@ -38,7 +46,7 @@ describe('compareCustomer', () => {
   });
 
   it('decides per field: a name changed in the CRM goes over, a street changed in the ERP is reported', () => {
-    const crmTimes = { ...times, firstName: T + 10 };
+    const crmTimes = { ...times, firstName: T + 2000 };
     const verdict = compare([side(erpRecord({ displayName: 'Ada King', address: { ...address, line1: '2 Rue de Rivoli' } }, T))], crmTimes);
     expect(verdict.propagate).toEqual({ ERP: ['firstName', 'lastName'] });
     expect(verdict.findings.map((f) => [f.kind, f.field, f.sourceValue])).toEqual([['FIELD_MISMATCH', 'address', '2 Rue de Rivoli, Paris, 75001, FR']]);

@@ -23,8 +23,8 @@ export interface CustomerCheck {
   resolved: WriteSystem[];
   /** Systems whose record could not be read now (the check is incomplete: read it again next pass). */
   failed: { system: WriteSystem; code: string }[];
-  /** Systems that refused the write carrying the CRM's values (for good; the outbox entry says why). */
-  refused: WriteSystem[];
+  /** Systems that refused the write carrying the CRM's values, for good, with the refusal's code. */
+  refused: { system: WriteSystem; code: string }[];
 }
 
 const LINKED: LinkedSystem[] = ['ERP', 'COMMERCE'];
@@ -57,32 +57,52 @@ export async function checkCustomer(
     contactId, version: snapshot.version, crm: snapshot.crm.canonical, crmEmail: snapshot.fields.email,
     crmTimes: crmTimes ?? { firstName: 0, lastName: 0, email: 0, phone: 0, address: 0 }, sides,
   });
-  for (const f of verdict.findings) check.found[f.system] = (check.found[f.system] ?? 0) + 1;
 
+  const findings = [...verdict.findings];
+  // Systems whose record changed since the page was read: what is known of them is left as it was.
+  const changedMeanwhile = new Set<LinkedSystem>();
   for (const [system, fields] of Object.entries(verdict.propagate) as [LinkedSystem, CustomerField[]][]) {
     if (options.dryRun) {
       check.propagated[system] = 1;
       continue;
     }
-    // Only if neither side changed since this page was read: the verdict rests on that read.
-    let result;
-    try {
-      result = await propagateCustomer(ctx, contactId, [...new Set(fields)], { systems: [system], expectedVersion: snapshot.version });
-    } catch (err) {
-      // Changed meanwhile: the change has a newer change time, so a feed reads it again and a later check decides.
-      if (failureCode(err) === 'VERSION_CONFLICT') continue;
-      throw err;
+    const outcome = await propagate(ctx, contactId, system, [...new Set(fields)], snapshot.version);
+    if (outcome === 'CHANGED') changedMeanwhile.add(system);
+    else if (outcome === 'WRITTEN') check.propagated[system] = 1;
+    else {
+      // Refused for good: the difference stays, as a discrepancy, and the pass moves on.
+      check.refused.push({ system, code: outcome.refused });
+      findings.push(...verdict.unlessWritten.filter((f) => f.system === system));
     }
-    const outcome = result?.sync.find((s) => s.system === system);
-    if (outcome?.status === 'APPLIED' || outcome?.status === 'PENDING') check.propagated[system] = 1;
-    // A refusal is for good (recorded with its code by the write path): not a reason to read the page again.
-    if (outcome?.status === 'FAILED') check.refused.push(system);
   }
+  for (const f of findings) check.found[f.system] = (check.found[f.system] ?? 0) + 1;
   if (!options.dryRun) {
-    const scope = { kinds: CUSTOMER_KINDS, systems: sides.map((s) => s.system) };
-    check.resolved = ctx.store.recordFindings(subject, scope, verdict.findings, options.now()).resolved;
+    const systems: WriteSystem[] = sides.map((s) => s.system).filter((s) => !changedMeanwhile.has(s));
+    check.resolved = ctx.store.recordFindings(subject, { kinds: CUSTOMER_KINDS, systems }, findings.filter((f) => systems.includes(f.system)), options.now()).resolved;
   }
   return check;
+}
+
+/**
+ * Carries the CRM's fields to one system, only if neither side changed since the page was read (the
+ * verdict rests on that read): WRITTEN (applied or queued), CHANGED (a version conflict: the change has
+ * a newer change time, so a feed reads it again and a later check decides), or refused for good with
+ * its code. A failed read throws (the caller holds the cursor).
+ */
+async function propagate(ctx: WriteContext, contactId: string, system: LinkedSystem, fields: CustomerField[], version: string): Promise<'WRITTEN' | 'CHANGED' | { refused: string }> {
+  let result;
+  try {
+    result = await propagateCustomer(ctx, contactId, fields, { systems: [system], expectedVersion: version });
+  } catch (err) {
+    const code = failureCode(err);
+    if (code === 'VERSION_CONFLICT') return 'CHANGED';
+    // A value the system cannot take (e.g. a country the ERP does not know): permanent.
+    if (code === 'BAD_USER_INPUT' || code === 'CONFLICT' || code === 'NOT_FOUND') return { refused: code };
+    throw err;
+  }
+  const outcome = result?.sync.find((s) => s.system === system);
+  if (!outcome || outcome.status === 'UNCHANGED') return 'CHANGED';
+  return outcome.status === 'FAILED' ? { refused: 'UPSTREAM_ERROR' } : 'WRITTEN';
 }
 
 async function countByEmail(adapter: CustomerWriteAdapter, email: string): Promise<number | null> {

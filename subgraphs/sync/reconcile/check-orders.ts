@@ -8,6 +8,7 @@ import type { ChangedSaleOrder, ChangedShopOrder } from '../../shared/change-fee
 import type { SyncStore } from '../store/types.ts';
 import type { ReconcileReaders } from './readers.ts';
 import { compareOrder, ORDER_KINDS } from './order-findings.ts';
+import { failureCode } from '../failures.ts';
 
 export interface OrderCheckOptions {
   dryRun: boolean;
@@ -15,10 +16,11 @@ export interface OrderCheckOptions {
   graceMs: number;
 }
 
-/** Per order number checked, the discrepancies found; and how many were resolved. */
+/** Per order number checked, the discrepancies found; how many were resolved; the codes of orders that could not be compared. */
 export interface OrdersCheck {
   found: Map<string, number>;
   resolved: number;
+  failed: string[];
 }
 
 /** Compares each shop order with its sales order (looked up by number). */
@@ -39,17 +41,25 @@ export async function checkSaleOrders(readers: ReconcileReaders, store: SyncStor
 async function checkPairs(
   readers: ReconcileReaders, store: SyncStore, pairs: { order: ChangedShopOrder; saleOrder: ChangedSaleOrder | null }[], options: OrderCheckOptions,
 ): Promise<OrdersCheck> {
-  const check: OrdersCheck = { found: new Map(), resolved: 0 };
+  const check: OrdersCheck = { found: new Map(), resolved: 0, failed: [] };
   const now = options.now();
   for (const { order, saleOrder } of pairs) {
-    const { findings, recheckAt } = await compareOrder({
-      order, saleOrder, now, graceMs: options.graceMs,
-      shopTotalIn: async (currency) => {
-        if (order.total.currency === currency) return { total: order.total, converted: false };
-        if (order.shopTotal.currency === currency) return { total: order.shopTotal, converted: false };
-        return { total: await readers.erp.convert(order.shopTotal, currency, order.placedAt), converted: true };
-      },
-    });
+    let verdict;
+    try {
+      verdict = await compareOrder({
+        order, saleOrder, now, graceMs: options.graceMs,
+        shopTotalIn: async (currency) => {
+          if (order.total.currency === currency) return { total: order.total, converted: false };
+          if (order.shopTotal.currency === currency) return { total: order.shopTotal, converted: false };
+          return { total: await readers.erp.convert(order.shopTotal, currency, order.placedAt), converted: true };
+        },
+      });
+    } catch (err) {
+      // One order that cannot be compared (e.g. no ERP rate for its currency) must not stop the others.
+      check.failed.push(failureCode(err));
+      continue;
+    }
+    const { findings, recheckAt } = verdict;
     check.found.set(order.number, findings.length);
     if (options.dryRun) continue;
     check.resolved += store.recordFindings(`order:${order.orderId}`, { kinds: ORDER_KINDS, systems: ['ERP'] }, findings, now).resolved.length;
@@ -60,14 +70,14 @@ async function checkPairs(
 }
 
 /** The orders whose grace period has ended since they were read: checked again now. */
-export async function checkDueOrders(readers: ReconcileReaders, store: SyncStore, options: OrderCheckOptions): Promise<OrdersCheck & { read: number }> {
+export async function checkDueOrders(readers: ReconcileReaders, store: SyncStore, options: OrderCheckOptions): Promise<OrdersCheck> {
   const due = store.dueOrderRechecks(options.now(), DUE_BATCH);
-  if (due.length === 0) return { found: new Map(), resolved: 0, read: 0 };
+  if (due.length === 0) return { found: new Map(), resolved: 0, failed: [] };
   const orders = await readers.commerce.ordersByNumbers(due);
   const result = await checkShopOrders(readers, store, [...orders.values()], options);
-  // An order the shop no longer has needs no check either.
-  for (const number of due) if (!orders.has(number)) store.clearOrderRecheck(number);
-  return { ...result, read: orders.size };
+  // Checked now, or no longer in the shop, or impossible to compare (reported as a failure): not again.
+  if (!options.dryRun) for (const number of due) if (!result.found.has(number) || !orders.has(number)) store.clearOrderRecheck(number);
+  return result;
 }
 
 /** Orders checked again per pass at most; the rest wait for the next pass. */

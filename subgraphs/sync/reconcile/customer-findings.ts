@@ -37,7 +37,12 @@ export interface CustomerVerdict {
   /** Per system, the canonical fields to carry over from the CRM. */
   propagate: Partial<Record<LinkedSystem, CustomerField[]>>;
   findings: DiscrepancyFinding[];
+  /** The differences `propagate` is to remove: discrepancies after all if the system refuses the write. */
+  unlessWritten: DiscrepancyFinding[];
 }
+
+/** Odoo and Shopify keep change times to the second. */
+const MARKER_GRANULARITY_MS = 1000;
 
 /** The kinds a customer comparison decides, so the store can close those no longer found. */
 export const CUSTOMER_KINDS: DiscrepancyKind[] = ['FIELD_MISMATCH', 'AMBIGUOUS_EMAIL', 'BROKEN_LINK'];
@@ -53,9 +58,10 @@ const FIELDS_OF: Record<MasterDifference['field'], MasterField[]> = {
 };
 
 export function compareCustomer(c: CustomerComparison): CustomerVerdict {
-  const verdict: CustomerVerdict = { propagate: {}, findings: [] };
-  const finding = (kind: DiscrepancyKind, system: LinkedSystem, field: string, canonicalValue: string | null, sourceValue: string | null, detail: object = {}) =>
-    verdict.findings.push({ kind, system, field, canonicalValue, sourceValue, contactId: c.contactId, orderId: null, detail: { version: c.version, ...detail } });
+  const verdict: CustomerVerdict = { propagate: {}, findings: [], unlessWritten: [] };
+  const make = (kind: DiscrepancyKind, system: LinkedSystem, field: string, canonicalValue: string | null, sourceValue: string | null, detail: object = {}): DiscrepancyFinding =>
+    ({ kind, system, field, canonicalValue, sourceValue, contactId: c.contactId, orderId: null, detail: { version: c.version, ...detail } });
+  const finding = (...args: Parameters<typeof make>) => verdict.findings.push(make(...args));
 
   for (const side of c.sides) {
     const { system, record } = side;
@@ -69,10 +75,14 @@ export function compareCustomer(c: CustomerComparison): CustomerVerdict {
     for (const diff of masterDifferences(c.crm, record.canonical)) {
       const fields = FIELDS_OF[diff.field];
       const crmChangedAt = Math.max(...fields.map((f) => c.crmTimes[f] ?? 0));
-      if (crmChangedAt > record.changedAt) {
+      const mismatch = make('FIELD_MISMATCH', system, diff.field, diff.crmValue, diff.sourceValue, { sourceCanonical: sourceValueOf(record.canonical, diff.field) });
+      // The other systems stamp changes to the second: a CRM change within the same second as the
+      // record's may be the older one, so only a clearly later one is carried over.
+      if (crmChangedAt >= record.changedAt + MARKER_GRANULARITY_MS) {
         (verdict.propagate[system] ??= []).push(...fields);
+        verdict.unlessWritten.push(mismatch);
       } else {
-        finding('FIELD_MISMATCH', system, diff.field, diff.crmValue, diff.sourceValue, { sourceCanonical: sourceValueOf(record.canonical, diff.field) });
+        verdict.findings.push(mismatch);
       }
     }
   }

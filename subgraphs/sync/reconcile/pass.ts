@@ -11,7 +11,7 @@ import type { WriteContext } from '../context.ts';
 import { readCustomerSnapshots } from '../snapshot.ts';
 import type { FeedName, ReconcileRun, RunSystemStats, RunStatus, SyncStore, WriteSystem } from '../store/types.ts';
 import { checkCustomer, type CustomerCheck } from './check-customer.ts';
-import { checkDueOrders, checkSaleOrders, checkShopOrders, type OrderCheckOptions } from './check-orders.ts';
+import { checkDueOrders, checkSaleOrders, checkShopOrders, type OrderCheckOptions, type OrdersCheck } from './check-orders.ts';
 import { failureCode, failureSystem, recordFailure } from '../failures.ts';
 import type { ReconcileReaders } from './readers.ts';
 
@@ -59,7 +59,7 @@ export interface PassDeps {
 }
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
-/** The failure worth reading a page again for: the system was unreachable, slow or rate-limited. */
+/** A failure that may pass by itself: the system was unreachable, slow or rate-limited. */
 const TRANSIENT = 'UPSTREAM_UNAVAILABLE';
 /** Odoo and Shopify keep change times to the second: a change in the same second as a read may postdate it. */
 const MARKER_GRANULARITY_MS = 1000;
@@ -117,21 +117,19 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       try {
         check = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), { dryRun: options.dryRun, now });
       } catch (err) {
-        const code = failureCode(err);
-        fail(failureSystem(err, 'CRM'), code);
-        // Transient: the customer waits for the next pass (the cursor stays). Permanent: trying again
-        // would fail again, so it is reported and the pass moves on.
-        if (code === TRANSIENT) {
-          checkedContacts.delete(contactId);
-          ok = false;
-        }
+        // A read that failed (refused writes do not throw): the customer waits for the next pass, and
+        // the cursor with it, whatever the cause, so that no change goes unread.
+        fail(failureSystem(err, 'CRM'), failureCode(err));
+        checkedContacts.delete(contactId);
+        ok = false;
         return;
       }
       for (const [system, n] of Object.entries(check.propagated) as [WriteSystem, number][]) stats[system].propagated += n;
       foundByCustomer.set(contactId, check.found);
       for (const system of check.resolved) stats[system].discrepanciesResolved++;
       for (const failure of check.failed) fail(failure.system, failure.code);
-      for (const system of check.refused) stats[system].failures++;
+      // Refused for good: reported (the write path kept the refusal's own text), not held on to.
+      for (const refusal of check.refused) fail(refusal.system, refusal.code);
       if (check.failed.length > 0) ok = false;
       if (Object.keys(check.propagated).length > 0 && ++propagations === 10) ctx.crash('mid-reconcile');
     });
@@ -152,31 +150,34 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       feed: 'COMMERCE:orders', system: 'COMMERCE', source: readers.commerce.orders,
       process: async (records) => {
         const orders = (records as ChangedShopOrder[]).filter((o) => needsCheck(checkedOrders, o.number, o.changedAt));
-        const result = await checkShopOrders(readers, store, orders, orderOptions);
-        result.found.forEach((n, number) => foundByOrder.set(number, n));
-        stats.ERP.discrepanciesResolved += result.resolved;
-        return true;
+        return settleOrders(await checkShopOrders(readers, store, orders, orderOptions));
       },
     },
     {
       feed: 'ERP:saleOrders', system: 'ERP', source: readers.erp.saleOrders,
       process: async (records) => {
         const saleOrders = (records as ChangedSaleOrder[]).filter((s) => s.clientOrderRef !== null && needsCheck(checkedOrders, s.clientOrderRef, s.changedAt));
-        const result = await checkSaleOrders(readers, store, saleOrders, orderOptions);
-        result.found.forEach((n, number) => foundByOrder.set(number, n));
-        stats.ERP.discrepanciesResolved += result.resolved;
-        return true;
+        return settleOrders(await checkSaleOrders(readers, store, saleOrders, orderOptions));
       },
     },
   ];
 
+  /**
+   * Counts what comparing orders found; false when an order could not be compared for a transient
+   * reason (read it again next pass). One that can never be compared (no ERP rate for its currency)
+   * is reported and not held on to, or it would stop the cursor for good.
+   */
+  const settleOrders = (result: OrdersCheck): boolean => {
+    result.found.forEach((n, number) => foundByOrder.set(number, n));
+    stats.ERP.discrepanciesResolved += result.resolved;
+    for (const code of result.failed) fail('ERP', code);
+    return !result.failed.includes(TRANSIENT);
+  };
+
   /** New orders read earlier inside their grace period, whose grace has ended: no feed returns them again. */
   const recheckDueOrders = async () => {
     try {
-      const result = await checkDueOrders(readers, store, orderOptions);
-      stats.COMMERCE.read += result.read;
-      result.found.forEach((n, number) => foundByOrder.set(number, n));
-      stats.ERP.discrepanciesResolved += result.resolved;
+      settleOrders(await checkDueOrders(readers, store, orderOptions));
       countFound();
     } catch (err) {
       // They stay scheduled for the next pass.
@@ -190,8 +191,8 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       const cursor = store.cursor(feed);
       const from = options.since ?? Math.max(0, (cursor ?? 0) - settings.lookbackMs);
       let read = 0;
-      // A --since later than the cursor leaves changes in between unread: then the cursor must stay.
-      let holdCursor = options.since !== null && options.since > (cursor ?? 0);
+      // A --since later than where the feed would read from leaves changes in between unread: then the cursor stays.
+      let holdCursor = options.since !== null && options.since > Math.max(0, (cursor ?? 0) - settings.lookbackMs);
       let after: string | null = null;
       do {
         let page: ChangePage<ChangedRecord>;
@@ -211,9 +212,12 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
           ok = await process(page.records);
         } catch (err) {
           fail(failureSystem(err, system), failureCode(err));
-          ok = failureCode(err) !== TRANSIENT;
+          ok = false;
         }
-        holdCursor ||= !ok;
+        if (!ok) {
+          holdCursor = true;
+          if (status === 'DONE') status = 'FAILED';
+        }
         if (!options.dryRun && !holdCursor && page.records.length > 0) store.advanceCursor(feed, newestOf(page.records), now());
         countFound();
         options.onProgress?.({ feed, read, done: page.next === null, stats });

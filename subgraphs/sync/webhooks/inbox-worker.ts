@@ -14,7 +14,7 @@
  */
 import type { InboxEvent, InboxOutcome, InboxStore, ReconcileStore } from '../store/types.ts';
 import { retryDelayMs, startTicker } from '../ticker.ts';
-import { failureCode, recordFailure } from '../failures.ts';
+import { failureCode, failureSystem, recordFailure } from '../failures.ts';
 
 export interface InboxWorkerOptions {
   /** The inbox, and where failures are kept for monitoring. */
@@ -53,7 +53,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       outcome = await process(event);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      recordFailure(store, now(), event.source === 'HUBSPOT' ? 'CRM' : 'COMMERCE', 'INBOX', failureCode(err));
+      // Once per event, and under the system that failed (processing a shop event reads the CRM and the ERP too).
+      if (event.attempts === 0) recordFailure(store, now(), failureSystem(err, event.source === 'HUBSPOT' ? 'CRM' : 'COMMERCE'), 'INBOX', failureCode(err));
       if ((err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE') {
         return store.markEventRetry(event.seq, message, now() + retryDelayMs(backoff, event.attempts, random));
       }
