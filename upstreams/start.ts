@@ -36,7 +36,10 @@ console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `$
 console.log(`\nGateway ready at ${stack.gatewayUrl}\n\nTry (every request needs a token; npm run token prints a development one):
   TOKEN=$(npm run -s token -- --scope "customers:read pii:read finance:read")
   curl -s ${stack.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d '${JSON.stringify({ query: EXAMPLE })}'\n`);
+    -d '${JSON.stringify({ query: EXAMPLE })}'
+
+Reconciliation runs at start and every RECONCILE_INTERVAL_MS (5 min); npm run sync runs a pass now, and
+discrepancies / syncStatus (scope sync:read) show what it found.\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
