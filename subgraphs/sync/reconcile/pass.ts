@@ -2,8 +2,8 @@
  * One reconciliation pass: every feed read from its durable cursor (or `since`), oldest change first,
  * a page at a time; the customers and orders each page touches compared and brought in step
  * (check-customer.ts, check-orders.ts); the feed's cursor advanced to the page's newest change only
- * once that page's work is durable (writes recorded in the outbox, findings in the store) and nothing
- * in it failed. A pass killed midway leaves the cursors where the last complete page put them, so the
+ * once that page's work is durable (writes recorded in the outbox, findings in the store) and no read
+ * in the feed failed. A pass killed midway leaves the cursors where the last complete page put them, so the
  * next pass reads the rest again; what was written already compares equal and is not written twice.
  */
 import type { ChangedRecord, ChangedSaleOrder, ChangedShopOrder, ChangeFeed, ChangePage } from '../../shared/change-feed.ts';
@@ -29,8 +29,8 @@ export interface PassSettings {
 
 export interface PassOptions {
   /**
-   * Read every feed from this time (epoch ms) instead of its cursor. A cursor moves (forward only) when
-   * this is not later than it, so that no change goes unread.
+   * Read every feed from this time (epoch ms) instead of its cursor. A cursor moves (forward only) only
+   * when this is not later than where the feed would have read from, so that no change goes unread.
    */
   since: number | null;
   /** Read and compare only: write nothing upstream, record nothing, move no cursor. */
