@@ -112,28 +112,24 @@ query MoreCustomerOrderTotals(${params}) {
 }
 
 /** What a write compares and the change marker, read in one request so the two always agree. */
-export const CUSTOMER_FOR_WRITE = `
-query CustomerForWrite($id: ID!) {
-  customer(id: $id) {
-    id updatedAt firstName lastName
-    defaultEmailAddress { emailAddress }
-    defaultPhoneNumber { phoneNumber }
-    defaultAddress { address1 address2 city provinceCode countryCodeV2 zip }
-  }
+const CUSTOMER_WRITE_FIELDS = `
+fragment CustomerWriteFields on Customer {
+  id updatedAt firstName lastName
+  defaultEmailAddress { emailAddress }
+  defaultPhoneNumber { phoneNumber }
+  defaultAddress { address1 address2 city provinceCode countryCodeV2 zip }
 }`;
 
-/** The same fields as CustomerForWrite, for many customers in one request (reconciliation). */
+export const CUSTOMER_FOR_WRITE = `
+query CustomerForWrite($id: ID!) {
+  customer(id: $id) { ...CustomerWriteFields }
+}${CUSTOMER_WRITE_FIELDS}`;
+
+/** The same fields for many customers in one request (reconciliation). */
 export const CUSTOMERS_FOR_WRITE = `
 query CustomersForWrite($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    ... on Customer {
-      id updatedAt firstName lastName
-      defaultEmailAddress { emailAddress }
-      defaultPhoneNumber { phoneNumber }
-      defaultAddress { address1 address2 city provinceCode countryCodeV2 zip }
-    }
-  }
-}`;
+  nodes(ids: $ids) { ... on Customer { ...CustomerWriteFields } }
+}${CUSTOMER_WRITE_FIELDS}`;
 
 export const CUSTOMER_UPDATE = `
 mutation CustomerUpdate($input: CustomerInput!) {

@@ -11,7 +11,7 @@
  */
 import type { CustomerLinks } from '../shared/sources.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
-import type { CommerceOrderAdapter, CustomerField, CustomerFields, CustomerWriteAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
+import type { CommerceOrderAdapter, CustomerField, CustomerFields, LinkedWriteAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
 import { createShopifyClient } from './client.ts';
 import { toGid } from './gid.ts';
 import { createLoaders } from './loaders.ts';
@@ -89,7 +89,7 @@ export function toOrderCancelReason(reason: string | null): ShopifyOrderCancelRe
 const STAFF_NOTE_MAX = 255;
 
 /** The write adapter over the shop at `shopify` (the commerce subgraph's own upstream settings). */
-export function createCommerceWriteAdapter(shopify: UpstreamConfig): CustomerWriteAdapter & CommerceOrderAdapter {
+export function createCommerceWriteAdapter(shopify: UpstreamConfig): LinkedWriteAdapter & CommerceOrderAdapter {
   const client = createShopifyClient(shopify);
 
   /**

@@ -88,10 +88,6 @@ export function createCrmWriteAdapter(hubspot: UpstreamConfig): CrmWriteAdapter 
     readContact,
     readContacts,
     read: async (links) => (await readContact(links.contactId))?.record ?? null,
-    readMany: async (links) => {
-      const found = await readContacts(links.map((l) => l.contactId));
-      return links.map((l) => found.get(l.contactId)?.record ?? null);
-    },
     project: async (desired, fields) => projectFields(desired, fields),
     update: (contactId, changes) => patch(contactId, asProperties(changes)),
     async create(desired) {

@@ -8,7 +8,7 @@
  * marker unchanged, so a version check cannot tell them apart.
  */
 import { codedError } from '../../schema/errors.ts';
-import type { CustomerField, CustomerFields, CustomerWriteAdapter, ErpOrderAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
+import type { CustomerField, CustomerFields, ErpOrderAdapter, LinkedWriteAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
 import type { OdooClient } from './client.ts';
 import { matchPartners, normalizedEmail, storedPartnerId, type PartnerKey, type PartnerMatch } from './partner-match.ts';
 import { fromOdooPartner } from './transform-partner.ts';
@@ -21,7 +21,7 @@ import type { OdooPartnerContact } from './types.ts';
 const ALL_FIELDS: CustomerField[] = ['firstName', 'lastName', 'company', 'email', 'phone', 'address', 'lifecycleStage'];
 
 /** Reads and writes res.partner and sale.order through `client`; every read goes to Odoo, nothing is cached. */
-export function createErpWriteAdapter(client: OdooClient): CustomerWriteAdapter & ErpOrderAdapter {
+export function createErpWriteAdapter(client: OdooClient): LinkedWriteAdapter & ErpOrderAdapter {
   /** The read path's search and rule (stored id, else email ignoring case) for many keys in one search, with the contact fields too. */
   const findPartners = async (keys: readonly PartnerKey[]): Promise<({ match: PartnerMatch; record: OdooPartnerContact } | null)[]> => {
     const ids = keys.map(storedPartnerId).filter((id): id is number => id !== null);

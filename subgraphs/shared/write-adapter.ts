@@ -74,19 +74,23 @@ export interface CustomerWriteAdapter {
   system: SourceSystem;
   /** The record linked to the customer, by the stored id, else by email ignoring case (the read path's rule); null if none. */
   read(links: CustomerLinks): Promise<SystemRecord | null>;
-  /** `read` for many customers (in the order given) in a constant number of requests: a reconciliation pass compares pages of them. */
-  readMany(links: readonly CustomerLinks[]): Promise<(SystemRecord | null)[]>;
   /** The system's values for the named canonical fields of `desired` (e.g. firstName → HubSpot `firstname`, Odoo `name`). */
   project(desired: CustomerFields, fields: CustomerField[]): Promise<SystemValues>;
   /** Writes the given values (already reduced to the ones that differ). */
   update(externalId: string, changes: SystemValues): Promise<void>;
   /** Creates the record from the full canonical fields; if one with the same email exists already, returns its id instead (safe to repeat). */
   create(desired: CustomerFields): Promise<string>;
+}
+
+/** A system linked to CRM contacts (the ERP, the shop): what a reconciliation pass needs besides writes. */
+export interface LinkedWriteAdapter extends CustomerWriteAdapter {
+  /** `read` for many customers (in the order given) in a constant number of requests: a pass compares pages of them. */
+  readMany(links: readonly CustomerLinks[]): Promise<(SystemRecord | null)[]>;
   /**
    * How many records (active ERP partners, shop customers) have this email, ignoring case: more than
-   * one makes an email link ambiguous. Absent for the CRM, which keeps emails unique.
+   * one makes an email link ambiguous.
    */
-  countByEmail?(email: string): Promise<number>;
+  countByEmail(email: string): Promise<number>;
 }
 
 /** A contact as the write path reads it: its record, its links to the other systems, its canonical fields. */

@@ -20,11 +20,14 @@ export function failureMessage(system: WriteSystem, code: string): string {
   return `${NAMES[system]} ${TEXT[code] ?? 'could not be synchronized because of an internal error.'}`;
 }
 
-/** The registry code of an error, else INTERNAL_SERVER_ERROR. */
-export function failureCode(err: unknown): string {
+/** The registry code a coded error carries (extensions.code), or null for any other error. */
+export function errorCode(err: unknown): string | null {
   const code = (err as { extensions?: { code?: unknown } } | null)?.extensions?.code;
-  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  return typeof code === 'string' ? code : null;
 }
+
+/** The registry code of an error, else INTERNAL_SERVER_ERROR. */
+export const failureCode = (err: unknown): string => errorCode(err) ?? 'INTERNAL_SERVER_ERROR';
 
 /** The upstream names our coded errors carry in extensions.system, and the systems they are. */
 const SYSTEM_OF_UPSTREAM: Record<string, WriteSystem> = { HubSpot: 'CRM', Odoo: 'ERP', Shopify: 'COMMERCE' };

@@ -14,6 +14,7 @@
  */
 import type { OutboxEntry, OutboxStore, WriteSystem } from './store/types.ts';
 import { retryDelayMs, startTicker } from './ticker.ts';
+import { errorCode } from './failures.ts';
 
 export { MIN_RETRY_DELAY_MS } from './ticker.ts';
 
@@ -78,14 +79,14 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       result = await apply(entry);
     } catch (err) {
-      if (codeOf(err) === 'UPSTREAM_UNAVAILABLE') {
+      if (errorCode(err) === 'UPSTREAM_UNAVAILABLE') {
         const delayMs = retryDelayMs(backoff, entry.attempts, random);
         store.markRetry(entry.id, messageOf(err), now() + delayMs);
         emit({ type: 'retry', delayMs, ...base });
         return;
       }
       store.markFailed(entry.id, messageOf(err));
-      emit({ type: 'failed', code: codeOf(err), ...base });
+      emit({ type: 'failed', code: errorCode(err), ...base });
       return finish(entry.intentId);
     }
     store.markApplied(entry.id, result);
@@ -113,11 +114,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
 function positive(name: string, value: number): void {
   if (!(Number.isFinite(value) && value > 0)) throw new Error(`${name} must be a positive number: ${value}`);
-}
-
-function codeOf(err: unknown): string | null {
-  const code = (err as { extensions?: { code?: unknown } } | null)?.extensions?.code;
-  return typeof code === 'string' ? code : null;
 }
 
 function messageOf(err: unknown): string {

@@ -4,8 +4,9 @@
  */
 import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import type { CustomerLinks } from '../shared/sources.ts';
-import type { CrmContact, CustomerFields, CustomerWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
+import type { CrmContact, CustomerFields, CustomerWriteAdapter, LinkedWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
 import type { Adapters } from './adapters.ts';
+import { errorCode } from './failures.ts';
 
 /** A record that could not be read because its system is unavailable right now. */
 export const UNREADABLE = Symbol('unreadable');
@@ -62,7 +63,7 @@ async function readLinked(adapter: CustomerWriteAdapter, links: CustomerLinks): 
   }
 }
 
-async function readManyLinked(adapter: CustomerWriteAdapter, links: CustomerLinks[]): Promise<Linked[]> {
+async function readManyLinked(adapter: LinkedWriteAdapter, links: CustomerLinks[]): Promise<Linked[]> {
   if (links.length === 0) return [];
   try {
     return await adapter.readMany(links);
@@ -76,5 +77,5 @@ const markerOf = (linked: Linked): string | null => (linked === UNREADABLE ? UNA
 
 /** True for the failures the outbox retries: unreachable, timed out, rate limited. */
 export function isTransient(err: unknown): boolean {
-  return (err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE';
+  return errorCode(err) === 'UPSTREAM_UNAVAILABLE';
 }

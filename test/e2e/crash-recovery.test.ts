@@ -2,28 +2,11 @@
  * kill -9 of the write orchestrator between the CRM write and the ERP write: after a restart on the
  * same database, the outbox completes the ERP and shop writes exactly once.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { useStack } from './harness.ts';
-import { freePort } from '../support/ports.ts';
-import { startSyncProcess as startSync } from '../support/sync-process.ts';
+import { describe, expect, it } from 'vitest';
 import { hubspotContact, odooPartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
+import { useStackWithSyncProcess } from '../support/sync-process.ts';
 
-const syncPort = await freePort();
-const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-crash-')), 'gateway.db');
-const t = useStack({ externalSyncUrl: `http://127.0.0.1:${syncPort}/graphql` });
-const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-
-/** The sync subgraph as its own process (killed at the end of the file). */
-async function startSyncProcess(extraEnv: Record<string, string>): Promise<ChildProcess> {
-  const child = await startSync(t.stack, syncPort, databasePath, extraEnv);
-  children.push(child);
-  return child;
-}
+const { t, startSyncProcess } = await useStackWithSyncProcess();
 
 describe('a write orchestrator killed mid-update', () => {
   it('applies the ERP and shop writes exactly once after a restart', async () => {

@@ -2,31 +2,13 @@
  * kill -9 of the sync service in the middle of a reconciliation pass: the next pass finishes the
  * work from the durable cursors, and no record is written twice.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { useStack } from './harness.ts';
-import { freePort } from '../support/ports.ts';
-import { startSyncProcess as startSync } from '../support/sync-process.ts';
+import { describe, expect, it } from 'vitest';
 import { runSyncCli, syncPass } from '../support/sync-cli.ts';
 import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
 import { odooPartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
+import { useStackWithSyncProcess } from '../support/sync-process.ts';
 
-const syncPort = await freePort();
-const syncUrl = `http://127.0.0.1:${syncPort}/graphql`;
-const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-reconcile-crash-')), 'gateway.db');
-const t = useStack({ externalSyncUrl: syncUrl });
-const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-
-/** The sync subgraph as its own process (killed at the end of the file). */
-async function startSyncProcess(extraEnv: Record<string, string>): Promise<ChildProcess> {
-  const child = await startSync(t.stack, syncPort, databasePath, extraEnv);
-  children.push(child);
-  return child;
-}
+const { t, syncUrl, startSyncProcess } = await useStackWithSyncProcess();
 
 describe('a reconciliation pass killed midway', () => {
   it('is finished by the next pass, and nothing is written twice', { timeout: 90_000 }, async () => {

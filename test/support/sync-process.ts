@@ -1,12 +1,45 @@
 /** The sync subgraph as its own process over a test stack's stand-ins, for tests that kill it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { DEV_CREDENTIALS, type Stack } from '../../upstreams/stack.ts';
+import { useStack, type TestStack } from '../e2e/harness.ts';
+import { freePort } from './ports.ts';
 
 const SYNC_MAIN = fileURLToPath(new URL('../../subgraphs/sync/main.ts', import.meta.url));
 
+export interface StackWithSyncProcess {
+  t: TestStack;
+  /** The GraphQL URL the gateway reaches the sync process at. */
+  syncUrl: string;
+  /** Starts the sync process (on the same port and database each time); resolves once it listens. */
+  startSyncProcess(extraEnv?: Record<string, string>): Promise<ChildProcess>;
+}
+
+/** A test stack whose sync subgraph runs as its own process, which a test may kill and start again (killed at the end of the file). */
+export async function useStackWithSyncProcess(): Promise<StackWithSyncProcess> {
+  const port = await freePort();
+  const syncUrl = `http://127.0.0.1:${port}/graphql`;
+  const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-sync-process-')), 'gateway.db');
+  const t = useStack({ externalSyncUrl: syncUrl });
+  const children: ChildProcess[] = [];
+  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+  return {
+    t,
+    syncUrl,
+    startSyncProcess: async (extraEnv = {}) => {
+      const child = await startSyncProcess(t.stack, port, databasePath, extraEnv);
+      children.push(child);
+      return child;
+    },
+  };
+}
+
 /** Starts it on `port` with the database at `databasePath` (brisk outbox); resolves once it listens. */
-export async function startSyncProcess(stack: Stack, port: number, databasePath: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+async function startSyncProcess(stack: Stack, port: number, databasePath: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const { standIns } = stack;
   const child = spawn(process.execPath, ['--import', 'tsx', SYNC_MAIN], {
     env: {

@@ -5,10 +5,11 @@
  * A dry run reads and compares only.
  */
 import type { MasterField } from '../../shared/change-feed.ts';
-import type { CustomerField, CustomerWriteAdapter } from '../../shared/write-adapter.ts';
+import type { CustomerField } from '../../shared/write-adapter.ts';
 import type { WriteContext } from '../context.ts';
 import { propagateCustomer } from '../propagate-customer.ts';
-import { UNREADABLE, type CustomerSnapshot, type Linked } from '../snapshot.ts';
+import { readCustomerSnapshots, UNREADABLE, type CustomerSnapshot, type Linked } from '../snapshot.ts';
+import type { ReconcileReaders } from './readers.ts';
 import type { WriteSystem } from '../store/types.ts';
 import { failureCode } from '../failures.ts';
 import { compareCustomer, CUSTOMER_KINDS, type LinkedSystem, type SystemSide } from './customer-findings.ts';
@@ -50,7 +51,7 @@ export async function checkCustomer(
     }
     const storedId = system === 'ERP' ? snapshot.links.erpPartnerId : snapshot.links.shopCustomerId;
     const adapter = system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
-    const emailMatches = linked?.linkedBy === 'EMAIL_MATCH' && snapshot.fields.email ? await countByEmail(adapter, snapshot.fields.email) : null;
+    const emailMatches = linked?.linkedBy === 'EMAIL_MATCH' && snapshot.fields.email ? await adapter.countByEmail(snapshot.fields.email) : null;
     sides.push({ system, record: linked, storedId: storedId || null, emailMatches });
   }
   const verdict = compareCustomer({
@@ -105,6 +106,30 @@ async function propagate(ctx: WriteContext, contactId: string, system: LinkedSys
   return outcome.status === 'FAILED' ? { refused: 'UPSTREAM_ERROR' } : 'WRITTEN';
 }
 
-async function countByEmail(adapter: CustomerWriteAdapter, email: string): Promise<number | null> {
-  return adapter.countByEmail ? adapter.countByEmail(email) : null;
+/** What checking one customer of a page came to: its check, or the error that stopped it. */
+export type CheckOutcome = { check: CustomerCheck } | { error: unknown };
+
+/**
+ * Reads customers in one batch (their snapshots and the CRM's field change times) and checks each,
+ * `concurrency` at a time, reporting each outcome as it comes. A failed batch read throws.
+ */
+export async function checkCustomers(
+  ctx: WriteContext, readers: ReconcileReaders, contactIds: string[],
+  options: { dryRun: boolean; now: () => number; concurrency: number }, onChecked: (contactId: string, outcome: CheckOutcome) => void,
+): Promise<void> {
+  const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(contactIds), readCustomerSnapshots(ctx.adapters, contactIds)]);
+  let next = 0;
+  const lane = async () => {
+    while (next < contactIds.length) {
+      const contactId = contactIds[next++];
+      let outcome: CheckOutcome;
+      try {
+        outcome = { check: await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), options) };
+      } catch (error) {
+        outcome = { error };
+      }
+      onChecked(contactId, outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, contactIds.length) }, lane));
 }

@@ -6,9 +6,8 @@
 import { codedError } from '../../../schema/errors.ts';
 import { toGid } from '../../commerce/gid.ts';
 import type { WriteContext } from '../context.ts';
-import { readCustomerSnapshots } from '../snapshot.ts';
 import type { InboxEvent } from '../store/types.ts';
-import { checkCustomer } from './check-customer.ts';
+import { checkCustomers } from './check-customer.ts';
 import { checkShopOrders } from './check-orders.ts';
 import type { ReconcileReaders } from './readers.ts';
 
@@ -22,12 +21,15 @@ export function createShopEventCheck(ctx: WriteContext, readers: ReconcileReader
       shopCustomerGids: [toGid('Customer', event.objectId)], emails: typeof email === 'string' && email ? [email] : [],
     });
     if (contactIds.length === 0) return false;
-    const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(contactIds), readCustomerSnapshots(ctx.adapters, contactIds)]);
-    for (const contactId of contactIds) {
-      const check = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), { dryRun: false, now });
-      // A linked record that could not be read: the inbox worker processes the event again later.
-      if (check.failed.length > 0) throw codedError('UPSTREAM_UNAVAILABLE', `The ${check.failed[0].system} record of a customer could not be read.`);
-    }
+    let failure: unknown = null;
+    await checkCustomers(ctx, readers, contactIds, { dryRun: false, now, concurrency: 1 }, (_, outcome) => {
+      if ('error' in outcome) failure ??= outcome.error;
+      else if (outcome.check.failed.length > 0) {
+        failure ??= codedError('UPSTREAM_UNAVAILABLE', `The ${outcome.check.failed[0].system} record of a customer could not be read.`);
+      }
+    });
+    // A linked record that could not be read: the inbox worker processes the event again later.
+    if (failure) throw failure;
     return true;
   };
 

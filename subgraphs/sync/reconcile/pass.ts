@@ -8,9 +8,8 @@
  */
 import type { ChangedRecord, ChangedSaleOrder, ChangedShopOrder, ChangeFeed, ChangePage } from '../../shared/change-feed.ts';
 import type { WriteContext } from '../context.ts';
-import { readCustomerSnapshots } from '../snapshot.ts';
 import type { FeedName, ReconcileRun, RunSystemStats, RunStatus, SyncStore, WriteSystem } from '../store/types.ts';
-import { checkCustomer, type CustomerCheck } from './check-customer.ts';
+import { checkCustomers } from './check-customer.ts';
 import { checkDueOrders, checkSaleOrders, checkShopOrders, type OrderCheckOptions, type OrdersCheck } from './check-orders.ts';
 import { failureCode, failureSystem, recordFailure } from '../failures.ts';
 import type { ReconcileReaders } from './readers.ts';
@@ -102,28 +101,20 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
    * Compares the customers not read yet in this pass since `changedAt` (the newest change of the page
    * that named them); false when any of them could not be compared now.
    */
-  const checkCustomers = async (contactIds: string[], changedAt: number): Promise<boolean> => {
+  const compareCustomers = async (contactIds: string[], changedAt: number): Promise<boolean> => {
     const fresh = [...new Set(contactIds)].filter((id) => needsCheck(checkedContacts, id, changedAt));
     if (fresh.length === 0) return true;
-    const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(fresh), readCustomerSnapshots(ctx.adapters, fresh)])
-      .catch((err) => {
-        // Not compared after all: a later feed of this pass may try them again.
-        fresh.forEach((id) => checkedContacts.delete(id));
-        throw err;
-      });
     let ok = true;
-    await eachLimited(fresh, settings.concurrency, async (contactId) => {
-      let check: CustomerCheck;
-      try {
-        check = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), { dryRun: options.dryRun, now });
-      } catch (err) {
+    await checkCustomers(ctx, readers, fresh, { dryRun: options.dryRun, now, concurrency: settings.concurrency }, (contactId, outcome) => {
+      if ('error' in outcome) {
         // A read that failed (refused writes do not throw): the customer waits for the next pass, and
         // the cursor with it, whatever the cause, so that no change goes unread.
-        fail(failureSystem(err, 'CRM'), failureCode(err));
+        fail(failureSystem(outcome.error, 'CRM'), failureCode(outcome.error));
         checkedContacts.delete(contactId);
         ok = false;
         return;
       }
+      const { check } = outcome;
       for (const [system, n] of Object.entries(check.propagated) as [WriteSystem, number][]) stats[system].propagated += n;
       foundByCustomer.set(contactId, check.found);
       for (const system of check.resolved) stats[system].discrepanciesResolved++;
@@ -132,19 +123,23 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       for (const refusal of check.refused) fail(refusal.system, refusal.code);
       if (check.failed.length > 0) ok = false;
       if (Object.keys(check.propagated).length > 0 && ++propagations === 10) ctx.crash('mid-reconcile');
+    }).catch((err) => {
+      // The batch could not be read: not compared after all, so a later feed of this pass may try them again.
+      fresh.forEach((id) => checkedContacts.delete(id));
+      throw err;
     });
     return ok;
   };
 
   const plan: { feed: FeedName; system: WriteSystem; source: ChangeFeed<ChangedRecord>; process: (records: ChangedRecord[]) => Promise<boolean> }[] = [
-    { feed: 'CRM:contacts', system: 'CRM', source: readers.crm.contacts, process: (records) => checkCustomers(ids(records), newestOf(records)) },
+    { feed: 'CRM:contacts', system: 'CRM', source: readers.crm.contacts, process: (records) => compareCustomers(ids(records), newestOf(records)) },
     {
       feed: 'ERP:partners', system: 'ERP', source: readers.erp.partners,
-      process: async (records) => checkCustomers(await readers.crm.contactIdsLinkedTo({ erpPartnerIds: ids(records), emails: emails(records) }), newestOf(records)),
+      process: async (records) => compareCustomers(await readers.crm.contactIdsLinkedTo({ erpPartnerIds: ids(records), emails: emails(records) }), newestOf(records)),
     },
     {
       feed: 'COMMERCE:customers', system: 'COMMERCE', source: readers.commerce.customers,
-      process: async (records) => checkCustomers(await readers.crm.contactIdsLinkedTo({ shopCustomerGids: ids(records), emails: emails(records) }), newestOf(records)),
+      process: async (records) => compareCustomers(await readers.crm.contactIdsLinkedTo({ shopCustomerGids: ids(records), emails: emails(records) }), newestOf(records)),
     },
     {
       feed: 'COMMERCE:orders', system: 'COMMERCE', source: readers.commerce.orders,
@@ -245,12 +240,3 @@ const ids = (records: ChangedRecord[]) => records.map((r) => r.externalId);
 const newestOf = (records: ChangedRecord[]) => Math.max(...records.map((r) => r.changedAt));
 const emails = (records: ChangedRecord[]) =>
   (records as { email?: string | null }[]).map((r) => r.email).filter((e): e is string => !!e);
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
-}

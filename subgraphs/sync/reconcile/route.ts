@@ -10,6 +10,7 @@ import type { RouteHandler } from '../../shared/server.ts';
 import { InternalAuthError, type InternalTokenVerifier } from '../../shared/internal-auth.ts';
 import { parseJson, reply } from '../webhooks/http.ts';
 import type { Reconciler } from './reconciler.ts';
+import { errorCode } from '../failures.ts';
 
 export const RECONCILE_SCOPE = 'sync:write';
 
@@ -36,7 +37,7 @@ export function reconcileRoute(reconciler: Reconciler, verify: InternalTokenVeri
       const summary = await reconciler.run({ ...input, onProgress: (progress) => line({ type: 'progress', ...progress }) });
       line({ type: 'summary', summary });
     } catch (err) {
-      const code = (err as { extensions?: { code?: string } }).extensions?.code;
+      const code = errorCode(err);
       // Coded errors carry our own wording; anything else is not described to the caller.
       line({ type: 'error', code: code ?? 'INTERNAL_SERVER_ERROR', message: code ? (err as Error).message : 'The pass failed with an internal error.' });
     }

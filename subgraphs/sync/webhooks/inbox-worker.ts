@@ -15,6 +15,7 @@
 import type { InboxEvent, InboxOutcome, InboxStore, ReconcileStore } from '../store/types.ts';
 import { retryDelayMs, startTicker } from '../ticker.ts';
 import { failureCode, failureSystem, recordFailure } from '../failures.ts';
+import { isTransient } from '../snapshot.ts';
 
 export interface InboxWorkerOptions {
   /** The inbox, and where failures are kept for monitoring. */
@@ -55,7 +56,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       const message = err instanceof Error ? err.message : String(err);
       // Once per event, and under the system that failed (processing a shop event reads the CRM and the ERP too).
       if (event.attempts === 0) recordFailure(store, now(), failureSystem(err, event.source === 'HUBSPOT' ? 'CRM' : 'COMMERCE'), 'INBOX', failureCode(err));
-      if ((err as { extensions?: { code?: unknown } })?.extensions?.code === 'UPSTREAM_UNAVAILABLE') {
+      if (isTransient(err)) {
         return store.markEventRetry(event.seq, message, now() + retryDelayMs(backoff, event.attempts, random));
       }
       return store.markEventFailed(event.seq, message, now());
