@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   UPSTREAM_ERROR: 'An upstream system answered with an error or an unexpected response.',
   GRAPHQL_PARSE_FAILED: 'The query is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The query does not match the schema.',
+  QUERY_TOO_COMPLEX: "The operation's estimated cost is over the limit (both in extensions: cost, limit); nothing was fetched.",
   INTERNAL_SERVER_ERROR: 'An unexpected failure inside the gateway; details are in its logs, not in the response.',
 } as const;
 
