@@ -7,6 +7,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.ts';
 import { readInternalAuthConfig } from '../subgraphs/shared/config.ts';
 import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
 import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
+import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -25,6 +26,10 @@ export interface GatewayConfig {
   internalAuth: InternalAuthConfig;
   /** SQLite file of the audit log of personal and financial data served (AUDIT_DB_PATH). */
   auditDbPath: string;
+  /** The front door's limits on one operation (MAX_QUERY_*, MAX_PAGE_SIZE, MAX_RESPONSE_BYTES). */
+  limits: OperationLimits;
+  /** Cost points per caller per minute (COST_BUDGET_PER_MINUTE, COST_BUDGETS). */
+  costBudgets: CostBudgets;
 }
 
 /** .data/audit.db in the project folder: where `npm start` and `npm run audit` meet with zero configuration. */
@@ -40,6 +45,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
   for (const [name, url] of Object.entries(subgraphUrls)) {
     if (!URL.canParse(url)) throw new Error(`${name.toUpperCase()}_SUBGRAPH_URL must be a URL: ${url}`);
   }
+  const limits = readLimits(env);
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
@@ -51,7 +57,45 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     auth: readAuthConfig(env),
     internalAuth: readInternalAuthConfig(env),
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
+    limits,
+    costBudgets: readCostBudgets(env, limits.maxCost),
   };
+}
+
+/** COST_BUDGET_PER_MINUTE and COST_BUDGETS; none may be below MAX_QUERY_COST, or an allowed operation could never run. */
+function readCostBudgets(env: NodeJS.ProcessEnv, maxCost: number): CostBudgets {
+  const budgets = { perMinute: integer(env, 'COST_BUDGET_PER_MINUTE', DEFAULT_COST_BUDGET_PER_MINUTE, 1, 1e9), ...readBudgetOverrides(env.COST_BUDGETS ?? '') };
+  const smallest = Math.min(budgets.perMinute, ...budgets.byClient.values(), ...budgets.byScope.values());
+  if (smallest < maxCost) throw new Error(`Cost budgets must be at least MAX_QUERY_COST (${maxCost}): ${smallest}`);
+  return budgets;
+}
+
+/** Each limit from its env variable, else its default (gateway/limits/limits.ts). */
+function readLimits(env: NodeJS.ProcessEnv): OperationLimits {
+  const d = DEFAULT_LIMITS;
+  return {
+    maxTokens: integer(env, 'MAX_QUERY_TOKENS', d.maxTokens, 10, 1e6),
+    maxDepth: integer(env, 'MAX_QUERY_DEPTH', d.maxDepth, 1, 1000),
+    maxAliases: integer(env, 'MAX_QUERY_ALIASES', d.maxAliases, 0, 1e5),
+    maxRootFields: integer(env, 'MAX_ROOT_FIELDS', d.maxRootFields, 1, 1e5),
+    maxDirectives: integer(env, 'MAX_QUERY_DIRECTIVES', d.maxDirectives, 0, 1e5),
+    maxValidationErrors: integer(env, 'MAX_VALIDATION_ERRORS', d.maxValidationErrors, 1, 1000),
+    maxPageSize: integer(env, 'MAX_PAGE_SIZE', d.maxPageSize, 1, 100),
+    maxCost: integer(env, 'MAX_QUERY_COST', d.maxCost, 1, 1e9),
+    maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', d.maxResponseBytes, 1000, 1e9),
+  };
+}
+
+/** COST_BUDGETS: comma-separated `client:<client id>=<points>` and `scope:<scope>=<points>` overrides. */
+function readBudgetOverrides(raw: string): Pick<CostBudgets, 'byClient' | 'byScope'> {
+  const byClient = new Map<string, number>();
+  const byScope = new Map<string, number>();
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const match = /^(client|scope):([^=\s]+)=(\d+)$/.exec(entry);
+    if (!match || Number(match[3]) < 1) throw new Error(`COST_BUDGETS entries must look like client:<id>=<points> or scope:<scope>=<points>: ${entry}`);
+    (match[1] === 'client' ? byClient : byScope).set(match[2], Number(match[3]));
+  }
+  return { byClient, byScope };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -15,7 +15,10 @@ import { createHttpServer } from './http-server.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createInternalTokenSigner } from './auth/internal-token.ts';
 import { createAuthorizer } from './authz/authorizer.ts';
-import { supergraphForPlanning } from './authz/planning-supergraph.ts';
+import { apiSchemaOf, supergraphForPlanning } from './authz/planning-supergraph.ts';
+import { createOperationPreparer } from './operation/prepare-operation.ts';
+import { createCostBudget } from './limits/cost-budget.ts';
+import { estimateCost, readCostRules } from './limits/cost/index.ts';
 import { openSqliteAuditLog } from './audit/sqlite-audit-log.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
@@ -60,7 +63,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
   const audit = openSqliteAuditLog(config.auditDbPath);
-  const server = createHttpServer(apollo, { authenticator: createAuthenticator(config.auth), authorizer: createAuthorizer(supergraphSdl), audit }, logger);
+  const apiSchema = apiSchemaOf(supergraphSdl);
+  const costRules = readCostRules(supergraphSdl);
+  const server = createHttpServer(apollo, {
+    authenticator: createAuthenticator(config.auth),
+    prepare: createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables)),
+    budget: createCostBudget(config.costBudgets),
+    authorizer: createAuthorizer(supergraphSdl),
+    audit,
+    maxResponseBytes: config.limits.maxResponseBytes,
+  }, logger);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {

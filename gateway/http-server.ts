@@ -1,5 +1,14 @@
 /**
- * The gateway's HTTP front door (node:http): POST/GET /graphql through Apollo Server, GET /health.
+ * The gateway's HTTP front door (node:http): GET /health, and GraphQL over HTTP at /graphql through
+ * these stages, each refusing what it must before the next runs:
+ *
+ * 1. media types and parameters (406, 405, 415, 413, 400: gateway/http/);
+ * 2. authentication (401);
+ * 3. the operation: parse, validate, shape limits, page sizes, cost (gateway/operation/);
+ * 4. the caller's cost budget (429 with Retry-After: gateway/limits/cost-budget.ts);
+ * 5. field authorization, execution through Apollo, the authorizer's finish, the audit log, and the
+ *    response size cap.
+ *
  * Assigns every request an id (kept from a well-formed x-request-id, else new) and echoes it back.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +21,13 @@ import type { Authenticator } from './auth/authenticator.ts';
 import { AuthenticationError, type Principal } from './auth/principal.ts';
 import type { Authorizer, GraphQLRequestParts, GraphQLResponseBody } from './authz/authorizer.ts';
 import type { AuditLog } from './audit/audit-log.ts';
+import { codedError } from '../schema/errors.ts';
+import { formatGatewayError } from './format-error.ts';
+import type { OperationPreparer } from './operation/prepare-operation.ts';
+import type { CostBudget } from './limits/cost-budget.ts';
+import { readGraphQLParams } from './http/graphql-params.ts';
+import { responseMediaType } from './http/media-types.ts';
+import { refusalStatus, sendErrors, sendJson } from './http/respond.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Bodies above this are refused before parsing. */
@@ -26,54 +42,66 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
     res.on('finish', () => logger.info({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
     route(apollo, pipeline, req, res, requestId).catch((err: unknown) => {
       logger.error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);
     });
   });
 }
 
-/** The per-request stages around Apollo: who is calling, what they may see, what gets audited. */
+/** The per-request stages around Apollo: who is calling, what they may run and see, what they spend, what gets audited. */
 export interface RequestPipeline {
   authenticator: Authenticator;
+  prepare: OperationPreparer;
+  budget: CostBudget;
   authorizer: Authorizer;
   audit: AuditLog;
+  /** Largest response body sent; a larger one is replaced by RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
 }
 
 async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
   if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-  if (url.pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found. GraphQL is served at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+  if (url.pathname !== '/graphql') return sendErrors(res, 404, [codedError('NOT_FOUND', 'Not found. GraphQL is served at /graphql.')]);
 
-  let body: Record<string, unknown> | undefined;
-  if (req.method === 'POST') {
-    const text = await readBody(req, MAX_BODY_BYTES);
-    if (text === null) return sendJson(res, 413, { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] });
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] });
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return sendJson(res, 400, { errors: [{ message: 'The request body must be a JSON object.', extensions: { code: 'BAD_USER_INPUT' } }] });
-    }
+  const mediaType = responseMediaType(req.headers.accept);
+  if (!mediaType) {
+    req.resume();
+    return sendErrors(res, 406, [codedError('BAD_USER_INPUT', 'The Accept header allows neither application/graphql-response+json nor application/json.')]);
   }
+  const read = await readGraphQLParams(req, url, MAX_BODY_BYTES);
+  if ('refusal' in read) return sendErrors(res, read.refusal.status, [read.refusal.error], mediaType, read.refusal.headers);
 
   let principal: Principal;
   try {
     principal = await pipeline.authenticator.authenticate(req.headers, url);
   } catch (err) {
     if (!(err instanceof AuthenticationError)) throw err;
-    res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-    return sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    return sendErrors(res, 401, [codedError('UNAUTHENTICATED', err.message)], mediaType, { 'www-authenticate': 'Bearer error="invalid_token"' });
   }
 
-  const authorized = pipeline.authorizer.authorize(body ?? fromSearch(url), principal);
-  const search = body ? url.search : toSearch(url, authorized.request);
+  const prepared = pipeline.prepare(read.params, req.method ?? 'GET');
+  if ('refused' in prepared) {
+    const { status, headers } = refusalStatus(prepared.refused, mediaType);
+    return sendErrors(res, status, prepared.errors, mediaType, headers);
+  }
+  const spent = await pipeline.budget.spend(principal, prepared.cost);
+  // The caller's budget on every answer (IETF RateLimit header fields), and what this operation cost.
+  res.setHeader('ratelimit-limit', spent.budget);
+  res.setHeader('ratelimit-remaining', spent.remaining);
+  res.setHeader('ratelimit-reset', spent.resetSeconds);
+  res.setHeader('x-query-cost', prepared.cost);
+  if (!spent.allowed) {
+    const error = codedError('RATE_LIMITED', `This operation costs ${prepared.cost} points and ${spent.remaining} of this caller's ${spent.budget} per minute are left; retry in ${spent.resetSeconds} s.`, { cost: prepared.cost, retryAfter: spent.resetSeconds });
+    return sendErrors(res, 429, [error], mediaType, { 'retry-after': String(spent.resetSeconds) });
+  }
+
+  const authorized = pipeline.authorizer.authorize(read.params, principal, prepared);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
   headers.set('x-request-id', requestId);
-
+  const isPost = req.method === 'POST';
   const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body: body && { ...body, ...authorized.request } },
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: isPost ? '' : toSearch(authorized.request), body: isPost ? authorized.request : undefined },
     context: async () => ({ requestId, principal, incomingHeaders: forwardable(headers) }),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -81,12 +109,17 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
   let text = '';
   if (result.body.kind === 'complete') text = result.body.string;
   else for await (const chunk of result.body.asyncIterator) text += chunk;
+  // Checked before the authorizer's pass, which would parse all of it: a response over the cap is never sent.
+  if (Buffer.byteLength(text) > pipeline.maxResponseBytes) {
+    const error = codedError('RESPONSE_TOO_LARGE', `The response is larger than ${pipeline.maxResponseBytes} bytes: ask for fewer records or fields.`);
+    return sendJson(res, 200, { data: null, errors: [formatGatewayError(error.toJSON())] }, mediaType);
+  }
   const finished = finish(text, authorized);
   if (finished) {
     if (finished.sensitive.fields.length > 0) pipeline.audit.record({ principal, requestId, ...finished.sensitive });
     text = JSON.stringify(finished.body);
-    res.removeHeader('content-length');
   }
+  res.removeHeader('content-length');
   res.end(text);
 }
 
@@ -102,46 +135,17 @@ function finish(text: string, authorized: ReturnType<Authorizer['authorize']>) {
   return authorized.finish(parsed as GraphQLResponseBody);
 }
 
-/** A GET request's GraphQL parameters; malformed JSON is passed on for Apollo to refuse. */
-function fromSearch(url: URL): GraphQLRequestParts {
-  const json = (name: string) => {
-    const raw = url.searchParams.get(name);
-    try {
-      return raw === null ? undefined : JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  };
-  return { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName'), variables: json('variables'), extensions: json('extensions') };
-}
-
-/** The GET search string carrying the authorized query in place of the client's. */
-function toSearch(url: URL, request: GraphQLRequestParts): string {
-  const params = new URLSearchParams(url.searchParams);
+/** The GET search string carrying the authorized request. */
+function toSearch(request: GraphQLRequestParts): string {
+  const params = new URLSearchParams();
   if (request.query !== undefined) params.set('query', request.query);
+  if (request.operationName) params.set('operationName', request.operationName);
   if (request.variables) params.set('variables', JSON.stringify(request.variables));
+  if (request.extensions) params.set('extensions', JSON.stringify(request.extensions));
   return `?${params.toString()}`;
 }
 
 /** The allowlisted headers a subgraph may see. */
 function forwardable(headers: HeaderMap): Map<string, string> {
   return new Map(FORWARDED_HEADERS.flatMap((name) => (headers.has(name) ? [[name, headers.get(name)!] as [string, string]] : [])));
-}
-
-/** The body as text, or null when it exceeds the limit. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }

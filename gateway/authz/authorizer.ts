@@ -2,7 +2,8 @@
  * Field-level authorization before planning. The scope rules are read once from the supergraph
  * (`@requiresScopes` beside the fields in the subgraph SDLs). For each request:
  *
- * 1. `authorize` parses and validates the query against the API schema, removes every field the
+ * 1. `authorize` takes the operation the front door parsed and validated (gateway/operation/; or
+ *    parses and validates the query itself when called alone), removes every field the
  *    caller's scopes do not satisfy (rewrite.ts) and returns the rewritten query to execute. The
  *    gateway plans and caches by query text, so a caller with fewer scopes never reuses a plan with
  *    more fields, and no subgraph is asked for a removed field.
@@ -14,7 +15,7 @@
  * whose variables do not coerce, passes through unchanged: the gateway refuses it with its own
  * error, and nothing is executed.
  */
-import { getOperationAST, getVariableValues, parse, print, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, getVariableValues, parse, print, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
 import { readScopeRules, type ScopeRules } from './scope-rules.ts';
 import { apiSchemaOf } from './planning-supergraph.ts';
@@ -54,8 +55,16 @@ export interface AuthorizedRequest {
   finish(body: GraphQLResponseBody): { body: GraphQLResponseBody; sensitive: SensitiveAccess };
 }
 
+/** An operation already parsed, validated and selected, with coerced variables (gateway/operation/). */
+export interface ParsedOperation {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown>;
+}
+
 export interface Authorizer {
-  authorize(request: GraphQLRequestParts, principal: Principal): AuthorizedRequest;
+  /** `parsed` spares parsing and validating the query again when the front door has done so. */
+  authorize(request: GraphQLRequestParts, principal: Principal, parsed?: ParsedOperation): AuthorizedRequest;
 }
 
 const unchanged = (request: GraphQLRequestParts): AuthorizedRequest =>
@@ -68,20 +77,18 @@ export function createAuthorizer(supergraphSdl: string): Authorizer {
 
 /** An authorizer enforcing `rules` on queries against `schema` (the API schema). */
 export function authorizerFor(schema: GraphQLSchema, rules: ScopeRules): Authorizer {
-  return { authorize: (request, principal) => authorize(schema, rules, request, principal) };
+  return { authorize: (request, principal, parsed) => authorize(schema, rules, request, principal, parsed ?? parseOperation(schema, request)) };
 }
 
-function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLRequestParts, principal: Principal): AuthorizedRequest {
-  const document = validDocument(schema, request.query);
-  const operation = document && getOperationAST(document, request.operationName ?? undefined);
+function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLRequestParts, principal: Principal, parsed: ParsedOperation | undefined): AuthorizedRequest {
   // No single operation to run, or variables that do not coerce: the gateway refuses the request
   // as it is (with the same checks), so nothing executes.
-  const variables = operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-  if (!document || !operation || !variables?.coerced) return unchanged(request);
+  if (!parsed) return unchanged(request);
+  const { document, operation, variables } = parsed;
   const access = fieldAccess(schema, rules, principal.scopes);
   const helpers = helperFieldsFor(document);
   const rewritten = rewriteDocument(document, access, helpers);
-  const plan = compileResponsePlan(document, operation, access, variables.coerced);
+  const plan = compileResponsePlan(document, operation, access, variables);
   if (!rewritten.removed && plan.entries.length === 0) return unchanged(request);
   return {
     request: { ...request, query: print(rewritten.document) },
@@ -89,14 +96,17 @@ function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLReq
   };
 }
 
-/** The parsed query when it is valid against the API schema; anything else is Apollo's to refuse. */
-function validDocument(schema: GraphQLSchema, query: string | undefined): DocumentNode | undefined {
-  if (typeof query !== 'string') return undefined;
+/** The operation to run when the query is valid against the API schema and its variables coerce; anything else is Apollo's to refuse. */
+function parseOperation(schema: GraphQLSchema, request: GraphQLRequestParts): ParsedOperation | undefined {
+  if (typeof request.query !== 'string') return undefined;
   let document: DocumentNode;
   try {
-    document = parse(query);
+    document = parse(request.query);
   } catch {
     return undefined;
   }
-  return validate(schema, document).length === 0 ? document : undefined;
+  if (validate(schema, document).length > 0) return undefined;
+  const operation = getOperationAST(document, request.operationName ?? undefined);
+  const variables = operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+  return operation && variables?.coerced ? { document, operation, variables: variables.coerced } : undefined;
 }

@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
+import { readBody } from './read-body.ts';
 import { formatSubgraphError } from './format-error.ts';
 import { fieldErrorsPlugin } from './field-errors.ts';
 import { enforceScopes } from './scopes.ts';
@@ -70,7 +71,7 @@ export async function startSubgraph<Context extends BaseContext>(
     }
     const route = options.routes?.[url.pathname];
     if (route) {
-      const rawBody = await readBody(req);
+      const rawBody = await readBody(req, MAX_BODY_BYTES);
       if (rawBody === null) return tooLarge(res);
       await route(req, res, rawBody).catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal error.' }));
@@ -90,7 +91,7 @@ export async function startSubgraph<Context extends BaseContext>(
       return;
     }
     try {
-      const text = req.method === 'POST' ? await readBody(req) : '';
+      const text = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
       if (text === null) return tooLarge(res);
       const body = req.method === 'POST' ? JSON.parse(text || '{}') : undefined;
       const headers = new HeaderMap();
@@ -135,20 +136,6 @@ export async function startSubgraph<Context extends BaseContext>(
 
 /** Request bodies above this are refused with 413 before they are held in memory. */
 const MAX_BODY_BYTES = 1_000_000;
-
-/** The body as text, or null when it is larger than MAX_BODY_BYTES (the rest is read and dropped). */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 const tooLarge = (res: ServerResponse) =>
   res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] }));

@@ -30,7 +30,8 @@ export function useStack(options: StackOptions = {}): TestStack {
     // No scheduled reconciliation passes: a test runs its own.
     const env = {
       SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400',
-      RECONCILE_INTERVAL_MS: '0', ...options.env,
+      // One token subject sends every request of a file: budgets are tested on their own (test/limits/cost-budget.test.ts).
+      RECONCILE_INTERVAL_MS: '0', COST_BUDGET_PER_MINUTE: '1000000000', ...options.env,
     };
     const logFile = join(inject('logDir'), `${dir.split('/').pop()}.log`);
     stack = await startStack({ logLevel: 'info', logFile, ...options, env });

@@ -12,8 +12,8 @@ const ORDER_FIELDS = `id number version status placedAt currency
 
 async function orderByNumber(number: string) {
   // Orders are listed newest first; find the one with this number through the public API only.
-  for (let after: string | null = null, page = 0; page < 20; page++) {
-    const { body }: any = await t.gql(`query($after: String) { orders(first: 100, after: $after) { edges { node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, { after });
+  for (let after: string | null = null, page = 0; page < 40; page++) {
+    const { body }: any = await t.gql(`query($after: String) { orders(first: 50, after: $after) { edges { node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, { after });
     expect(body.errors).toBeUndefined();
     const hit = body.data.orders.edges.find((e: any) => e.node.number === number);
     if (hit) return hit.node;

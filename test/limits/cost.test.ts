@@ -218,7 +218,7 @@ describe('costError', () => {
     const error = costError(210_000, 10_000);
     expect(formatGatewayError(error.toJSON())).toEqual({
       message: 'The operation\'s estimated cost 210000 is over the limit of 10000; ask for fewer items or fields.',
-      extensions: { code: 'QUERY_TOO_COMPLEX', cost: 210_000, limit: 10_000 },
+      extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'cost', limit: 10_000, cost: 210_000 },
     });
   });
 });

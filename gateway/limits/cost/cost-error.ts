@@ -1,6 +1,6 @@
 /** The refusal of an operation whose estimated cost is over the limit, and the default limit. */
 import type { GraphQLError } from 'graphql';
-import { codedError } from '../../../schema/errors.ts';
+import { limitError } from '../limit-error.ts';
 
 /**
  * The default of MAX_QUERY_COST. It lets through a page of 100 customers with every field of the
@@ -9,7 +9,7 @@ import { codedError } from '../../../schema/errors.ts';
  */
 export const DEFAULT_MAX_QUERY_COST = 10_000;
 
-/** QUERY_TOO_COMPLEX with the estimate and the limit in `extensions`, so a client can see by how much to shrink it. */
+/** QUERY_TOO_COMPLEX (measure `cost`) with the estimate and the limit in `extensions`, so a client can see by how much to shrink it. */
 export function costError(cost: number, limit: number): GraphQLError {
-  return codedError('QUERY_TOO_COMPLEX', `The operation's estimated cost ${cost} is over the limit of ${limit}; ask for fewer items or fields.`, { cost, limit });
+  return limitError('cost', limit, `The operation's estimated cost ${cost} is over the limit of ${limit}; ask for fewer items or fields.`, { cost });
 }

@@ -1,0 +1,94 @@
+/**
+ * Everything the gateway checks about an operation before it is authorized, planned or fetched, in
+ * one pass over the document: parse (bounded by maxTokens), validate (graphql-js's rules with the
+ * shape limits, a bounded number of errors), select the operation, refuse mutations over GET, coerce
+ * the variables, bound every page size, and estimate the cost against the limit. The parsed document
+ * and coerced variables are handed on, so nothing downstream parses the client's text again.
+ */
+import {
+  getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate,
+  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule,
+} from 'graphql';
+import { codedError } from '../../schema/errors.ts';
+import type { GraphQLRequestParts } from '../authz/authorizer.ts';
+import { limitError } from '../limits/limit-error.ts';
+import { limitRules } from '../limits/limit-rules.ts';
+import { costError } from '../limits/cost/index.ts';
+import type { OperationLimits } from '../limits/limits.ts';
+import { pageSizeError } from '../limits/page-size.ts';
+
+export interface PreparedOperation {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** The variables coerced to their declared types (defaults applied). */
+  variables: Record<string, unknown>;
+  /** The operation's estimated cost (gateway/limits/cost). */
+  cost: number;
+}
+
+/**
+ * Why an operation was refused: `invalid` (parse, validation, a limit, variables: a GraphQL request
+ * error), `selection` (no single operation to run), `method` (a mutation over GET).
+ */
+export interface RefusedOperation {
+  refused: 'invalid' | 'selection' | 'method';
+  errors: GraphQLError[];
+}
+
+/** The estimated cost of one operation with its coerced variables. */
+export type CostEstimator = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) => number;
+
+export type OperationPreparer = (params: GraphQLRequestParts, method: string) => PreparedOperation | RefusedOperation;
+
+export function createOperationPreparer(schema: GraphQLSchema, limits: OperationLimits, estimateCost: CostEstimator): OperationPreparer {
+  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
+  return (params, method) => {
+    const parsed = parseBounded(params.query ?? '', limits.maxTokens);
+    if (parsed instanceof GraphQLError) return { refused: 'invalid', errors: [parsed] };
+    const invalid = validate(schema, parsed, rules, { maxErrors: limits.maxValidationErrors });
+    if (invalid.length > 0) return { refused: 'invalid', errors: invalid.map(withValidationCode) };
+
+    const operation = getOperationAST(parsed, params.operationName ?? undefined);
+    if (!operation) return { refused: 'selection', errors: [codedError('BAD_USER_INPUT', selectionMessage(parsed, params.operationName))] };
+    if (operation.operation === 'subscription') return { refused: 'selection', errors: [codedError('BAD_USER_INPUT', 'Subscriptions are not supported.')] };
+    if (operation.operation === 'mutation' && method === 'GET') return { refused: 'method', errors: [codedError('BAD_USER_INPUT', 'Mutations must be sent with POST.')] };
+
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], params.variables ?? {}, { maxErrors: limits.maxValidationErrors });
+    if (coerced.errors) return { refused: 'invalid', errors: coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT')) };
+    const variables = coerced.coerced;
+
+    const pageError = pageSizeError(schema, parsed, operation, variables, limits.maxPageSize);
+    if (pageError) return { refused: 'invalid', errors: [pageError] };
+    const cost = estimateCost(parsed, operation, variables);
+    if (cost > limits.maxCost) return { refused: 'invalid', errors: [costError(cost, limits.maxCost)] };
+    return { document: parsed, operation, variables, cost };
+  };
+}
+
+/** The document, or the error that stopped parsing (QUERY_TOO_COMPLEX past maxTokens, else GRAPHQL_PARSE_FAILED). */
+function parseBounded(query: string, maxTokens: number): DocumentNode | GraphQLError {
+  try {
+    return parse(query, { maxTokens });
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    // graphql-js says so in words only: "Document contains more than N tokens. Parsing aborted."
+    if (error.message.includes('tokens. Parsing aborted')) {
+      return limitError('tokens', maxTokens, `The document has more than ${maxTokens} tokens.`);
+    }
+    return withCode(error, 'GRAPHQL_PARSE_FAILED');
+  }
+}
+
+function selectionMessage(document: DocumentNode, operationName: string | null | undefined): string {
+  if (operationName) return `Unknown operation named "${operationName}".`;
+  return document.definitions.some((d) => d.kind === 'OperationDefinition')
+    ? 'The document has several operations: send the one to run as operationName.'
+    : 'The document has no operation to run.';
+}
+
+/** Validation errors keep a code the limit rules set (QUERY_TOO_COMPLEX); graphql-js's own get GRAPHQL_VALIDATION_FAILED. */
+const withValidationCode = (error: GraphQLError) => (error.extensions.code ? error : withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
+}
