@@ -45,12 +45,14 @@ function unavailableResponse(schema: GraphQLSchema, serviceName: string, request
 
 /**
  * `_entities` returns its representations; each field directly under it or under the root is
- * replaced (a mutation's fields always fail); deeper fields read the fallback value as it is.
+ * replaced (a mutation's fields always fail), except a key the representation already carries;
+ * deeper fields read the fallback value as it is.
  */
 function degradingResolver(mutation: boolean, unavailable: () => GraphQLError, reported: GraphQLError[]): GraphQLFieldResolver<unknown, unknown> {
   return (source, args, context, info) => {
     if (!info.path.prev && info.fieldName === '_entities') return args.representations;
     if (!isFetchedField(info)) return defaultFieldResolver(source, args, context, info);
+    if (info.path.prev && Object.hasOwn(source as object, info.fieldName)) return (source as Record<string, unknown>)[info.fieldName];
     const fallback = mutation ? undefined : fallbackFor(info.parentType, info.parentType.getFields()[info.fieldName]);
     if (!fallback) throw unavailable();
     if (fallback.report) reported.push(locatedError(unavailable(), info.fieldNodes, responsePathAsArray(info.path)));
