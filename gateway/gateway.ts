@@ -10,6 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { createUnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
@@ -37,10 +38,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const internalToken = createInternalTokenSigner(config.internalAuth);
+  const whenUnavailable = createUnavailableResponder(supergraphSdl);
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
-    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken),
+    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   const apollo = new ApolloServer<GatewayContext>({

@@ -1,14 +1,17 @@
 /**
  * How the gateway reaches a subgraph: RemoteGraphQLDataSource over Node's fetch (keep-alive by
- * default) with a per-request timeout, an allowlist of forwarded headers, the gateway's internal token
- * in place of the caller's (see auth/internal-token.ts), and transport failures turned into per-field
- * UPSTREAM_UNAVAILABLE errors that name the subgraph but never its URL.
+ * default) with a per-request timeout, an allowlist of forwarded headers, and the gateway's internal
+ * token in place of the caller's (see auth/internal-token.ts). A subgraph's refusal (a non-2xx GraphQL
+ * answer) keeps its errors; a subgraph that cannot be reached costs only its own fields
+ * (subgraph-failure/), with errors that name it but never its URL.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { codedError } from '../schema/errors.ts';
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import type { InternalTokenSigner } from './auth/internal-token.ts';
+import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
+import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
+import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 
 /**
  * Request headers that may travel from the client to a subgraph; everything else stays at the gateway,
@@ -16,8 +19,13 @@ import type { InternalTokenSigner } from './auth/internal-token.ts';
  */
 export const FORWARDED_HEADERS = ['x-request-id', 'idempotency-key'];
 
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
-  constructor(readonly serviceName: string, url: string, timeoutMs: number, private readonly internalToken: InternalTokenSigner) {
+  constructor(
+    readonly serviceName: string, url: string, timeoutMs: number,
+    private readonly internalToken: InternalTokenSigner, private readonly whenUnavailable: UnavailableResponder,
+  ) {
     super({ url });
     this.fetcher = timedFetcher(timeoutMs);
   }
@@ -32,30 +40,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     if (principal) request.http?.headers.set('authorization', `Bearer ${await this.internalToken(principal, this.serviceName)}`);
   }
 
-  /**
-   * A subgraph that cannot be reached (refused, timed out, non-2xx) answers, in effect, with an error
-   * for every field it was asked for; the gateway maps these paths onto the client's response.
-   */
+  /** A non-2xx answer: the subgraph's refusal when it is one, else a failure (whose details are not kept). */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    return (await refusalIn(response)) ?? new GraphQLError(`The ${this.serviceName} subgraph answered HTTP ${response.status}.`);
+  }
+
+  /** A refusal is passed on; anything else thrown (refused connection, timeout, no GraphQL answer) degrades. */
   override async process(options: GraphQLDataSourceProcessOptions): ReturnType<RemoteGraphQLDataSource['process']> {
     try {
       return await super.process(options);
-    } catch {
-      const error = codedError('UPSTREAM_UNAVAILABLE', `The ${this.serviceName} subgraph is unavailable.`, { serviceName: this.serviceName });
-      return { data: null, errors: failedPaths(options).map((path) => ({ message: error.message, path, extensions: error.extensions })) };
+    } catch (error) {
+      if (error instanceof SubgraphRefusal) return error.response(fetchPaths(options.request));
+      return this.whenUnavailable(this.serviceName, options.request);
     }
-  }
-}
-
-/** The paths of everything a failed fetch should have returned: each entity, or each root field. */
-function failedPaths({ request }: GraphQLDataSourceProcessOptions): (string | number)[][] {
-  const representations = request.variables?.representations;
-  if (Array.isArray(representations)) return representations.map((_, i) => ['_entities', i]);
-  try {
-    const operation = parse(request.query ?? '').definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    return (operation?.selectionSet.selections ?? [])
-      .flatMap((s) => (s.kind === Kind.FIELD ? [[(s.alias ?? s.name).value]] : []));
-  } catch {
-    return [[]];
   }
 }
 

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGatewayConfig } from '../../gateway/config.ts';
@@ -6,36 +8,79 @@ import { createLogger } from '../../gateway/logger.ts';
 import { freePort } from '../support/ports.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 
+/** An HTTP server on port 0 answering every request with `handler` (which may never answer). */
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+}
+
+const unavailable = (name: string, path: (string | number)[]) =>
+  ({ message: `The ${name} subgraph is unavailable.`, path, extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: name } });
+
 describe('a gateway whose subgraphs are down', () => {
   let gateway: RunningGateway;
-  let deadUrl: string;
+  const servers: Server[] = [];
 
   beforeAll(async () => {
-    deadUrl = `http://127.0.0.1:${await freePort()}/graphql`;
+    const deadUrl = `http://127.0.0.1:${await freePort()}/graphql`;
+    // The CRM accepts connections and never answers; commerce sits behind a proxy that answers 502 with a page.
+    const silent = await serve(() => {});
+    const badGateway = await serve((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'));
+    servers.push(silent.server, badGateway.server);
     const config = readGatewayConfig({
-      PORT: '0', CRM_SUBGRAPH_URL: deadUrl, ERP_SUBGRAPH_URL: deadUrl, COMMERCE_SUBGRAPH_URL: deadUrl, SOCIAL_SUBGRAPH_URL: deadUrl,
-      SUBGRAPH_TIMEOUT_MS: '2000', AUDIT_DB_PATH: ':memory:',
+      PORT: '0', CRM_SUBGRAPH_URL: silent.url, COMMERCE_SUBGRAPH_URL: badGateway.url,
+      ERP_SUBGRAPH_URL: deadUrl, SOCIAL_SUBGRAPH_URL: deadUrl, SYNC_SUBGRAPH_URL: deadUrl,
+      SUBGRAPH_TIMEOUT_MS: '300', AUDIT_DB_PATH: ':memory:',
     }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
     gateway = await startGateway(config, createLogger('silent'));
   });
-  afterAll(() => gateway.close());
+  afterAll(async () => {
+    await gateway.close();
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   const post = async (body: unknown) => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify(body) });
     return { status: res.status, text: await res.text() };
   };
 
-  it('answers UPSTREAM_UNAVAILABLE at the field\'s path, naming the subgraph but not its URL', async () => {
+  it('answers UPSTREAM_UNAVAILABLE at the field\'s path for a timeout and a 502 page, naming the subgraph but not its URL', async () => {
     const { status, text } = await post({ query: '{ first: order(id: "x") { id } customer(id: "y") { id } }' });
     expect(status).toBe(200);
     const body = JSON.parse(text);
     expect(body.data).toEqual({ first: null, customer: null });
-    expect(body.errors).toEqual(expect.arrayContaining([
-      { message: 'The commerce subgraph is unavailable.', path: ['first'], extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: 'commerce' } },
-      { message: 'The crm subgraph is unavailable.', path: ['customer'], extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: 'crm' } },
-    ]));
+    expect(body.errors).toEqual(expect.arrayContaining([unavailable('commerce', ['first']), unavailable('crm', ['customer'])]));
+    expect(body.errors).toHaveLength(2);
     expect(text).not.toContain('127.0.0.1');
     expect(text).not.toContain('stacktrace');
+    expect(text).not.toContain('502');
+  });
+
+  it('answers a connection of a dead subgraph as the empty page, so other root fields are still answered', async () => {
+    const { text } = await post({ query: `{
+      orders(first: 2) { edges { cursor } pageInfo { hasNextPage endCursor } }
+      discrepancies(first: 1) { edges { cursor } pageInfo { hasNextPage } }
+      customer(id: "y") { id }
+    }` });
+    const body = JSON.parse(text);
+    expect(body.data).toEqual({
+      orders: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
+      discrepancies: { edges: [], pageInfo: { hasNextPage: false } },
+      customer: null,
+    });
+    expect(body.errors).toEqual(expect.arrayContaining([
+      unavailable('commerce', ['orders']), unavailable('sync', ['discrepancies']), unavailable('crm', ['customer']),
+    ]));
+    expect(body.errors).toHaveLength(3);
+  });
+
+  it('answers a mutation to a dead subgraph with data null, never a made-up payload', async () => {
+    const { text } = await post({ query: 'mutation { createCustomer(input: { email: "new@example.com" }) { customer { id } } }' });
+    expect(JSON.parse(text)).toEqual({ data: null, errors: [unavailable('sync', ['createCustomer'])] });
   });
 
   it('refuses a syntax error with GRAPHQL_PARSE_FAILED and no stack trace', async () => {
