@@ -3,7 +3,8 @@
  * (`@requiresScopes` beside the fields in the subgraph SDLs). For each request:
  *
  * 1. `authorize` parses and validates the query against the API schema, removes every field the
- *    caller's scopes do not satisfy (rewrite.ts) and returns the rewritten query to execute. The
+ *    caller's scopes do not satisfy, and every field whose arguments filter or search on such a field
+ *    (filter-access.ts), from the document (rewrite.ts) and returns the rewritten query to execute. The
  *    gateway plans and caches by query text, so a caller with fewer scopes never reuses a plan with
  *    more fields, and no subgraph is asked for a removed field.
  * 2. `finish` puts each removed field back into the response as null with a FORBIDDEN error at its
@@ -14,11 +15,12 @@
  * whose variables do not coerce, passes through unchanged: the gateway refuses it with its own
  * error, and nothing is executed.
  */
-import { getOperationAST, getVariableValues, parse, print, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, getVariableValues, parse, print, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
 import { readScopeRules, type ScopeRules } from './scope-rules.ts';
 import { apiSchemaOf } from './planning-supergraph.ts';
-import { fieldAccess } from './field-access.ts';
+import { fieldAccess, type FieldAccess } from './field-access.ts';
+import { checkDisclosures, forbiddenFilters } from './filter-access.ts';
 import { rewriteDocument } from './rewrite.ts';
 import { helperFieldsFor } from './helper-fields.ts';
 import { compileResponsePlan } from './response-plan.ts';
@@ -68,6 +70,7 @@ export function createAuthorizer(supergraphSdl: string): Authorizer {
 
 /** An authorizer enforcing `rules` on queries against `schema` (the API schema). */
 export function authorizerFor(schema: GraphQLSchema, rules: ScopeRules): Authorizer {
+  checkDisclosures(schema, rules);
   return { authorize: (request, principal) => authorize(schema, rules, request, principal) };
 }
 
@@ -78,7 +81,7 @@ function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLReq
   // as it is (with the same checks), so nothing executes.
   const variables = operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (!document || !operation || !variables?.coerced) return unchanged(request);
-  const access = fieldAccess(schema, rules, principal.scopes);
+  const access = operationAccess(schema, rules, document, operation, variables.coerced, principal.scopes);
   const helpers = helperFieldsFor(document);
   const rewritten = rewriteDocument(document, access, helpers);
   const plan = compileResponsePlan(document, operation, access, variables.coerced);
@@ -87,6 +90,17 @@ function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLReq
     request: { ...request, query: print(rewritten.document) },
     finish: (body) => finishResponse(body, plan, schema, helpers),
   };
+}
+
+/**
+ * What the caller may select in this operation (a valid document, its coerced variables): the fields'
+ * rules, and the fields refused because their arguments filter on what the caller may not read.
+ */
+export function operationAccess(
+  schema: GraphQLSchema, rules: ScopeRules, document: DocumentNode, operation: OperationDefinitionNode,
+  variables: Record<string, unknown>, scopes: ReadonlySet<string>,
+): FieldAccess {
+  return fieldAccess(schema, rules, scopes, forbiddenFilters(schema, rules, document, operation, variables, scopes));
 }
 
 /** The parsed query when it is valid against the API schema; anything else is Apollo's to refuse. */
