@@ -3,8 +3,9 @@
  * (`@requiresScopes` beside the fields in the subgraph SDLs). For each request:
  *
  * 1. `authorize` takes the operation the front door parsed and validated (gateway/operation/; or
- *    parses and validates the query itself when called alone), removes every field the
- *    caller's scopes do not satisfy (rewrite.ts) and returns the rewritten query to execute. The
+ *    parses and validates the query itself when called alone), removes every field the caller's
+ *    scopes do not satisfy, and every field whose arguments filter or search on such a field
+ *    (filter-access.ts), from the document (rewrite.ts) and returns the rewritten query to execute. The
  *    gateway plans and caches by query text, so a caller with fewer scopes never reuses a plan with
  *    more fields, and no subgraph is asked for a removed field.
  * 2. `finish` puts each removed field back into the response as null with a FORBIDDEN error at its
@@ -19,7 +20,8 @@ import { getOperationAST, getVariableValues, parse, print, validate, type Docume
 import type { Principal } from '../auth/principal.ts';
 import { readScopeRules, type ScopeRules } from './scope-rules.ts';
 import { apiSchemaOf } from './planning-supergraph.ts';
-import { fieldAccess } from './field-access.ts';
+import { fieldAccess, type FieldAccess } from './field-access.ts';
+import { checkDisclosures, forbiddenFilters } from './filter-access.ts';
 import { rewriteDocument } from './rewrite.ts';
 import { helperFieldsFor } from './helper-fields.ts';
 import { compileResponsePlan } from './response-plan.ts';
@@ -77,6 +79,7 @@ export function createAuthorizer(supergraphSdl: string): Authorizer {
 
 /** An authorizer enforcing `rules` on queries against `schema` (the API schema). */
 export function authorizerFor(schema: GraphQLSchema, rules: ScopeRules): Authorizer {
+  checkDisclosures(schema, rules);
   return { authorize: (request, principal, parsed) => authorize(schema, rules, request, principal, parsed ?? parseOperation(schema, request)) };
 }
 
@@ -85,7 +88,7 @@ function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLReq
   // as it is (with the same checks), so nothing executes.
   if (!parsed) return unchanged(request);
   const { document, operation, variables } = parsed;
-  const access = fieldAccess(schema, rules, principal.scopes);
+  const access = operationAccess(schema, rules, document, operation, variables, principal.scopes);
   const helpers = helperFieldsFor(document);
   const rewritten = rewriteDocument(document, access, helpers);
   const plan = compileResponsePlan(document, operation, access, variables);
@@ -94,6 +97,17 @@ function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLReq
     request: { ...request, query: print(rewritten.document) },
     finish: (body) => finishResponse(body, plan, schema, helpers),
   };
+}
+
+/**
+ * What the caller may select in this operation (a valid document, its coerced variables): the fields'
+ * rules, and the fields refused because their arguments filter on what the caller may not read.
+ */
+export function operationAccess(
+  schema: GraphQLSchema, rules: ScopeRules, document: DocumentNode, operation: OperationDefinitionNode,
+  variables: Record<string, unknown>, scopes: ReadonlySet<string>,
+): FieldAccess {
+  return fieldAccess(schema, rules, scopes, forbiddenFilters(schema, rules, document, operation, variables, scopes));
 }
 
 /** The operation to run when the query is valid against the API schema and its variables coerce; anything else is Apollo's to refuse. */

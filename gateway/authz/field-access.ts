@@ -1,9 +1,12 @@
 /**
  * What one caller may select: for each field of the API schema, whether the caller's scopes satisfy
- * its rules, and whether it is personal or financial data (for the audit log).
+ * its rules, and whether it is personal or financial data (for the audit log); and for each field
+ * node of the operation, whether its arguments filter on data the caller may not read
+ * (filter-access.ts), which refuses that selection like a field the caller may not see.
  */
-import { isNonNullType, SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { isNonNullType, SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef, type FieldNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { rulesFor, type ScopeRules } from './scope-rules.ts';
+import type { ForbiddenFilters } from './filter-access.ts';
 import { forbiddenMessage, satisfies } from '../../subgraphs/shared/scope-rule.ts';
 
 /** Scopes whose fields are audited when served. */
@@ -24,12 +27,16 @@ export interface FieldAccess {
   readonly schema: GraphQLSchema;
   /** The field definition selected as `name` on `parentType` (meta-fields included), or undefined. */
   fieldDef(parentType: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined;
-  decide(parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): FieldDecision;
+  /** Whether the caller may select `field` on `parentType`, at `node` of the client's document when given (its arguments). */
+  decide(parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>, node?: FieldNode): FieldDecision;
 }
 
-export function fieldAccess(schema: GraphQLSchema, rules: ScopeRules, scopes: ReadonlySet<string>): FieldAccess {
+const NO_FORBIDDEN_FILTERS: ForbiddenFilters = new Map();
+
+/** The decisions for a caller with `scopes`; `filters` are the operation's field nodes refused for their arguments. */
+export function fieldAccess(schema: GraphQLSchema, rules: ScopeRules, scopes: ReadonlySet<string>, filters: ForbiddenFilters = NO_FORBIDDEN_FILTERS): FieldAccess {
   const decisions = new Map<string, FieldDecision>();
-  const decide = (parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): FieldDecision => {
+  const decideField = (parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): FieldDecision => {
     const coordinate = `${parentType.name}.${field.name}`;
     let decision = decisions.get(coordinate);
     if (!decision) {
@@ -41,6 +48,12 @@ export function fieldAccess(schema: GraphQLSchema, rules: ScopeRules, scopes: Re
       decisions.set(coordinate, decision);
     }
     return decision;
+  };
+  // The field's own rules first: without the scope to read it at all, that is the message.
+  const decide = (parentType: GraphQLCompositeType, field: GraphQLField<unknown, unknown>, node?: FieldNode): FieldDecision => {
+    const decision = decideField(parentType, field);
+    const filter = node && decision.allowed ? filters.get(node) : undefined;
+    return filter ? { allowed: false, coordinate: decision.coordinate, message: filter, nonNull: isNonNullType(field.type) } : decision;
   };
   return { schema, fieldDef: (parentType, name) => fieldDef(schema, parentType, name), decide };
 }

@@ -51,7 +51,7 @@ export function compileResponsePlan(document: DocumentNode, operation: Operation
         const field = access.fieldDef(parentType, selection.name.value);
         if (!field) continue;
         const key = (selection.alias ?? selection.name).value;
-        const decision = access.decide(parentType, field);
+        const decision = access.decide(parentType, field, selection);
         if (!decision.allowed) {
           entries.push({ kind: 'removed', key, coordinate: decision.coordinate, message: decision.message, nonNull: decision.nonNull });
           continue;

@@ -1,6 +1,6 @@
 /**
  * Rewrites a valid operation document so that it selects only what the caller may see: every field
- * whose scope rules the caller does not satisfy is removed, wherever it is (aliased, in a named or
+ * whose scope rules the caller does not satisfy, or whose arguments filter on such a field, is removed, wherever it is (aliased, in a named or
  * inline fragment, nested), before the gateway plans the query, so no subgraph is ever asked for it.
  *
  * The result stays valid: a selection set left empty gets a placeholder `__typename`; variable
@@ -30,10 +30,10 @@ export function rewriteDocument(document: DocumentNode, access: FieldAccess, hel
   let removed = false;
   const rewritten = visit(document, visitWithTypeInfo(typeInfo, {
     Field: {
-      enter() {
+      enter(node) {
         const parentType = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
-        if (!parentType || !field || access.decide(parentType, field).allowed) return undefined;
+        if (!parentType || !field || access.decide(parentType, field, node).allowed) return undefined;
         removed = true;
         return null;
       },
@@ -63,7 +63,7 @@ function auditedDataFinder(access: FieldAccess, fragments: Map<string, FragmentD
       case Kind.FIELD: {
         const field = access.fieldDef(type, selection.name.value);
         if (!field) return false;
-        const decision = access.decide(type, field);
+        const decision = access.decide(type, field, selection);
         if (!decision.allowed) return false;
         const named = getNamedType(field.type);
         return decision.sensitive || (!!selection.selectionSet && isCompositeType(named) && serves(selection.selectionSet, named));

@@ -61,7 +61,7 @@ export interface HubSpotClient {
   idsWithAnyValue(lookups: { propertyName: string; values: string[] }[]): Promise<string[]>;
   /** PATCH: writes the given properties ('' clears one) and returns the contact as written. */
   updateContact(id: string, properties: Record<string, string>): Promise<HubSpotRecord>;
-  /** POST: creates a contact; an email that exists already is a CONFLICT carrying `existingId`. */
+  /** POST: creates a contact; an email that exists already is a CONFLICT (which does not say whose). */
   createContact(properties: Record<string, string>): Promise<HubSpotRecord>;
 }
 
@@ -109,16 +109,14 @@ function refusalReason(body: HubSpotError): string {
 
 /**
  * A refused write as a permanent coded error: 400 (validation) → BAD_USER_INPUT naming the refused
- * properties, 404 → NOT_FOUND, 409 (the email belongs to another contact) → CONFLICT with that
- * contact's id, which HubSpot only gives inside its message ("Contact already exists. Existing ID: 123").
+ * properties, 404 → NOT_FOUND, 409 (the email belongs to another contact) → CONFLICT. HubSpot's 409
+ * message names that contact ("Contact already exists. Existing ID: 123"); the CONFLICT says only
+ * that the email is taken, since it reaches callers who may not read whose it is.
  */
 function writeRefusal(response: UpstreamResponse, contactId: string | null): Error {
   const body = (response.body ?? {}) as HubSpotError;
   if (response.status === 404) return codedError('NOT_FOUND', `HubSpot has no contact ${contactId}.`, { system: SYSTEM });
-  if (response.status === 409) {
-    const existingId = /Existing ID: (\d+)/.exec(body.message ?? '')?.[1] ?? null;
-    return codedError('CONFLICT', `HubSpot refused the change: ${refusalReason(body)}`, { system: SYSTEM, existingId });
-  }
+  if (response.status === 409) return codedError('CONFLICT', 'HubSpot refused the change: a contact with this email already exists.', { system: SYSTEM });
   if (response.status === 400) {
     const properties = [...new Set((body.errors ?? []).flatMap((e) => e.context?.propertyName ?? []))];
     return codedError('BAD_USER_INPUT', `HubSpot refused the change: ${refusalReason(body)}`, { system: SYSTEM, properties });

@@ -12,6 +12,7 @@ import { isUnavailableSource, type SourceRecord, type SourceSystem } from '../sh
 import { emptyToNull } from '../shared/text.ts';
 import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import { offsetFromCursor, toCustomerConnection } from './connection.ts';
+import { assertFilterScopes } from './filter-scopes.ts';
 import type { CrmLoaders, ShopCustomerRef } from './loaders.ts';
 import type { CrmCustomer, LifecycleStage } from './transforms.ts';
 
@@ -86,10 +87,12 @@ export const resolvers: GraphQLResolverMap<CrmContext> = {
 
   Query: {
     customer: (_: unknown, { id }: { id: string }, ctx: CrmContext) => loadCustomer(id, ctx),
-    customers: async (_: unknown, { first, after, filter }: CustomersArgs, { loaders }: CrmContext) => {
+    customers: async (_: unknown, args: CustomersArgs, ctx: CrmContext, info: GraphQLResolveInfo) => {
+      assertFilterScopes(args, ctx, info);
+      const { first, after, filter } = args;
       const limit = checkFirst(first, MAX_FIRST);
       const offset = offsetFromCursor(after);
-      const page = await loaders.customerPage.load({
+      const page = await ctx.loaders.customerPage.load({
         limit: Math.max(limit, 1),
         offset,
         search: emptyToNull(filter?.search),

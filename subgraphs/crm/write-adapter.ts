@@ -14,7 +14,7 @@
  * such a field stores the canonical form (and counts as a change).
  *
  * `create` is a plain POST and is NOT safe to repeat on its own: an email that already exists is a
- * CONFLICT whose extensions.existingId names that contact (HubSpot's 409). Before creating, the
+ * CONFLICT (HubSpot's 409). Before creating, the
  * orchestrator looks the email up (findContactIdByEmail) and decides whether that contact is its own
  * earlier attempt or another customer's.
  */

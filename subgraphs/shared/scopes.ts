@@ -39,8 +39,17 @@ export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
   });
 }
 
+/** Every rule reading `Type.field` of this subgraph's schema must satisfy (none for a field it does not have). */
+export function rulesAt(schema: GraphQLSchema, coordinate: string): ScopeRule[] {
+  const [typeName, fieldName] = coordinate.split('.');
+  const type = schema.getType(typeName);
+  // Object and interface types (structurally: the schema may come from another graphql realm, see namedType).
+  const field = type && 'getInterfaces' in type ? type.getFields()[fieldName] : undefined;
+  return field ? rulesOf(schema, field) : [];
+}
+
 /** The field's own rule and its return type's. */
-function rulesOf(schema: GraphQLSchema, config: GraphQLFieldConfig<unknown, unknown>): ScopeRule[] {
+function rulesOf(schema: GraphQLSchema, config: Pick<GraphQLFieldConfig<unknown, unknown>, 'type' | 'astNode' | 'extensions'>): ScopeRule[] {
   const returnType = schema.getType(namedType(config.type).name);
   return [
     ...(getDirective(schema, config, DIRECTIVE) ?? []),

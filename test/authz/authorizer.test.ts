@@ -200,3 +200,42 @@ describe('audited fields', () => {
     expect(sensitive).toEqual({ fields: ['Profile.bio'], customerIds: ['C5'] });
   });
 });
+
+describe('filters on personal fields', () => {
+  // The input type of the graph's filter table (subgraphs/shared/filter-disclosures.ts), on a nested field and in lists.
+  const filterSchema = buildSchema(`
+    type Customer { id: ID! name: String! firstName: String lastName: String company: String email: String phone: String
+      lifecycleStage: String updatedAt: String friends(filter: CustomerFilter): [Customer!] }
+    input CustomerFilter { search: String email: String lifecycleStage: String updatedSince: String }
+    type Query { customer(id: ID!): Customer customers(anyOf: [CustomerFilter!]): [Customer!]! }
+  `);
+  const filterAuthorizer = authorizerFor(filterSchema, { fields: new Map([['Customer.email', [['pii:read']]], ['Customer.phone', [['pii:read']]]]), types: new Map() });
+  const run = (query: string, scopes: string[], variables?: Record<string, unknown>) => {
+    const request = { query, variables };
+    const authorized = filterAuthorizer.authorize(request, { subject: 'alice', clientId: null, scopes: new Set(scopes) });
+    expect(validate(filterSchema, parse(authorized.request.query!))).toEqual([]);
+    return { executed: squash(authorized.request.query!), changed: authorized.request !== request, finish: authorized.finish };
+  };
+  const filterForbidden = (input: string, path: (string | number)[]) =>
+    ({ message: `Not authorized to filter on ${input}: requires the scope pii:read.`, path, extensions: { code: 'FORBIDDEN' } });
+
+  it('removes a nullable field filtering on email, nulls it at its path and serves its siblings', () => {
+    const { executed, finish } = run('query($e: String) { customer(id: "1") { name pals: friends(filter: { email: $e }) { name } } }', READER, { e: 'ada@example.com' });
+    expect(executed).toBe('{ customer(id: "1") { name } }');
+    expect(finish({ data: { customer: { name: 'Ada' } } }).body).toEqual({
+      data: { customer: { name: 'Ada', pals: null } },
+      errors: [filterForbidden('CustomerFilter.email', ['customer', 'pals'])],
+    });
+  });
+
+  it('finds a search inside a list of input objects in a variable, and nulls data for a non-null root field', () => {
+    const { executed, finish } = run('query($any: [CustomerFilter!]) { customers(anyOf: $any) { name } }', READER, { any: [{ lifecycleStage: 'lead' }, { search: '555' }] });
+    expect(executed).toBe('{ __authz_empty: __typename }');
+    expect(finish({ data: {} }).body).toEqual({ data: null, errors: [filterForbidden('CustomerFilter.search', ['customers'])] });
+  });
+
+  it('leaves filters alone for a caller with pii:read, and filters on unguarded fields or on null for anyone', () => {
+    expect(run('{ customer(id: "1") { friends(filter: { email: "a@b", search: "x" }) { name } } }', [...READER, 'pii:read']).changed).toBe(false);
+    expect(run('{ customer(id: "1") { friends(filter: { lifecycleStage: "lead", updatedSince: "2026", email: null }) { name } } }', READER).changed).toBe(false);
+  });
+});

@@ -156,10 +156,10 @@ describe('CRM write adapter: update', () => {
     });
   });
 
-  it('refuses an email that belongs to another contact as a CONFLICT naming it', async () => {
+  it('refuses an email that belongs to another contact as a CONFLICT that does not say whose', async () => {
     expect(await failure(crm.update('107', { email: 'HOOLI38@example.com' }))).toEqual({
-      message: 'HubSpot refused the change: Contact already exists. Existing ID: 139',
-      extensions: { code: 'CONFLICT', system: 'HubSpot', existingId: '139' },
+      message: 'HubSpot refused the change: a contact with this email already exists.',
+      extensions: { code: 'CONFLICT', system: 'HubSpot' },
     });
   });
 
@@ -182,10 +182,10 @@ describe('CRM write adapter: create and find by email', () => {
     expect(created.fields).toEqual({ ...FULL, company: null, address: { ...FULL.address!, line2: null } });
   });
 
-  it('refuses an email that exists, in any letter case, as a CONFLICT carrying the existing id', async () => {
+  it('refuses an email that exists, in any letter case, as a CONFLICT that does not say whose', async () => {
     expect(await failure(crm.create({ ...FULL, email: 'Dennis.Sato6@Example.com' }))).toEqual({
-      message: 'HubSpot refused the change: Contact already exists. Existing ID: 107',
-      extensions: { code: 'CONFLICT', system: 'HubSpot', existingId: '107' },
+      message: 'HubSpot refused the change: a contact with this email already exists.',
+      extensions: { code: 'CONFLICT', system: 'HubSpot' },
     });
   });
 
