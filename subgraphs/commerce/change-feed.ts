@@ -1,6 +1,6 @@
 /**
  * The shop's change feeds (the contract is ../shared/change-feed.ts): customers and orders changed at
- * or after a time, oldest first, through the `updated_at:>=` search sorted by UPDATED_AT, paged with
+ * or after a time, oldest first, through the client's changed-since searches (sorted by UPDATED_AT), paged with
  * Shopify's cursors (which carry the position, so a record changed meanwhile shifts no other). `next`
  * is Shopify's own end cursor.
  *
