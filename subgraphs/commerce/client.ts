@@ -11,11 +11,12 @@ import {
   CUSTOMER_CREATE, CUSTOMER_FOR_WRITE, CUSTOMERS_FOR_WRITE, CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, CUSTOMER_UPDATE, CUSTOMERS_BY_UPDATE, FIND_CUSTOMERS, LIST_ORDERS,
   moreCustomerOrderTotals, ORDER_CANCEL, ORDERS_BY_IDS, ORDERS_BY_UPDATE, VARIANTS_BY_SKU,
 } from './shopify-documents.ts';
-import { anyOf } from './shopify-search.ts';
+import { anyOf, changedSinceQuery, orderSearchQuery } from './shopify-search.ts';
 import type {
   ShopifyCustomerInput, ShopifyCustomerNode, ShopifyCustomerWriteNode, ShopifyEdgePage, ShopifyNodesPage, ShopifyOrderCancelReason,
   ShopifyOrderChangeNode, ShopifyOrderNode, ShopifyOrderTotalNode, ShopifyUserError, ShopifyVariantNode,
 } from './shopify-types.ts';
+import type { OrderFilter } from './types.ts';
 import { chunks } from '../shared/chunks.ts';
 
 /** The Admin API version the documents are written for; Shopify serves each version for a year. */
@@ -27,8 +28,8 @@ export const SHOPIFY_MAX_PAGE = 250;
 export interface ShopifyClient {
   /** Orders by gid, in the order asked; null where no order has that id. */
   ordersByIds(gids: readonly string[]): Promise<(ShopifyOrderNode | null)[]>;
-  /** A page of orders newest first, optionally narrowed by a search query. */
-  listOrders(args: { first: number; after: string | null; query: string | null }): Promise<ShopifyEdgePage<ShopifyOrderNode>>;
+  /** A page of orders newest first, narrowed by the filter (a search the client builds). */
+  listOrders(args: { first: number; after: string | null; filter: OrderFilter | null }): Promise<ShopifyEdgePage<ShopifyOrderNode>>;
   /** The variants with these SKUs (one search) and the shop's currency. */
   variantsBySkus(skus: readonly string[]): Promise<{ shopCurrency: string; variants: ShopifyVariantNode[] }>;
   /** Customers by stored gid (null where none) and by email, in one request. */
@@ -49,18 +50,22 @@ export interface ShopifyClient {
   createCustomer(input: ShopifyCustomerInput): Promise<string>;
   /** orderCancel (no refund, restock, customer not notified; see ORDER_CANCEL). */
   cancelOrder(args: { orderId: string; reason: ShopifyOrderCancelReason; staffNote: string | null }): Promise<void>;
-  /** A page of the customers a search matches, oldest change first. */
-  customersByUpdate(args: SearchPageArgs): Promise<ShopifyNodesPage<ShopifyCustomerNode>>;
-  /** A page of the orders a search matches, oldest change first, with their shop and presentment totals. */
-  ordersByUpdate(args: SearchPageArgs): Promise<ShopifyNodesPage<ShopifyOrderChangeNode>>;
+  /** A page of the customers changed at or after `since`, oldest change first. */
+  customersChangedSince(args: ChangedSincePage): Promise<ShopifyNodesPage<ShopifyCustomerNode>>;
+  /** A page of the orders changed at or after `since`, oldest change first, with their shop and presentment totals. */
+  ordersChangedSince(args: ChangedSincePage): Promise<ShopifyNodesPage<ShopifyOrderChangeNode>>;
+  /** A page of the orders named by one of these numbers ("#1001"), oldest change first, as ordersChangedSince gives them. */
+  ordersByNames(args: PageArgs & { names: readonly string[] }): Promise<ShopifyNodesPage<ShopifyOrderChangeNode>>;
 }
 
-export interface SearchPageArgs {
+export interface PageArgs {
   first: number;
   /** Shopify's cursor, or null for the first page. */
   after: string | null;
-  query: string;
 }
+
+/** A page of records changed at or after `since` (epoch ms; Shopify keeps whole seconds, so it is floored to its second). */
+export type ChangedSincePage = PageArgs & { since: number };
 
 interface GraphQLAnswer<T> {
   data?: T | null;
@@ -139,11 +144,18 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, waitMs + Math.floor(Math.random() * waitMs))));
       return graphql<T>(query, variables, deadline);
     }
+    // A cursor is the client's (wrapped in ours): one Shopify cannot read is the client's mistake, not the shop's.
+    if (errors.some((e) => e.extensions?.code === 'BAD_REQUEST' && /cursor/i.test(e.message))) {
+      throw codedError('BAD_USER_INPUT', 'Argument "after" is not a cursor returned by this API.', { argument: 'after' });
+    }
     if (errors.length || !answer?.data) {
       throw codedError('UPSTREAM_ERROR', `${SYSTEM} refused a query (${errors[0]?.extensions?.code ?? 'no data'}).`, { system: SYSTEM });
     }
     return answer.data;
   }
+
+  const ordersByUpdate = async (variables: PageArgs & { query: string }) =>
+    (await graphql<{ orders: ShopifyNodesPage<ShopifyOrderChangeNode> }>(ORDERS_BY_UPDATE, { ...variables })).orders;
 
   /** `nodes` gives `{}` for an id of another type; that is no record of the asked type either. */
   const present = <T extends object>(node: T | null | Record<string, never>): T | null =>
@@ -154,8 +166,8 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
       const data = await graphql<{ nodes: (ShopifyOrderNode | null)[] }>(ORDERS_BY_IDS, { ids: gids });
       return data.nodes.map(present);
     },
-    async listOrders({ first, after, query }) {
-      const data = await graphql<{ orders: ShopifyEdgePage<ShopifyOrderNode> }>(LIST_ORDERS, { first, after, query });
+    async listOrders({ first, after, filter }) {
+      const data = await graphql<{ orders: ShopifyEdgePage<ShopifyOrderNode> }>(LIST_ORDERS, { first, after, query: orderSearchQuery(filter) });
       return data.orders;
     },
     async variantsBySkus(skus) {
@@ -202,12 +214,11 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
       if (!payload?.customer) throw codedError('UPSTREAM_ERROR', `${SYSTEM} answered a customer creation without the customer.`, { system: SYSTEM });
       return payload.customer.id;
     },
-    async customersByUpdate(args) {
-      return (await graphql<{ customers: ShopifyNodesPage<ShopifyCustomerNode> }>(CUSTOMERS_BY_UPDATE, { ...args })).customers;
+    async customersChangedSince({ first, after, since }) {
+      return (await graphql<{ customers: ShopifyNodesPage<ShopifyCustomerNode> }>(CUSTOMERS_BY_UPDATE, { first, after, query: changedSinceQuery(since) })).customers;
     },
-    async ordersByUpdate(args) {
-      return (await graphql<{ orders: ShopifyNodesPage<ShopifyOrderChangeNode> }>(ORDERS_BY_UPDATE, { ...args })).orders;
-    },
+    ordersChangedSince: ({ first, after, since }) => ordersByUpdate({ first, after, query: changedSinceQuery(since) }),
+    ordersByNames: ({ first, after, names }) => ordersByUpdate({ first, after, query: anyOf('name', names) }),
     async cancelOrder(args) {
       type Payload = { job: { id: string } | null; orderCancelUserErrors: ShopifyUserError[] } | null;
       const { orderCancel: payload } = await graphql<{ orderCancel: Payload }>(ORDER_CANCEL, args);

@@ -7,10 +7,9 @@ import DataLoader from 'dataloader';
 import type { CustomerLinks } from '../shared/sources.ts';
 import { SHOPIFY_MAX_PAGE, type ShopifyClient } from './client.ts';
 import { gidNumber, toGid } from './gid.ts';
-import { orderSearchQuery, type OrderFilter } from './shopify-search.ts';
 import type { ShopifyCustomerNode } from './shopify-types.ts';
 import { EMPTY_ORDER_PAGE, fromShopifyOrder, fromShopifyVariant, toOrderPage, toOrderTotals, toShopCustomerMatch } from './transforms.ts';
-import type { Order, OrderPage, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
+import type { Order, OrderFilter, OrderPage, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
 
 /** Searches with one term per value are kept to this many values, so the query string stays short. */
 const SEARCH_BATCH = 100;
@@ -70,7 +69,7 @@ export function createLoaders(client: ShopifyClient): Loaders {
     orderTotals: new DataLoader((gids) => allOrderTotals(client, gids), { maxBatchSize: SHOPIFY_MAX_PAGE }),
 
     async listOrders({ first, after, filter }) {
-      return toOrderPage(await client.listOrders({ first, after, query: orderSearchQuery(filter) }));
+      return toOrderPage(await client.listOrders({ first, after, filter }));
     },
   };
 }

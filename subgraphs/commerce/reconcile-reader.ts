@@ -6,7 +6,6 @@ import type { ChangedCustomerRecord, ChangedShopOrder, ChangeFeed } from '../sha
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { createShopifyClient } from './client.ts';
 import { createCustomerChangeFeed, createOrderChangeFeed, ORDERS_PER_PAGE } from './change-feed.ts';
-import { anyOf } from './shopify-search.ts';
 import { toChangedShopOrder } from './transform-change.ts';
 
 export interface CommerceReconcileReader {
@@ -16,7 +15,7 @@ export interface CommerceReconcileReader {
   ordersByNumbers(numbers: string[]): Promise<Map<string, ChangedShopOrder>>;
 }
 
-/** Numbers per search (`name:"#1001" OR name:"#1002" …`), so the query string stays short. */
+/** Numbers per search, so the query string stays short. */
 const NUMBERS_PER_SEARCH = 100;
 
 export function createCommerceReconcileReader(shopify: UpstreamConfig): CommerceReconcileReader {
@@ -28,10 +27,10 @@ export function createCommerceReconcileReader(shopify: UpstreamConfig): Commerce
       const wanted = [...new Set(numbers)];
       const found = new Map<string, ChangedShopOrder>();
       for (let i = 0; i < wanted.length; i += NUMBERS_PER_SEARCH) {
-        const query = anyOf('name', wanted.slice(i, i + NUMBERS_PER_SEARCH));
+        const names = wanted.slice(i, i + NUMBERS_PER_SEARCH);
         let after: string | null = null;
         do {
-          const page = await client.ordersByUpdate({ first: ORDERS_PER_PAGE, after, query });
+          const page = await client.ordersByNames({ first: ORDERS_PER_PAGE, after, names });
           for (const node of page.nodes) if (wanted.includes(node.name)) found.set(node.name, toChangedShopOrder(node));
           after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
         } while (after);

@@ -11,9 +11,8 @@ import { DateTimeScalar } from '../shared/scalars.ts';
 import { unavailableSource, type CustomerLinks, type SourceRecord } from '../shared/sources.ts';
 import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
 import type { Loaders } from './loaders.ts';
-import type { OrderFilter } from './shopify-search.ts';
 import { commerceSource, EMPTY_ORDER_PAGE } from './transforms.ts';
-import type { Order, OrderLine, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
+import type { Order, OrderFilter, OrderLine, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
 
 export interface CommerceContext {
   loaders: Loaders;

@@ -4,6 +4,15 @@ import type { LinkedBy } from '../shared/sources.ts';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'PARTIALLY_FULFILLED' | 'FULFILLED' | 'CANCELLED' | 'REFUNDED';
 
+/** Query.orders' filter (the contract's OrderFilter). */
+export interface OrderFilter {
+  status?: OrderStatus | null;
+  /** Canonical DateTime; exclusive. */
+  placedAfter?: string | null;
+  /** Canonical DateTime; exclusive. */
+  placedBefore?: string | null;
+}
+
 export interface OrderLine {
   sku: string | null;
   title: string;

@@ -86,6 +86,13 @@ interface SearchAnswer {
   paging?: { next?: { after?: string } };
 }
 
+/**
+ * HubSpot object ids are decimal numbers. Ids reach the client decoded from public ids a client
+ * made up, so anything else names no contact and is never sent: in a URL path `..` would climb out
+ * of the contact (fetch resolves dot segments even when percent-encoded as %2e).
+ */
+const isContactId = (id: string): boolean => /^[1-9]\d{0,18}$/.test(id);
+
 /** HubSpot matches `IN` values against lowercased stored text, so string values must be sent in lowercase. */
 const inFilter = (propertyName: string, values: string[]): Filter =>
   ({ propertyName, operator: 'IN', values: [...new Set(values.map((v) => v.trim().toLowerCase()))] });
@@ -168,7 +175,7 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
 
   return {
     async readContacts(ids) {
-      return (await Promise.all(chunks([...new Set(ids)], BATCH_READ_MAX).map((chunk) => batchRead(chunk)))).flat();
+      return (await Promise.all(chunks([...new Set(ids)].filter(isContactId), BATCH_READ_MAX).map((chunk) => batchRead(chunk)))).flat();
     },
     async pageContacts(query) {
       const filters: Filter[] = [];
@@ -203,7 +210,7 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
     async readHistories(ids, properties) {
       // Sequential: these reads serve a background pass, which need not compete with client requests.
       const found: HubSpotRecord[] = [];
-      for (const chunk of chunks([...new Set(ids)], HISTORY_BATCH_READ_MAX)) found.push(...await batchRead(chunk, { propertiesWithHistory: properties }));
+      for (const chunk of chunks([...new Set(ids)].filter(isContactId), HISTORY_BATCH_READ_MAX)) found.push(...await batchRead(chunk, { propertiesWithHistory: properties }));
       return found;
     },
     async idsWithAnyValue(lookups) {
@@ -215,8 +222,10 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
       }
       return [...ids];
     },
-    updateContact: async (id, properties) =>
-      written(await send('PATCH', `/${encodeURIComponent(id)}`, { properties }), 200, id),
+    async updateContact(id, properties) {
+      if (!isContactId(id)) throw codedError('NOT_FOUND', 'HubSpot has no contact with this id.', { system: SYSTEM });
+      return written(await send('PATCH', `/${id}`, { properties }), 200, id);
+    },
     createContact: async (properties) => written(await post('', { properties }), 201, null),
   };
 }

@@ -11,6 +11,15 @@ export const MAX_IDS_PER_REQUEST = 40;
 /** GET /api/v1/accounts/:id/statuses returns at most 40 statuses per page. */
 export const MAX_STATUSES_PER_PAGE = 40;
 
+/**
+ * An acct as Mastodon spells one: a username (letters, digits, `_`, with `.` and `-` inside; Account::USERNAME_RE)
+ * and an optional domain (a host name). Anything else names no account and is not sent: the lookup
+ * would otherwise read `?`, `#`, `&`, `/` or a second `@` as more than a name.
+ */
+const ACCT = /^@?[a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?(?:@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?)?$/i;
+/** Mastodon ids are decimal (snowflake) numbers; any other text is no account and never goes into a path. */
+const ACCOUNT_ID = /^\d{1,20}$/;
+
 export interface MastodonClient {
   /** GET /api/v1/accounts/lookup: the account an acct names on the instance, or null (404) when none. */
   lookupAccount(acct: string): Promise<MastodonAccount | null>;
@@ -29,6 +38,7 @@ export function createMastodonClient(config: UpstreamConfig): MastodonClient {
 
   return {
     async lookupAccount(acct) {
+      if (!ACCT.test(acct) || acct.length > 255) return null;
       const res = await get('/api/v1/accounts/lookup', new URLSearchParams({ acct }));
       if (res.status === 404) return null;
       if (res.status !== 200 || !isAccount(res.body)) throw unexpectedResponse(SYSTEM, res, 'an account lookup');
@@ -36,7 +46,7 @@ export function createMastodonClient(config: UpstreamConfig): MastodonClient {
     },
 
     async accountsById(ids) {
-      const chunks = chunk([...new Set(ids)], MAX_IDS_PER_REQUEST);
+      const chunks = chunk([...new Set(ids)].filter((id) => ACCOUNT_ID.test(id)), MAX_IDS_PER_REQUEST);
       const pages = await Promise.all(chunks.map(async (part) => {
         const res = await get('/api/v1/accounts', new URLSearchParams(part.map((id) => ['id[]', id])));
         if (res.status !== 200 || !isListOf(res.body, isAccount)) throw unexpectedResponse(SYSTEM, res, 'an accounts request');
@@ -46,8 +56,9 @@ export function createMastodonClient(config: UpstreamConfig): MastodonClient {
     },
 
     async accountStatuses(accountId, limit) {
+      if (!ACCOUNT_ID.test(accountId)) return null;
       const query = new URLSearchParams({ limit: String(Math.min(limit, MAX_STATUSES_PER_PAGE)), exclude_reblogs: 'true' });
-      const res = await get(`/api/v1/accounts/${encodeURIComponent(accountId)}/statuses`, query);
+      const res = await get(`/api/v1/accounts/${accountId}/statuses`, query);
       if (res.status === 404) return null;
       if (res.status !== 200 || !isListOf(res.body, isStatus)) throw unexpectedResponse(SYSTEM, res, 'a statuses request');
       return res.body;

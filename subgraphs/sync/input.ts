@@ -28,8 +28,10 @@ export interface CustomerInput {
 }
 
 /** A practical email check (RFC 5321 lengths, one @, a dotted domain); the systems apply their own on top. */
-const EMAIL = /^[^\s@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL = /^[^\s\p{Cc}@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/u;
 const MAX_TEXT = 255;
+/** Control characters (NUL, escapes, line breaks): no name or address line holds one, and Odoo's PostgreSQL refuses NUL. */
+const CONTROL = /\p{Cc}/u;
 
 const invalid = (field: string, message: string) => codedError('BAD_USER_INPUT', message, { field });
 
@@ -64,6 +66,7 @@ function text(value: string | null | undefined, field: string): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
   if (trimmed.length > MAX_TEXT) throw invalid(field, `Field "${field}" is longer than ${MAX_TEXT} characters.`);
+  if (CONTROL.test(trimmed)) throw invalid(field, `Field "${field}" contains a control character.`);
   return trimmed === '' ? null : trimmed;
 }
 

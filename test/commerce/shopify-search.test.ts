@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSearch, parseSearch, type SearchFields } from '../../upstreams/shopify/search.ts';
 import { numberField, textField, timeField } from '../../upstreams/shopify/search-fields.ts';
-import { anyOf, orderSearchQuery, quoteValue } from '../../subgraphs/commerce/shopify-search.ts';
+import { anyOf, changedSinceQuery, orderSearchQuery, quoteValue } from '../../subgraphs/commerce/shopify-search.ts';
 
 interface Row { id: number; email: string | null; updatedAt: string; tags: string[] }
 
@@ -48,9 +48,20 @@ describe('Shopify search syntax in the stand-in', () => {
     expect(ids('updated_at:2026-11-20')).toEqual([2]);
   });
 
-  it('compares numbers and matches a trailing * as a prefix', () => {
+  it('compares numbers and matches a trailing * on a bare value as a prefix', () => {
     expect(ids('id:>=2')).toEqual([2, 3]);
     expect(ids('email:bob*')).toEqual([2]);
+    expect(ids('email:*')).toEqual([1, 2]);
+  });
+
+  it('reads a * inside quotes as a plain character, as in any phrase', () => {
+    expect(ids('email:"bob*"')).toEqual([]);
+    expect(ids('email:"*"')).toEqual([]);
+  });
+
+  it('reads a backslash outside quotes as escaping the next character', () => {
+    expect(parseSearch(String.raw`email:a\:b\(c\)`)).toEqual({ kind: 'term', field: 'email', comparator: ':', value: 'a:b(c)' });
+    expect(ids(String.raw`email:bob\*`)).toEqual([]);
   });
 
   it('matches free text against the default fields', () => {
@@ -77,6 +88,20 @@ describe('search queries the commerce client builds', () => {
   it('quotes every value so an email or SKU stays one literal', () => {
     expect(quoteValue('a"b\\c')).toBe(String.raw`"a\"b\\c"`);
     expect(anyOf('sku', ['SKU-1', 'SKU 2'])).toBe('sku:"SKU-1" OR sku:"SKU 2"');
+  });
+
+  it('keeps a hostile value one term that matches only a record holding exactly that text', () => {
+    const hostile = ['" OR email:*', 'x" OR -email:"y', '\\" OR id:>0 OR "', ') OR (id:>0', 'NOT email:x', '-email:ada@example.com', '*', 'a\u0000b', 'x'.repeat(10_000)];
+    for (const value of hostile) {
+      const literal: Row = { id: 9, email: value, updatedAt: '2026-11-01T10:00:00Z', tags: [] };
+      const { matches } = compileSearch(anyOf('email', [value]), fields);
+      expect([...rows, literal].filter(matches).map((r) => r.id)).toEqual([9]);
+      expect(parseSearch(anyOf('email', [value]))).toEqual({ kind: 'term', field: 'email', comparator: ':', value });
+    }
+  });
+
+  it('asks for records changed at or after a time, floored to its second', () => {
+    expect(changedSinceQuery(Date.parse('2026-11-20T09:15:00.999Z'))).toBe('updated_at:>="2026-11-20T09:15:00Z"');
   });
 
   it('selects each status with the terms that rank above it excluded', () => {

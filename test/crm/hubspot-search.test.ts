@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubSpotContact } from '../../upstreams/dataset/types.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startHubSpotStandIn } from '../../upstreams/hubspot/server.ts';
+import { createHubSpotClient } from '../../subgraphs/crm/client.ts';
 import { TOKEN, recordedContacts, withContacts } from './harness.ts';
 
 let hubspot: StandIn;
@@ -125,5 +126,33 @@ describe('HubSpot stand-in: search sorting and paging', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).category).toBe('VALIDATION_ERROR');
     }
+  });
+});
+
+describe('the HubSpot client with hostile values', () => {
+  const client = () => createHubSpotClient({ baseUrl: hubspot.url, credential: TOKEN, timeoutMs: 5000 });
+  const hostile = ["' OR 1=1 --", '" OR email:*', '*', '*@example.com', '%', '_', ')(', '../', 'a\u0000b', 'x'.repeat(10_000)];
+
+  it('never sends a contact id that is not a number, so no id can climb out of the contact path', async () => {
+    hubspot.resetCounters();
+    expect(await client().readContacts(['..', '../', '101/../102', '%2e%2e', '101 OR 1=1', ' 101', '', '101?archived=true'])).toEqual([]);
+    await expect(client().updateContact('..', { firstname: 'Mallory' })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(client().updateContact('../102', { firstname: 'Mallory' })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect(hubspot.totalRequests()).toBe(0);
+    expect((await client().readContacts(['107', '..'])).map((r) => r.id)).toEqual(['107']);
+  });
+
+  it('matches a hostile email filter only as the literal value, one search each', async () => {
+    hubspot.resetCounters();
+    for (const email of hostile) {
+      expect((await client().pageContacts({ limit: 10, offset: 0, email })).results).toEqual([]);
+      expect(await client().findByEmail(email)).toEqual([]);
+    }
+    expect(hubspot.totalRequests()).toBe(hostile.length * 2);
+  });
+
+  it('finds nothing for hostile text in lookups by stored value', async () => {
+    expect(await client().findByShopCustomerIds(hostile)).toEqual([]);
+    expect(await client().idsWithAnyValue([{ propertyName: 'email', values: hostile }])).toEqual([]);
   });
 });

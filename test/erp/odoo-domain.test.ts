@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOdooClient, type OdooClient } from '../../subgraphs/erp/client.ts';
+import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import { compileDomain, type OdooRow } from '../../upstreams/odoo/domain.ts';
+import { startOdooStandIn } from '../../upstreams/odoo/server.ts';
+import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { compileOrder } from '../../upstreams/odoo/ordering.ts';
 import { MODELS } from '../../upstreams/odoo/models.ts';
 
@@ -60,5 +64,37 @@ describe('Odoo order in the stand-in', () => {
 
   it('refuses an order on an unknown field', () => {
     expect(() => sorted('nope desc')).toThrow(expect.objectContaining({ pythonName: 'builtins.ValueError' }));
+  });
+});
+
+describe("the Odoo client's email lookups", () => {
+  const dataset = generateDataset({ customers: 20, orders: 0, products: 1 });
+  const partner = dataset.odoo['res.partner'].find((p) => typeof p.email === 'string' && /[._]/.test(p.email.split('@')[0]))!;
+  const email = partner.email as string;
+  let odoo: StandIn;
+  let client: OdooClient;
+
+  beforeAll(async () => {
+    odoo = await startOdooStandIn({ dataset, credential: 'odoo-test-key' });
+    client = createOdooClient({ baseUrl: odoo.url, credential: 'odoo-test-key', database: 'standin', timeoutMs: 5000 });
+  });
+  afterAll(() => odoo.close());
+
+  it('finds a partner by its email in any letter case', async () => {
+    expect(await client.countPartnersByEmail(email.toUpperCase())).toBe(1);
+    expect((await client.findPartners([], [email.toUpperCase()])).map((p) => p.id)).toEqual([partner.id]);
+  });
+
+  it('matches % and _ in an email only literally, never as ILIKE wildcards', async () => {
+    const [local, domain] = email.split('@');
+    for (const hostile of ['%', `%@${domain}`, `${local.replace(/[._]/g, '_')}@${domain}`, `${local.slice(0, 3)}%`, '_%']) {
+      expect(await client.countPartnersByEmail(hostile)).toBe(0);
+      expect(await client.findPartners([], [hostile])).toEqual([]);
+    }
+  });
+
+  it('matches a backslash literally too', async () => {
+    expect(await client.countPartnersByEmail(`${email}\\`)).toBe(0);
+    expect(await client.countPartnersByEmail(email.replace('@', '\\@'))).toBe(0);
   });
 });

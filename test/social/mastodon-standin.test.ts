@@ -3,6 +3,7 @@ import { DEFAULT_RATE_LIMIT, startMastodonStandIn } from '../../upstreams/mastod
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import type { Dataset, MastodonAccount } from '../../upstreams/dataset/types.ts';
 import { TOKEN, mastodonGet, smallDataset } from './harness.ts';
+import { createMastodonClient } from '../../subgraphs/social/client.ts';
 
 let dataset: Dataset;
 let mastodon: StandIn;
@@ -187,5 +188,36 @@ describe('Mastodon stand-in: rate limits, counters and faults', () => {
     expect((await get(`/api/v1/accounts/${poster.id}`)).status).toBe(200);
     expect(mastodon.totalRequests()).toBe(2);
     expect(mastodon.counters()['GET /api/v1/accounts/{id}']).toBe(1);
+  });
+});
+
+describe('the Mastodon client with hostile handles and ids', () => {
+  const client = () => createMastodonClient({ baseUrl: mastodon.url, credential: TOKEN, timeoutMs: 2000 });
+  const acct = () => `${poster.username}@${dataset.mastodon.domain}`;
+
+  it('looks up a well-formed acct, with or without a leading @, in one request', async () => {
+    mastodon.resetCounters();
+    expect((await client().lookupAccount(acct()))?.id).toBe(poster.id);
+    expect((await client().lookupAccount(`@${acct().toUpperCase()}`))?.id).toBe(poster.id);
+    expect(mastodon.totalRequests()).toBe(2);
+  });
+
+  it('sends no acct that is not spelled as Mastodon spells one: it names no account', async () => {
+    mastodon.resetCounters();
+    const hostile = [
+      `${acct()}?acct=someone-else`, `${acct()}#x`, `${acct()}&limit=80`, `../accounts/${poster.id}`, `${poster.username}/../../1`,
+      `${poster.username}@evil.example@${dataset.mastodon.domain}`, `${poster.username}@`, '@', '', ' ', "' OR 1=1 --", '*', '%', 'a\u0000b', 'x'.repeat(300),
+    ];
+    for (const value of hostile) expect(await client().lookupAccount(value)).toBeNull();
+    expect(mastodon.totalRequests()).toBe(0);
+  });
+
+  it('never puts an account id that is not a number into a path or a query', async () => {
+    mastodon.resetCounters();
+    expect(await client().accountStatuses(`${poster.id}/../..`, 5)).toBeNull();
+    expect(await client().accountStatuses('..', 5)).toBeNull();
+    expect(await client().accountsById(['../1', `${poster.id}&id[]=1`])).toEqual([]);
+    expect(mastodon.totalRequests()).toBe(0);
+    expect((await client().accountsById([poster.id, '..'])).map((a) => a.id)).toEqual([poster.id]);
   });
 });

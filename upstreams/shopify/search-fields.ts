@@ -13,12 +13,12 @@ function compare(a: number | string, b: number | string, comparator: Comparator)
   }
 }
 
-/** Case-insensitive; `value*` is a prefix match. A list matches when any element does. */
+/** Case-insensitive; a bare `value*` is a prefix match (`field:*`: any value). A list matches when any element does. */
 export function textField<T>(get: (record: T) => string | null | (string | null)[]): FieldMatcher<T> {
-  return (record, comparator, value) => {
+  return (record, comparator, value, prefix) => {
     const wanted = value.toLowerCase();
     const values = [get(record)].flat().filter((v): v is string => v !== null).map((v) => v.toLowerCase());
-    if (comparator === ':' && wanted.endsWith('*')) return values.some((v) => v.startsWith(wanted.slice(0, -1)));
+    if (comparator === ':' && prefix) return values.some((v) => v.startsWith(wanted));
     return values.some((v) => compare(v, wanted, comparator));
   };
 }

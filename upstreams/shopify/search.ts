@@ -1,19 +1,20 @@
 /**
  * Shopify's search syntax (the `query` argument of connections), the subset the gateway relies on:
  * `field:value`, `field:>value` (and `>=`, `<`, `<=`), quoted values ('…' or "…" with backslash
- * escapes), a trailing `*` for a prefix, free text, implicit AND, `AND`, `OR`, `NOT`, a leading `-`
+ * escapes), a trailing `*` on a bare value for a prefix (inside quotes, as in any phrase, `*` is
+ * a plain character), free text, implicit AND, `AND`, `OR`, `NOT`, a leading `-`
  * for negation, and parentheses. AND binds tighter than OR. As Shopify does, a term on a field the
  * resource does not know is ignored and reported as a warning instead of failing the query.
  */
 export type Comparator = ':' | ':>' | ':>=' | ':<' | ':<=';
 
 export type SearchNode =
-  | { kind: 'term'; field: string | null; comparator: Comparator; value: string }
+  | { kind: 'term'; field: string | null; comparator: Comparator; value: string; prefix?: true }
   | { kind: 'not'; node: SearchNode }
   | { kind: 'and' | 'or'; nodes: SearchNode[] };
 
-/** Whether one record's field satisfies `comparator value`. */
-export type FieldMatcher<T> = (record: T, comparator: Comparator, value: string) => boolean;
+/** Whether one record's field satisfies `comparator value` (with `prefix`: starts with `value`, for `field:value*`). */
+export type FieldMatcher<T> = (record: T, comparator: Comparator, value: string, prefix: boolean) => boolean;
 
 export interface SearchFields<T> {
   fields: Record<string, FieldMatcher<T>>;
@@ -95,6 +96,7 @@ export function compileSearch<T>(query: string | null | undefined, search: Searc
       }
       case 'term': {
         const { field, comparator, value } = node;
+        const prefix = node.prefix === true;
         if (field === null) {
           const needle = value.toLowerCase();
           return (r) => search.text(r).some((t) => t?.toLowerCase().includes(needle));
@@ -104,7 +106,7 @@ export function compileSearch<T>(query: string | null | undefined, search: Searc
           warnings.push({ field, message: 'Invalid search field for this query.' });
           return () => true;
         }
-        return (r) => matcher(r, comparator, value);
+        return (r) => matcher(r, comparator, value, prefix);
       }
     }
   };
@@ -123,16 +125,21 @@ function parseTerm(raw: string): SearchNode | null {
   const match = TERM.exec(raw);
   const negated = match ? match[1] === '-' : raw.startsWith('-') && raw.length > 1;
   const term: SearchNode = match
-    ? { kind: 'term', field: match[2].toLowerCase(), comparator: `:${match[3] ?? ''}` as Comparator, value: unquote(match[4]) }
-    : { kind: 'term', field: null, comparator: ':', value: unquote(negated ? raw.slice(1) : raw) };
+    ? { kind: 'term', field: match[2].toLowerCase(), comparator: `:${match[3] ?? ''}` as Comparator, ...readValue(match[4]) }
+    : { kind: 'term', field: null, comparator: ':', ...readValue(negated ? raw.slice(1) : raw) };
   if (term.field === null && term.value === '') return null;
   return negated ? { kind: 'not', node: term } : term;
 }
 
-function unquote(value: string): string {
+/**
+ * A term's value: a quoted string without its quotes and escapes (every character in it literal), or a
+ * bare value, where a trailing `*` asks for a prefix and a backslash escapes the special `:`, `\`, `(`, `)`.
+ */
+function readValue(value: string): { value: string; prefix?: true } {
   const quote = value[0];
-  if ((quote !== '"' && quote !== "'") || value.length < 2 || !value.endsWith(quote)) return value;
-  return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) return { value: value.slice(1, -1).replace(/\\(.)/gs, '$1') };
+  const bare = value.replace(/\\(.)/gs, '$1');
+  return value.endsWith('*') && !value.endsWith('\\*') ? { value: bare.slice(0, -1), prefix: true } : { value: bare };
 }
 
 function tokenize(query: string): Token[] {
@@ -149,6 +156,8 @@ function tokenize(query: string): Token[] {
       let raw = '';
       while (i < query.length && !/[\s()]/.test(query[i])) {
         const quote = query[i];
+        // A backslash outside quotes escapes the next character, even a space or a parenthesis.
+        if (quote === '\\' && i + 1 < query.length) raw += query[i++];
         raw += query[i++];
         if (quote !== '"' && quote !== "'") continue;
         while (i < query.length && query[i] !== quote) {

@@ -1,0 +1,349 @@
+/**
+ * The hostile requests of issue #10's acceptance table: each is sent raw to the gateway, and each
+ * states the HTTP status, the first error's extensions.code (null: no errors) and how many upstream
+ * calls it may cause (0 for every refusal). `pending` names the part of issue #10 whose work makes a
+ * row pass; such rows run as `it.fails` until that work lands, and then must be un-marked.
+ */
+import { encodeId } from '../../../subgraphs/shared/ids.ts';
+import { encodeCursor } from '../../../subgraphs/shared/pagination.ts';
+import { encodeVersion } from '../../../subgraphs/shared/version.ts';
+
+/** Which development token the request carries (see test/support/dev-token.ts). */
+export type TokenKind = 'all' | 'readOnly' | 'none';
+
+export interface HostileRequest {
+  method: 'GET' | 'POST';
+  token: TokenKind;
+  /** Sent as they are; content-type and accept default to JSON. */
+  headers?: Record<string, string>;
+  /** A raw body, or a value sent as JSON. */
+  body?: string | unknown;
+  /** GET parameters. */
+  search?: Record<string, string>;
+}
+
+export interface HostileExpectation {
+  status: number;
+  /** errors[0].extensions.code, or null when the answer must carry no errors. */
+  code: string | null;
+  /** The sum of every stand-in's counters after the request. */
+  upstreamCalls: number;
+  /** errors[0].path, when the refusal belongs to a field. */
+  path?: (string | number)[];
+  /** errors[0].extensions.argument, when the refusal names an argument. */
+  argument?: string;
+  /** The answer's data, when it must be exactly this. */
+  data?: unknown;
+  /** Response headers that must be present with these values. */
+  headers?: Record<string, string>;
+}
+
+export interface HostileCase {
+  name: string;
+  request: HostileRequest;
+  expect: HostileExpectation;
+  /** The issue #10 work this row waits for; the row runs as `it.fails` until then. */
+  pending?: 'media types' | 'operation selection' | 'status codes' | 'limits' | 'filter authorization' | 'refusal before reads';
+}
+
+/** Strings that mean something in one upstream's query language or in a URL. */
+export const INJECTIONS: Record<string, string> = {
+  'a SQL quote': "' OR 1=1 --",
+  'a Shopify OR term': '" OR email:*',
+  'an SQL LIKE %': '%',
+  'an SQL LIKE _': '_',
+  'a search wildcard *': '*',
+  'parentheses )(': ')(',
+  'a path traversal ../': '../',
+  'a NUL character': 'a\u0000b',
+  'a 10,000-character string': 'x'.repeat(10_000),
+};
+
+/** Opaque ids a client could forge: our own encoding around a value that would escape a URL path or a query. */
+const FORGED_SOURCE_IDS = ['../../crm/v3/objects/contacts', '101/../102', '..', '%2e%2e', '101?archived=true#', '101 OR 1=1', ' 101'];
+
+/** A POST of one GraphQL operation as JSON, under the legacy `Accept: application/json` unless told. */
+const post = (query: string, variables?: Record<string, unknown>, token: TokenKind = 'all', headers: Record<string, string> = {}): HostileRequest =>
+  ({ method: 'POST', token, headers, body: { query, ...(variables ? { variables } : {}) } });
+
+const GRAPHQL_RESPONSE = { accept: 'application/graphql-response+json' };
+
+const customerById = 'query($id: ID!) { customer(id: $id) { id name } }';
+const orderById = 'query($id: ID!) { order(id: $id) { id number } }';
+const productBySku = 'query($sku: ID!) { product(sku: $sku) { sku title } }';
+const customersByEmail = 'query($v: String) { customers(first: 5, filter: { email: $v }) { edges { node { id } } } }';
+const customersBySearch = 'query($v: String) { customers(first: 5, filter: { search: $v }) { edges { node { id } } } }';
+/** A well-formed version token, so that a mutation's refusal is about its id or input. */
+const VERSION = encodeVersion({ CRM: '2026-01-01T00:00:00.000Z', ERP: null, COMMERCE: null });
+const updateCustomer = `mutation($id: ID!, $input: UpdateCustomerInput!) { updateCustomer(id: $id, expectedVersion: "${VERSION}", input: $input) { sync { system } } }`;
+const createCustomer = 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { sync { system } } }';
+const cancelOrder = `mutation($id: ID!, $reason: String) { cancelOrder(id: $id, expectedVersion: "${VERSION}", reason: $reason) { sync { system } } }`;
+
+const forEachInjection = (make: (label: string, value: string) => HostileCase): HostileCase[] =>
+  Object.entries(INJECTIONS).map(([label, value]) => make(label, value));
+
+/** Every string argument that reaches an upstream's query language or a URL, with every injection string. */
+const injections: HostileCase[] = [
+  ...forEachInjection((label, value) => ({
+    name: `customer(id:) with ${label} as the id answers null and calls nothing`,
+    request: post(customerById, { id: value }),
+    expect: { status: 200, code: null, upstreamCalls: 0, data: { customer: null } },
+  })),
+  ...[...FORGED_SOURCE_IDS, ...Object.values(INJECTIONS)].map((sourceId): HostileCase => ({
+    name: `customer(id:) with a forged opaque id around ${JSON.stringify(sourceId.slice(0, 30))} answers null and calls nothing`,
+    request: post(customerById, { id: encodeId('Customer', sourceId) }),
+    expect: { status: 200, code: null, upstreamCalls: 0, data: { customer: null } },
+  })),
+  ...forEachInjection((label, value) => ({
+    name: `order(id:) with ${label} as the id answers null and calls nothing`,
+    request: post(orderById, { id: value }),
+    expect: { status: 200, code: null, upstreamCalls: 0, data: { order: null } },
+  })),
+  ...FORGED_SOURCE_IDS.map((sourceId): HostileCase => ({
+    name: `order(id:) with a forged opaque id around ${JSON.stringify(sourceId)} answers null and calls nothing`,
+    request: post(orderById, { id: encodeId('Order', sourceId) }),
+    expect: { status: 200, code: null, upstreamCalls: 0, data: { order: null } },
+  })),
+  ...forEachInjection((label, value) => ({
+    name: `product(sku:) with ${label} matches no product literally named so, in one Shopify search`,
+    request: post(productBySku, { sku: value }),
+    expect: { status: 200, code: null, upstreamCalls: 1, data: { product: null } },
+  })),
+  ...forEachInjection((label, value) => ({
+    name: `customers(filter: { email }) with ${label} matches no customer, in one HubSpot search`,
+    request: post(customersByEmail, { v: value }),
+    expect: { status: 200, code: null, upstreamCalls: 1, data: { customers: { edges: [] } } },
+  })),
+  ...forEachInjection((label, value) => ({
+    name: `customers(filter: { search }) with ${label} is one HubSpot full-text search and no error`,
+    request: post(customersBySearch, { v: value }),
+    expect: { status: 200, code: null, upstreamCalls: 1 },
+  })),
+  {
+    name: 'customers(filter: { lifecycleStage }) with an injection string is refused as a variable of the wrong type',
+    request: post('query($v: LifecycleStage) { customers(filter: { lifecycleStage: $v }) { edges { node { id } } } }', { v: "CUSTOMER' OR 1=1" }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'customers(filter: { updatedSince }) with an injection string is refused as a variable of the wrong type',
+    request: post('query($v: DateTime) { customers(filter: { updatedSince: $v }) { edges { node { id } } } }', { v: "2026-01-01' OR 1=1" }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'orders(filter: { status }) with a Shopify search term is refused as a variable of the wrong type',
+    request: post('query($v: OrderStatus) { orders(filter: { status: $v }) { edges { node { id } } } }', { v: 'PAID OR status:any' }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'orders(filter: { placedAfter }) with a Shopify search term is refused as a variable of the wrong type',
+    request: post('query($v: DateTime) { orders(filter: { placedAfter: $v }) { edges { node { id } } } }', { v: '2026-01-01" OR created_at:>"1970-01-01' }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'customers(after:) with an injection string is refused naming the argument, before any call',
+    request: post('{ customers(after: "1 OR 1=1") { edges { node { id } } } }'),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['customers'], argument: 'after' },
+  },
+  {
+    name: 'orders(after:) with an injection string is refused naming the argument, before any call',
+    request: post('{ orders(after: "\\" OR name:*") { edges { node { id } } } }'),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['orders'], argument: 'after' },
+  },
+  {
+    name: 'orders(after:) with a forged cursor is refused naming the argument once Shopify cannot read it',
+    request: post('query($after: String) { orders(after: $after) { edges { node { id } } } }', { after: encodeCursor('") OR name:*') }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 1, path: ['orders'], argument: 'after' },
+  },
+];
+
+/** Mutations' string inputs, with a token that may write: every one is refused before any upstream call. */
+const mutations: HostileCase[] = [
+  ...[...FORGED_SOURCE_IDS.slice(0, 3), "' OR 1=1 --"].map((sourceId, i): HostileCase => ({
+    name: `updateCustomer with ${i === 3 ? 'an injection string' : `a forged id around ${JSON.stringify(sourceId)}`} is NOT_FOUND and calls nothing`,
+    request: post(updateCustomer, { id: i === 3 ? sourceId : encodeId('Customer', sourceId), input: { firstName: 'Mallory' } }),
+    expect: { status: 200, code: 'NOT_FOUND', upstreamCalls: 0, path: ['updateCustomer'] },
+  })),
+  {
+    name: 'cancelOrder with a forged id around "../1" and an injection string as reason is NOT_FOUND and calls nothing',
+    request: post(cancelOrder, { id: encodeId('Order', '../1'), reason: "') OR 1=1 --" }),
+    expect: { status: 200, code: 'NOT_FOUND', upstreamCalls: 0, path: ['cancelOrder'] },
+  },
+  {
+    name: 'createCustomer with an injection string as email is BAD_USER_INPUT and calls nothing',
+    request: post(createCustomer, { input: { email: '" OR email:* @example.com' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['createCustomer'] },
+  },
+  {
+    name: 'createCustomer with a NUL in the email is BAD_USER_INPUT and calls nothing',
+    request: post(createCustomer, { input: { email: 'a\u0000b@example.com' } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['createCustomer'] },
+  },
+  {
+    name: 'createCustomer with a 10,000-character name is BAD_USER_INPUT and calls nothing',
+    request: post(createCustomer, { input: { email: 'long.name@example.com', firstName: INJECTIONS['a 10,000-character string'] } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['createCustomer'] },
+  },
+  {
+    name: 'createCustomer with an injection string as the address country is BAD_USER_INPUT and calls nothing',
+    request: post(createCustomer, { input: { email: 'country@example.com', address: { country: "FR' OR 1=1" } } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['createCustomer'] },
+  },
+  {
+    name: 'updateCustomer of a real customer with an injection string as email is BAD_USER_INPUT before any upstream read',
+    request: post(updateCustomer, { id: encodeId('Customer', '101'), input: { email: "' OR 1=1 --" } }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['updateCustomer'] },
+    pending: 'refusal before reads',
+  },
+  {
+    name: 'resolveDiscrepancy with an injection string as id is NOT_FOUND and calls nothing',
+    request: post('mutation($id: ID!) { resolveDiscrepancy(id: $id, action: KEEP_CANONICAL) { discrepancy { id } } }', { id: "1' OR 1=1 --" }),
+    expect: { status: 200, code: 'NOT_FOUND', upstreamCalls: 0, path: ['resolveDiscrepancy'] },
+  },
+  {
+    name: 'discrepancies(after:) with an injection string is BAD_USER_INPUT naming the argument and calls nothing',
+    request: post('{ discrepancies(after: "1; DROP TABLE discrepancies") { edges { node { id } } } }'),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['discrepancies'], argument: 'after' },
+  },
+  {
+    name: 'discrepancies(system:) with an injection string is refused as a variable of the wrong type',
+    request: post('query($s: SourceSystem) { discrepancies(system: $s) { edges { node { id } } } }', { s: "CRM' OR 1=1" }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+];
+
+const ONE_QUERY = { query: '{ __typename }' };
+
+/** GraphQL over HTTP: what the transport refuses, and the status each refusal answers. */
+const transport: HostileCase[] = [
+  {
+    name: 'an array batch is refused with 400',
+    request: { method: 'POST', token: 'all', body: [ONE_QUERY, ONE_QUERY] },
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+  },
+  {
+    name: 'malformed JSON is refused with 400',
+    request: { method: 'POST', token: 'all', body: '{"query": "{ __typename }"' },
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+  },
+  {
+    name: 'a text/plain post (a CSRF-able simple request) is refused with 415',
+    request: { method: 'POST', token: 'all', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ customers(first: 1) { edges { node { id } } } }' }) },
+    expect: { status: 415, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'media types',
+  },
+  {
+    name: 'a form post is refused with 415',
+    request: { method: 'POST', token: 'all', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7B+customers%28first%3A+1%29+%7B+edges+%7B+node+%7B+id+%7D+%7D+%7D+%7D' },
+    expect: { status: 415, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'media types',
+  },
+  {
+    name: 'an application/xml body is refused with 415',
+    request: { method: 'POST', token: 'all', headers: { 'content-type': 'application/xml' }, body: JSON.stringify({ query: '{ customers(first: 1) { edges { node { id } } } }' }) },
+    expect: { status: 415, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'media types',
+  },
+  {
+    name: 'a mutation over GET is refused with 405 and Allow: POST',
+    request: { method: 'GET', token: 'all', search: { query: 'mutation { cancelOrder(id: "x", expectedVersion: "v") { sync { system } } }' } },
+    expect: { status: 405, code: 'BAD_USER_INPUT', upstreamCalls: 0, headers: { allow: 'POST' } },
+    pending: 'media types',
+  },
+  {
+    name: 'an Accept the gateway cannot answer in is refused with 406',
+    request: { method: 'POST', token: 'all', headers: { accept: 'text/html' }, body: ONE_QUERY },
+    expect: { status: 406, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+  },
+  {
+    name: 'a parse error under Accept: application/json answers 200',
+    request: post('{ customers(first: 1) { edges { node { id } }'),
+    expect: { status: 200, code: 'GRAPHQL_PARSE_FAILED', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'a parse error under application/graphql-response+json answers 400',
+    request: post('{ customers(first: 1) { edges { node { id } }', undefined, 'all', GRAPHQL_RESPONSE),
+    expect: { status: 400, code: 'GRAPHQL_PARSE_FAILED', upstreamCalls: 0 },
+  },
+  {
+    name: 'a validation error under Accept: application/json answers 200',
+    request: post('{ customers(first: 1) { edges { node { id passwordHash } } } }'),
+    expect: { status: 200, code: 'GRAPHQL_VALIDATION_FAILED', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'a validation error under application/graphql-response+json answers 400',
+    request: post('{ customers(first: 1) { edges { node { id passwordHash } } } }', undefined, 'all', GRAPHQL_RESPONSE),
+    expect: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', upstreamCalls: 0 },
+  },
+  {
+    name: 'a variable of the wrong type under Accept: application/json answers 200',
+    request: post('query($first: Int) { customers(first: $first) { edges { node { id } } } }', { first: 'ten' }),
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'status codes',
+  },
+  {
+    name: 'a variable of the wrong type under application/graphql-response+json answers 400',
+    request: post('query($first: Int) { customers(first: $first) { edges { node { id } } } }', { first: 'ten' }, 'all', GRAPHQL_RESPONSE),
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+  },
+  {
+    name: 'several operations without operationName are refused with 400',
+    request: post('query A { __typename } query B { customers(first: 1) { edges { node { id } } } }'),
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'operation selection',
+  },
+  {
+    name: 'an unknown operationName is refused with 400',
+    request: { method: 'POST', token: 'all', body: { query: 'query A { customers(first: 1) { edges { node { id } } } }', operationName: 'B' } },
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'operation selection',
+  },
+  {
+    name: 'a subscription is refused with 400',
+    request: post('subscription { customers { edges { node { id } } } }'),
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+    pending: 'operation selection',
+  },
+];
+
+/** `first` outside 1..100 on any list, and filters on personal fields without pii:read. */
+const limits: HostileCase[] = [
+  ...[1_000_000, -1].flatMap((first): HostileCase[] => [
+    {
+      name: `customers(first: ${first}) is BAD_USER_INPUT naming the argument, before any call`,
+      request: post(`{ customers(first: ${first}) { edges { node { id } } } }`),
+      expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['customers'], argument: 'first' },
+    },
+    {
+      name: `orders(first: ${first}) is BAD_USER_INPUT naming the argument, before any call`,
+      request: post(`{ orders(first: ${first}) { edges { node { id } } } }`),
+      expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['orders'], argument: 'first' },
+    },
+    {
+      name: `syncStatus { recentFailures(first: ${first}) } is BAD_USER_INPUT naming the argument`,
+      request: post(`{ syncStatus { systems { recentFailures(first: ${first}) { message } } } }`),
+      expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, argument: 'first' },
+      pending: 'limits',
+    },
+  ]),
+  {
+    name: 'customers(filter: { email }) without pii:read is FORBIDDEN at customers and calls nothing',
+    request: post(customersByEmail, { v: 'dennis.hopper0@example.com' }, 'readOnly'),
+    expect: { status: 200, code: 'FORBIDDEN', upstreamCalls: 0, path: ['customers'] },
+    pending: 'filter authorization',
+  },
+  {
+    name: 'customers(filter: { search }) without pii:read is FORBIDDEN at customers and calls nothing',
+    request: post(customersBySearch, { v: '+3314268' }, 'readOnly'),
+    expect: { status: 200, code: 'FORBIDDEN', upstreamCalls: 0, path: ['customers'] },
+    pending: 'filter authorization',
+  },
+];
+
+export const HOSTILE_CASES: HostileCase[] = [...injections, ...mutations, ...transport, ...limits];
