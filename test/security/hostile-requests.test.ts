@@ -46,6 +46,8 @@ async function check({ request, expect: expected }: HostileCase): Promise<void> 
   expect({ status: res.status, code: first?.extensions?.code ?? null }).toEqual({ status: expected.status, code: expected.code });
   if (expected.path) expect(first?.path).toEqual(expected.path);
   if (expected.argument) expect(first?.extensions?.argument).toBe(expected.argument);
+  if (expected.measure) expect(first?.extensions?.measure).toBe(expected.measure);
+  if (expected.mustNotContain) expect(text).not.toContain(expected.mustNotContain);
   if (expected.data !== undefined) expect(body.data).toEqual(expected.data);
   for (const [name, value] of Object.entries(expected.headers ?? {})) expect(res.headers.get(name)).toBe(value);
   expect(upstreamCalls()).toBe(expected.upstreamCalls);
