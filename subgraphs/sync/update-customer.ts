@@ -22,6 +22,9 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
   const contactId = decodeId('Customer', id);
   if (contactId === null) throw codedError('NOT_FOUND', 'No customer has this id.', { field: 'id' });
   assertVersionToken(expectedVersion);
+  // Everything but the phone (whose default region is the stored country) is refused before any read.
+  const { phone: _phone, ...readFree } = input;
+  normalizeCustomerInput(readFree);
 
   return ctx.lock.run(`customer:${contactId}`, async () => {
     const snapshot = await readCustomerSnapshot(ctx.adapters, contactId);

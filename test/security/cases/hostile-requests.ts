@@ -1,8 +1,7 @@
 /**
  * The hostile requests of issue #10's acceptance table: each is sent raw to the gateway, and each
  * states the HTTP status, the first error's extensions.code (null: no errors) and how many upstream
- * calls it may cause (0 for every refusal). `pending` names the part of issue #10 whose work makes a
- * row pass; such rows run as `it.fails` until that work lands, and then must be un-marked.
+ * calls it may cause (0 for every refusal).
  */
 import { encodeId } from '../../../subgraphs/shared/ids.ts';
 import { encodeCursor } from '../../../subgraphs/shared/pagination.ts';
@@ -46,8 +45,6 @@ export interface HostileCase {
   name: string;
   request: HostileRequest;
   expect: HostileExpectation;
-  /** The issue #10 work this row waits for; the row runs as `it.fails` until then. */
-  pending?: 'refusal before reads';
 }
 
 /** Strings that mean something in one upstream's query language or in a URL. */
@@ -196,7 +193,6 @@ const mutations: HostileCase[] = [
     name: 'updateCustomer of a real customer with an injection string as email is BAD_USER_INPUT before any upstream read',
     request: post(updateCustomer, { id: encodeId('Customer', '101'), input: { email: "' OR 1=1 --" } }),
     expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0, path: ['updateCustomer'] },
-    pending: 'refusal before reads',
   },
   {
     name: 'resolveDiscrepancy with an injection string as id is NOT_FOUND and calls nothing',
