@@ -350,7 +350,7 @@ const shapes: HostileCase[] = [
     expect: tooComplex('tokens'),
   },
   {
-    name: '15 aliases of a full customers(first: 100) page are refused by the cost limit',
+    name: '10 aliases of a full customers(first: 100) page are refused by the cost limit',
     request: post(`{ ${times(10, (i) => `c${i}: customers(first: 100) { edges { node { name account { number } orders(first: 20) { edges { node { number fulfillment { status } } } } } } }`)} }`, undefined, 'all', GRAPHQL_RESPONSE),
     expect: tooComplex('cost'),
   },
