@@ -34,7 +34,9 @@ export interface PhaseResult {
   /** From the start until the last client's last answer. */
   elapsedS: number;
   peakRssBytes: number | null;
-  /** CPU time each process used during the phase, in % of one core (200 = both cores of this machine). */
+  /** How long the heavy client's request cut off by the end of the phase had been running, if one was. */
+  heavyCutOffMs: number | null;
+  /** CPU time each process used during the phase, in % of one core (100 = one core busy throughout). */
   cpuPercent: Record<string, number | null>;
 }
 
@@ -42,6 +44,7 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   const { url, durationMs } = options;
   const clients = new Tally();
   const heavy = options.heavy ? new Tally() : null;
+  let heavyCutOffMs: number | null = null;
   const started = performance.now();
   const end = started + durationMs;
   // Aborts the heavy client's request in flight at the end (a plain abort, told apart from its own timeout).
@@ -65,8 +68,11 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
   const heavyLoop = async (token: string, query: string, tally: Tally) => {
     while (!phaseOver.aborted) {
       const outcome = await send(url, token, { query }, AbortSignal.any([phaseOver, AbortSignal.timeout(HEAVY_TIMEOUT_MS)]));
-      // The request cut off by the end of the phase is not a result.
-      if (phaseOver.aborted && outcome.codes.includes('ABORTED')) break;
+      // The request cut off by the end of the phase is not a result (its running time is reported apart).
+      if (phaseOver.aborted && outcome.codes.includes('ABORTED')) {
+        heavyCutOffMs = outcome.latencyMs;
+        break;
+      }
       tally.record(outcome);
       // Past its budget it waits as told (a client hammering 429s would measure the load generator instead).
       if (outcome.status === 429) await sleep((outcome.retryAfterS ?? 1) * 1000, undefined, { signal: phaseOver }).catch(() => undefined);
@@ -84,5 +90,5 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
     const after = cpuSeconds(pid);
     return [name, before === null || after === null ? null : (100 * (after - before)) / elapsedS];
   }));
-  return { name: options.name, clients, heavy, elapsedS, peakRssBytes: options.rss.peakBytes(), cpuPercent };
+  return { name: options.name, clients, heavy, elapsedS, peakRssBytes: options.rss.peakBytes(), heavyCutOffMs, cpuPercent };
 }

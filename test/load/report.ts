@@ -1,5 +1,7 @@
 /** The figures `npm run load` prints: one table row per phase, then the heavy client and the p99 ratio. */
+import type { Calibration } from './calibrate.ts';
 import type { PhaseResult } from './phase.ts';
+import { describeShape } from './queries.ts';
 import type { Tally } from './tally.ts';
 
 const ms = (value: number | null) => (value === null ? '-' : value.toFixed(0));
@@ -11,10 +13,11 @@ export function formatTable(rows: string[][]): string {
   return rows.map((row) => row.map((cell, i) => (/^[\d.×-]+$/.test(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }
 
-function row(label: string, tally: Tally, elapsedS: number, peakRss: number | null): string[] {
+/** A table row; `peakRss` undefined leaves the column empty (the heavy client's row shares its phase's figure). */
+function row(label: string, tally: Tally, elapsedS: number, peakRss?: number | null): string[] {
   return [
     label, String(tally.requests), String(tally.ok), tally.describeErrors(), String(tally.rateLimited),
-    ms(tally.percentile(50)), ms(tally.percentile(99)), ms(tally.percentile(100)), (tally.requests / elapsedS).toFixed(1), mb(peakRss),
+    ms(tally.percentile(50)), ms(tally.percentile(99)), ms(tally.percentile(100)), (tally.requests / elapsedS).toFixed(1), peakRss === undefined ? '' : mb(peakRss),
   ];
 }
 
@@ -34,12 +37,25 @@ export function formatReport(phases: PhaseResult[], clients: number): string {
   const rows = [header];
   for (const phase of phases) {
     rows.push(row(label(phase, clients), phase.clients, phase.elapsedS, phase.peakRssBytes));
-    if (phase.heavy) rows.push(row('  heavy client', phase.heavy, phase.elapsedS, phase.peakRssBytes));
+    if (phase.heavy) rows.push(row('  heavy client', phase.heavy, phase.elapsedS));
   }
   const lines = [formatTable(rows), '', formatTable(cpuRows(phases, clients))];
   const [alone, abused] = phases;
+  if (abused?.heavyCutOffMs != null) lines.push(`\nThe heavy client's last request was cut off by the end of the phase after ${abused.heavyCutOffMs.toFixed(0)} ms (not counted).`);
   const p99Alone = alone?.clients.percentile(99);
   const p99Abused = abused?.clients.percentile(99);
   if (p99Alone && p99Abused) lines.push(`\np99 with the heavy client / without: ${(p99Abused / p99Alone).toFixed(2)}×`);
   return lines.join('\n');
+}
+
+/** The heavy request found, how many candidates the limits refused, and what the last cost refusal said. */
+export function formatCalibration(calibration: Calibration): string {
+  const refusals = [...calibration.refusalCodes].map(([code, n]) => `${code} ${n}`).join(', ') || 'none';
+  const { accepted, lastCostRefusal: cost } = calibration;
+  const errors = accepted.codes.length > 0 ? `, errors ${accepted.codes.join(', ')}` : '';
+  return [
+    `Heavy request: ${describeShape(calibration.shape)} (${calibration.query.length} characters)`,
+    `  accepted after ${calibration.refused} refused candidates (${refusals}); one run: HTTP ${accepted.status} in ${accepted.latencyMs.toFixed(0)} ms${errors}`,
+    ...(cost ? [`  the last cost refusal said: cost ${JSON.stringify(cost.cost)}, limit ${JSON.stringify(cost.limit)}`] : []),
+  ].join('\n');
 }
