@@ -16,6 +16,7 @@ import { startGatewayProcess, startUpstreams, stopChild } from './processes.ts';
 import { formatCalibration, formatReport } from './report.ts';
 import { requestMix } from './request-mix.ts';
 import { sampleRss } from './rss.ts';
+import { warmUp } from './warm-up.ts';
 import { devTokens } from './tokens.ts';
 
 const log = (line: string) => console.log(line);
@@ -49,10 +50,9 @@ async function main(options: LoadOptions, env: NodeJS.ProcessEnv): Promise<void>
   const phase = (name: string, durationS: number, heavy?: { token: string; query: string }) =>
     runPhase({ name, url: gateway.url, durationMs: durationS * 1000, clientTokens, nextRequest: mix.next, heavy, rss, log, processes });
 
-  if (options.warmupS > 0) {
-    log(`\nWarm-up, ${options.warmupS} s (not counted)`);
-    await phase('warm-up', options.warmupS);
-  }
+  log(`\nWarm-up: each of the ${mix.distinct.length} distinct requests once (not counted)…`);
+  const warmUpFailures = await warmUp(gateway.url, clientTokens, mix.distinct);
+  if (warmUpFailures > 0) log(`  ${warmUpFailures} of them were not answered ok`);
   const phases: PhaseResult[] = [];
   log(`\nPhase 1: ${options.clients} clients alone, ${options.durationS} s`);
   phases.push(await phase('alone', options.durationS));

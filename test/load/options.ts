@@ -1,4 +1,4 @@
-/** `npm run load -- [--abuse] [--duration 20] [--clients 50] [--warmup 3] [--query email|page|mix] [--shopify-plus]` */
+/** `npm run load -- [--abuse] [--duration 20] [--clients 50] [--query email|page|mix] [--shopify-plus]` */
 import { parseArgs } from 'node:util';
 
 export type QueryMix = 'email' | 'page' | 'mix';
@@ -7,13 +7,12 @@ export interface LoadOptions {
   abuse: boolean;
   durationS: number;
   clients: number;
-  warmupS: number;
   query: QueryMix;
   /** Keep the Shopify stand-in's Shopify Plus throttle (100 query-cost points a second) instead of lifting it. */
   shopifyPlus: boolean;
 }
 
-export const USAGE = 'Usage: npm run load -- [--abuse] [--duration 20] [--clients 50] [--warmup 3] [--query email|page|mix] [--shopify-plus]';
+export const USAGE = 'Usage: npm run load -- [--abuse] [--duration 20] [--clients 50] [--query email|page|mix] [--shopify-plus]';
 
 /** Reads the command line; throws a message naming the bad value. */
 export function readLoadOptions(args: string[]): LoadOptions {
@@ -23,7 +22,6 @@ export function readLoadOptions(args: string[]): LoadOptions {
       abuse: { type: 'boolean', default: false },
       duration: { type: 'string', default: '20' },
       clients: { type: 'string', default: '50' },
-      warmup: { type: 'string', default: '3' },
       query: { type: 'string', default: 'email' },
       'shopify-plus': { type: 'boolean', default: false },
     },
@@ -38,7 +36,6 @@ export function readLoadOptions(args: string[]): LoadOptions {
     abuse: values.abuse,
     durationS: number('duration', values.duration, 1, 600),
     clients: number('clients', values.clients, 1, 500),
-    warmupS: number('warmup', values.warmup, 0, 60),
     query: values.query as QueryMix,
     shopifyPlus: values['shopify-plus'],
   };

@@ -7,6 +7,8 @@ export interface RequestMix {
   /** What is sent, for the printout. */
   description: string;
   next(client: number, n: number): GraphQLRequest;
+  /** Every distinct request once: the warm-up, so that no phase pays for cold caches (query plans, handle lookups). */
+  distinct: GraphQLRequest[];
 }
 
 /** In "mix", every tenth request of a client is the page. Clients walk the emails from different places. */
@@ -16,9 +18,14 @@ export function requestMix(mix: QueryMix, emails: string[], clients: number): Re
     ({ query: UNIFIED_BY_EMAIL, variables: { email: emails[(client + n * clients) % emails.length] } });
   const page: GraphQLRequest = { query: UNIFIED_PAGE };
   const emailText = `README's unified-customer query, customers(first: 1, filter: { email: $email }), over the ${emails.length} customers' emails`;
+  const everyEmail = emails.map((_, i) => byEmail(i, 0));
   switch (mix) {
-    case 'email': return { description: emailText, next: byEmail };
-    case 'page': return { description: 'README\'s unified-customer selection over customers(first: 20) (the first page)', next: () => page };
-    case 'mix': return { description: `${emailText}; every tenth request customers(first: 20) instead`, next: (c, n) => (n % 10 === 9 ? page : byEmail(c, n)) };
+    case 'email': return { description: emailText, next: byEmail, distinct: everyEmail };
+    case 'page': return { description: 'README\'s unified-customer selection over customers(first: 20) (the first page)', next: () => page, distinct: [page] };
+    case 'mix': return {
+      description: `${emailText}; every tenth request customers(first: 20) instead`,
+      next: (c, n) => (n % 10 === 9 ? page : byEmail(c, n)),
+      distinct: [...everyEmail, page],
+    };
   }
 }
