@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
@@ -54,7 +55,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         logger.warn({ path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
     ],
     includeStacktraceInErrorResponses: false,
-    formatError: formatGatewayError,
+    // A masked error leaves one line saying what failed (its class, code and path; never its message,
+    // which may quote personal data), so INTERNAL_SERVER_ERROR is never a dead end.
+    formatError: (formatted, error) => {
+      const shaped = formatGatewayError(formatted);
+      if (shaped.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        const original = error instanceof GraphQLError ? error.originalError ?? error : error;
+        logger.error({ path: formatted.path, code: formatted.extensions?.code, serviceName: formatted.extensions?.serviceName, err: original instanceof Error ? original.name : typeof original }, 'masked an internal error');
+      }
+      return shaped;
+    },
     // Introspection stays on for GraphiQL and tooling; like every operation, it needs a valid token.
     introspection: true,
     // Off: a hash-only request would run a stored query text the authorizer never saw, and a

@@ -5,6 +5,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../subgraphs/shared/read-body.ts';
+
+/** Larger than any request the subgraphs send; real APIs refuse far smaller bodies. */
+const MAX_BODY_BYTES = 10_000_000;
 
 export interface StandInRequest {
   method: string;
@@ -67,7 +71,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   let faults: Faults = {};
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const rawBody = await readBody(req);
+    const rawBody = await readBody(req, MAX_BODY_BYTES);
+    if (rawBody === null) return send(res, { status: 413, body: { message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` } });
     const url = new URL(req.url ?? '/', 'http://standin');
     if (url.pathname.startsWith('/__admin/')) return admin(url, req.method ?? 'GET', rawBody, res);
 
@@ -136,15 +141,6 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       server.close(() => resolve());
     }),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function parseJson(text: string): unknown {
