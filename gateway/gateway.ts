@@ -16,7 +16,8 @@ import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createInternalTokenSigner } from './auth/internal-token.ts';
-import { createAuthorizer } from './authz/authorizer.ts';
+import { authorizerFor } from './authz/authorizer.ts';
+import { readScopeRules } from './authz/scope-rules.ts';
 import { apiSchemaOf, supergraphForPlanning } from './authz/planning-supergraph.ts';
 import { createOperationPreparer } from './operation/prepare-operation.ts';
 import { createCostBudget } from './limits/cost-budget.ts';
@@ -40,6 +41,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const internalToken = createInternalTokenSigner(config.internalAuth);
   const whenUnavailable = createUnavailableResponder(supergraphSdl);
+  // Built before anything starts: a limit the schema cannot live with refuses to start here.
+  const apiSchema = apiSchemaOf(supergraphSdl);
+  const costRules = readCostRules(supergraphSdl);
+  const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables));
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
@@ -70,18 +75,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // Off: a hash-only request would run a stored query text the authorizer never saw, and a
     // rewritten query no longer matches the client's hash. Clients fall back to sending the query.
     persistedQueries: false,
+    // The front door already refuses what a cross-site "simple" request can be: a POST body that is not
+    // application/json is 415, and nothing runs without an Authorization header, which a browser only
+    // sends cross-site after a CORS preflight. Apollo's own check would also refuse plain GET queries
+    // (after their cost was spent), so it is off.
+    csrfPrevention: false,
     // main.ts owns SIGINT/SIGTERM and closes the HTTP server before Apollo.
     stopOnTerminationSignals: false,
   });
   await apollo.start();
   const audit = openSqliteAuditLog(config.auditDbPath);
-  const apiSchema = apiSchemaOf(supergraphSdl);
-  const costRules = readCostRules(supergraphSdl);
   const server = createHttpServer(apollo, {
     authenticator: createAuthenticator(config.auth),
-    prepare: createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables)),
+    prepare,
     budget: createCostBudget(config.costBudgets),
-    authorizer: createAuthorizer(supergraphSdl),
+    authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
   }, logger);

@@ -6,8 +6,9 @@
  * enforces those rules before planning, reading them from the full supergraph, so the planner can be
  * given the supergraph without them. The API schema is the same either way.
  */
-import { buildSchema, parse, print, visit, type GraphQLSchema } from 'graphql';
+import { buildSchema, isScalarType, parse, print, visit, type GraphQLSchema } from 'graphql';
 import { printSchema, Supergraph } from '@apollo/federation-internals';
+import { DateTimeScalar } from '../../subgraphs/shared/scalars.ts';
 import { isRequiresScopesLink, requiresScopesName } from './scope-rules.ts';
 
 export function supergraphForPlanning(supergraphSdl: string): string {
@@ -21,8 +22,20 @@ export function supergraphForPlanning(supergraphSdl: string): string {
   }));
 }
 
-/** The schema clients see (no federation plumbing, no @inaccessible), as the gateway builds it. */
+/**
+ * The schema clients see (no federation plumbing, no @inaccessible), as the gateway builds it, with the
+ * subgraphs' own DateTime scalar: a value no subgraph would accept is refused at the door, not after
+ * other systems were called.
+ */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
   // Printed and rebuilt: federation-internals holds its own schema model.
-  return buildSchema(printSchema(Supergraph.build(supergraphForPlanning(supergraphSdl)).apiSchema()));
+  const schema = buildSchema(printSchema(Supergraph.build(supergraphForPlanning(supergraphSdl)).apiSchema()));
+  // Built here and owned here: its DateTime gets the subgraphs' parsing in place, so validation and
+  // variable coercion at the door refuse what every subgraph would.
+  const dateTime = schema.getType(DateTimeScalar.name);
+  if (isScalarType(dateTime)) {
+    dateTime.parseValue = DateTimeScalar.parseValue;
+    dateTime.parseLiteral = DateTimeScalar.parseLiteral;
+  }
+  return schema;
 }

@@ -64,12 +64,12 @@ function fromSearch(search: URLSearchParams): ReadParams {
 function checked(raw: Record<string, unknown>): ReadParams {
   const { query, operationName, variables, extensions } = raw;
   // Automatic persisted queries are off (gateway.ts); Apollo clients fall back to sending the text on this exact message.
-  if (query === undefined && isObjectOrAbsent(extensions) && (extensions as Record<string, unknown> | undefined)?.persistedQuery) return badRequest('PersistedQueryNotSupported');
+  if (isObjectOrAbsent(extensions) && (extensions as Record<string, unknown> | null | undefined)?.persistedQuery !== undefined) return badRequest('PersistedQueryNotSupported');
   if (typeof query !== 'string' || query.trim() === '') return badRequest('The request has no "query" string.');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return badRequest('"operationName" must be a string.');
   if (!isObjectOrAbsent(variables)) return badRequest('"variables" must be a JSON object.');
   if (!isObjectOrAbsent(extensions)) return badRequest('"extensions" must be a JSON object.');
-  return { params: { query, operationName: operationName ?? null, variables: (variables as Record<string, unknown> | null) ?? null, extensions: (extensions as Record<string, unknown> | null) ?? null } };
+  return { params: { query, operationName: operationName || null, variables: (variables as Record<string, unknown> | null) ?? null, extensions: (extensions as Record<string, unknown> | null) ?? null } };
 }
 
 const isObjectOrAbsent = (value: unknown) => value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));

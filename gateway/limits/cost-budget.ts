@@ -25,17 +25,12 @@ export interface CostBudget {
 }
 
 export function createCostBudget(budgets: CostBudgets): CostBudget {
-  // One limiter per distinct budget size; a caller's key is the same in each.
-  const limiters = new Map<number, RateLimiterMemory>();
-  const limiterFor = (points: number) => {
-    let limiter = limiters.get(points);
-    if (!limiter) limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 60 })));
-    return limiter;
-  };
+  // One window of points per caller, whatever budget applies to it now: a caller whose tokens carry
+  // different scopes still spends from one window. The store only counts; the budget is checked here.
+  const spent = new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: 60 });
   return {
     async spend(principal, cost) {
       const budget = budgetOf(budgets, principal);
-      const limiter = limiterFor(budget);
       const key = `${principal.clientId ?? ''}\u0000${principal.subject}`;
       const decision = (allowed: boolean, state: RateLimiterRes | null): BudgetDecision => ({
         allowed,
@@ -43,11 +38,11 @@ export function createCostBudget(budgets: CostBudgets): CostBudget {
         remaining: Math.max(0, budget - (state?.consumedPoints ?? 0)),
         resetSeconds: Math.max(1, Math.ceil((state?.msBeforeNext ?? 60_000) / 1000)),
       });
-      const state = await limiter.get(key);
+      const state = await spent.get(key);
       // Checked before spending: a refused request costs nothing, so a caller is never locked out longer than its window.
       if ((state?.consumedPoints ?? 0) + cost > budget) return decision(false, state);
       if (cost <= 0) return decision(true, state);
-      return decision(true, await limiter.consume(key, cost));
+      return decision(true, await spent.consume(key, cost));
     },
   };
 }

@@ -3,7 +3,7 @@
  * field, fragments included, values from variables and defaults) must be from 1 to the limit. The
  * subgraphs check their own connections too; this covers every list at the door, before any fetch.
  */
-import { getArgumentValues, getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getArgumentValues, getNamedType, isInterfaceType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { codedError } from '../../schema/errors.ts';
 
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
@@ -31,4 +31,18 @@ export function pageSizeError(schema: GraphQLSchema, document: DocumentNode, ope
     if (definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, check);
   }
   return error;
+}
+
+/** The largest default of any `first`/`last` in the schema: a smaller limit would refuse operations that never set one. */
+export function largestDefaultPageSize(schema: GraphQLSchema): number {
+  let largest = 0;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      for (const arg of field.args) {
+        if (PAGE_ARGUMENTS.has(arg.name) && typeof arg.defaultValue === 'number') largest = Math.max(largest, arg.defaultValue);
+      }
+    }
+  }
+  return largest;
 }

@@ -3,7 +3,8 @@
  * one pass over the document: parse (bounded by maxTokens), validate (graphql-js's rules with the
  * shape limits, a bounded number of errors), select the operation, refuse mutations over GET, coerce
  * the variables, bound every page size, and estimate the cost against the limit. The parsed document
- * and coerced variables are handed on, so nothing downstream parses the client's text again.
+ * and coerced variables are handed on to the authorizer; Apollo parses the (rewritten) text once more,
+ * from its document cache for a text it has seen.
  */
 import {
   getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate,
@@ -15,7 +16,7 @@ import { limitError } from '../limits/limit-error.ts';
 import { limitRules } from '../limits/limit-rules.ts';
 import { costError } from '../limits/cost/index.ts';
 import type { OperationLimits } from '../limits/limits.ts';
-import { pageSizeError } from '../limits/page-size.ts';
+import { largestDefaultPageSize, pageSizeError } from '../limits/page-size.ts';
 
 export interface PreparedOperation {
   document: DocumentNode;
@@ -41,6 +42,8 @@ export type CostEstimator = (document: DocumentNode, operation: OperationDefinit
 export type OperationPreparer = (params: GraphQLRequestParts, method: string) => PreparedOperation | RefusedOperation;
 
 export function createOperationPreparer(schema: GraphQLSchema, limits: OperationLimits, estimateCost: CostEstimator): OperationPreparer {
+  const defaultPageSize = largestDefaultPageSize(schema);
+  if (limits.maxPageSize < defaultPageSize) throw new Error(`MAX_PAGE_SIZE must be at least the schema's largest default page size (${defaultPageSize}): ${limits.maxPageSize}`);
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
   return (params, method) => {
     const parsed = parseBounded(params.query ?? '', limits.maxTokens);

@@ -1,6 +1,6 @@
 /**
  * A subgraph that answers a non-2xx status with a GraphQL response (Apollo Server answers 400 for a
- * variable it cannot coerce or a literal its scalar refuses, e.g. an unparsable DateTime) has refused the request, not failed: its
+ * variable it cannot coerce or a document it does not validate) has refused the request, not failed: its
  * errors keep their code and reach the client like any other subgraph error. Only a body that is not
  * a GraphQL response (a proxy's 502 page, nothing at all) counts as the subgraph being unavailable.
  */
@@ -19,21 +19,10 @@ export class SubgraphRefusal extends GraphQLError {
 
   /** The subgraph's answer; an error without a path (a request error) is given each of `fetchPaths`. */
   response(fetchPaths: Path[]): SubgraphResponse {
-    const errors = this.body.errors.map(asInputError)
+    const errors = this.body.errors
       .flatMap((error) => (error.path ? [error] : fetchPaths.map((path) => ({ ...error, path }))));
     return { data: this.body.data ?? null, errors };
   }
-}
-
-/**
- * The gateway validated the client's operation against the supergraph before planning it, and there a
- * custom scalar accepts any literal. What a subgraph's validation still refuses is a literal its scalar
- * cannot parse (`updatedSince: "nope"`): an invalid input value, which the message names, as it is when
- * the same value comes in a variable (BAD_USER_INPUT from the subgraph's variable coercion).
- */
-function asInputError(error: GraphQLFormattedError): GraphQLFormattedError {
-  if (error.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') return error;
-  return { ...error, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } };
 }
 
 /**

@@ -39,13 +39,14 @@ interface InputValueDef {
 export function inputFieldsUsed(argumentDefs: readonly InputValueDef[], values: object): string[] {
   const used = new Set<string>();
   const walk = (type: unknown, value: unknown): void => {
-    if (value === null || value === undefined) return;
     const named = namedType(type);
+    // Only input objects filter on fields; a scalar's or enum's value is not walked, however deep its JSON.
+    if (value === null || value === undefined || !hasFields(named)) return;
     if (Array.isArray(value)) {
       for (const item of value) walk(named, item);
       return;
     }
-    if (typeof value !== 'object' || !hasFields(named)) return;
+    if (typeof value !== 'object') return;
     const fields = named.getFields();
     for (const [name, fieldValue] of Object.entries(value)) {
       if (fieldValue === null || fieldValue === undefined || !fields[name]) continue;

@@ -1,45 +1,64 @@
 /**
- * A subgraph's refusal of a request (HTTP 400 with a GraphQL body) reaches the client with the
+ * A subgraph's refusal of a request (a non-2xx answer with a GraphQL body) reaches the client with the
  * subgraph's own code, at the path of the field it concerns: it is the client's input, not an outage.
+ * Values the subgraphs' scalars refuse are refused at the door already, before any system is called.
  */
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '../e2e/harness.ts';
+import { readGatewayConfig } from '../../gateway/config.ts';
+import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
+import { createLogger } from '../../gateway/logger.ts';
+import { devAuthHeader } from '../support/dev-token.ts';
 
-const t = useStack();
+describe('a DateTime no subgraph would accept', () => {
+  const t = useStack();
+
+  it.each([
+    ['a literal', '{ customers(filter: { updatedSince: "nope" }) { edges { cursor } } orders(first: 1) { edges { cursor } } }', undefined],
+    ['a variable', 'query($since: DateTime) { customers(filter: { updatedSince: $since }) { edges { cursor } } orders(first: 1) { edges { cursor } } }', { since: 'nope' }],
+  ])('is refused at the door as BAD_USER_INPUT when it comes as %s, before any system is called', async (_how, query, variables) => {
+    t.stack.resetUpstreamCounters();
+    const { status, body } = await t.gql(query, variables);
+    expect(status).toBe(200);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('DateTime cannot represent "nope".'), extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(t.stack.upstreamCounters()).toEqual({});
+  });
+});
 
 describe('a subgraph refusing a request', () => {
-  it('answers BAD_USER_INPUT at the field for an unparsable DateTime literal, not UPSTREAM_UNAVAILABLE', async () => {
-    const { status, body } = await t.gql('{ customers(filter: { updatedSince: "nope" }) { edges { cursor } } }');
-    expect(status).toBe(200);
-    expect(body).toEqual({
-      data: null,
-      errors: [{
-        message: 'Expected value of type "DateTime", found "nope"; DateTime cannot represent "nope".',
-        path: ['customers'],
-        extensions: { code: 'BAD_USER_INPUT', serviceName: 'crm' },
-      }],
+  let subgraph: Server;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    // A commerce subgraph that refuses every request as Apollo Server does a variable it cannot coerce.
+    subgraph = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({
+        errors: [{ message: 'Variable "$representations" got invalid value.', extensions: { code: 'BAD_USER_INPUT' } }],
+      }));
     });
+    await new Promise<void>((resolve) => subgraph.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`;
+    const config = readGatewayConfig({ PORT: '0', COMMERCE_SUBGRAPH_URL: url, AUDIT_DB_PATH: ':memory:' }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
+    gateway = await startGateway(config, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    subgraph?.close();
   });
 
-  it('answers BAD_USER_INPUT naming the variable when the same value comes in a variable', async () => {
-    const { body } = await t.gql('query($since: DateTime) { customers(filter: { updatedSince: $since }) { edges { cursor } } }', { since: 'nope' });
+  it('keeps its code and names it, at the path of each field it was asked for, rather than UPSTREAM_UNAVAILABLE', async () => {
+    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify({ query: '{ order(id: "a") { number } o2: order(id: "b") { number } }' }) });
+    const body = await res.json();
     expect(body).toEqual({
-      data: null,
-      errors: [{
-        message: 'Variable "$since" got invalid value "nope"; Expected type "DateTime". DateTime cannot represent "nope".',
-        path: ['customers'],
-        extensions: { code: 'BAD_USER_INPUT', serviceName: 'crm' },
-      }],
+      data: { order: null, o2: null },
+      errors: [
+        { message: 'Variable "$representations" got invalid value.', path: ['order'], extensions: { code: 'BAD_USER_INPUT', serviceName: 'commerce' } },
+        { message: 'Variable "$representations" got invalid value.', path: ['o2'], extensions: { code: 'BAD_USER_INPUT', serviceName: 'commerce' } },
+      ],
     });
-  });
-
-  it("names the refusing subgraph: commerce's for an order filter", async () => {
-    const { body } = await t.gql('{ orders(filter: { placedAfter: "yesterday" }) { edges { cursor } } }');
-    expect(body.data).toBeNull();
-    expect(body.errors).toEqual([{
-      message: 'Expected value of type "DateTime", found "yesterday"; DateTime cannot represent "yesterday".',
-      path: ['orders'],
-      extensions: { code: 'BAD_USER_INPUT', serviceName: 'commerce' },
-    }]);
   });
 });

@@ -65,3 +65,18 @@ describe('per-caller cost budget', () => {
     expect(Number(after.headers.get('ratelimit-remaining'))).toBe(remaining - Number(after.headers.get('x-query-cost')));
   });
 });
+
+describe('a caller whose tokens carry different budgets', () => {
+  const gateway = useLoneGateway({ MAX_QUERY_COST: '100', COST_BUDGET_PER_MINUTE: '100', COST_BUDGETS: 'scope:sync:read=300' });
+
+  it('spends from one window, so the larger budget bounds all it spent in the minute', async () => {
+    const post = async (scopes: string[]) => fetch(gateway.url, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader(scopes, { subject: 'henry', clientId: 'app' })) }, body: JSON.stringify({ query: QUERY }),
+    });
+    let spent = 0;
+    for (let res = await post(['customers:read']); res.status === 200; res = await post(['customers:read'])) spent += Number(res.headers.get('x-query-cost'));
+    for (let res = await post(['customers:read', 'sync:read']); res.status === 200; res = await post(['customers:read', 'sync:read'])) spent += Number(res.headers.get('x-query-cost'));
+    expect(spent).toBeGreaterThan(100);
+    expect(spent).toBeLessThanOrEqual(300);
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSchema, getNamedType, getNullableType, getOperationAST, isListType, isObjectType, parse, validate, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { buildSchema, getNamedType, getNullableType, getOperationAST, getVariableValues, isListType, isObjectType, parse, validate, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from '../../schema/compose.ts';
 import { apiSchemaOf } from '../../gateway/authz/planning-supergraph.ts';
 import { formatGatewayError } from '../../gateway/format-error.ts';
@@ -10,11 +10,14 @@ const supergraph = readFileSync(SUPERGRAPH_PATH, 'utf8');
 const api = apiSchemaOf(supergraph);
 const rules = readCostRules(supergraph);
 
-/** The estimate of a document's only (or named) operation, after checking that it validates. */
+/** The estimate of a document's only (or named) operation, after checking that it validates and coercing its variables, as the gateway does. */
 function costOf(query: string, variables?: Record<string, unknown>, schema: GraphQLSchema = api, costRules: CostRules = rules): number {
   const document = parse(query);
   expect(validate(schema, document)).toEqual([]);
-  return estimateCost(schema, costRules, document, getOperationAST(document)!, variables);
+  const operation = getOperationAST(document)!;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  expect(coerced.errors).toBeUndefined();
+  return estimateCost(schema, costRules, document, operation, coerced.coerced!);
 }
 
 /** The unified-customer query of the README's Quick start, as the README prints it. */
@@ -114,11 +117,11 @@ describe('estimateCost', () => {
     expect(costOf('{ customer(id: "x") { socialProfiles { recentPosts { text } } } }')).toBe(25);
   });
 
-  it('reads first from a variable, and takes the default when the variable has no value or does not coerce', () => {
+  it('reads first from a variable, and takes the default when the variable has no value', () => {
     const query = 'query($n: Int) { customers(first: $n) { edges { node { id } } } }';
     expect(costOf(query, { n: 30 })).toBe(10 + 30 * 2);
     expect(costOf(query, {})).toBe(10 + 20 * 2);
-    expect(costOf(query, { n: 'many' })).toBe(10 + 20 * 2);
+    expect(costOf('query($n: Int = 40) { customers(first: $n) { edges { node { id } } } }', {})).toBe(10 + 40 * 2);
   });
 
   it('charges a mutation 10 besides its fields', () => {

@@ -86,13 +86,24 @@ describe('operation limits', () => {
 });
 
 describe('operation limits from the environment', () => {
-  const gateway = useLoneGateway({ MAX_QUERY_DEPTH: '3', MAX_PAGE_SIZE: '5', MAX_QUERY_ALIASES: '0' });
+  const gateway = useLoneGateway({ MAX_QUERY_DEPTH: '3', MAX_PAGE_SIZE: '25', MAX_QUERY_ALIASES: '0' });
 
   it('uses the configured limits', async () => {
     const post = async (query: string) => (await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify({ query }) })).json();
     const deep = await post('{ customer(id: "x") { account { balance { amount } } } }');
     expect(deep.errors[0].extensions, JSON.stringify(deep)).toEqual({ code: 'QUERY_TOO_COMPLEX', measure: 'depth', limit: 3 });
-    expect((await post('{ customers(first: 6) { edges { cursor } } }')).errors[0].message).toBe('Argument "first" of Query.customers must be from 1 to 5: 6.');
+    expect((await post('{ customers(first: 26) { edges { cursor } } }')).errors[0].message).toBe('Argument "first" of Query.customers must be from 1 to 25: 26.');
     expect((await post('{ a: __typename }')).errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', measure: 'aliases', limit: 0 });
+  });
+});
+
+describe('a page-size limit below the schema\'s defaults', () => {
+  it('refuses to start, since operations that never set first would be refused', async () => {
+    const { readGatewayConfig } = await import('../../gateway/config.ts');
+    const { startGateway } = await import('../../gateway/gateway.ts');
+    const { createLogger } = await import('../../gateway/logger.ts');
+    const { fileURLToPath } = await import('node:url');
+    const config = readGatewayConfig({ PORT: '0', MAX_PAGE_SIZE: '10', AUDIT_DB_PATH: ':memory:' }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
+    await expect(startGateway(config, createLogger('silent'))).rejects.toThrow("MAX_PAGE_SIZE must be at least the schema's largest default page size (20): 10");
   });
 });

@@ -3,26 +3,21 @@
  * ("demand control", after the IBM GraphQL Cost Directives draft) over the weights and list sizes
  * the subgraph SDLs declare. See README.md beside this file for the rules and a worked example.
  */
-import { getNamedType, getNullableType, getVariableValues, isAbstractType, isCompositeType, isListType, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getNamedType, getNullableType, isAbstractType, isCompositeType, isListType, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { CostRules } from './cost-rules.ts';
 import { collectFields, type Selection } from './collect-fields.ts';
 import { expectedSize } from './list-size.ts';
 
-export interface EstimateOptions {
-  /** The size of a list whose field declares no `@listSize` (nor gets one from its connection). Default 10. */
-  defaultListSize?: number;
-}
-
 /** What a mutation costs before its fields, as in Apollo Router: a write is never cheap. */
-export const MUTATION_BASE_COST = 10;
-export const DEFAULT_LIST_SIZE = 10;
+const MUTATION_BASE_COST = 10;
+/** The size of a list whose field declares no `@listSize` (nor gets one from its connection). */
+const DEFAULT_LIST_SIZE = 10;
 
 /** The size a connection's `sizedFields` (its `edges`) take from the connection's slicing argument. */
 interface SizedFields { fields: readonly string[]; size: number }
 
 interface Walk extends Selection {
   rules: CostRules;
-  defaultListSize: number;
   /** Costs already computed, by parent type, field nodes and size: fragments spread many times are walked once. */
   memo: Map<string, number>;
   nodeIds: Map<FieldNode, number>;
@@ -30,25 +25,20 @@ interface Walk extends Selection {
 
 /**
  * The estimated cost of `operation` (a validated operation of `document`, against the API schema) with
- * the variables as the client sent them. Variables that do not coerce count as absent (execution
- * refuses such an operation before fetching anything). An integer, at most Number.MAX_SAFE_INTEGER.
+ * its coerced variables. An integer, at most Number.MAX_SAFE_INTEGER.
  */
 export function estimateCost(
   schema: GraphQLSchema,
   rules: CostRules,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variableValues: Readonly<Record<string, unknown>> | undefined,
-  options: EstimateOptions = {},
+  variables: Readonly<Record<string, unknown>>,
 ): number {
-  const defaultListSize = options.defaultListSize ?? DEFAULT_LIST_SIZE;
-  if (!Number.isInteger(defaultListSize) || defaultListSize < 0) throw new Error(`defaultListSize must be a non-negative integer: ${defaultListSize}`);
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], { ...variableValues });
-  const walk: Walk = { schema, fragments, variables: coerced.coerced ?? {}, rules, defaultListSize, memo: new Map(), nodeIds: new Map() };
+  const walk: Walk = { schema, fragments, variables, rules, memo: new Map(), nodeIds: new Map() };
   const base = operation.operation === 'mutation' ? MUTATION_BASE_COST : 0;
   return Math.min(base + selectionCost(walk, root, [operation.selectionSet], undefined), Number.MAX_SAFE_INTEGER);
 }
@@ -82,10 +72,10 @@ function fieldCost(walk: Walk, parent: GraphQLObjectType, nodes: readonly FieldN
   const type = getNamedType(field.type);
   const listSize = walk.rules.listSizes.get(coordinate);
   const size = sized?.fields.includes(field.name) ? sized.size : listSize && expectedSize(listSize, field, nodes[0], walk.variables);
-  const items = isListType(getNullableType(field.type)) ? size ?? walk.defaultListSize : 1;
+  const items = isListType(getNullableType(field.type)) ? size ?? DEFAULT_LIST_SIZE : 1;
   const weight = walk.rules.fieldWeights.get(coordinate) ?? walk.rules.typeWeights.get(type.name) ?? (isCompositeType(type) ? 1 : 0);
   const below = items === 0 || !isCompositeType(type) ? 0
-    : selectionCost(walk, type, nodes.map((node) => node.selectionSet), listSize?.sizedFields.length ? { fields: listSize.sizedFields, size: size ?? walk.defaultListSize } : undefined);
+    : selectionCost(walk, type, nodes.map((node) => node.selectionSet), listSize?.sizedFields.length ? { fields: listSize.sizedFields, size: size ?? DEFAULT_LIST_SIZE } : undefined);
   const cost = items === 0 ? 0 : items * (weight + below);
   walk.memo.set(key, cost);
   return cost;

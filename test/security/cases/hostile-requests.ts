@@ -435,6 +435,16 @@ const shapes: HostileCase[] = [
     expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
   },
   {
+    name: 'a persisted-query extension beside the text is refused too, before anything runs',
+    request: { method: 'POST', token: 'all', headers: GRAPHQL_RESPONSE, body: { query: '{ customers(first: 1) { edges { node { id } } } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } } },
+    expect: { status: 400, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+  },
+  {
+    name: 'a plain GET query with a token and no other header runs (no cross-site request can carry the token)',
+    request: { method: 'GET', token: 'all', search: { query: '{ customers(first: 2) { edges { node { id name } } } }' } },
+    expect: { status: 200, code: null, upstreamCalls: 1 },
+  },
+  {
     name: 'a mutation with a read-only token is FORBIDDEN and writes nothing',
     request: post(createCustomer, { input: { email: 'readonly@example.com' } }, 'readOnly'),
     expect: { status: 200, code: 'FORBIDDEN', upstreamCalls: 0, path: ['createCustomer'], data: null },
