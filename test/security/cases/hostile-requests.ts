@@ -445,6 +445,11 @@ const shapes: HostileCase[] = [
     expect: { status: 200, code: null, upstreamCalls: 1 },
   },
   {
+    name: 'a variable nested 100,000 arrays deep is refused as BAD_USER_INPUT, before any call',
+    request: { method: 'POST', token: 'all', body: `{"query":"query($d: DateTime) { customers(first: 1, filter: { updatedSince: $d }) { edges { cursor } } }","variables":{"d":${'['.repeat(100_000)}${']'.repeat(100_000)}}}` },
+    expect: { status: 200, code: 'BAD_USER_INPUT', upstreamCalls: 0 },
+  },
+  {
     name: 'a mutation with a read-only token is FORBIDDEN and writes nothing',
     request: post(createCustomer, { input: { email: 'readonly@example.com' } }, 'readOnly'),
     expect: { status: 200, code: 'FORBIDDEN', upstreamCalls: 0, path: ['createCustomer'], data: null },
