@@ -1,36 +1,19 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGatewayConfig } from '../../gateway/config.ts';
-import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
-import { createLogger } from '../../gateway/logger.ts';
+import { describe, expect, it } from 'vitest';
 import { devAuthHeader } from '../support/dev-token.ts';
+import { useFakeSubgraph, useLoneGateway } from '../support/lone-gateway.ts';
 
 describe('an error the gateway masks', () => {
-  let subgraph: Server;
-  let gateway: RunningGateway;
   const logFile = join(mkdtempSync(join(tmpdir(), 'masked-')), 'gateway.log');
-
-  beforeAll(async () => {
-    // A CRM subgraph that answers every request with an error whose code is in no registry.
-    subgraph = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        data: { customer: null }, errors: [{ message: 'lookup failed for ada@example.com', path: ['customer'], extensions: { code: 'SOMETHING_ODD' } }],
-      }));
-    });
-    await new Promise<void>((resolve) => subgraph.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`;
-    const config = readGatewayConfig({ PORT: '0', CRM_SUBGRAPH_URL: url, AUDIT_DB_PATH: ':memory:' }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
-    gateway = await startGateway(config, createLogger('info', logFile));
+  // A CRM subgraph that answers every request with an error whose code is in no registry.
+  const crm = useFakeSubgraph((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+      data: { customer: null }, errors: [{ message: 'lookup failed for ada@example.com', path: ['customer'], extensions: { code: 'SOMETHING_ODD' } }],
+    }));
   });
-  afterAll(async () => {
-    await gateway?.close();
-    subgraph?.close();
-  });
+  const gateway = useLoneGateway(() => ({ CRM_SUBGRAPH_URL: crm.url }), logFile);
 
   it('answers INTERNAL_SERVER_ERROR without its message, and logs one line saying where, without the message', async () => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify({ query: '{ customer(id: "x") { name } }' }) });

@@ -3,15 +3,10 @@
  * subgraph's own code, at the path of the field it concerns: it is the client's input, not an outage.
  * Values the subgraphs' scalars refuse are refused at the door already, before any system is called.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useStack } from '../e2e/harness.ts';
-import { readGatewayConfig } from '../../gateway/config.ts';
-import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
-import { createLogger } from '../../gateway/logger.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
+import { useFakeSubgraph, useLoneGateway } from '../support/lone-gateway.ts';
 
 describe('a DateTime no subgraph would accept', () => {
   const t = useStack();
@@ -30,25 +25,13 @@ describe('a DateTime no subgraph would accept', () => {
 });
 
 describe('a subgraph refusing a request', () => {
-  let subgraph: Server;
-  let gateway: RunningGateway;
-
-  beforeAll(async () => {
-    // A commerce subgraph that refuses every request as Apollo Server does a variable it cannot coerce.
-    subgraph = createServer((_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({
-        errors: [{ message: 'Variable "$representations" got invalid value.', extensions: { code: 'BAD_USER_INPUT' } }],
-      }));
-    });
-    await new Promise<void>((resolve) => subgraph.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`;
-    const config = readGatewayConfig({ PORT: '0', COMMERCE_SUBGRAPH_URL: url, AUDIT_DB_PATH: ':memory:' }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
-    gateway = await startGateway(config, createLogger('silent'));
+  // A commerce subgraph that refuses every request as Apollo Server does a variable it cannot coerce.
+  const commerce = useFakeSubgraph((_req, res) => {
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({
+      errors: [{ message: 'Variable "$representations" got invalid value.', extensions: { code: 'BAD_USER_INPUT' } }],
+    }));
   });
-  afterAll(async () => {
-    await gateway?.close();
-    subgraph?.close();
-  });
+  const gateway = useLoneGateway(() => ({ COMMERCE_SUBGRAPH_URL: commerce.url }));
 
   it('keeps its code and names it, at the path of each field it was asked for, rather than UPSTREAM_UNAVAILABLE', async () => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify({ query: '{ order(id: "a") { number } o2: order(id: "b") { number } }' }) });

@@ -1,47 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGatewayConfig } from '../../gateway/config.ts';
-import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
-import { createLogger } from '../../gateway/logger.ts';
-import { freePort } from '../support/ports.ts';
+import { describe, expect, it } from 'vitest';
 import { devAuthHeader } from '../support/dev-token.ts';
-
-/** An HTTP server on port 0 answering every request with `handler` (which may never answer). */
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
-}
+import { useFakeSubgraph, useLoneGateway } from '../support/lone-gateway.ts';
 
 const unavailable = (name: string, path: (string | number)[]) =>
   ({ message: `The ${name} subgraph is unavailable.`, path, extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: name } });
 
 describe('a gateway whose subgraphs are down', () => {
-  let gateway: RunningGateway;
-  const servers: Server[] = [];
-
-  beforeAll(async () => {
-    const deadUrl = `http://127.0.0.1:${await freePort()}/graphql`;
-    // The CRM accepts connections and never answers; commerce sits behind a proxy that answers 502 with a page.
-    const silent = await serve(() => {});
-    const badGateway = await serve((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'));
-    servers.push(silent.server, badGateway.server);
-    const config = readGatewayConfig({
-      PORT: '0', CRM_SUBGRAPH_URL: silent.url, COMMERCE_SUBGRAPH_URL: badGateway.url,
-      ERP_SUBGRAPH_URL: deadUrl, SOCIAL_SUBGRAPH_URL: deadUrl, SYNC_SUBGRAPH_URL: deadUrl,
-      SUBGRAPH_TIMEOUT_MS: '300', AUDIT_DB_PATH: ':memory:',
-    }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
-    gateway = await startGateway(config, createLogger('silent'));
-  });
-  afterAll(async () => {
-    await gateway.close();
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
+  // The CRM accepts connections and never answers; commerce sits behind a proxy that answers 502 with a page.
+  const silent = useFakeSubgraph(() => {});
+  const badGateway = useFakeSubgraph((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'));
+  const gateway = useLoneGateway(() => ({ CRM_SUBGRAPH_URL: silent.url, COMMERCE_SUBGRAPH_URL: badGateway.url, SUBGRAPH_TIMEOUT_MS: '300' }));
 
   const post = async (body: unknown) => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await devAuthHeader()) }, body: JSON.stringify(body) });
