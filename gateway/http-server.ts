@@ -27,7 +27,7 @@ import type { OperationPreparer } from './operation/prepare-operation.ts';
 import type { CostBudget } from './limits/cost-budget.ts';
 import { readGraphQLParams } from './http/graphql-params.ts';
 import { responseMediaType } from './http/media-types.ts';
-import { refusalStatus, sendErrors, sendJson } from './http/respond.ts';
+import { refusalOf, refusalStatus, sendErrors, sendJson } from './http/respond.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Bodies above this are refused before parsing. */
@@ -39,7 +39,7 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
-    res.on('finish', () => logger.info({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    res.on('finish', () => logger.info({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), ...refusalOf(res) }, 'request'));
     route(apollo, pipeline, req, res, requestId).catch((err: unknown) => {
       logger.error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
       if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);

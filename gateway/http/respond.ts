@@ -9,9 +9,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, med
   res.writeHead(status, { ...headers, 'content-type': `${mediaType}; charset=utf-8` }).end(JSON.stringify(body));
 }
 
+/** What the front door refused a request with (its first error's code, and the limit hit), for the request's log line. */
+const refusals = new WeakMap<ServerResponse, { refused: unknown; measure?: unknown }>();
+
+export const refusalOf = (res: ServerResponse) => refusals.get(res);
+
 /** A GraphQL response without data: the request was refused before execution. */
 export function sendErrors(res: ServerResponse, status: number, errors: readonly GraphQLError[], mediaType?: ResponseMediaType, headers?: Record<string, string>): void {
-  sendJson(res, status, { errors: errors.map((e) => formatGatewayError(e.toJSON())) }, mediaType, headers);
+  const formatted = errors.map((e) => formatGatewayError(e.toJSON()));
+  refusals.set(res, { refused: formatted[0]?.extensions?.code, ...(formatted[0]?.extensions?.measure !== undefined && { measure: formatted[0].extensions.measure }) });
+  sendJson(res, status, { errors: formatted }, mediaType, headers);
 }
 
 /**

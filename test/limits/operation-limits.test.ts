@@ -1,4 +1,11 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readGatewayConfig } from '../../gateway/config.ts';
+import { startGateway } from '../../gateway/gateway.ts';
+import { createLogger } from '../../gateway/logger.ts';
 import { useLoneGateway } from '../support/lone-gateway.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 
@@ -99,11 +106,19 @@ describe('operation limits from the environment', () => {
 
 describe('a page-size limit below the schema\'s defaults', () => {
   it('refuses to start, since operations that never set first would be refused', async () => {
-    const { readGatewayConfig } = await import('../../gateway/config.ts');
-    const { startGateway } = await import('../../gateway/gateway.ts');
-    const { createLogger } = await import('../../gateway/logger.ts');
-    const { fileURLToPath } = await import('node:url');
     const config = readGatewayConfig({ PORT: '0', MAX_PAGE_SIZE: '10', AUDIT_DB_PATH: ':memory:' }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
     await expect(startGateway(config, createLogger('silent'))).rejects.toThrow("MAX_PAGE_SIZE must be at least the schema's largest default page size (20): 10");
+  });
+});
+
+describe('the request log line of a refusal', () => {
+  const logFile = join(mkdtempSync(join(tmpdir(), 'refusal-log-')), 'gateway.log');
+  const gateway = useLoneGateway({}, logFile);
+
+  it('says which code and which limit refused it', async () => {
+    const requestId = 'refusal-log-1';
+    await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(await devAuthHeader()) }, body: JSON.stringify({ query: `{ customer(id: "x") { ${repeat(16, (i) => `n${i}: name`)} } }` }) });
+    const line = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.requestId === requestId);
+    expect(line).toMatchObject({ msg: 'request', status: 200, refused: 'QUERY_TOO_COMPLEX', measure: 'aliases' });
   });
 });
