@@ -10,6 +10,7 @@ import type { StandIn } from './shared/standin.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from './hubspot/server.ts';
 import { startOdooStandIn } from './odoo/server.ts';
 import { startShopifyStandIn, type ShopifyStandIn } from './shopify/server.ts';
+import type { ThrottleOptions } from './shopify/cost.ts';
 import { startMastodonStandIn } from './mastodon/server.ts';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server.ts';
 import { readInternalAuthConfig } from '../subgraphs/shared/config.ts';
@@ -64,38 +65,40 @@ export interface Stack {
 
 export type StandIns = Stack['standIns'];
 
-/** The four stand-ins over one dataset, with their development credentials. */
 /** The secrets the stand-ins sign their webhooks with (the sync subgraph's config defaults are the same). */
 export const DEV_WEBHOOK_SECRETS = { hubspot: 'dev-hubspot-app-secret', shopify: 'dev-shopify-webhook-secret' } as const;
 
 /**
  * The four stand-ins over one dataset, with their development credentials. With `webhookTarget` (the
  * receiving sync subgraph's base URL, asked for at each delivery) HubSpot and Shopify send webhooks.
+ * `shopifyThrottle` replaces the Shopify stand-in's query-cost bucket (a load test lifts it).
  */
-export async function startStandIns(dataset: Dataset, ports: [number, number, number, number] = [0, 0, 0, 0], webhookTarget?: () => string): Promise<StandIns> {
+export async function startStandIns(
+  dataset: Dataset, ports: [number, number, number, number] = [0, 0, 0, 0], webhookTarget?: () => string, options: { shopifyThrottle?: ThrottleOptions } = {},
+): Promise<StandIns> {
   const [hsPort, odooPort, shopPort, mastoPort] = ports;
   const webhooks = (path: string, secret: string) => (webhookTarget ? { webhooks: { url: () => `${webhookTarget()}${path}`, secret } } : {});
   return {
     hubspot: await startHubSpotStandIn({ dataset, credential: DEV_CREDENTIALS.hubspot, port: hsPort, ...webhooks('/webhooks/hubspot', DEV_WEBHOOK_SECRETS.hubspot) }),
     odoo: await startOdooStandIn({ dataset, credential: DEV_CREDENTIALS.odoo, port: odooPort }),
-    shopify: await startShopifyStandIn({ dataset, credential: DEV_CREDENTIALS.shopify, port: shopPort, ...webhooks('/webhooks/shopify', DEV_WEBHOOK_SECRETS.shopify) }),
+    shopify: await startShopifyStandIn({ dataset, credential: DEV_CREDENTIALS.shopify, port: shopPort, throttle: options.shopifyThrottle, ...webhooks('/webhooks/shopify', DEV_WEBHOOK_SECRETS.shopify) }),
     mastodon: await startMastodonStandIn({ dataset, credential: DEV_CREDENTIALS.mastodon, port: mastoPort }),
   };
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const dataset = generateDataset(options.dataset);
-  // The sync subgraph that receives the webhooks starts after the stand-ins (it needs their URLs).
-  let webhookTarget = options.externalSyncUrl?.replace(/\/graphql$/, '') ?? 'http://127.0.0.1:1';
-  const standIns = await startStandIns(dataset, options.ports?.standIns, () => webhookTarget);
-  const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
-  const env: NodeJS.ProcessEnv = {
+/** The env keys every subgraph entry point reads to reach the stand-ins, with their development credentials. */
+export function standInEnv(standIns: StandIns): NodeJS.ProcessEnv {
+  return {
     HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
     ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
     SHOPIFY_URL: standIns.shopify.url, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
     MASTODON_URL: standIns.mastodon.url, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
-    ...options.env,
   };
+}
+
+/** The four read subgraphs, and (with `withSync`) the sync service and its subgraph, configured from `env`, on `ports` (0: free ones). */
+export async function startSubgraphs(env: NodeJS.ProcessEnv, ports: [number, number, number, number, number] = [0, 0, 0, 0, 0], withSync = true) {
+  const [crmPort, erpPort, commercePort, socialPort, syncPort] = ports;
   const internalAuth = readInternalAuthConfig(env);
   const listen = (port: number) => ({ port, host: '127.0.0.1', internalAuth });
   const subgraphs = {
@@ -104,8 +107,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     commerce: await startSubgraph(commerceSubgraph(readCommerceConfig(env)), listen(commercePort)),
     social: await startSubgraph(socialSubgraph(readSocialConfig(env)), listen(socialPort)),
   };
-  const sync = options.externalSyncUrl ? null : startSyncService(readSyncConfig(env));
+  const sync = withSync ? startSyncService(readSyncConfig(env)) : null;
   const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
+  return { subgraphs, sync, syncSubgraph };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dataset = generateDataset(options.dataset);
+  // The sync subgraph that receives the webhooks starts after the stand-ins (it needs their URLs).
+  let webhookTarget = options.externalSyncUrl?.replace(/\/graphql$/, '') ?? 'http://127.0.0.1:1';
+  const standIns = await startStandIns(dataset, options.ports?.standIns, () => webhookTarget);
+  const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
+  const env: NodeJS.ProcessEnv = { ...standInEnv(standIns), ...options.env };
+  const { subgraphs, sync, syncSubgraph } = await startSubgraphs(env, [crmPort, erpPort, commercePort, socialPort, syncPort], !options.externalSyncUrl);
   if (syncSubgraph) webhookTarget = syncSubgraph.url.replace(/\/graphql$/, '');
   const gatewayConfig = readGatewayConfig({
     PORT: String(options.ports?.gateway ?? 0),

@@ -14,7 +14,7 @@ import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import type { Dataset } from '../../upstreams/dataset/types.ts';
-import { DEV_CREDENTIALS, startStandIns, type StandIns } from '../../upstreams/stack.ts';
+import { standInEnv, startStandIns, type StandIns } from '../../upstreams/stack.ts';
 import type { GraphQLResult } from '../e2e/harness.ts';
 import { devToken } from './dev-token.ts';
 import { freePort } from './ports.ts';
@@ -51,10 +51,7 @@ export function useSubgraphProcesses(): SubgraphProcesses {
     standIns = await startStandIns(dataset);
     const dir = mkdtempSync(join(tmpdir(), 'gateway-subgraph-processes-'));
     env = {
-      HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
-      ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
-      SHOPIFY_URL: standIns.shopify.url, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
-      MASTODON_URL: standIns.mastodon.url, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
+      ...standInEnv(standIns),
       SYNC_DB_PATH: join(dir, 'gateway.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50',
     };
     for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
-import { DEV_CREDENTIALS, type Stack } from '../../upstreams/stack.ts';
+import { standInEnv, type Stack } from '../../upstreams/stack.ts';
 import { useStack, type TestStack } from '../e2e/harness.ts';
 import { freePort } from './ports.ts';
 
@@ -45,9 +45,7 @@ async function startSyncProcess(stack: Stack, port: number, databasePath: string
     env: {
       ...process.env,
       SYNC_PORT: String(port), SYNC_DB_PATH: databasePath, OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50',
-      HUBSPOT_URL: standIns.hubspot.url, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
-      ODOO_URL: standIns.odoo.url, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
-      SHOPIFY_URL: standIns.shopify.url, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
+      ...standInEnv(standIns),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
