@@ -19,7 +19,7 @@ import type { GatewayContext } from './context.ts';
 import { FORWARDED_HEADERS } from './subgraph-data-source.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import { AuthenticationError, type Principal } from './auth/principal.ts';
-import type { Authorizer, GraphQLRequestParts, GraphQLResponseBody } from './authz/authorizer.ts';
+import type { Authorizer, GraphQLResponseBody } from './authz/authorizer.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { codedError } from '../schema/errors.ts';
 import { formatGatewayError } from './format-error.ts';
@@ -99,9 +99,11 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
   headers.set('x-request-id', requestId);
-  const isPost = req.method === 'POST';
+  // Handed to Apollo as a JSON POST whatever the client used: the door has read, checked and authorized
+  // the request (a GET's content type or form encoding means nothing past this point).
+  headers.set('content-type', 'application/json');
   const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: isPost ? '' : toSearch(authorized.request), body: isPost ? authorized.request : undefined },
+    httpGraphQLRequest: { method: 'POST', headers, search: '', body: authorized.request },
     context: async () => ({ requestId, principal, incomingHeaders: forwardable(headers) }),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -133,16 +135,6 @@ function finish(text: string, authorized: ReturnType<Authorizer['authorize']>) {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   return authorized.finish(parsed as GraphQLResponseBody);
-}
-
-/** The GET search string carrying the authorized request. */
-function toSearch(request: GraphQLRequestParts): string {
-  const params = new URLSearchParams();
-  if (request.query !== undefined) params.set('query', request.query);
-  if (request.operationName) params.set('operationName', request.operationName);
-  if (request.variables) params.set('variables', JSON.stringify(request.variables));
-  if (request.extensions) params.set('extensions', JSON.stringify(request.extensions));
-  return `?${params.toString()}`;
 }
 
 /** The allowlisted headers a subgraph may see. */

@@ -14,7 +14,7 @@ describe('GraphQL over HTTP', () => {
     fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body });
   const answer = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: await res.json() });
 
-  it('passes every MUST and SHOULD of the graphql-http audit suite', async () => {
+  it('passes every audit of the graphql-http suite: each MUST and SHOULD, and the MAYs too', async () => {
     const results = await auditServer({
       url: gateway.url,
       fetchFn: (input: RequestInfo | URL, init: RequestInit = {}) => {
@@ -23,9 +23,8 @@ describe('GraphQL over HTTP', () => {
         return fetch(input, { ...init, headers });
       },
     });
-    const required = results.filter((r) => r.name.startsWith('MUST') || r.name.startsWith('SHOULD'));
-    expect(required.length).toBeGreaterThanOrEqual(36);
-    expect(required.filter((r) => r.status !== 'ok').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
+    expect(results.filter((r) => r.name.startsWith('MUST') || r.name.startsWith('SHOULD')).length).toBeGreaterThanOrEqual(36);
+    expect(results.filter((r) => r.status !== 'ok').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
   });
 
   it('answers a parse error with 200 under application/json and 400 under application/graphql-response+json', async () => {
