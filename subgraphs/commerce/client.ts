@@ -47,7 +47,8 @@ export interface ShopifyClient {
   /** customerUpdate of the fields the input names. */
   updateCustomer(input: ShopifyCustomerInput & { id: string }): Promise<void>;
   /** customerCreate; the new customer's gid. */
-  createCustomer(input: ShopifyCustomerInput): Promise<string>;
+  /** customerCreate: the new customer's gid, or `emailTaken` when Shopify's only objection is that a customer has the email. */
+  createCustomer(input: ShopifyCustomerInput): Promise<{ id: string } | { emailTaken: true }>;
   /** orderCancel (no refund, restock, customer not notified; see ORDER_CANCEL). */
   cancelOrder(args: { orderId: string; reason: ShopifyOrderCancelReason; staffNote: string | null }): Promise<void>;
   /** A page of the customers changed at or after `since`, oldest change first. */
@@ -111,6 +112,9 @@ function customerRefusal(errors: ShopifyUserError[]): Error {
   const code = fields.includes('id') ? 'NOT_FOUND' : errors.some((e) => /already been taken/i.test(e.message)) ? 'CONFLICT' : 'BAD_USER_INPUT';
   return codedError(code, refusalMessage('change', errors), { system: SYSTEM, fields });
 }
+
+/** Shopify's userError for a customer email another customer has: field ["email"], "Email has already been taken". */
+const isEmailTaken = (e: ShopifyUserError) => e.field?.join('.') === 'email' && /already been taken/i.test(e.message);
 
 /**
  * orderCancelUserErrors as one permanent coded error: NOT_FOUND for no such order, CONFLICT when the
@@ -210,9 +214,10 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
     },
     async createCustomer(input) {
       const { customerCreate: payload } = await graphql<{ customerCreate: CustomerPayload }>(CUSTOMER_CREATE, { input });
+      if (payload?.userErrors.length && payload.userErrors.every(isEmailTaken)) return { emailTaken: true };
       if (payload?.userErrors.length) throw customerRefusal(payload.userErrors);
       if (!payload?.customer) throw codedError('UPSTREAM_ERROR', `${SYSTEM} answered a customer creation without the customer.`, { system: SYSTEM });
-      return payload.customer.id;
+      return { id: payload.customer.id };
     },
     async customersChangedSince({ first, after, since }) {
       return (await graphql<{ customers: ShopifyNodesPage<ShopifyCustomerNode> }>(CUSTOMERS_BY_UPDATE, { first, after, query: changedSinceQuery(since) })).customers;

@@ -9,6 +9,7 @@
  * passed as given, so it must be Shopify's province code). company has no field on Customer in the
  * API subset we use (B2B companies are separate objects), and lifecycleStage is CRM-only: both project to nothing.
  */
+import { codedError } from '../../schema/errors.ts';
 import type { CustomerLinks } from '../shared/sources.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import type { CommerceOrderAdapter, CustomerField, CustomerFields, LinkedWriteAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
@@ -124,13 +125,23 @@ export function createCommerceWriteAdapter(shopify: UpstreamConfig): LinkedWrite
       // An update of nothing would still move Shopify's updatedAt, so it is not sent.
       if (Object.keys(changes).length) await client.updateCustomer({ ...(changes as ShopifyCustomerInput), id: gid });
     },
-    /** Safe to repeat: a shop customer with the email (any case) is returned instead of creating another. */
+    /**
+     * Safe to repeat: a shop customer with the email (any case) is returned instead of creating another,
+     * found by search first and, when the search does not list it yet (an earlier attempt whose answer
+     * was lost), by Shopify's own `taken` answer to the create.
+     */
     async create(desired) {
-      const existing = desired.email ? await findCustomer({ email: desired.email, shopCustomerId: null }) : null;
+      const byEmail = () => (desired.email ? findCustomer({ email: desired.email, shopCustomerId: null }) : Promise.resolve(null));
+      const existing = await byEmail();
       if (existing) return existing.gid;
       const input = Object.fromEntries(Object.entries(projectFields(desired, ALL_FIELDS))
         .filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0)));
-      return client.createCustomer(input);
+      const answer = await client.createCustomer(input);
+      if ('id' in answer) return answer.id;
+      const taken = await byEmail();
+      // Shopify's search trails its writes: the outbox asks again a little later.
+      if (!taken) throw codedError('UPSTREAM_UNAVAILABLE', 'Shopify has a customer with this email but does not list it yet.', { system: 'Shopify' });
+      return taken.gid;
     },
     /** The customers the email search finds (up to a page of 250, far more than an email ever names). */
     async countByEmail(email) {

@@ -61,8 +61,12 @@ export interface HubSpotClient {
   idsWithAnyValue(lookups: { propertyName: string; values: string[] }[]): Promise<string[]>;
   /** PATCH: writes the given properties ('' clears one) and returns the contact as written. */
   updateContact(id: string, properties: Record<string, string>): Promise<HubSpotRecord>;
-  /** POST: creates a contact; an email that exists already is a CONFLICT (which does not say whose). */
-  createContact(properties: Record<string, string>): Promise<HubSpotRecord>;
+  /**
+   * POST: creates a contact. An email that exists already is HubSpot's 409, whose message names that
+   * contact: its id is returned as `existingId` for the create path to decide whether it made it (it
+   * never goes into a message). A 409 that names no contact is a CONFLICT (which does not say whose).
+   */
+  createContact(properties: Record<string, string>): Promise<{ created: HubSpotRecord } | { existingId: string }>;
 }
 
 interface Filter {
@@ -129,6 +133,12 @@ function writeRefusal(response: UpstreamResponse, contactId: string | null): Err
     return codedError('BAD_USER_INPUT', `HubSpot refused the change: ${refusalReason(body)}`, { system: SYSTEM, properties });
   }
   return unexpectedResponse(SYSTEM, response, 'a write');
+}
+
+/** The contact HubSpot's 409 on a create names ("Contact already exists. Existing ID: 123"), or null. */
+function existingContactId(body: HubSpotError | undefined): string | null {
+  const id = /Existing ID:\s*(\d+)/.exec(body?.message ?? '')?.[1];
+  return id && isContactId(id) ? id : null;
 }
 
 export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
@@ -226,6 +236,10 @@ export function createHubSpotClient(config: UpstreamConfig): HubSpotClient {
       if (!isContactId(id)) throw codedError('NOT_FOUND', 'HubSpot has no contact with this id.', { system: SYSTEM });
       return written(await send('PATCH', `/${id}`, { properties }), 200, id);
     },
-    createContact: async (properties) => written(await post('', { properties }), 201, null),
+    async createContact(properties) {
+      const response = await post('', { properties });
+      const existingId = response.status === 409 ? existingContactId(response.body as HubSpotError | undefined) : null;
+      return existingId ? { existingId } : { created: written(response, 201, null) };
+    },
   };
 }

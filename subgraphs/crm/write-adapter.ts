@@ -13,11 +13,12 @@
  * "(415) 555-0100" or "United States" differs from the E.164 / ISO value `project` gives, so writing
  * such a field stores the canonical form (and counts as a change).
  *
- * `create` is a plain POST and is NOT safe to repeat on its own: an email that already exists is a
- * CONFLICT (HubSpot's 409). Before creating, the
- * orchestrator looks the email up (findContactIdByEmail) and decides whether that contact is its own
- * earlier attempt or another customer's.
+ * `createContact` is a POST; HubSpot keeps emails unique, so a repeat cannot make a second contact: its
+ * 409 names the contact that has the email, returned with `created: false`. The orchestrator decides
+ * whether that contact is its own earlier attempt or another customer's (sync/unfinished-create.ts).
+ * `create` (the common contract) refuses a taken email with a CONFLICT that does not say whose.
  */
+import { codedError } from '../../schema/errors.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import type { CrmContact, CrmWriteAdapter, CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
 import { createHubSpotClient } from './client.ts';
@@ -83,6 +84,13 @@ export function createCrmWriteAdapter(hubspot: UpstreamConfig): CrmWriteAdapter 
   };
   const readContact: CrmWriteAdapter['readContact'] = async (contactId) => (await readContacts([contactId])).get(contactId) ?? null;
 
+  const createContact: CrmWriteAdapter['createContact'] = async (desired) => {
+    // Empty properties are left out: a new contact has nothing to clear.
+    const properties = Object.fromEntries(Object.entries(projectFields(desired, ALL_FIELDS)).filter(([, value]) => value !== ''));
+    const answer = await client.createContact(properties);
+    return 'created' in answer ? { contactId: answer.created.id, created: true } : { contactId: answer.existingId, created: false };
+  };
+
   return {
     system: 'CRM',
     readContact,
@@ -90,10 +98,12 @@ export function createCrmWriteAdapter(hubspot: UpstreamConfig): CrmWriteAdapter 
     read: async (links) => (await readContact(links.contactId))?.record ?? null,
     project: async (desired, fields) => projectFields(desired, fields),
     update: (contactId, changes) => patch(contactId, asProperties(changes)),
+    createContact,
     async create(desired) {
-      // Empty properties are left out: a new contact has nothing to clear.
-      const properties = Object.fromEntries(Object.entries(projectFields(desired, ALL_FIELDS)).filter(([, value]) => value !== ''));
-      return (await client.createContact(properties)).id;
+      const { contactId, created } = await createContact(desired);
+      // Whether an existing contact is this customer's is for the orchestrator to tell (createContact).
+      if (!created) throw codedError('CONFLICT', 'HubSpot refused the change: a contact with this email already exists.', { system: 'HubSpot' });
+      return contactId;
     },
     async findContactIdByEmail(email) {
       // HubSpot keeps emails unique, but nothing stops an import from duplicating one: the oldest contact wins, as on the read path.

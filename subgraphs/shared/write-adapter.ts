@@ -105,8 +105,13 @@ export interface CrmWriteAdapter extends CustomerWriteAdapter {
   readContact(contactId: string): Promise<CrmContact | null>;
   /** readContact for many contacts in a constant number of requests; ids with no contact are absent. */
   readContacts(contactIds: readonly string[]): Promise<Map<string, CrmContact>>;
-  /** The id of the contact with this email (any case), or null. */
+  /** The id of the contact with this email (any case), or null. Search: a contact created seconds ago may not be found yet. */
   findContactIdByEmail(email: string): Promise<string | null>;
+  /**
+   * Creates the contact; when the email is taken, HubSpot's own answer names the contact that has it
+   * (`created: false`), found at once, unlike the lagging search. Whose it is, is the caller's to decide.
+   */
+  createContact(desired: CustomerFields): Promise<{ contactId: string; created: boolean }>;
   /** Stores cross-system ids on the contact (erp_partner_id, shop_customer_id). */
   storeLinks(contactId: string, links: { erpPartnerId?: string; shopCustomerId?: string }): Promise<void>;
 }

@@ -54,7 +54,7 @@ export const DEV_HUBSPOT_APP_SECRET = 'dev-hubspot-app-secret';
 export const DEV_SHOPIFY_WEBHOOK_SECRET = 'dev-shopify-webhook-secret';
 
 const DEFAULT_DATABASE = fileURLToPath(new URL('../../.data/gateway.db', import.meta.url));
-const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write', 'mid-reconcile'];
+const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write', 'after-crm-create', 'mid-reconcile'];
 
 /**
  * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,

@@ -1,7 +1,7 @@
 /**
- * Idempotency keys: the first outcome of a key is stored durably with a hash of the mutation and its
- * arguments; a repeat with the same input gets that outcome and writes nothing; the same key with
- * another input is IDEMPOTENCY_KEY_REUSED; a repeat while the first is still running waits for it,
+ * Idempotency keys: the first outcome of a key is stored durably with a fingerprint of the mutation and
+ * its arguments as sent; a repeat with the same input gets that outcome and writes nothing; the same key
+ * with another input is IDEMPOTENCY_KEY_REUSED; a repeat while the first is still running waits for it,
  * then fails with IDEMPOTENCY_KEY_IN_USE if it takes too long.
  */
 import { createHash } from 'node:crypto';
@@ -38,10 +38,10 @@ export function resolveKey(argument: string | null | undefined, header: string |
 /** Runs `work` once per key and input; see the module comment. */
 export async function withIdempotency<T>(options: IdempotencyOptions, key: string | null, mutation: string, args: unknown, work: () => Promise<T>): Promise<T> {
   if (key === null) return work();
-  const hash = createHash('sha256').update(JSON.stringify({ mutation, args: canonical(args) })).digest('hex');
+  const hash = requestFingerprint(mutation, args);
   const deadline = options.now() + options.waitMs;
   for (;;) {
-    const claim = options.store.claimIdempotencyKey(key, hash, options.now());
+    const claim = claimKey(options, key, hash, mutation, args);
     if (claim.state === 'DONE') return replay(claim.response as Stored) as T;
     if (claim.state === 'MISMATCH') {
       throw codedError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different input.', { field: 'idempotencyKey' });
@@ -76,12 +76,54 @@ function replay(stored: Stored): unknown {
   throw new GraphQLError(stored.error.message, { extensions: stored.error.extensions });
 }
 
-/** JSON with object keys sorted, so the same input always hashes the same. */
+/**
+ * The fingerprint a key is stored with: `v2:` and the SHA-256 of the canonical JSON of the mutation's
+ * name and every argument as the caller sent it (GraphQL-coerced, so after validation): object keys
+ * sorted at every depth, an explicit null kept, an absent argument or field left out. Clearing a field
+ * (null) and not touching it (absent) are different inputs.
+ */
+export function requestFingerprint(mutation: string, args: unknown): string {
+  return `${FINGERPRINT_VERSION}:${sha256(JSON.stringify({ mutation, args: canonical(args) }))}`;
+}
+
+const FINGERPRINT_VERSION = 'v2';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Sorted keys at every depth (by code unit, independent of locale), null kept, undefined dropped. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    // An explicit null and an absent argument mean the same to the mutations, so they hash the same.
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
   }
   return value;
+}
+
+/**
+ * Claims the key with the v2 fingerprint. A key stored before v2 holds a bare hash (no prefix), which
+ * never equals a v2 one: it is then compared with the hash v1 made of this request, so a retry across
+ * the upgrade gets its stored outcome, not IDEMPOTENCY_KEY_REUSED. v1 treated null as absent; such
+ * keys keep that meaning until they expire (24 h after the upgrade nothing is left to compare).
+ */
+function claimKey(options: IdempotencyOptions, key: string, hash: string, mutation: string, args: unknown) {
+  const claim = options.store.claimIdempotencyKey(key, hash, options.now());
+  if (claim.state !== 'MISMATCH') return claim;
+  const legacy = options.store.claimIdempotencyKey(key, legacyFingerprint(mutation, args), options.now());
+  // CLAIMED only if the v2 row expired in between: give the row back and let the loop claim it with v2.
+  if (legacy.state === 'CLAIMED') {
+    options.store.releaseIdempotencyKey(key);
+    return { state: 'IN_PROGRESS' } as const;
+  }
+  return legacy;
+}
+
+/** v1's fingerprint, kept only to answer keys stored before v2 (see claimKey); remove once they have expired. */
+function legacyFingerprint(mutation: string, args: unknown): string {
+  const v1 = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(v1);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v1(v)]));
+    }
+    return value;
+  };
+  return sha256(JSON.stringify({ mutation, args: v1(args) }));
 }

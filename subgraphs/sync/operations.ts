@@ -2,7 +2,8 @@
  * The writes the outbox holds, as JSON, and the one function that applies an entry — used for the
  * first attempt inside the request and for every retry and recovery by the worker, so both paths
  * behave the same. Applying is safe to repeat: an update re-reads the record and writes only what
- * still differs; a create finds an existing record by email; a cancel skips a cancelled order.
+ * still differs; a create adopts the record its earlier attempt made (the upstream's own duplicate
+ * answer, or a search by email); a cancel skips a cancelled order.
  */
 import { codedError } from '../../schema/errors.ts';
 import { markerHash } from '../shared/version.ts';
@@ -11,6 +12,7 @@ import type { CustomerField, CustomerFields, SystemRecord } from '../shared/writ
 import type { OutboxEntry, SyncStore } from './store/types.ts';
 import type { Adapters } from './adapters.ts';
 import { changedValues } from './plan.ts';
+import { emailTaken, isUnfinishedCreate } from './unfinished-create.ts';
 
 export type CustomerSystem = 'CRM' | 'ERP' | 'COMMERCE';
 
@@ -57,11 +59,13 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
       return { externalId: record.externalId, wrote: Object.keys(changes).length > 0 };
     }
     case 'createContact': {
-      // The request checked under its lock that the email was free, so a contact with it now is this
-      // entry's own earlier attempt (the process died before recording it): adopt it, don't create twice.
-      const existing = await ctx.adapters.crm.findContactIdByEmail(op.desired.email ?? '');
-      if (existing) return { externalId: existing, wrote: false };
-      return { externalId: await ctx.adapters.crm.create(op.desired), wrote: true };
+      // HubSpot keeps emails unique, so this POST never makes a second contact; its 409 names the one
+      // that has the email, at once (its search may not list a contact created seconds ago). That is
+      // this create's own earlier attempt (answer lost, or the process died before recording it) when
+      // it holds exactly these values and is not linked yet: adopt it; else it is another customer's.
+      const { contactId, created } = await ctx.adapters.crm.createContact(op.desired);
+      if (!created && !await isUnfinishedCreate(ctx.adapters.crm, contactId, op.desired)) throw emailTaken();
+      return { externalId: contactId, wrote: true };
     }
     case 'createLinked': {
       const contactId = leadResult(entry, ctx.store).externalId;

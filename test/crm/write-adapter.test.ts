@@ -189,6 +189,13 @@ describe('CRM write adapter: create and find by email', () => {
     });
   });
 
+  it('names the contact that has the email when asked to create it again, from HubSpot\'s 409, without creating one', async () => {
+    const first = await crm.createContact(FULL);
+    expect(first).toEqual({ contactId: '163', created: true });
+    expect(await crm.createContact({ ...FULL, email: 'ADA@example.com' })).toEqual({ contactId: '163', created: false });
+    expect(await crm.createContact({ ...FULL, email: 'Dennis.Sato6@Example.com' })).toEqual({ contactId: '107', created: false });
+  });
+
   it('finds a contact id by email in any letter case, and null for an unknown email', async () => {
     expect(await crm.findContactIdByEmail(' DENNIS.sato6@example.COM ')).toBe('107');
     expect(await crm.findContactIdByEmail('nobody@example.com')).toBeNull();

@@ -180,6 +180,16 @@ describe('idempotency', () => {
     const { body } = await t.gql(UPDATE, { id: before.id, v: before.version, input: { firstName: 'Second' }, key: 'key-reused-1' });
     expect(body.errors![0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
+
+  it('refuses a key first sent with a field cleared (null) and then without that field, and writes nothing the second time', async () => {
+    const before = await read(linkedContact(11).properties.email!);
+    const first = await t.gql(UPDATE, { id: before.id, v: before.version, input: { phone: freshPhone(11), address: null }, key: 'key-null-1' });
+    expect(first.body.errors).toBeUndefined();
+    t.stack.resetUpstreamCounters();
+    const { body } = await t.gql(UPDATE, { id: before.id, v: before.version, input: { phone: freshPhone(11) }, key: 'key-null-1' });
+    expect(body.errors![0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(upstreamWrites(t.stack)).toEqual({});
+  });
 });
 
 describe('createCustomer', () => {

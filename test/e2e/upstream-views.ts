@@ -55,3 +55,18 @@ export function upstreamWrites(stack: Stack): Record<string, number> {
     .filter(([field]) => /^(customerCreate|customerUpdate|orderCancel)$/.test(field)).map(([field, n]) => [`shopify ${field}`, n]);
   return Object.fromEntries([...counted, ...mutations]);
 }
+
+/** How many Odoo partners have this email (any case), archived ones left out as Odoo's search does. */
+export const odooPartnerCount = (stack: Stack, email: string): Promise<number> =>
+  odoo(stack, 'res.partner', 'search_count', { domain: [['email', '=ilike', email]] });
+
+/** The gids of the shop customers Shopify's search finds for this email. */
+export const shopifyCustomerIdsByEmail = async (stack: Stack, email: string): Promise<string[]> =>
+  (await shopify(stack, 'query($q: String!) { customers(first: 10, query: $q) { nodes { id } } }', { q: `email:${email}` })).customers.nodes.map((n: { id: string }) => n.id);
+
+/** The HubSpot contact with this email (HubSpot keeps emails unique), read by email rather than through its lagging search. */
+export async function hubspotContactByEmail(stack: Stack, email: string): Promise<{ id: string; properties: Record<string, string | null> } | null> {
+  const props = 'email,firstname,lastname,erp_partner_id,shop_customer_id';
+  const res = await fetch(`${stack.standIns.hubspot.url}/crm/v3/objects/contacts/${encodeURIComponent(email)}?idProperty=email&properties=${props}`, { headers: { authorization: `Bearer ${DEV_CREDENTIALS.hubspot}` } });
+  return res.status === 404 ? null : res.json();
+}

@@ -91,11 +91,15 @@ export function batchRead(store: ContactStore, req: StandInRequest): StandInResp
   };
 }
 
-/** `POST /crm/v3/objects/contacts/search`. */
-export function search(store: ContactStore, req: StandInRequest): StandInResponse {
+/**
+ * `POST /crm/v3/objects/contacts/search`. HubSpot's search index trails its writes by a few seconds:
+ * a contact created less than `lagMs` before `now` is not found yet (reads by id see it at once).
+ */
+export function search(store: ContactStore, req: StandInRequest, lagMs = 0, now = Date.now()): StandInResponse {
   const body = (req.body ?? {}) as SearchRequest;
   if (typeof body !== 'object') return validationError('Invalid input JSON.');
-  const outcome = searchContacts(store.all(), body);
+  const indexed = lagMs > 0 ? store.all().filter((c) => Date.parse(c.createdAt) <= now - lagMs) : store.all();
+  const outcome = searchContacts(indexed, body);
   if (!outcome.ok) return validationError(outcome.message);
   const results = outcome.page.map((c) => toWireRecord(c, requestedProperties(body.properties)));
   return { status: 200, body: { total: outcome.total, results, ...(outcome.nextAfter ? { paging: { next: { after: outcome.nextAfter } } } : {}) } };

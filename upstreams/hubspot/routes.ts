@@ -11,8 +11,8 @@ import { hubspotError, validationError } from './errors.ts';
 
 const BASE = '/crm/v3/objects/contacts';
 
-/** `onChange` hears every successful write's changes (the webhooks). */
-export function createRouter(store: ContactStore, onChange: ContactChangeListener = () => {}): (req: StandInRequest) => Routed {
+/** `onChange` hears every successful write's changes (the webhooks); `searchLag` says how far search trails creates (ms, and the clock). */
+export function createRouter(store: ContactStore, onChange: ContactChangeListener = () => {}, searchLag: () => { ms: number; now: number } = () => ({ ms: 0, now: Date.now() })): (req: StandInRequest) => Routed {
   return (req) => {
     const path = req.url.pathname.replace(/\/+$/, '');
     const route = (pattern: string, response: () => StandInResponse): Routed => ({ endpoint: `${req.method} ${pattern}`, response: response() });
@@ -21,7 +21,10 @@ export function createRouter(store: ContactStore, onChange: ContactChangeListene
     if (path === BASE && req.method === 'GET') return route(BASE, () => listContacts(store, req));
     if (path === BASE && req.method === 'POST') return route(BASE, needsJson(() => createContact(store, req, onChange)));
     if (path === `${BASE}/batch/read` && req.method === 'POST') return route(`${BASE}/batch/read`, needsJson(() => batchRead(store, req)));
-    if (path === `${BASE}/search` && req.method === 'POST') return route(`${BASE}/search`, needsJson(() => search(store, req)));
+    if (path === `${BASE}/search` && req.method === 'POST') return route(`${BASE}/search`, needsJson(() => {
+      const lag = searchLag();
+      return search(store, req, lag.ms, lag.now);
+    }));
     const one = new RegExp(`^${BASE}/([^/]+)$`).exec(path);
     if (one && req.method === 'GET') return route(`${BASE}/{id}`, () => getContact(store, req, decodeURIComponent(one[1])));
     if (one && req.method === 'PATCH') return route(`${BASE}/{id}`, needsJson(() => updateContact(store, req, decodeURIComponent(one[1]), onChange)));

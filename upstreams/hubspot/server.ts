@@ -21,12 +21,19 @@ export interface HubSpotStandInOptions {
   now?: () => number;
   /** Where to send webhooks, signed with the app's client secret; absent: none are sent. */
   webhooks?: HubSpotWebhookOptions;
+  /** How long a new contact stays out of search results (HubSpot's index trails writes); default 0. */
+  searchLagMs?: number;
 }
 
-export type HubSpotStandIn = StandIn & WebhookControls;
+export type HubSpotStandIn = StandIn & WebhookControls & {
+  /** Sets how long a new contact stays out of search results (also `POST /__admin/search-lag {"ms": n}`). */
+  setSearchLag(ms: number): void;
+};
 
 export async function startHubSpotStandIn(options: HubSpotStandInOptions): Promise<HubSpotStandIn> {
   const store = createContactStore(options.dataset.hubspot.contacts, options.now);
+  const now = options.now ?? Date.now;
+  let searchLagMs = options.searchLagMs ?? 0;
   const sender = createWebhookSender(options.webhooks);
   const authenticate = (req: StandInRequest) => {
     const match = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
@@ -34,11 +41,19 @@ export async function startHubSpotStandIn(options: HubSpotStandInOptions): Promi
   };
   const standIn = await startStandIn({
     name: 'hubspot', port: options.port, host: options.host, authenticate,
-    route: createRouter(store, hubspotNotifier(sender, options.webhooks)),
-    adminRoutes: webhookAdminRoutes(sender),
+    route: createRouter(store, hubspotNotifier(sender, options.webhooks), () => ({ ms: searchLagMs, now: now() })),
+    adminRoutes: {
+      ...webhookAdminRoutes(sender),
+      '/__admin/search-lag': (method, body) => {
+        const ms = (body as { ms?: unknown } | undefined)?.ms;
+        if (method === 'POST' && typeof ms === 'number' && ms >= 0) searchLagMs = ms;
+        return { status: 200, body: { ms: searchLagMs } };
+      },
+    },
   });
   return {
     ...standIn,
+    setSearchLag: (ms) => { searchLagMs = ms; },
     setWebhooksEnabled: sender.setWebhooksEnabled,
     deliveries: sender.deliveries,
     redeliver: sender.redeliver,

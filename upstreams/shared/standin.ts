@@ -1,7 +1,8 @@
 /**
  * The HTTP shell every stand-in shares: credential check, per-endpoint request counters, and fault
- * injection (latency, failing status, dropped connections). The counters and faults are also reachable
- * over HTTP under /__admin/, which is not part of any real product's API.
+ * injection (latency, failing status, dropped connections, answers lost after the request was handled).
+ * The counters and faults are also reachable over HTTP under /__admin/, which is not part of any real
+ * product's API.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,12 @@ export interface Faults {
   down?: boolean;
   /** Apply failStatus/down to the next N requests only; unset means every request. */
   count?: number;
+  /**
+   * Handle the next `count` (default 1) requests to this endpoint (its counter key, e.g.
+   * `POST /crm/v3/objects/contacts`), then drop the connection instead of answering: the write is
+   * done but the client never learns it (a timeout or a reset on its side).
+   */
+  dropResponse?: { endpoint: string; count?: number };
 }
 
 export interface StandInOptions {
@@ -80,7 +87,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.down || faults.failStatus) {
       const { down, failStatus } = faults;
-      if (faults.count !== undefined && --faults.count <= 0) faults = { latencyMs: faults.latencyMs };
+      if (faults.count !== undefined && --faults.count <= 0) faults = { latencyMs: faults.latencyMs, dropResponse: faults.dropResponse };
       if (down && !failStatus) return req.socket.destroy();
       bump(`${request.method} ${url.pathname}`);
       return send(res, { status: failStatus ?? 503, body: { message: 'Injected failure' } });
@@ -92,7 +99,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     }
     const routed = await options.route(request);
     bump(routed.endpoint);
+    if (responseLost(routed.endpoint)) return req.socket.destroy();
     send(res, routed.response);
+  };
+
+  /** Whether this answer is one a dropResponse fault swallows (counting it down). */
+  const responseLost = (endpoint: string): boolean => {
+    const drop = faults.dropResponse;
+    if (!drop || drop.endpoint !== endpoint) return false;
+    const left = (drop.count ?? 1) - 1;
+    faults = { ...faults, dropResponse: left > 0 ? { endpoint, count: left } : undefined };
+    return true;
   };
 
   const bump = (endpoint: string) => counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
