@@ -3,6 +3,7 @@
  * operation. Payload entities are references the gateway resolves. Also Query.writeStatus.
  */
 import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { WriteContext } from './context.ts';
 import { resolveKey, withIdempotency, type IdempotencyOptions } from './idempotency.ts';
 import { updateCustomer, type CustomerPayload } from './update-customer.ts';
@@ -30,6 +31,15 @@ export const createRequestContext = (config: DeadlineConfig) => (req: IncomingMe
 
 interface KeyArgs { idempotencyKey?: string | null }
 
+/**
+ * A mutation that fails has written nothing (a write that was or will be applied answers with its
+ * parts instead: run-intent.ts); an outage's message says so, as VERSION_CONFLICT's does.
+ */
+function saysNothingWritten(err: unknown): unknown {
+  if (!(err instanceof GraphQLError) || !['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR'].includes(String(err.extensions.code))) return err;
+  return new GraphQLError(`${err.message} Nothing was written.`, { extensions: err.extensions });
+}
+
 /** The subject of the verified caller (the gateway's internal token), or null. */
 const callerOf = (request: SyncRequestContext): string | null => principalOf(request)?.subject ?? null;
 
@@ -39,7 +49,9 @@ export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptio
     const key = resolveKey(args.idempotencyKey, request.idempotencyHeader);
     // Keys are the caller's own: two clients that both pick "1" never see each other's results.
     const scoped = key === null ? null : `${callerOf(request) ?? ''}\u0000${key}`;
-    return withDeadline(request.deadline, () => withIdempotency(idempotency, scoped, mutation, input, work));
+    return withDeadline(request.deadline, () => withIdempotency(idempotency, scoped, mutation, input, work)).catch((err: unknown) => {
+      throw saysNothingWritten(err);
+    });
   };
   // A replayed answer reports the parts as they stand now (the outbox may have finished them since).
   const customerPayload = (p: CustomerPayload) =>
