@@ -19,11 +19,17 @@ import type { UnavailableResponder } from './subgraph-failure/unavailable-respon
  */
 export const FORWARDED_HEADERS = ['x-request-id', 'idempotency-key'];
 
+/**
+ * How long the gateway will wait for this subgraph's answer, in ms from sending, so the subgraph can
+ * finish (or answer what it has done) in time. Always the gateway's own value, never a client's.
+ */
+export const DEADLINE_HEADER = 'x-deadline-ms';
+
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(
-    readonly serviceName: string, url: string, timeoutMs: number,
+    readonly serviceName: string, url: string, private readonly timeoutMs: number,
     private readonly internalToken: InternalTokenSigner, private readonly whenUnavailable: UnavailableResponder,
   ) {
     super({ url });
@@ -37,6 +43,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       const value = incomingHeaders?.get(name);
       if (value) request.http?.headers.set(name, value);
     }
+    // The fetch's timeout starts as it is sent, right after this hook.
+    request.http?.headers.set(DEADLINE_HEADER, String(this.timeoutMs));
     if (principal) request.http?.headers.set('authorization', `Bearer ${await this.internalToken(principal, this.serviceName)}`);
   }
 

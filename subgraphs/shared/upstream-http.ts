@@ -3,6 +3,7 @@
  * messages name the system, never its URL, host or credential.
  */
 import { codedError } from '../../schema/errors.ts';
+import { callTimeoutMs } from './deadline.ts';
 
 export interface UpstreamConfig {
   /** Base URL of the system, without a trailing slash. */
@@ -27,13 +28,16 @@ const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
  * UPSTREAM_UNAVAILABLE; a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
  * returned for the client to interpret (404 → NOT_FOUND, validation errors, …).
  */
-export async function upstreamRequest(system: string, url: string, init: RequestInit, timeoutMs: number): Promise<UpstreamResponse> {
+export async function upstreamRequest(system: string, url: string, init: RequestInit, configuredTimeoutMs: number): Promise<UpstreamResponse> {
+  // Within a request's deadline (shared/deadline.ts) a call is shorter, or not started at all.
+  const timeoutMs = callTimeoutMs(system, configuredTimeoutMs);
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
-    throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, { system });
+    // timedOut: the request was sent and may still be applied; the write path must not call it "not written".
+    throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, timedOut ? { system, timedOut } : { system });
   }
   const text = await res.text().catch(() => '');
   if (UNAVAILABLE_STATUSES.has(res.status)) {

@@ -12,19 +12,23 @@ import { isTransient } from './snapshot.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import type { PlannedWrite } from './store/types.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
+import { writeIdOf } from './write-status.ts';
 import type { Operation } from './operations.ts';
 
 export interface OrderPayload {
   orderId: string;
   sync: SyncResult[];
+  /** The intent's id (Query.writeStatus), when anything was written or queued. */
+  writeId?: string | null;
 }
 
-export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion: string, reason: string | null): Promise<OrderPayload> {
+/** `caller`: the subject of the token that asked, kept on the intent so only it can ask writeStatus. */
+export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion: string, reason: string | null, caller: string | null = null): Promise<OrderPayload> {
   const shopOrderId = decodeId('Order', id);
   if (shopOrderId === null) throw codedError('NOT_FOUND', 'No order has this id.', { field: 'id' });
   assertVersionToken(expectedVersion);
 
-  return ctx.lock.run(`order:${shopOrderId}`, async () => {
+  return ctx.lock.run(`order:${shopOrderId}`, async (claim) => {
     const order = await ctx.adapters.commerce.readOrder(shopOrderId);
     if (!order) throw codedError('NOT_FOUND', 'No order has this id.', { field: 'id' });
     const sale = await readSale(ctx, order.number);
@@ -43,14 +47,14 @@ export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion
       };
       writes.push({ system: 'ERP', recordKey: `ERP:order:${order.number}`, operation });
     } else if (sale) unchanged.push(syncResult('ERP', 'UNCHANGED', sale.externalId));
-    if (writes.length === 0) return { orderId: id, sync: unchanged };
+    if (writes.length === 0) return { orderId: id, sync: unchanged, writeId: null };
 
-    const { intent, entries } = ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason } }, writes);
+    const { intent, entries } = ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason, caller } }, writes);
     ctx.crash('after-intent');
     const planned: PlannedEntry[] = entries.map((entry) => ({ entry, lead: entry.system === 'COMMERCE', queued: ctx.store.hasPending(entry.system, entry.recordKey, entry.seq) }));
-    const applied = await runIntent(ctx, intent.id, planned);
-    return { orderId: id, sync: [...applied, ...unchanged].sort(bySystem) };
-  });
+    const applied = await runIntent(ctx, intent.id, planned, (systems) => claim.commit(systems));
+    return { orderId: id, sync: [...applied, ...unchanged].sort(bySystem), writeId: writeIdOf(intent.id) };
+  }, { version: expectedVersion, waitMs: ctx.lockWaitMs });
 }
 
 async function readSale(ctx: WriteContext, orderNumber: string): Promise<OrderRecord | null | 'unreadable'> {

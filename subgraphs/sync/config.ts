@@ -6,6 +6,7 @@ import { readCrmConfig } from '../crm/config.ts';
 import { readErpConfig, type OdooConfig } from '../erp/config.ts';
 import { readCommerceConfig } from '../commerce/config.ts';
 import type { CrashPoint } from './crash-points.ts';
+import { readDeadlineConfig, type DeadlineConfig } from './deadline-config.ts';
 
 export interface SyncConfig {
   hubspot: UpstreamConfig;
@@ -16,6 +17,8 @@ export interface SyncConfig {
   outbox: { intervalMs: number; backoff: { baseMs: number; maxMs: number } };
   /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
   idempotencyWaitMs: number;
+  /** The timeout table of a write (deadline-config.ts). */
+  deadline: DeadlineConfig;
   webhooks: WebhookConfig;
   reconcile: ReconcileConfig;
   /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT). */
@@ -77,6 +80,7 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
       backoff: { baseMs: positive(env, 'OUTBOX_BACKOFF_BASE_MS', 500), maxMs: positive(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000) },
     },
     idempotencyWaitMs: positive(env, 'IDEMPOTENCY_WAIT_MS', 10_000),
+    deadline: readDeadlineConfig(env),
     webhooks: readWebhookConfig(env),
     reconcile: {
       intervalMs: nonNegative(env, 'RECONCILE_INTERVAL_MS', 5 * 60_000),

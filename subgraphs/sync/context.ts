@@ -8,6 +8,8 @@ export interface WriteContext {
   adapters: Adapters;
   store: SyncStore;
   lock: KeyedLock;
+  /** The longest a client's write waits for the writes ahead of it on the same record. */
+  lockWaitMs: number;
   /** When a write that failed transiently inside a request is retried first. */
   firstRetryAt: () => number;
   crash: (point: CrashPoint) => void;

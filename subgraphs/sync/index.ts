@@ -27,7 +27,8 @@ import { shopifyReceiver } from './webhooks/shopify-receiver.ts';
 import { startInboxWorker, type InboxWorker } from './webhooks/inbox-worker.ts';
 import { createEventProcessor } from './webhooks/process-event.ts';
 import type { SyncStore } from './store/types.ts';
-import { createResolvers, requestContext, type SyncRequestContext } from './resolvers.ts';
+import { createResolvers, createRequestContext, type SyncRequestContext } from './resolvers.ts';
+import { withDeadline } from '../shared/deadline.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
 import { createInternalTokenVerifier } from '../shared/internal-auth.ts';
 import { createReconcileReaders } from './reconcile/readers.ts';
@@ -60,6 +61,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     adapters,
     store,
     lock: new KeyedLock(),
+    lockWaitMs: config.deadline.lockWaitMs,
     // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
     firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),
     crash: createCrashHook(config.crashPoint),
@@ -98,8 +100,16 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     subgraph: {
       name: 'sync',
       sdl: readSubgraphSdl('sync'),
-      resolvers: { ...graph, DateTime: DateTimeScalar, Mutation: { ...mutations.Mutation, ...graph.Mutation } },
-      context: requestContext,
+      resolvers: {
+        ...graph, DateTime: DateTimeScalar, Query: { ...graph.Query, ...mutations.Query },
+        Mutation: {
+          ...mutations.Mutation,
+          // resolveDiscrepancy writes through updateCustomer's path: the same deadline applies.
+          resolveDiscrepancy: (parent: unknown, args: Parameters<typeof graph.Mutation.resolveDiscrepancy>[1], request: SyncRequestContext) =>
+            withDeadline(request.deadline, () => graph.Mutation.resolveDiscrepancy(parent, args)),
+        },
+      },
+      context: createRequestContext(config.deadline),
       routes: {
         '/webhooks/hubspot': hubspotReceiver(receiverDeps),
         '/webhooks/shopify': shopifyReceiver(receiverDeps),

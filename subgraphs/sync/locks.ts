@@ -2,23 +2,110 @@
  * Serializes this process's writes to one record: the upstreams have no conditional writes, so two
  * of our read-check-write sequences on one customer or order must never interleave. One sync process
  * owns a database file (see README); a server database implementation would use row locks instead.
+ *
+ * It also fails contention fast. A write names the version it expects; once a write of that version
+ * has been committed to (its lead write landed, or is queued and will land) the version is superseded:
+ * every write of it waiting for the lock, and every later one, is refused at once (VERSION_CONFLICT)
+ * instead of queueing to read a record that has certainly changed. A holder that fails before writing
+ * supersedes nothing, so the next waiter runs as if it had come first. Waiting is bounded.
  */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<void>>();
+import { LRUCache } from 'lru-cache';
+import { codedError } from '../../schema/errors.ts';
 
-  /** Runs `work` after every earlier holder of `key` has finished. */
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => { release = resolve; });
-    const tail = previous.then(() => done);
-    this.tails.set(key, tail);
-    await previous;
+export interface LockOptions {
+  /** The expectedVersion of the write: it is refused at once when that version is superseded. */
+  version?: string;
+  /** The longest this write waits for the writes ahead of it (default: no bound). */
+  waitMs?: number;
+}
+
+/** What the holder of a lock can say about its write. */
+export interface LockClaim {
+  /**
+   * The write will change the record (a part was applied or is queued): its version is superseded.
+   * `systems` are the systems it writes, for the refused writes' `extensions.systems`.
+   */
+  commit(systems: string[]): void;
+}
+
+interface Waiter {
+  version: string | undefined;
+  start: () => void;
+  refuse: (err: Error) => void;
+}
+
+interface Queue {
+  holding: boolean;
+  waiters: Waiter[];
+}
+
+/** Superseded versions are remembered this long per record (a version never becomes current again). */
+const SUPERSEDED_TTL_MS = 10 * 60_000;
+
+export class KeyedLock {
+  private readonly queues = new Map<string, Queue>();
+  private readonly superseded = new LRUCache<string, Map<string, string[]>>({ max: 10_000, ttl: SUPERSEDED_TTL_MS });
+
+  /** Runs `work` after every earlier holder of `key` has finished; see the module comment for `options`. */
+  async run<T>(key: string, work: (claim: LockClaim) => Promise<T>, options: LockOptions = {}): Promise<T> {
+    this.refuseSuperseded(key, options.version);
+    const queue = this.queues.get(key) ?? { holding: false, waiters: [] };
+    this.queues.set(key, queue);
+    if (queue.holding) await this.wait(key, queue, options);
+    queue.holding = true;
     try {
-      return await work();
+      // The holder before this one may have superseded this version while it waited.
+      this.refuseSuperseded(key, options.version);
+      return await work({ commit: (systems) => this.supersede(key, options.version, systems) });
     } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      const next = queue.waiters.shift();
+      if (next) next.start();
+      else {
+        queue.holding = false;
+        this.queues.delete(key);
+      }
     }
   }
+
+  /** VERSION_CONFLICT when a write of `version` to `key` was committed to already. */
+  refuseSuperseded(key: string, version: string | undefined): void {
+    const systems = version === undefined ? undefined : this.superseded.get(key)?.get(version);
+    if (systems) throw conflict(systems);
+  }
+
+  /**
+   * Records that a write of `version` to `key` will change the record, and refuses the writes of
+   * that version waiting for the lock. Without a version (a write that checked none) nothing is known.
+   */
+  supersede(key: string, version: string | undefined, systems: string[]): void {
+    if (version === undefined) return;
+    const versions = this.superseded.get(key) ?? new Map<string, string[]>();
+    versions.set(version, systems);
+    this.superseded.set(key, versions);
+    const queue = this.queues.get(key);
+    if (!queue) return;
+    const refused = queue.waiters.filter((w) => w.version === version);
+    queue.waiters = queue.waiters.filter((w) => w.version !== version);
+    for (const waiter of refused) waiter.refuse(conflict(systems));
+  }
+
+  private wait(key: string, queue: Queue, options: LockOptions): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        version: options.version,
+        start: () => { clearTimeout(timer); resolve(); },
+        refuse: (err) => { clearTimeout(timer); reject(err); },
+      };
+      queue.waiters.push(waiter);
+      if (options.waitMs === undefined) return;
+      timer = setTimeout(() => {
+        queue.waiters = queue.waiters.filter((w) => w !== waiter);
+        reject(codedError('WRITE_IN_PROGRESS', 'Other writes to this record are still in progress; nothing was written. Read it again and retry.', { record: key.split(':')[0] }));
+      }, Math.max(0, options.waitMs));
+    });
+  }
 }
+
+const conflict = (systems: string[]) =>
+  codedError('VERSION_CONFLICT', 'Another write of this version is being applied, so this one cannot succeed; nothing was written. Read the record again and retry.', { systems });

@@ -1,5 +1,9 @@
-/** The mutations: each checks its idempotency key, then runs its operation. Payload entities are references the gateway resolves. */
+/**
+ * The mutations: each runs within the request's deadline, checks its idempotency key, then runs its
+ * operation. Payload entities are references the gateway resolves. Also Query.writeStatus.
+ */
 import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { WriteContext } from './context.ts';
 import { resolveKey, withIdempotency, type IdempotencyOptions } from './idempotency.ts';
 import { updateCustomer, type CustomerPayload } from './update-customer.ts';
@@ -7,38 +11,65 @@ import { createCustomer } from './create-customer.ts';
 import { cancelOrder, type OrderPayload } from './cancel-order.ts';
 import type { CustomerInput } from './input.ts';
 import { principalOf } from '../shared/internal-auth.ts';
+import { withDeadline, type DeadlineScope } from '../shared/deadline.ts';
+import type { DeadlineConfig } from './deadline-config.ts';
+import { requestDeadline } from './request-deadline.ts';
+import { currentSync, writeStatus } from './write-status.ts';
 
 export interface SyncRequestContext {
   /** The Idempotency-Key header of the request, if any. */
   idempotencyHeader?: string;
+  /** By when this request must have answered, and how long each upstream call of it may take. */
+  deadline: DeadlineScope;
 }
 
-export const requestContext = (req: IncomingMessage): SyncRequestContext => {
+/** Builds a request's context when it arrives (its deadline counts from then). */
+export const createRequestContext = (config: DeadlineConfig) => (req: IncomingMessage): SyncRequestContext => {
   const header = req.headers['idempotency-key'];
-  return { idempotencyHeader: typeof header === 'string' ? header : undefined };
+  return { idempotencyHeader: typeof header === 'string' ? header : undefined, deadline: requestDeadline(req, config, Date.now) };
 };
 
 interface KeyArgs { idempotencyKey?: string | null }
+
+/**
+ * A mutation that fails has written nothing (a write that was or will be applied answers with its
+ * parts instead: run-intent.ts); an outage's message says so, as VERSION_CONFLICT's does.
+ */
+function saysNothingWritten(err: unknown): unknown {
+  if (!(err instanceof GraphQLError) || !['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR'].includes(String(err.extensions.code))) return err;
+  return new GraphQLError(`${err.message} Nothing was written.`, { extensions: err.extensions });
+}
+
+/** The subject of the verified caller (the gateway's internal token), or null. */
+const callerOf = (request: SyncRequestContext): string | null => principalOf(request)?.subject ?? null;
 
 export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptions) {
   const once = <A extends KeyArgs, T>(mutation: string, args: A, request: SyncRequestContext, work: () => Promise<T>) => {
     const { idempotencyKey: _key, ...input } = args;
     const key = resolveKey(args.idempotencyKey, request.idempotencyHeader);
     // Keys are the caller's own: two clients that both pick "1" never see each other's results.
-    const scoped = key === null ? null : `${principalOf(request)?.subject ?? ''}\u0000${key}`;
-    return withIdempotency(idempotency, scoped, mutation, input, work);
+    const scoped = key === null ? null : `${callerOf(request) ?? ''}\u0000${key}`;
+    return withDeadline(request.deadline, () => withIdempotency(idempotency, scoped, mutation, input, work)).catch((err: unknown) => {
+      throw saysNothingWritten(err);
+    });
   };
-  const customerPayload = (p: CustomerPayload) => ({ customer: { __typename: 'Customer', id: p.customerId }, sync: p.sync });
-  const orderPayload = (p: OrderPayload) => ({ order: { __typename: 'Order', id: p.orderId }, sync: p.sync });
+  // A replayed answer reports the parts as they stand now (the outbox may have finished them since).
+  const customerPayload = (p: CustomerPayload) =>
+    ({ customer: { __typename: 'Customer', id: p.customerId }, sync: currentSync(ctx.store, p.writeId, p.sync), writeId: p.writeId ?? null });
+  const orderPayload = (p: OrderPayload) =>
+    ({ order: { __typename: 'Order', id: p.orderId }, sync: currentSync(ctx.store, p.writeId, p.sync), writeId: p.writeId ?? null });
 
   return {
+    Query: {
+      writeStatus: (_: unknown, args: { id: string }, request: SyncRequestContext) => writeStatus(ctx.store, args.id, callerOf(request)),
+    },
     Mutation: {
       createCustomer: async (_: unknown, args: { input: CustomerInput & { email: string } } & KeyArgs, request: SyncRequestContext) =>
         customerPayload(await once('createCustomer', args, request, () => createCustomer(ctx, args.input))),
       updateCustomer: async (_: unknown, args: { id: string; expectedVersion: string; input: CustomerInput } & KeyArgs, request: SyncRequestContext) =>
-        customerPayload(await once('updateCustomer', args, request, () => updateCustomer(ctx, args.id, args.expectedVersion, args.input))),
+        customerPayload(await once('updateCustomer', args, request, () => updateCustomer(ctx, args.id, args.expectedVersion, args.input, callerOf(request)))),
       cancelOrder: async (_: unknown, args: { id: string; expectedVersion: string; reason?: string | null } & KeyArgs, request: SyncRequestContext) =>
-        orderPayload(await once('cancelOrder', args, request, () => cancelOrder(ctx, args.id, args.expectedVersion, args.reason ?? null))),
+        orderPayload(await once('cancelOrder', args, request, () => cancelOrder(ctx, args.id, args.expectedVersion, args.reason ?? null, callerOf(request)))),
     },
   };
 }

@@ -12,13 +12,18 @@ import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import { externalIdOf, planCustomerWrites } from './plan-customer-writes.ts';
 import { readCustomerSnapshot, type CustomerSnapshot } from './snapshot.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
+import { writeIdOf } from './write-status.ts';
+import type { LockClaim } from './locks.ts';
 
 export interface CustomerPayload {
   customerId: string;
   sync: SyncResult[];
+  /** The intent's id (Query.writeStatus), when anything was written or queued. */
+  writeId?: string | null;
 }
 
-export async function updateCustomer(ctx: WriteContext, id: string, expectedVersion: string, input: CustomerInput): Promise<CustomerPayload> {
+/** `caller`: the subject of the token that asked, kept on the intent so only it can ask writeStatus. */
+export async function updateCustomer(ctx: WriteContext, id: string, expectedVersion: string, input: CustomerInput, caller: string | null = null): Promise<CustomerPayload> {
   const contactId = decodeId('Customer', id);
   if (contactId === null) throw codedError('NOT_FOUND', 'No customer has this id.', { field: 'id' });
   assertVersionToken(expectedVersion);
@@ -26,38 +31,57 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
   const { phone: _phone, ...readFree } = input;
   normalizeCustomerInput(readFree);
 
-  return ctx.lock.run(`customer:${contactId}`, async () => {
+  return ctx.lock.run(`customer:${contactId}`, async (claim) => {
     const snapshot = await readCustomerSnapshot(ctx.adapters, contactId);
     if (!snapshot) throw codedError('NOT_FOUND', 'No customer has this id.', { field: 'id' });
     const patch = normalizeCustomerInput(input, snapshot.fields);
     assertVersion('customer', expectedVersion, snapshot.version, ['CRM', 'ERP', 'COMMERCE']);
+    assertNoPendingLead(ctx, contactId);
+    const request = { ...snapshot, claim, expectedVersion, caller };
     const newEmail = patch.email && patch.email !== snapshot.fields.email?.toLowerCase() ? patch.email : null;
     // A new email is also locked, as createCustomer locks it, so two customers never end up sharing one.
-    if (!newEmail) return write(ctx, id, snapshot, patch, expectedVersion);
+    if (!newEmail) return write(ctx, id, request, patch);
     return ctx.lock.run(`email:${newEmail}`, async () => {
       await checkEmailIsFree(ctx, newEmail, contactId);
-      return write(ctx, id, snapshot, patch, expectedVersion);
-    });
-  });
+      return write(ctx, id, request, patch);
+    }, { waitMs: ctx.lockWaitMs });
+  }, { version: expectedVersion, waitMs: ctx.lockWaitMs });
+}
+
+interface CheckedWrite extends CustomerSnapshot {
+  claim: LockClaim;
+  expectedVersion: string;
+  caller: string | null;
+}
+
+/**
+ * A CRM write of ours to this customer that is still queued (its system did not answer in time) is
+ * not in the version the client read, so no version can be checked against it until it lands.
+ */
+function assertNoPendingLead(ctx: WriteContext, contactId: string): void {
+  if (ctx.store.hasPending('CRM', `CRM:customer:${contactId}`)) {
+    throw codedError('VERSION_CONFLICT', 'An earlier change to this customer is still being applied; nothing was written. Read it again once that change is applied and retry.', { systems: ['CRM'] });
+  }
 }
 
 /** Plans, records and applies the update (the version is checked and the locks are held). */
-async function write(ctx: WriteContext, id: string, snapshot: CustomerSnapshot, patch: CustomerPatch, expectedVersion: string): Promise<CustomerPayload> {
+async function write(ctx: WriteContext, id: string, snapshot: CheckedWrite, patch: CustomerPatch): Promise<CustomerPayload> {
+  const { expectedVersion, claim, caller } = snapshot;
   const contactId = snapshot.contactId;
   const desired = applyPatch(snapshot.fields, patch);
   const fields = fieldsOf(patch);
   const plan = await planCustomerWrites(ctx, snapshot, desired, fields, { systems: ['CRM', 'ERP', 'COMMERCE'], expectedVersion });
   const unchanged = plan.unchanged.map((system) => syncResult(system, 'UNCHANGED', externalIdOf(snapshot, system)));
-  if (plan.writes.length === 0) return { customerId: id, sync: unchanged.sort(bySystem) };
+  if (plan.writes.length === 0) return { customerId: id, sync: unchanged.sort(bySystem), writeId: null };
 
   const { intent, entries } = ctx.store.recordIntent(
-    { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { id, fields } },
+    { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { id, fields, caller } },
     plan.writes.map((w) => w.write),
   );
   ctx.crash('after-intent');
   const planned: PlannedEntry[] = entries.map((entry, i) => ({ ...plan.writes[i], entry, lead: entry.system === 'CRM' }));
-  const applied = await runIntent(ctx, intent.id, planned);
-  return { customerId: id, sync: [...applied, ...unchanged].sort(bySystem) };
+  const applied = await runIntent(ctx, intent.id, planned, (systems) => claim.commit(systems));
+  return { customerId: id, sync: [...applied, ...unchanged].sort(bySystem), writeId: writeIdOf(intent.id) };
 }
 
 async function checkEmailIsFree(ctx: WriteContext, email: string, contactId: string): Promise<void> {

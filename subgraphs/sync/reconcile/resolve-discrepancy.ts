@@ -41,9 +41,15 @@ export async function resolveDiscrepancy(
 
   let sync: SyncResult[];
   if (action === 'KEEP_CANONICAL') {
+    // Contention as for updateCustomer (which ACCEPT_SOURCE goes through): a version another write
+    // has committed to is refused at once, and this write, once it writes, supersedes its version.
+    const lockKey = `customer:${found.contactId}`;
+    ctx.lock.refuseSuperseded(lockKey, version);
     const result = await propagateCustomer(ctx, found.contactId, fields, { systems: [found.system], expectedVersion: version });
     if (!result) throw codedError('NOT_FOUND', 'The customer of this discrepancy no longer exists.', { field: 'id' });
     sync = result.sync;
+    const written = sync.filter((s) => s.status === 'APPLIED' || s.status === 'PENDING').map((s) => s.system);
+    if (written.length > 0) ctx.lock.supersede(lockKey, version, written);
   } else {
     const input = await acceptedInput(ctx, found, version);
     sync = (await updateCustomer(ctx, encodeId('Customer', found.contactId), version, input)).sync;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness.ts';
+import { hubspotContact, upstreamWrites } from './upstream-views.ts';
+
+const t = useStack();
+
+const READ = `query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node { id version } } } }`;
+const UPDATE = `mutation($id: ID!, $v: String!, $input: UpdateCustomerInput!) {
+  updateCustomer(id: $id, expectedVersion: $v, input: $input) { customer { id } sync { system status } writeId } }`;
+
+function linkedContact(n: number) {
+  return t.stack.dataset.hubspot.contacts.filter((c) => c.properties.erp_partner_id && c.properties.shop_customer_id && c.properties.firstname)[n];
+}
+
+async function read(email: string) {
+  const { body } = await t.gql(READ, { email });
+  return body.data.customers.edges[0].node;
+}
+
+const codeOf = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => r.body.errors?.[0]?.extensions?.code;
+
+describe('writes under contention', () => {
+  it('answers 300 concurrent updates of one version with one success and 299 prompt VERSION_CONFLICTs, writing each system once', async () => {
+    const contact = linkedContact(0);
+    const before = await read(contact.properties.email!);
+    t.stack.resetUpstreamCounters();
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) =>
+      t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: `Racer${i}` } }).then((r) => ({ ...r, ms: Date.now() - started }))));
+
+    const winners = results.filter((r) => r.body.data?.updateCustomer);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => codeOf(r) === 'VERSION_CONFLICT')).toHaveLength(299);
+    expect(results.filter((r) => codeOf(r) === 'UPSTREAM_UNAVAILABLE')).toHaveLength(0);
+    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(3000);
+    expect(winners[0].body.data.updateCustomer.sync.map((s: { status: string }) => s.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
+    expect(upstreamWrites(t.stack)).toEqual({ 'hubspot PATCH /crm/v3/objects/contacts/{id}': 1, 'odoo POST /json/2/res.partner/write': 1, 'shopify customerUpdate': 1 });
+    const winner = winners[0].body.data.updateCustomer;
+    expect(winner.writeId).toEqual(expect.any(String));
+    expect((await hubspotContact(t.stack, contact.id)).properties.lastname).toMatch(/^Racer\d+$/);
+  });
+
+  it('lets a waiting write of the same version run when the write ahead of it fails before writing anything', async () => {
+    const contact = linkedContact(1);
+    const before = await read(contact.properties.email!);
+    // The CRM answers slowly (well within its timeout), so the invalid write holds the lock while the others arrive.
+    t.stack.standIns.hubspot.setFaults({ latencyMs: 300 });
+    try {
+      const invalid = t.gql(UPDATE, { id: before.id, v: before.version, input: { phone: 'not a phone' } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const valid = await Promise.all(Array.from({ length: 10 }, (_, i) => t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: `Patient${i}` } })));
+      expect(codeOf(await invalid)).toBe('BAD_USER_INPUT');
+      expect(valid.filter((r) => r.body.data?.updateCustomer)).toHaveLength(1);
+      expect(valid.filter((r) => codeOf(r) === 'VERSION_CONFLICT')).toHaveLength(9);
+    } finally {
+      t.stack.standIns.hubspot.setFaults({});
+    }
+  });
+
+  it('refuses at once a write whose version another write already changed, without reading anything', async () => {
+    const contact = linkedContact(2);
+    const before = await read(contact.properties.email!);
+    const first = await t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: 'First' } });
+    expect(first.body.data.updateCustomer.sync.map((s: { status: string }) => s.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
+    t.stack.resetUpstreamCounters();
+    const late = await t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: 'Late' } });
+    expect(late.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'VERSION_CONFLICT', systems: ['CRM', 'ERP', 'COMMERCE'] }) })]);
+    expect(t.stack.upstreamCounters()).toEqual({});
+  });
+});
