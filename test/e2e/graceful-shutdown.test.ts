@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBody } from '../../subgraphs/shared/read-body.ts';
+import { readShutdownGraceMs } from '../../subgraphs/shared/config.ts';
 import { standInEnv } from '../../upstreams/stack.ts';
 import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
 import { useStack } from './harness.ts';
@@ -155,5 +156,11 @@ describe('SIGTERM during a burst', () => {
     expect(await exit).toEqual({ code: 0, signal: null });
     // The exclusive lock is gone: a second opener would be refused while the process held the file.
     expect(() => openSqliteStore(databasePath).close()).not.toThrow();
+  });
+
+  it('waits 10 s by default, SHUTDOWN_GRACE_MS when set, and refuses a grace that is not a whole number of ms', () => {
+    expect(readShutdownGraceMs({})).toBe(10_000);
+    expect(readShutdownGraceMs({ SHUTDOWN_GRACE_MS: '2500' })).toBe(2500);
+    expect(() => readShutdownGraceMs({ SHUTDOWN_GRACE_MS: '1.5s' })).toThrow('SHUTDOWN_GRACE_MS must be an integer from 0 to 600000: 1.5s');
   });
 });
