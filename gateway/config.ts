@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.ts';
-import { readInternalAuthConfig } from '../subgraphs/shared/config.ts';
+import { readInternalAuthConfig, readShutdownGraceMs } from '../subgraphs/shared/config.ts';
 import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
 import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
@@ -26,6 +26,10 @@ export interface GatewayConfig {
   internalAuth: InternalAuthConfig;
   /** SQLite file of the audit log of personal and financial data served (AUDIT_DB_PATH). */
   auditDbPath: string;
+  /** How long audit records are kept before the gateway deletes them (AUDIT_RETENTION_DAYS). */
+  auditRetentionMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
   /** The front door's limits on one operation (MAX_QUERY_*, MAX_PAGE_SIZE, MAX_RESPONSE_BYTES). */
   limits: OperationLimits;
   /** Cost points per caller per minute (COST_BUDGET_PER_MINUTE, COST_BUDGETS). */
@@ -34,6 +38,8 @@ export interface GatewayConfig {
 
 /** .data/audit.db in the project folder: where `npm start` and `npm run audit` meet with zero configuration. */
 export const defaultAuditPath = (): string => fileURLToPath(new URL('../.data/audit.db', import.meta.url));
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, erp: 4002, commerce: 4003, social: 4004, sync: 4005 };
 
@@ -57,6 +63,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     auth: readAuthConfig(env),
     internalAuth: readInternalAuthConfig(env),
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
+    auditRetentionMs: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500) * DAY_MS,
+    shutdownGraceMs: readShutdownGraceMs(env),
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),
   };

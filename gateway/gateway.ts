@@ -23,6 +23,8 @@ import { createOperationPreparer } from './operation/prepare-operation.ts';
 import { createCostBudget } from './limits/cost-budget.ts';
 import { estimateCost, readCostRules } from './limits/cost/index.ts';
 import { openSqliteAuditLog } from './audit/sqlite-audit-log.ts';
+import { startAuditRetention } from './audit/audit-retention.ts';
+import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
@@ -30,6 +32,7 @@ import type { SubgraphName } from '../schema/subgraphs.ts';
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Stops accepting, lets the requests in flight finish (up to SHUTDOWN_GRACE_MS), then stops and closes the audit log. */
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
   const audit = openSqliteAuditLog(config.auditDbPath);
+  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: err instanceof Error ? err.name : typeof err }, 'pruning the audit log failed'));
   const server = createHttpServer(apollo, {
     authenticator: createAuthenticator(config.auth),
     prepare,
@@ -93,6 +97,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
   }, logger);
+  const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {
@@ -107,9 +112,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: `http://${config.host}:${port}/graphql`,
     port,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeGracefully(config.shutdownGraceMs);
       await apollo.stop();
+      await auditRetention.stop();
       audit.close();
     },
   };

@@ -10,4 +10,4 @@ const logger = createLogger(config.logLevel);
 const gateway = await startGateway(config, logger);
 logger.info({ url: gateway.url }, 'gateway ready');
 
-stopOnSignal(() => gateway.close());
+stopOnSignal(() => gateway.close(), config.shutdownGraceMs);

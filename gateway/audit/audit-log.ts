@@ -27,5 +27,7 @@ export interface AuditLog {
   record(event: AuditEvent): void;
   bySubject(subject: string, limit?: number): AuditRecord[];
   byCustomer(customerId: string, limit?: number): AuditRecord[];
+  /** Deletes up to `limit` of the oldest records made before `before` (epoch ms), in one transaction; returns how many. */
+  pruneBefore(before: number, limit: number): number;
   close(): void;
 }

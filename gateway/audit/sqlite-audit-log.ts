@@ -1,10 +1,11 @@
 /**
  * The audit log on its own SQLite file (WAL, synchronous = FULL: a record is on disk before the
  * response that caused it is sent). Several processes may open it: the gateway appends, `npm run audit` reads.
+ * The file and its -wal/-shm are 0600 (it names who saw which customer); deleted records are overwritten
+ * (secure_delete), not left in free pages.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateSqliteFile } from '../../subgraphs/shared/private-file.ts';
 import type { AuditEvent, AuditLog, AuditRecord } from './audit-log.ts';
 
 const SCHEMA = `
@@ -22,6 +23,9 @@ const SCHEMA = `
     customer_id TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS audit_customers_customer ON audit_customers (customer_id, event_id);
+  -- For pruning by age.
+  CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at, id);
+  CREATE INDEX IF NOT EXISTS audit_customers_event ON audit_customers (event_id);
 `;
 
 interface Row { id: number; at: string; request_id: string; subject: string; client_id: string | null; fields: string; customer_ids: string | null }
@@ -30,8 +34,9 @@ const SELECT = `SELECT e.id, e.at, e.request_id, e.subject, e.client_id, e.field
   (SELECT json_group_array(customer_id) FROM audit_customers c WHERE c.event_id = e.id) AS customer_ids FROM audit_events e`;
 
 export function openSqliteAuditLog(path: string, now: () => number = Date.now): AuditLog {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  preparePrivateSqliteFile(path);
   const db = new Database(path);
+  db.pragma('secure_delete = ON');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
@@ -41,6 +46,10 @@ export function openSqliteAuditLog(path: string, now: () => number = Date.now): 
   const insertCustomer = db.prepare('INSERT INTO audit_customers (event_id, customer_id) VALUES (?, ?)');
   const bySubject = db.prepare(`${SELECT} WHERE e.subject = ? ORDER BY e.id DESC LIMIT ?`);
   const byCustomer = db.prepare(`${SELECT} WHERE e.id IN (SELECT event_id FROM audit_customers WHERE customer_id = ?) ORDER BY e.id DESC LIMIT ?`);
+
+  const oldest = db.prepare('SELECT id FROM audit_events WHERE at < ? ORDER BY at, id LIMIT ?').pluck();
+  const deleteCustomers = db.prepare('DELETE FROM audit_customers WHERE event_id = ?');
+  const deleteEvent = db.prepare('DELETE FROM audit_events WHERE id = ?');
 
   const record = db.transaction((event: AuditEvent) => {
     const { lastInsertRowid } = insertEvent.run(new Date(now()).toISOString(), event.requestId, event.principal.subject,
@@ -56,6 +65,14 @@ export function openSqliteAuditLog(path: string, now: () => number = Date.now): 
     record: (event) => record(event),
     bySubject: (subject, limit = 100) => (bySubject.all(subject, limit) as Row[]).map(toRecord),
     byCustomer: (customerId, limit = 100) => (byCustomer.all(customerId, limit) as Row[]).map(toRecord),
+    pruneBefore: db.transaction((before: number, limit: number) => {
+      const ids = oldest.all(new Date(before).toISOString(), limit) as number[];
+      for (const id of ids) {
+        deleteCustomers.run(id);
+        deleteEvent.run(id);
+      }
+      return ids.length;
+    }),
     close: () => db.close(),
   };
 }

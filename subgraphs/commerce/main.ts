@@ -8,4 +8,4 @@ const config = readCommerceConfig(process.env);
 const running = await startSubgraph(commerceSubgraph(config), config.listen);
 console.log(`commerce subgraph ready at ${running.url}`);
 
-stopOnSignal(() => running.close());
+stopOnSignal(() => running.close(), config.listen.shutdownGraceMs);

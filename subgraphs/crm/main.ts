@@ -8,4 +8,4 @@ const config = readCrmConfig(process.env);
 const running = await startSubgraph(crmSubgraph(config), config.listen);
 console.log(`crm subgraph ready at ${running.url}`);
 
-stopOnSignal(() => running.close());
+stopOnSignal(() => running.close(), config.listen.shutdownGraceMs);

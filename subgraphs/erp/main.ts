@@ -8,4 +8,4 @@ const config = readErpConfig(process.env);
 const running = await startSubgraph(erpSubgraph(config), config.listen);
 console.log(`erp subgraph at ${running.url} (Odoo at ${config.odoo.baseUrl}, database ${config.odoo.database})`);
 
-stopOnSignal(() => running.close());
+stopOnSignal(() => running.close(), config.listen.shutdownGraceMs);

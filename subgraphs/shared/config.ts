@@ -4,12 +4,15 @@
  */
 import type { UpstreamConfig } from './upstream-http.ts';
 import type { InternalAuthConfig } from './internal-auth.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close.ts';
 
 export interface SubgraphListenConfig {
   port: number;
   host: string;
   /** The key of the gateway's internal tokens: the only callers a subgraph serves. */
   internalAuth: InternalAuthConfig;
+  /** On SIGTERM, how long the requests in flight may take to finish before they are cut (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
 }
 
 /**
@@ -35,11 +38,11 @@ export function readUpstreamConfig(env: NodeJS.ProcessEnv, prefix: string, defau
   };
 }
 
-/** `<PREFIX>_PORT`, `HOST` and `INTERNAL_TOKEN_SECRET` for a subgraph's own listener. */
+/** `<PREFIX>_PORT`, `HOST`, `INTERNAL_TOKEN_SECRET` and `SHUTDOWN_GRACE_MS` for a subgraph's own listener. */
 export function readListenConfig(env: NodeJS.ProcessEnv, prefix: string, defaultPort: number): SubgraphListenConfig {
   const port = Number(env[`${prefix}_PORT`] ?? defaultPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${prefix}_PORT must be a port number: ${env[`${prefix}_PORT`]}`);
-  return { port, host: env.HOST ?? '127.0.0.1', internalAuth: readInternalAuthConfig(env) };
+  return { port, host: env.HOST ?? '127.0.0.1', internalAuth: readInternalAuthConfig(env), shutdownGraceMs: readShutdownGraceMs(env) };
 }
 
 /**
@@ -53,4 +56,12 @@ export function readInternalAuthConfig(env: NodeJS.ProcessEnv): InternalAuthConf
   }
   if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new Error(`INTERNAL_TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes long.`);
   return { secret };
+}
+
+/** `SHUTDOWN_GRACE_MS`: on SIGTERM, how long requests in flight (and the workers' current batch) may take. Read by the gateway and every subgraph. */
+export function readShutdownGraceMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.SHUTDOWN_GRACE_MS;
+  const value = raw === undefined || raw === '' ? DEFAULT_SHUTDOWN_GRACE_MS : Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 600_000) throw new Error(`SHUTDOWN_GRACE_MS must be an integer from 0 to 600000: ${raw}`);
+  return value;
 }

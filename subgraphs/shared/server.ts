@@ -15,6 +15,7 @@ import { formatSubgraphError } from './format-error.ts';
 import { fieldErrorsPlugin } from './field-errors.ts';
 import { enforceScopes } from './scopes.ts';
 import { createInternalTokenVerifier, InternalAuthError, withPrincipal, type InternalAuthConfig } from './internal-auth.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, gracefulCloser } from './graceful-close.ts';
 
 export interface SubgraphOptions<Context extends BaseContext> {
   name: string;
@@ -35,6 +36,7 @@ export interface RunningSubgraph {
   name: string;
   url: string;
   port: number;
+  /** Stops accepting, lets the requests in flight finish (up to the shutdown grace), then stops. */
   close(): Promise<void>;
 }
 
@@ -43,6 +45,8 @@ export interface SubgraphListenOptions {
   port?: number;
   host?: string;
   internalAuth: InternalAuthConfig;
+  /** How long close() waits for the requests in flight before cutting them. Default DEFAULT_SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
 }
 
 export async function startSubgraph<Context extends BaseContext>(
@@ -112,6 +116,7 @@ export async function startSubgraph<Context extends BaseContext>(
         .end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] }));
     }
   });
+  const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {
@@ -127,8 +132,7 @@ export async function startSubgraph<Context extends BaseContext>(
     url: `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`,
     port,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeGracefully(listen.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await apollo.stop();
     },
   };

@@ -8,4 +8,4 @@ const config = readSocialConfig(process.env);
 const running = await startSubgraph(socialSubgraph(config), config.listen);
 console.log(`social subgraph at ${running.url} (Mastodon at ${config.mastodon.baseUrl})`);
 
-stopOnSignal(() => running.close());
+stopOnSignal(() => running.close(), config.listen.shutdownGraceMs);

@@ -21,7 +21,8 @@ export interface SyncConfig {
   deadline: DeadlineConfig;
   webhooks: WebhookConfig;
   reconcile: ReconcileConfig;
-  /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT). */
+  retention: RetentionConfig;
+  /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT); refused in production. */
   crashPoint: CrashPoint | null;
   listen: SubgraphListenConfig;
 }
@@ -52,24 +53,39 @@ export interface ReconcileConfig {
   concurrency: number;
 }
 
+/** How long each kind of state is kept, and how the service prunes it (retention/). */
+export interface RetentionConfig {
+  /** Completed intents with their outbox entries (OUTBOX_RETENTION_DAYS). */
+  outboxMs: number;
+  /** Processed webhook events (INBOX_RETENTION_DAYS); their bodies are dropped as soon as they are processed. */
+  inboxMs: number;
+  /** Resolved discrepancies (DISCREPANCY_RETENTION_DAYS); open ones are kept. */
+  discrepanciesMs: number;
+  /** Idempotency keys, from their first claim (IDEMPOTENCY_KEY_TTL_HOURS). */
+  idempotencyKeyTtlMs: number;
+  /** How often the service prunes (PRUNE_INTERVAL_MS) and how many rows one transaction deletes (PRUNE_BATCH_SIZE). */
+  intervalMs: number;
+  batchSize: number;
+}
+
 /** Development defaults, known to everyone (the stand-ins sign with them), hence refused in production. */
 export const DEV_HUBSPOT_APP_SECRET = 'dev-hubspot-app-secret';
 export const DEV_SHOPIFY_WEBHOOK_SECRET = 'dev-shopify-webhook-secret';
 
 const DEFAULT_DATABASE = fileURLToPath(new URL('../../.data/gateway.db', import.meta.url));
 const CRASH_POINTS: CrashPoint[] = ['after-intent', 'after-lead-write', 'after-crm-create', 'mid-reconcile'];
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,
  * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
  * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS, RECONCILE_INTERVAL_MS,
- * RECONCILE_LOOKBACK_MS, ORDER_GRACE_MS, RECONCILE_CONCURRENCY.
+ * RECONCILE_LOOKBACK_MS, ORDER_GRACE_MS, RECONCILE_CONCURRENCY, OUTBOX_RETENTION_DAYS, INBOX_RETENTION_DAYS,
+ * DISCREPANCY_RETENTION_DAYS, IDEMPOTENCY_KEY_TTL_HOURS, PRUNE_INTERVAL_MS, PRUNE_BATCH_SIZE, SHUTDOWN_GRACE_MS,
+ * SYNC_CRASH_POINT (tests only).
  */
 export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
-  const crashPoint = env.SYNC_CRASH_POINT ?? null;
-  if (crashPoint !== null && !CRASH_POINTS.includes(crashPoint as CrashPoint)) {
-    throw new Error(`SYNC_CRASH_POINT must be one of ${CRASH_POINTS.join(', ')}: ${crashPoint}`);
-  }
   return {
     hubspot: readCrmConfig(env).hubspot,
     odoo: readErpConfig(env).odoo,
@@ -88,9 +104,28 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
       orderGraceMs: nonNegative(env, 'ORDER_GRACE_MS', 24 * 60 * 60_000),
       concurrency: positive(env, 'RECONCILE_CONCURRENCY', 8),
     },
-    crashPoint: crashPoint as CrashPoint | null,
+    retention: {
+      outboxMs: positive(env, 'OUTBOX_RETENTION_DAYS', 30) * DAY_MS,
+      inboxMs: positive(env, 'INBOX_RETENTION_DAYS', 30) * DAY_MS,
+      discrepanciesMs: positive(env, 'DISCREPANCY_RETENTION_DAYS', 30) * DAY_MS,
+      idempotencyKeyTtlMs: positive(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24) * HOUR_MS,
+      intervalMs: positive(env, 'PRUNE_INTERVAL_MS', 5 * 60_000),
+      batchSize: positive(env, 'PRUNE_BATCH_SIZE', 500),
+    },
+    crashPoint: readCrashPoint(env),
     listen: readListenConfig(env, 'SYNC', 4005),
   };
+}
+
+/** SYNC_CRASH_POINT kills the process on purpose: a test hook, refused outright in production. */
+function readCrashPoint(env: NodeJS.ProcessEnv): CrashPoint | null {
+  const crashPoint = env.SYNC_CRASH_POINT || null;
+  if (crashPoint === null) return null;
+  if (env.NODE_ENV === 'production') {
+    throw new Error('SYNC_CRASH_POINT is a test hook and is refused in production mode (NODE_ENV=production): unset it.');
+  }
+  if (!CRASH_POINTS.includes(crashPoint as CrashPoint)) throw new Error(`SYNC_CRASH_POINT must be one of ${CRASH_POINTS.join(', ')}: ${crashPoint}`);
+  return crashPoint as CrashPoint;
 }
 
 function readWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {

@@ -1,6 +1,7 @@
 /**
  * A test hook for crash recovery: when SYNC_CRASH_POINT names a point, the process kills itself
- * (SIGKILL, no clean-up, like kill -9) the first time it gets there. Off unless configured.
+ * (SIGKILL, no clean-up, like kill -9) the first time it gets there. Off unless configured; the config
+ * refuses to start with it in production (NODE_ENV=production).
  */
 /**
  * mid-reconcile: in a reconciliation pass, after the tenth customer brought in step, before its page's cursor moves.

@@ -36,6 +36,8 @@ import { createShopEventCheck } from './reconcile/check-event.ts';
 import { startReconciler, type Reconciler } from './reconcile/reconciler.ts';
 import { reconcileRoute } from './reconcile/route.ts';
 import { reconcileResolvers } from './reconcile/graph-resolvers.ts';
+import { startSyncRetention } from './retention/sync-retention.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../shared/graceful-close.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -46,7 +48,12 @@ export interface SyncService {
   store: SyncStore;
   /** Reconciliation passes: on demand (POST /admin/reconcile, `npm run sync`) and on RECONCILE_INTERVAL_MS. */
   reconciler: Reconciler;
-  /** Stops the worker and closes the database. */
+  /**
+   * Stops the schedules (outbox and inbox workers, reconciliation, pruning) and waits for their current
+   * batch to finish, at most the shutdown grace (SHUTDOWN_GRACE_MS). Nothing new starts after it.
+   */
+  stopWork(): Promise<void>;
+  /** stopWork, then closes the database: call it once the HTTP server has stopped too. */
   close(): Promise<void>;
 }
 
@@ -56,7 +63,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify),
   };
-  const store = openSqliteStore(config.databasePath, { now });
+  const store = openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs });
   const ctx: WriteContext = {
     adapters,
     store,
@@ -94,8 +101,12 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
   );
   const mutations = createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 });
   const graph = reconcileResolvers(ctx, now);
-  const purge = setInterval(() => store.purgeExpired(now()), 60 * 60 * 1000);
-  purge.unref();
+  const retention = startSyncRetention(store, config.retention, now, (table, err) => console.error(`pruning ${table} failed: ${failureCode(err)}`));
+  let stopping: Promise<void> | null = null;
+  const stopWork = (): Promise<void> => {
+    stopping ??= withinGrace(Promise.all([reconciler.stop(), inbox.stop(), worker.stop(), retention.stop()]), config.listen.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    return stopping;
+  };
   return {
     subgraph: {
       name: 'sync',
@@ -120,12 +131,18 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     inbox,
     store,
     reconciler,
+    stopWork,
     close: async () => {
-      clearInterval(purge);
-      await reconciler.stop();
-      await inbox.stop();
-      await worker.stop();
+      await stopWork();
       store.close();
     },
   };
+}
+
+/** Resolves when `work` settles or after `graceMs`, whichever is first (a batch past the deadline is abandoned: the outbox repeats it after a restart). */
+async function withinGrace(work: Promise<unknown>, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); });
+  await Promise.race([work.then(() => undefined, () => undefined), deadline]);
+  clearTimeout(timer);
 }

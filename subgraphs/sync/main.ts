@@ -9,4 +9,8 @@ const service = startSyncService(config);
 const running = await startSubgraph(service.subgraph, config.listen);
 console.log(`sync subgraph ready at ${running.url}`);
 
-stopOnSignal(() => running.close().then(() => service.close()));
+// The HTTP requests in flight and the workers' current batches finish side by side, within one grace period; then the database closes.
+stopOnSignal(async () => {
+  await Promise.all([running.close(), service.stopWork()]);
+  await service.close();
+}, config.listen.shutdownGraceMs);

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
+import { startAuditRetention } from '../../gateway/audit/audit-retention.ts';
+import { readGatewayConfig } from '../../gateway/config.ts';
 
 const CLI = fileURLToPath(new URL('../../gateway/audit/audit-cli.ts', import.meta.url));
 const run = promisify(execFile);
@@ -55,5 +57,57 @@ describe('the audit log', () => {
 
   it('refuses to run without exactly one of --customer and --subject', async () => {
     await expect(run(process.execPath, ['--import', 'tsx', CLI], { env: process.env })).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Each file of the log's folder with its permission bits. */
+const modes = (file: string): Record<string, string> =>
+  Object.fromEntries(readdirSync(dirname(file)).map((name) => [name, (statSync(join(dirname(file), name)).mode & 0o777).toString(8)]));
+
+describe('the audit log file', () => {
+  it('is created readable by the owner alone, with its -wal and -shm', () => {
+    const { path, log } = filledLog();
+    expect(modes(path)).toEqual({ 'audit.db': '600', 'audit.db-shm': '600', 'audit.db-wal': '600' });
+    log.close();
+  });
+
+  it('is made 0600 when an older version left it readable by others, and so are the -wal and -shm recreated after', () => {
+    const { path, log } = filledLog();
+    log.close();
+    chmodSync(path, 0o644);
+    const reopened = openSqliteAuditLog(path);
+    reopened.record({ principal: bob, requestId: 'r3', fields: ['Customer.account'], customerIds: ['C3'] });
+    expect(modes(path)).toEqual({ 'audit.db': '600', 'audit.db-shm': '600', 'audit.db-wal': '600' });
+    reopened.close();
+  });
+});
+
+describe('audit retention', () => {
+  it('deletes records older than the retention, with their customers, and keeps newer ones', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'audit-retention-')), 'audit.db');
+    let clock = Date.UTC(2025, 0, 1);
+    const log = openSqliteAuditLog(path, () => clock);
+    for (const [i, daysAgo] of [400, 366, 365, 10].entries()) {
+      clock = Date.UTC(2026, 0, 1) - daysAgo * DAY;
+      log.record({ principal: alice, requestId: `r${i}`, fields: ['Customer.email'], customerIds: ['C1', `only-${i}`] });
+    }
+    clock = Date.UTC(2026, 0, 1);
+    const retention = startAuditRetention(log, 365 * DAY, (err) => { throw err; }, () => clock);
+    await retention.runOnce();
+    await retention.stop();
+
+    expect(log.bySubject('alice').map((r) => r.requestId)).toEqual(['r3', 'r2']);
+    expect(log.byCustomer('only-0')).toEqual([]);
+    expect(log.byCustomer('only-1')).toEqual([]);
+    expect(log.byCustomer('C1').map((r) => r.requestId)).toEqual(['r3', 'r2']);
+    log.close();
+  });
+
+  it('defaults to 365 days and reads AUDIT_RETENTION_DAYS', () => {
+    const defaults = { supergraphPath: 'schema/supergraph.graphql' };
+    expect(readGatewayConfig({}, defaults).auditRetentionMs).toBe(365 * DAY);
+    expect(readGatewayConfig({ AUDIT_RETENTION_DAYS: '90' }, defaults).auditRetentionMs).toBe(90 * DAY);
+    expect(() => readGatewayConfig({ AUDIT_RETENTION_DAYS: '0' }, defaults)).toThrow('AUDIT_RETENTION_DAYS must be an integer from 1 to 36500: 0');
   });
 });

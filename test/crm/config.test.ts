@@ -6,14 +6,14 @@ describe('readCrmConfig', () => {
   it('defaults to the embedded HubSpot stand-in with its development token', () => {
     expect(readCrmConfig({})).toEqual({
       hubspot: { baseUrl: 'http://127.0.0.1:4101', credential: 'pat-dev-hubspot-standin', timeoutMs: 5000 },
-      listen: { port: 4001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET } },
+      listen: { port: 4001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000 },
     });
   });
 
   it('reads HUBSPOT_URL, HUBSPOT_TOKEN, HUBSPOT_TIMEOUT_MS and CRM_PORT', () => {
     expect(readCrmConfig({ HUBSPOT_URL: 'https://api.hubapi.com/', HUBSPOT_TOKEN: 'pat-na1-x', HUBSPOT_TIMEOUT_MS: '2500', CRM_PORT: '5001' })).toEqual({
       hubspot: { baseUrl: 'https://api.hubapi.com', credential: 'pat-na1-x', timeoutMs: 2500 },
-      listen: { port: 5001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET } },
+      listen: { port: 5001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000 },
     });
   });
 

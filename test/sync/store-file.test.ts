@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,44 @@ describe('durability', () => {
     ]);
     expect(store.dueEntries(Date.now(), 10)).toEqual(entries);
     expect(store.claimIdempotencyKey('key-1', 'hash-a', Date.now())).toEqual({ state: 'CLAIMED' });
+    store.close();
+  });
+});
+
+/** Each file of the database's folder with its permission bits, e.g. { 'sync.db': '600' }. */
+const modes = (file: string): Record<string, string> =>
+  Object.fromEntries(readdirSync(dirname(file)).map((name) => [name, (statSync(join(dirname(file), name)).mode & 0o777).toString(8)]));
+
+describe('file modes', () => {
+  it('creates the database and its write-ahead log readable by the owner alone, and its folder 0700', () => {
+    const store = openSqliteStore(path);
+    store.recordIntent(INTENT, [{ system: 'CRM', recordKey: 'CRM:contact:101', operation: {} }]);
+    // locking_mode = EXCLUSIVE keeps the WAL index in memory: there is no -shm file to protect.
+    expect(modes(path)).toEqual({ 'sync.db': '600', 'sync.db-wal': '600' });
+    expect((statSync(dirname(path)).mode & 0o777).toString(8)).toBe('700');
+    store.close();
+  });
+
+  it('recreates the write-ahead log 0600 on the next open', () => {
+    openSqliteStore(path).close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const store = openSqliteStore(path);
+    store.claimIdempotencyKey('key-1', 'hash-a', T0);
+    expect(modes(path)).toEqual({ 'sync.db': '600', 'sync.db-wal': '600' });
+    store.close();
+  });
+
+  it('makes a database and a write-ahead log left readable by others (by an older version, after a kill) 0600 when opened', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    await firstLine(child);
+    const exit = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exit;
+    for (const file of [path, `${path}-wal`]) chmodSync(file, 0o644);
+    expect(modes(path)).toEqual({ 'sync.db': '644', 'sync.db-wal': '644' });
+
+    const store = openSqliteStore(path);
+    expect(modes(path)).toEqual({ 'sync.db': '600', 'sync.db-wal': '600' });
     store.close();
   });
 });

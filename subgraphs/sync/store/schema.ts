@@ -138,6 +138,14 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX order_rechecks_by_due ON order_rechecks (due_at);
   `,
+  `
+  -- Retention (retention/): what each pruning batch looks up, oldest first.
+  CREATE INDEX intents_done_by_completion ON intents (completed_at) WHERE status = 'DONE';
+  CREATE INDEX inbox_processed_by_time ON inbox (processed_at) WHERE status <> 'PENDING';
+  CREATE INDEX discrepancies_resolved_by_time ON discrepancies (resolved_at) WHERE resolved_at IS NOT NULL;
+  -- A processed event's body (personal data in Shopify's) is no longer needed: dropped now, and at processing from here on.
+  UPDATE inbox SET payload = 'null' WHERE status <> 'PENDING';
+  `,
 ];
 
 /** Brings the database up to the newest schema; refuses one written by newer code. */

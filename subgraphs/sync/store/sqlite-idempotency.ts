@@ -1,7 +1,7 @@
 /** Internal to the SQLite store: the idempotency-key half of SyncStore. */
 import type Database from 'better-sqlite3';
 import { fromJson, toJson } from './rows.ts';
-import { IDEMPOTENCY_KEY_TTL_MS, type IdempotencyClaim, type IdempotencyStore } from './types.ts';
+import type { IdempotencyClaim, IdempotencyStore } from './types.ts';
 
 interface KeyRow {
   request_hash: string;
@@ -10,8 +10,8 @@ interface KeyRow {
   expires_at: number;
 }
 
-/** Idempotency keys on `db`; a key claimed here is owned by `instanceId`. */
-export function sqliteIdempotency(db: Database.Database, instanceId: string): IdempotencyStore {
+/** Idempotency keys on `db`, each kept `ttlMs` from its first claim; a key claimed here is owned by `instanceId`. */
+export function sqliteIdempotency(db: Database.Database, instanceId: string, ttlMs: number): IdempotencyStore {
   const sql = {
     get: db.prepare('SELECT request_hash, state, response, expires_at FROM idempotency_keys WHERE key = ?'),
     insert: db.prepare(`INSERT INTO idempotency_keys (key, request_hash, state, owner, created_at, expires_at)
@@ -19,7 +19,7 @@ export function sqliteIdempotency(db: Database.Database, instanceId: string): Id
     remove: db.prepare('DELETE FROM idempotency_keys WHERE key = ?'),
     complete: db.prepare(`UPDATE idempotency_keys SET state = 'DONE', response = ?, owner = NULL WHERE key = ? AND state = 'IN_PROGRESS'`),
     release: db.prepare(`DELETE FROM idempotency_keys WHERE key = ? AND state = 'IN_PROGRESS'`),
-    purge: db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?'),
+    purge: db.prepare('DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)'),
   };
 
   // Immediate: the read and the insert must not be split by another connection's write.
@@ -30,7 +30,7 @@ export function sqliteIdempotency(db: Database.Database, instanceId: string): Id
       row = undefined;
     }
     if (!row) {
-      sql.insert.run(key, requestHash, instanceId, now, now + IDEMPOTENCY_KEY_TTL_MS);
+      sql.insert.run(key, requestHash, instanceId, now, now + ttlMs);
       return { state: 'CLAIMED' };
     }
     if (row.request_hash !== requestHash) return { state: 'MISMATCH' };
@@ -46,6 +46,6 @@ export function sqliteIdempotency(db: Database.Database, instanceId: string): Id
     releaseIdempotencyKey(key) {
       sql.release.run(key);
     },
-    purgeExpired: (now) => sql.purge.run(now).changes,
+    purgeExpired: (now, limit = -1) => sql.purge.run(now, limit).changes,
   };
 }

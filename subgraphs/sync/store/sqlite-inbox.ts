@@ -41,11 +41,12 @@ export function sqliteInbox(db: Database.Database): InboxStore {
     due: db.prepare(DUE),
     appliedUpTo: db.prepare('SELECT occurred_at FROM inbox_applied WHERE source = ? AND object_type = ? AND object_id = ?').pluck(),
     event: db.prepare('SELECT * FROM inbox WHERE seq = ?'),
-    done: db.prepare(`UPDATE inbox SET status = 'DONE', outcome = ?, attempts = attempts + 1, processed_at = ? WHERE seq = ? AND status = 'PENDING'`),
+    // Once processed, an event's body (personal data in a Shopify webhook) is dropped: JSON null ('null').
+    done: db.prepare(`UPDATE inbox SET status = 'DONE', outcome = ?, attempts = attempts + 1, processed_at = ?, payload = 'null' WHERE seq = ? AND status = 'PENDING'`),
     raise: db.prepare(`INSERT INTO inbox_applied (source, object_type, object_id, occurred_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (source, object_type, object_id) DO UPDATE SET occurred_at = max(occurred_at, excluded.occurred_at)`),
     retry: db.prepare(`UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ? AND status = 'PENDING'`),
-    failed: db.prepare(`UPDATE inbox SET status = 'FAILED', attempts = attempts + 1, last_error = ?, processed_at = ? WHERE seq = ? AND status = 'PENDING'`),
+    failed: db.prepare(`UPDATE inbox SET status = 'FAILED', attempts = attempts + 1, last_error = ?, processed_at = ?, payload = 'null' WHERE seq = ? AND status = 'PENDING'`),
     bySource: db.prepare('SELECT * FROM inbox WHERE source = ? ORDER BY seq'),
     receipts: db.prepare('SELECT source, last_received_at FROM webhook_receipts'),
   };

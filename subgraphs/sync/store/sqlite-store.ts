@@ -2,24 +2,28 @@
  * SyncStore on an embedded SQLite file (better-sqlite3). Durability: WAL with synchronous = FULL, so a
  * transaction that has returned is on disk, and survives kill -9 and power loss. The file is locked
  * for this process alone (locking_mode = EXCLUSIVE): opening a store releases what the previous
- * process held (see SyncStore), which is only safe when that process is gone.
+ * process held (see SyncStore), which is only safe when that process is gone. The file and its -wal
+ * are readable by their owner alone (0600: they hold personal data), and deleted rows are overwritten
+ * (secure_delete), not left in free pages.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateSqliteFile } from '../../shared/private-file.ts';
 import { migrate } from './schema.ts';
 import { sqliteIdempotency } from './sqlite-idempotency.ts';
 import { sqliteOutbox } from './sqlite-outbox.ts';
 import { sqliteInbox } from './sqlite-inbox.ts';
 import { interruptAbandonedRuns, sqliteReconcile } from './sqlite-reconcile.ts';
-import type { SyncStore } from './types.ts';
+import { sqliteRetention } from './sqlite-retention.ts';
+import { IDEMPOTENCY_KEY_TTL_MS, type SyncStore } from './types.ts';
 
 export interface SqliteStoreOptions {
   /** The clock for timestamps the store sets itself (createdAt, completedAt, first due time). Default Date.now. */
   now?: () => number;
   /** Names this process instance in the rows it holds. Default a random UUID. */
   instanceId?: string;
+  /** How long an idempotency key is kept from its first claim. Default IDEMPOTENCY_KEY_TTL_MS (24 hours). */
+  idempotencyKeyTtlMs?: number;
 }
 
 /** How long opening waits for another process to let go of the file; a killed one lets go at once. */
@@ -32,7 +36,7 @@ const LOCK_WAIT_MS = 1000;
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SyncStore {
   const now = options.now ?? Date.now;
   const instanceId = options.instanceId ?? randomUUID();
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  preparePrivateSqliteFile(path);
   const db = new Database(path, { timeout: LOCK_WAIT_MS });
   try {
     configure(db, path);
@@ -45,9 +49,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
   return {
     ...sqliteOutbox(db, now, instanceId),
-    ...sqliteIdempotency(db, instanceId),
+    ...sqliteIdempotency(db, instanceId, options.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS),
     ...sqliteInbox(db),
     ...sqliteReconcile(db),
+    ...sqliteRetention(db),
     close: () => db.close(),
   };
 }
@@ -62,6 +67,7 @@ function configure(db: Database.Database, path: string): void {
   }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  db.pragma('secure_delete = ON');
 }
 
 /** See SyncStore: a previous instance's intents go to the worker, its unfinished keys are forgotten. */

@@ -117,7 +117,7 @@ export type IdempotencyClaim =
   /** The key was used with a different request. */
   | { state: 'MISMATCH' };
 
-/** Idempotency keys, kept for IDEMPOTENCY_KEY_TTL_MS after they were first claimed. */
+/** Idempotency keys, kept for a TTL (IDEMPOTENCY_KEY_TTL_MS unless configured) after they were first claimed. */
 export interface IdempotencyStore {
   /** Claims `key` for the request whose hash is `requestHash` (an expired key counts as new). */
   claimIdempotencyKey(key: string, requestHash: string, now: number): IdempotencyClaim;
@@ -125,8 +125,8 @@ export interface IdempotencyStore {
   completeIdempotencyKey(key: string, response: unknown): void;
   /** Forgets a claimed key: the request failed before writing anything, so a retry may run again. */
   releaseIdempotencyKey(key: string): void;
-  /** Deletes the keys older than the TTL. Returns how many. */
-  purgeExpired(now: number): number;
+  /** Deletes the keys older than the TTL, at most `limit` (default all), earliest expiry first. Returns how many. */
+  purgeExpired(now: number, limit?: number): number;
 }
 
 /**
@@ -137,8 +137,21 @@ export interface IdempotencyStore {
  * then re-reads the records and sees the new versions), or wrote nothing at all.
  * One process at a time may open a store.
  */
-export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, ReconcileStore {
+export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, ReconcileStore, RetentionStore {
   close(): void;
+}
+
+/**
+ * Deleting what has outlived its retention, a batch at a time (see retention/). Each method deletes up
+ * to `limit` of the oldest qualifying rows in one transaction and returns how many it deleted.
+ */
+export interface RetentionStore {
+  /** Intents DONE before `before` (epoch ms), with their outbox entries (all APPLIED, FAILED or CANCELLED). */
+  pruneIntents(before: number, limit: number): number;
+  /** Webhook events processed (DONE or FAILED) before `before`; the per-record applied watermarks stay. */
+  pruneInboxEvents(before: number, limit: number): number;
+  /** Discrepancies resolved before `before`; open ones are never deleted. */
+  pruneDiscrepancies(before: number, limit: number): number;
 }
 
 /** The systems whose webhooks the gateway receives. */
@@ -155,7 +168,7 @@ export interface InboxEventInput {
   occurredAt: number;
   /** e.g. "contact.propertyChange", "orders/updated". */
   topic: string;
-  /** The event as the sender sent it, as JSON. */
+  /** The event as the sender sent it, as JSON; null once the event is processed (DONE or FAILED). */
   payload: unknown;
 }
 
@@ -196,7 +209,11 @@ export interface InboxStore {
   dueEvents(now: number, limit: number): InboxEvent[];
   /** The newest occurredAt of an APPLIED event of this record, or null. */
   appliedUpTo(source: WebhookSource, objectType: string, objectId: string): number | null;
-  /** DONE with its outcome; APPLIED also raises the record's appliedUpTo to this event's occurredAt. */
+  /**
+   * DONE with its outcome; APPLIED also raises the record's appliedUpTo to this event's occurredAt.
+   * The event's payload is dropped (null from then on): processed, it has no further use, and a
+   * Shopify body is full of personal data. markEventFailed drops it too.
+   */
   markEventDone(seq: number, outcome: InboxOutcome, processedAt: number): void;
   /** A transient failure: attempts + 1, stays PENDING, next tried at `nextAttemptAt`. */
   markEventRetry(seq: number, error: string, nextAttemptAt: number): void;
@@ -208,7 +225,7 @@ export interface InboxStore {
   lastWebhookReceived(): Record<WebhookSource, number | null>;
 }
 
-/** How long an idempotency key is kept, from its first claim: 24 hours. */
+/** How long an idempotency key is kept, from its first claim, unless configured: 24 hours. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The feeds a reconciliation pass reads, each with its own durable cursor. */
