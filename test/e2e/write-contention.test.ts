@@ -24,15 +24,15 @@ describe('writes under contention', () => {
     const contact = linkedContact(0);
     const before = await read(contact.properties.email!);
     t.stack.resetUpstreamCounters();
-    const started = Date.now();
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) =>
-      t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: `Racer${i}` } }).then((r) => ({ ...r, ms: Date.now() - started }))));
+      t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: `Racer${i}` } })));
 
     const winners = results.filter((r) => r.body.data?.updateCustomer);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => codeOf(r) === 'VERSION_CONFLICT')).toHaveLength(299);
+    // None waited for the lock until a timeout: a loser that had would be WRITE_IN_PROGRESS or UPSTREAM_UNAVAILABLE.
+    // How fast they are answered (about 2.4 s for all 300 here) is `npm run bench -- contention`'s to measure.
     expect(results.filter((r) => codeOf(r) === 'UPSTREAM_UNAVAILABLE')).toHaveLength(0);
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(3000);
     expect(winners[0].body.data.updateCustomer.sync.map((s: { status: string }) => s.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
     expect(upstreamWrites(t.stack)).toEqual({ 'hubspot PATCH /crm/v3/objects/contacts/{id}': 1, 'odoo POST /json/2/res.partner/write': 1, 'shopify customerUpdate': 1 });
     const winner = winners[0].body.data.updateCustomer;
