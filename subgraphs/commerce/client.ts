@@ -1,7 +1,8 @@
 /**
  * The Shopify connector: the only code that speaks the Admin GraphQL API (version 2025-10). It sends
  * the documents in shopify-documents.ts with the access token and turns Shopify's failures into
- * coded errors: THROTTLED is UPSTREAM_UNAVAILABLE (try later), any other GraphQL error UPSTREAM_ERROR,
+ * coded errors. Queries are paced by the shop's cost bucket (cost-bucket.ts); a query that cannot get its
+ * points in time is UPSTREAM_UNAVAILABLE with `throttled: true` (try later); any other GraphQL error UPSTREAM_ERROR,
  * and a mutation's userErrors a permanent refusal that carries Shopify's reason (see customerRefusal).
  * Messages name the system only, never the shop's URL or token.
  */
@@ -18,6 +19,7 @@ import type {
 } from './shopify-types.ts';
 import type { OrderFilter } from './types.ts';
 import { chunks } from '../shared/chunks.ts';
+import { createShopifyCostBucket, type ShopifyCostBucket, type ShopifyCostReport } from './cost-bucket.ts';
 
 /** The Admin API version the documents are written for; Shopify serves each version for a year. */
 const SHOPIFY_API_VERSION = '2025-10';
@@ -71,27 +73,19 @@ export type ChangedSincePage = PageArgs & { since: number };
 interface GraphQLAnswer<T> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string } }[];
-  extensions?: { cost?: ShopifyQueryCost };
-}
-
-/** Shopify's `extensions.cost`: what a query asked for and how full the leaky bucket is. */
-interface ShopifyQueryCost {
-  requestedQueryCost?: number;
-  throttleStatus?: { currentlyAvailable?: number; restoreRate?: number };
+  extensions?: { cost?: ShopifyCostReport };
 }
 
 /**
- * A throttled query is sent again once the bucket has refilled enough, within this long from its first
- * send (below the gateway's subgraph timeout); after that it fails as UPSTREAM_UNAVAILABLE.
+ * A query waits for the cost bucket (cost-bucket.ts) at most this long from its first send (below the
+ * gateway's subgraph timeout); after that it fails as UPSTREAM_UNAVAILABLE with `throttled: true`.
  */
 const THROTTLE_BUDGET_MS = 4000;
 
-/** How long until the bucket holds the query's cost again, or null when Shopify did not say. */
-function throttleWaitMs(cost: ShopifyQueryCost | undefined): number | null {
-  const requested = cost?.requestedQueryCost;
-  const { currentlyAvailable, restoreRate } = cost?.throttleStatus ?? {};
-  if (requested === undefined || currentlyAvailable === undefined || !restoreRate) return null;
-  return Math.ceil((Math.max(0, requested - currentlyAvailable) / restoreRate) * 1000) + 50;
+/** Options beyond the upstream's settings. */
+export interface ShopifyClientOptions {
+  /** The shop's cost bucket, shared by every client of one access token in this process; default: one of its own. */
+  costBucket?: ShopifyCostBucket;
 }
 
 type CustomerOrdersNode = { orders?: ShopifyEdgePage<ShopifyOrderNode> } | null;
@@ -125,10 +119,16 @@ function cancelRefusal(errors: ShopifyUserError[]): Error {
   return codedError(code, refusalMessage('cancellation', errors), { system: SYSTEM, fields: refusedFields(errors) });
 }
 
-export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
+export function createShopifyClient(config: UpstreamConfig, options: ShopifyClientOptions = {}): ShopifyClient {
   const url = `${config.baseUrl}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
+  const bucket = options.costBucket ?? createShopifyCostBucket();
+  const throttled = () => codedError('UPSTREAM_UNAVAILABLE', `${SYSTEM} is throttling the gateway's queries.`, {
+    system: SYSTEM, throttled: true, retryAfterMs: Math.max(0, bucket.readyAt(0) - Date.now()),
+  });
 
   async function graphql<T>(query: string, variables: Record<string, unknown>, deadline = Date.now() + THROTTLE_BUDGET_MS): Promise<T> {
+    // Shopify's advice: send only what the bucket holds. Waiting here is not an attempt; a throttle is.
+    if (!await bucket.acquire(query, deadline)) throw throttled();
     const response = await upstreamRequest(SYSTEM, url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': config.credential },
@@ -136,18 +136,10 @@ export function createShopifyClient(config: UpstreamConfig): ShopifyClient {
     }, config.timeoutMs);
     if (response.status !== 200) throw unexpectedResponse(SYSTEM, response, 'a query');
     const answer = response.body as GraphQLAnswer<T>;
+    bucket.observe(query, answer?.extensions?.cost);
     const errors = answer?.errors ?? [];
-    if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
-      // Shopify's advice: wait until the bucket holds the query's cost again, then retry.
-      const waitMs = throttleWaitMs(answer?.extensions?.cost);
-      const left = deadline - Date.now();
-      if (waitMs === null || waitMs > left) {
-        throw codedError('UPSTREAM_UNAVAILABLE', `${SYSTEM} is throttling the gateway's queries.`, { system: SYSTEM });
-      }
-      // Jitter, so that queries throttled together do not all come back at the same moment.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(left, waitMs + Math.floor(Math.random() * waitMs))));
-      return graphql<T>(query, variables, deadline);
-    }
+    // Throttled after all (another client spent the bucket): the bucket now knows; wait in line again.
+    if (errors.some((e) => e.extensions?.code === 'THROTTLED')) return graphql<T>(query, variables, deadline);
     // A cursor is the client's (wrapped in ours): one Shopify cannot read is the client's mistake, not the shop's.
     if (errors.some((e) => e.extensions?.code === 'BAD_REQUEST' && /cursor/i.test(e.message))) {
       throw codedError('BAD_USER_INPUT', 'Argument "after" is not a cursor returned by this API.', { argument: 'after' });

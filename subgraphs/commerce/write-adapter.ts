@@ -13,7 +13,7 @@ import { codedError } from '../../schema/errors.ts';
 import type { CustomerLinks } from '../shared/sources.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import type { CommerceOrderAdapter, CustomerField, CustomerFields, LinkedWriteAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
-import { createShopifyClient } from './client.ts';
+import { createShopifyClient, type ShopifyClientOptions } from './client.ts';
 import { toGid } from './gid.ts';
 import { createLoaders } from './loaders.ts';
 import type { ShopifyCustomerInput, ShopifyCustomerWriteNode, ShopifyMailingAddressInput, ShopifyOrderCancelReason } from './shopify-types.ts';
@@ -89,9 +89,9 @@ export function toOrderCancelReason(reason: string | null): ShopifyOrderCancelRe
 /** Shopify keeps staff notes to 255 characters. */
 const STAFF_NOTE_MAX = 255;
 
-/** The write adapter over the shop at `shopify` (the commerce subgraph's own upstream settings). */
-export function createCommerceWriteAdapter(shopify: UpstreamConfig): LinkedWriteAdapter & CommerceOrderAdapter {
-  const client = createShopifyClient(shopify);
+/** The write adapter over the shop at `shopify` (the commerce subgraph's own upstream settings); `options.costBucket` paces it. */
+export function createCommerceWriteAdapter(shopify: UpstreamConfig, options: ShopifyClientOptions = {}): LinkedWriteAdapter & CommerceOrderAdapter {
+  const client = createShopifyClient(shopify, options);
 
   /**
    * The read path's rule and code (stored gid, else email ignoring case), on fresh loaders: a write

@@ -25,7 +25,7 @@ const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 
 /**
  * Sends one request and parses the JSON answer. Network failures, timeouts, 429 and 502-504 become
- * UPSTREAM_UNAVAILABLE; a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
+ * UPSTREAM_UNAVAILABLE (429 with `throttled: true`; with the upstream's Retry-After as `retryAfterMs`); a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
  * returned for the client to interpret (404 → NOT_FOUND, validation errors, …).
  */
 export async function upstreamRequest(system: string, url: string, init: RequestInit, configuredTimeoutMs: number): Promise<UpstreamResponse> {
@@ -41,7 +41,10 @@ export async function upstreamRequest(system: string, url: string, init: Request
   }
   const text = await res.text().catch(() => '');
   if (UNAVAILABLE_STATUSES.has(res.status)) {
-    throw codedError('UPSTREAM_UNAVAILABLE', `${system} is unavailable (HTTP ${res.status}).`, { system, status: res.status });
+    const retryAfterMs = retryAfter(res.headers.get('retry-after'));
+    throw codedError('UPSTREAM_UNAVAILABLE', `${system} is unavailable (HTTP ${res.status}).`, {
+      system, status: res.status, ...(res.status === 429 ? { throttled: true } : {}), ...(retryAfterMs === null ? {} : { retryAfterMs }),
+    });
   }
   if (res.status === 401 || res.status === 403) {
     throw codedError('UPSTREAM_ERROR', `${system} refused the gateway's credential (HTTP ${res.status}).`, { system, status: res.status });
@@ -56,6 +59,13 @@ export async function upstreamRequest(system: string, url: string, init: Request
     throw codedError('UPSTREAM_ERROR', `${system} answered with a body that is not JSON (HTTP ${res.status}).`, { system, status: res.status });
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/** RFC 9110 Retry-After (delay-seconds or an HTTP-date) in ms from now; null when absent or unreadable. */
+function retryAfter(header: string | null): number | null {
+  if (!header) return null;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, ms) : null;
 }
 
 /** For an answer the client did not expect: an UPSTREAM_ERROR that names the system and status only. */

@@ -14,7 +14,7 @@ export interface SyncConfig {
   shopify: UpstreamConfig;
   /** SQLite file with intents, the outbox and idempotency keys (created on first start). */
   databasePath: string;
-  outbox: { intervalMs: number; backoff: { baseMs: number; maxMs: number } };
+  outbox: OutboxConfig;
   /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
   idempotencyWaitMs: number;
   /** The timeout table of a write (deadline-config.ts). */
@@ -25,6 +25,16 @@ export interface SyncConfig {
   /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT); refused in production. */
   crashPoint: CrashPoint | null;
   listen: SubgraphListenConfig;
+}
+
+/** The outbox worker's pace and the per-system pacing (pacing/). */
+export interface OutboxConfig {
+  intervalMs: number;
+  backoff: { baseMs: number; maxMs: number };
+  /** Per system: outages in a row that open its breaker, and how long it stays open. */
+  breaker: { failureThreshold: number; cooldownMs: number };
+  /** Writes to one system the outbox applies at once. */
+  concurrency: number;
 }
 
 /** The webhook receivers' secrets and the inbox worker's pace. */
@@ -79,7 +89,8 @@ const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,
- * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
+ * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS,
+ * OUTBOX_CONCURRENCY, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
  * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS, RECONCILE_INTERVAL_MS,
  * RECONCILE_LOOKBACK_MS, ORDER_GRACE_MS, RECONCILE_CONCURRENCY, OUTBOX_RETENTION_DAYS, INBOX_RETENTION_DAYS,
  * DISCREPANCY_RETENTION_DAYS, IDEMPOTENCY_KEY_TTL_HOURS, PRUNE_INTERVAL_MS, PRUNE_BATCH_SIZE, SHUTDOWN_GRACE_MS,
@@ -94,6 +105,8 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     outbox: {
       intervalMs: positive(env, 'OUTBOX_INTERVAL_MS', 1000),
       backoff: { baseMs: positive(env, 'OUTBOX_BACKOFF_BASE_MS', 500), maxMs: positive(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000) },
+      breaker: { failureThreshold: positive(env, 'BREAKER_FAILURES', 5), cooldownMs: positive(env, 'BREAKER_COOLDOWN_MS', 30_000) },
+      concurrency: positive(env, 'OUTBOX_CONCURRENCY', 8),
     },
     idempotencyWaitMs: positive(env, 'IDEMPOTENCY_WAIT_MS', 10_000),
     deadline: readDeadlineConfig(env),

@@ -12,6 +12,9 @@ import { createCrmWriteAdapter } from '../crm/write-adapter.ts';
 import { createErpWriteAdapter } from '../erp/write-adapter.ts';
 import { createOdooClient } from '../erp/client.ts';
 import { createCommerceWriteAdapter } from '../commerce/write-adapter.ts';
+import { createShopifyCostBucket } from '../commerce/cost-bucket.ts';
+import { createSystemGates } from './pacing/gates.ts';
+import { guardAdapters } from './pacing/guard-adapters.ts';
 import type { SyncConfig } from './config.ts';
 import type { Adapters } from './adapters.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
@@ -58,11 +61,14 @@ export interface SyncService {
 }
 
 export function startSyncService(config: SyncConfig, now: () => number = Date.now): SyncService {
-  const adapters: Adapters = {
+  // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
+  const costBucket = createShopifyCostBucket(now);
+  const gates = createSystemGates(config.outbox, costBucket, now);
+  const adapters: Adapters = guardAdapters({
     crm: createCrmWriteAdapter(config.hubspot),
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
-    commerce: createCommerceWriteAdapter(config.shopify),
-  };
+    commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
+  }, gates);
   const store = openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs });
   const ctx: WriteContext = {
     adapters,
@@ -79,6 +85,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     apply: (entry) => applyEntry(entry, { adapters, store }),
     intervalMs: config.outbox.intervalMs,
     backoff: config.outbox.backoff,
+    gates,
     now,
     // A write's first failure is recorded where it happened (run-intent.ts); the worker adds refusals,
     // not each retry of an outage.
@@ -100,7 +107,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     { intervalMs: config.reconcile.intervalMs, onError: (err) => console.error(`scheduled reconciliation pass failed: ${failureCode(err)}`) },
   );
   const mutations = createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 });
-  const graph = reconcileResolvers(ctx, now);
+  const graph = reconcileResolvers(ctx, now, gates);
   const retention = startSyncRetention(store, config.retention, now, (table, err) => console.error(`pruning ${table} failed: ${failureCode(err)}`));
   let stopping: Promise<void> | null = null;
   const stopWork = (): Promise<void> => {

@@ -1,22 +1,29 @@
 /**
  * The outbox worker: applies the PENDING writes that a request left behind (its system was down, or an
  * earlier write to the same record was still queued, or the process died mid-request), until each is
- * APPLIED or FAILED. A transient failure (UPSTREAM_UNAVAILABLE) is retried with exponential backoff
- * and full jitter; any other error is a permanent refusal and FAILS the entry with its message.
+ * APPLIED or FAILED. The retry policy is pacing/classify.ts: an outage (unreachable, timeout, 5xx) is
+ * retried with exponential backoff and full jitter; a throttle waits for its system's pace (the shop's
+ * cost bucket, a Retry-After), not a timer of its own; a refusal (4xx, validation) FAILS the entry at
+ * once with its message.
  *
- * One tick at a time. A tick takes the due entries (at most one per record: see dueEntries), applies
- * them concurrently, and repeats until nothing is due, so the writes to one record go out one after
- * the other in the order they were accepted.
+ * One tick at a time. A tick takes the due entries (at most one per record: see dueEntries) of the
+ * systems whose gate is ready (breaker not OPEN, pace allows; at most `concurrency()` per system),
+ * applies them concurrently, and repeats until nothing is due, so the writes to one record go out one
+ * after the other in the order they were accepted. A system that is not ready is skipped as a whole.
  *
  * Delivery is at least once: if the process dies after an upstream write and before markApplied, the
  * entry is applied again after the restart, so `apply` must be safe to repeat (the adapters' update
  * writes values, and their create looks for the record first).
  */
 import type { OutboxEntry, OutboxStore, WriteSystem } from './store/types.ts';
-import { retryDelayMs, startTicker } from './ticker.ts';
+import { MIN_RETRY_DELAY_MS, retryDelayMs, startTicker } from './ticker.ts';
 import { errorCode } from './failures.ts';
+import { classifyFailure, retryAfterMs } from './pacing/classify.ts';
+import type { SystemGates } from './pacing/guard-adapters.ts';
 
 export { MIN_RETRY_DELAY_MS } from './ticker.ts';
+
+const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 
 export interface OutboxWorkerOptions {
   store: OutboxStore;
@@ -28,6 +35,8 @@ export interface OutboxWorkerOptions {
   backoff: { baseMs: number; maxMs: number };
   /** Entries taken from the store at once. Default 32. */
   batchSize?: number;
+  /** Per system: whether and how much it may be sent now; absent: every system always, as many as due. */
+  gates?: SystemGates;
   now?: () => number;
   random?: () => number;
   /** For logs and metrics. Events carry ids, systems and codes, never values or messages (personal data). */
@@ -44,7 +53,7 @@ interface EntryEvent {
 
 export type OutboxEvent =
   | ({ type: 'applied' } & EntryEvent)
-  | ({ type: 'retry'; delayMs: number } & EntryEvent)
+  | ({ type: 'retry'; delayMs: number; throttled: boolean } & EntryEvent)
   | ({ type: 'failed'; code: string | null } & EntryEvent)
   | { type: 'intent-done'; intentId: string }
   /** The store failed (the entries stay PENDING and are tried again next tick). */
@@ -79,10 +88,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       result = await apply(entry);
     } catch (err) {
-      if (errorCode(err) === 'UPSTREAM_UNAVAILABLE') {
-        const delayMs = retryDelayMs(backoff, entry.attempts, random);
+      const kind = classifyFailure(err);
+      if (kind !== 'final') {
+        const delayMs = kind === 'throttled' ? throttleDelayMs(entry, err) : retryDelayMs(backoff, entry.attempts, random);
         store.markRetry(entry.id, messageOf(err), now() + delayMs);
-        emit({ type: 'retry', delayMs, ...base });
+        emit({ type: 'retry', delayMs, throttled: kind === 'throttled', ...base });
         return;
       }
       store.markFailed(entry.id, messageOf(err));
@@ -94,18 +104,38 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     finish(entry.intentId);
   }
 
+  /** A throttled write waits for its system's pace (the whole system's, not a timer of its own), with a little jitter. */
+  function throttleDelayMs(entry: OutboxEntry, err: unknown): number {
+    const systemWait = Math.max(0, (options.gates?.[entry.system].readyAt() ?? 0) - now(), retryAfterMs(err) ?? 0);
+    return Math.max(MIN_RETRY_DELAY_MS, systemWait + backoff.baseMs * random());
+  }
+
   function finish(intentId: string): void {
     if (store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
   }
 
-  async function tick(stopped: () => boolean): Promise<void> {
+  /** Ticks until nothing is due; returns how soon a skipped system will be ready (ms), if one was skipped. */
+  async function tick(stopped: () => boolean): Promise<number | void> {
     while (!stopped()) {
-      const due = store.dueEntries(now(), batchSize);
-      if (due.length === 0) return;
+      const at = now();
+      const waiting = SYSTEMS.filter((system) => (options.gates?.[system].readyAt() ?? 0) > at);
+      const due = perSystemLimit(store.dueEntries(at, batchSize, waiting));
+      if (due.length === 0) return waiting.length ? Math.min(...waiting.map((s) => options.gates![s].readyAt() - at)) : undefined;
       // allSettled: the tick must not end while some of its writes are still in flight.
       const failure = (await Promise.allSettled(due.map(settle))).find((r) => r.status === 'rejected');
       if (failure) throw failure.reason;
     }
+  }
+
+  /** At most `concurrency()` entries per system (the rest stay due for the next round). */
+  function perSystemLimit(due: OutboxEntry[]): OutboxEntry[] {
+    if (!options.gates) return due;
+    const taken = new Map<WriteSystem, number>();
+    return due.filter((entry) => {
+      const n = taken.get(entry.system) ?? 0;
+      taken.set(entry.system, n + 1);
+      return n < options.gates![entry.system].concurrency();
+    });
   }
 
   const { stop, drain } = startTicker(intervalMs, tick, (err) => emit({ type: 'tick-failed', message: messageOf(err) }));

@@ -18,14 +18,17 @@ export function retryDelayMs(backoff: { baseMs: number; maxMs: number }, attempt
   return Math.max(MIN_RETRY_DELAY_MS, Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempts) * random());
 }
 
-/** `tick` runs until nothing is due; a tick that throws is reported to `onTickFailed` and tried again next time. */
-export function startTicker(intervalMs: number, tick: (stopped: () => boolean) => Promise<void>, onTickFailed: (err: unknown) => void): Ticker {
+/**
+ * `tick` runs until nothing is due; a tick that throws is reported to `onTickFailed` and tried again next time.
+ * A tick may return how soon something it skipped will be due (ms): the next tick comes then if that is sooner than `intervalMs`.
+ */
+export function startTicker(intervalMs: number, tick: (stopped: () => boolean) => Promise<number | void>, onTickFailed: (err: unknown) => void): Ticker {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | null = null;
+  let inFlight: Promise<number | void> | null = null;
   let again = false;
 
-  const runTick = (): Promise<void> => {
+  const runTick = (): Promise<number | void> => {
     inFlight ??= tick(() => stopped).finally(() => {
       inFlight = null;
     });
@@ -36,11 +39,11 @@ export function startTicker(intervalMs: number, tick: (stopped: () => boolean) =
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      runTick().catch(onTickFailed).then(() => {
+      runTick().catch(onTickFailed).then((dueInMs) => {
         // A wake during the tick may have come after its last look at the store: look again now.
         const soon = again;
         again = false;
-        schedule(soon ? 0 : intervalMs);
+        schedule(soon ? 0 : Math.min(intervalMs, Math.max(0, dueInMs ?? intervalMs)));
       });
     }, delayMs);
     timer.unref();

@@ -29,7 +29,7 @@ export function useStack(options: StackOptions = {}): TestStack {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
     // No scheduled reconciliation passes: a test runs its own.
     const env = {
-      SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400',
+      SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', BREAKER_COOLDOWN_MS: '500',
       // One token subject sends every request of a file: budgets are tested on their own (test/limits/cost-budget.test.ts).
       RECONCILE_INTERVAL_MS: '0', COST_BUDGET_PER_MINUTE: '1000000000', ...options.env,
     };

@@ -145,7 +145,7 @@ describe('outbox worker: outcomes', () => {
     }
     expect(calls).toBe(6);
     expect(events.filter((e) => e.type === 'retry')).toEqual([50, 100, 200, 400, 500].map((delayMs, i) => (
-      { type: 'retry', delayMs, entryId: entry.id, intentId: intent.id, system: 'ERP', attempts: i + 1 })));
+      { type: 'retry', delayMs, throttled: false, entryId: entry.id, intentId: intent.id, system: 'ERP', attempts: i + 1 })));
     expect(clock).toBe(T0 + 1250);
     expect(store.intentEntries(intent.id)).toEqual([{ ...entry, status: 'APPLIED', attempts: 6, lastError: 'ERP is unreachable.', nextAttemptAt: T0 + 1250 }]);
     expect(events.slice(-2)).toEqual([

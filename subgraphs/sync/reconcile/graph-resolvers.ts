@@ -14,6 +14,7 @@ import type { WriteContext } from '../context.ts';
 import type { Discrepancy, DiscrepancyKind, SyncStore, WriteSystem } from '../store/types.ts';
 import { resolveDiscrepancy, type ResolveAction } from './resolve-discrepancy.ts';
 import { syncOverview } from './sync-overview.ts';
+import type { SystemGates } from '../pacing/guard-adapters.ts';
 
 /** The compared fields that hold personal data. */
 const PERSONAL_FIELDS = new Set(['name', 'firstName', 'lastName', 'email', 'phone', 'address']);
@@ -28,7 +29,7 @@ interface DiscrepancyArgs {
   resolved?: boolean | null;
 }
 
-export function reconcileResolvers(ctx: WriteContext, now: () => number) {
+export function reconcileResolvers(ctx: WriteContext, now: () => number, gates: SystemGates) {
   const store: SyncStore = ctx.store;
   const personalValue = (coordinate: string, pick: (d: Discrepancy) => string | null) => (d: Discrepancy, _: unknown, context: unknown) => {
     if (PERSONAL_FIELDS.has(d.field) && !principalOf(context)?.scopes.has('pii:read')) {
@@ -56,7 +57,7 @@ export function reconcileResolvers(ctx: WriteContext, now: () => number) {
           pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(String(page[page.length - 1].seq)) : null },
         };
       },
-      syncStatus: () => syncOverview(store, now()),
+      syncStatus: () => syncOverview(store, now(), gates),
     },
     Customer: {
       __resolveReference: (ref: { id: string }) => ref,

@@ -1,12 +1,13 @@
-/** Query.syncStatus: per system, from the store alone (no upstream is called). */
+/** Query.syncStatus: per system, from the store and the systems' gates (no upstream is called). */
 import type { FeedName, RunSystemStats, SyncStore, WebhookSource, WriteSystem } from '../store/types.ts';
+import type { SystemGates } from '../pacing/guard-adapters.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 /** The webhook sender of each system; the ERP (Odoo) sends none. */
 const WEBHOOKS: Partial<Record<WriteSystem, WebhookSource>> = { CRM: 'HUBSPOT', COMMERCE: 'SHOPIFY' };
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-export function syncOverview(store: SyncStore, now: number) {
+export function syncOverview(store: SyncStore, now: number, gates: SystemGates) {
   const webhooks = store.lastWebhookReceived();
   const outbox = store.outboxStats(now);
   const cursors = store.cursors();
@@ -18,6 +19,7 @@ export function syncOverview(store: SyncStore, now: number) {
       return {
         system,
         lastWebhookAt: source ? iso(webhooks[source]) : null,
+        breaker: gates[system].breaker(),
         cursors: cursors.filter((c) => feedSystem(c.feed) === system)
           .map((c) => ({ feed: c.feed, position: iso(c.position), updatedAt: iso(c.updatedAt) })),
         lastReconciliation: run && {

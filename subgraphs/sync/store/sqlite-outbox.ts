@@ -10,6 +10,7 @@ const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 const DUE = `
   SELECT o.* FROM outbox o JOIN intents i ON i.id = o.intent_id
   WHERE o.status = 'PENDING' AND o.next_attempt_at <= ? AND i.held_by IS NULL
+    AND o.system NOT IN (SELECT value FROM json_each(?))
     AND o.seq = (SELECT MIN(p.seq) FROM outbox p
                  WHERE p.status = 'PENDING' AND p.system = o.system AND p.record_key = o.record_key)
   ORDER BY o.seq LIMIT ?`;
@@ -76,7 +77,7 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
       return row ? toIntent(row) : null;
     },
     intentEntries: (intentId) => (sql.entries.all(intentId) as OutboxRow[]).map(toEntry),
-    dueEntries: (at, limit) => (sql.due.all(at, limit) as OutboxRow[]).map(toEntry),
+    dueEntries: (at, limit, skipSystems = []) => (sql.due.all(at, JSON.stringify(skipSystems), limit) as OutboxRow[]).map(toEntry),
     hasPending: (system, recordKey, beforeSeq = Number.MAX_SAFE_INTEGER) => sql.pendingBefore.get(system, recordKey, beforeSeq) !== undefined,
     outboxStats(at) {
       const stats = Object.fromEntries(SYSTEMS.map((s) => [s, { pending: 0, oldestPendingAgeMs: null }])) as OutboxStats;

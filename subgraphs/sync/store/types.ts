@@ -95,8 +95,9 @@ export interface OutboxStore {
    * Up to `limit` PENDING entries of released intents, due at `now`, in seq order, each the earliest
    * PENDING entry of its (system, recordKey): writes to one record are applied in the order they were
    * accepted, and a later one never overtakes an earlier one that is backing off or held by a request.
+   * Entries of `skipSystems` are left out (systems the outbox is not sending to right now).
    */
-  dueEntries(now: number, limit: number): OutboxEntry[];
+  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[]): OutboxEntry[];
   /**
    * Whether a write to this record is still PENDING: accepted before `beforeSeq` if given (e.g. the seq
    * of the caller's own entry), else any. Then the caller must leave its write to the worker rather

@@ -1,0 +1,12 @@
+/** `npm run bench -- <name>`: the benchmarks that are not tests (they take minutes and print figures). */
+import { benchWrites } from './writes.ts';
+
+const BENCHES: Record<string, () => Promise<void>> = { writes: benchWrites };
+
+const name = process.argv[2] ?? '';
+const bench = BENCHES[name];
+if (!bench) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}>: unknown benchmark "${name}"`);
+  process.exit(2);
+}
+await bench();
