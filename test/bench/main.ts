@@ -1,7 +1,8 @@
 /** `npm run bench -- <name>`: the benchmarks that are not tests (they take minutes and print figures). */
+import { benchContention } from './contention.ts';
 import { benchWrites } from './writes.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { writes: benchWrites };
+const BENCHES: Record<string, () => Promise<void>> = { writes: benchWrites, contention: benchContention };
 
 const name = process.argv[2] ?? '';
 const bench = BENCHES[name];

@@ -231,7 +231,7 @@ describe('CRM write adapter: HubSpot unavailable', () => {
   it('fails a write with UPSTREAM_UNAVAILABLE when HubSpot rate limits it', async () => {
     hubspot.setFaults({ failStatus: 429 });
     expect(await failure(crm.create(FULL))).toEqual({
-      message: 'HubSpot is unavailable (HTTP 429).', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'HubSpot', status: 429 },
+      message: 'HubSpot is unavailable (HTTP 429).', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'HubSpot', status: 429, throttled: true },
     });
   });
 });
