@@ -8,7 +8,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ERROR_CODES, type ErrorCode } from '../schema/errors.ts';
 
 /** Extension keys a client may see; everything else (stacktrace, response, exception) is dropped. */
-const KEPT_EXTENSIONS = ['code', 'serviceName', 'argument', 'system', 'currentVersion', 'systems', 'field', 'measure', 'limit', 'cost', 'retryAfter'];
+const KEPT_EXTENSIONS = ['code', 'serviceName', 'argument', 'system', 'currentVersion', 'systems', 'field', 'measure', 'limit', 'cost', 'retryAfter', 'writeId'];
 
 const URL_PATTERN = /\b(?:https?|wss?):\/\/[^\s"')]+/g;
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   CONFLICT: 'The write would collide with existing data (e.g. an email that belongs to another customer).',
   VERSION_CONFLICT: 'A source record changed since expectedVersion was read; nothing was written.',
   WRITE_IN_PROGRESS: 'Other writes to the same record did not finish in time for this one to start; nothing was written: read the record again and retry.',
+  WRITE_PENDING: "A create was accepted and is queued: the CRM's answer was lost, so the new customer's id is not known yet. extensions.writeId names the write for Query.writeStatus; retry with the same idempotency key for the final outcome, not without one.",
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with a different input.',
   IDEMPOTENCY_KEY_IN_USE: 'A request with the same idempotency key is still running.',
   UPSTREAM_UNAVAILABLE: 'An upstream system or subgraph could not be reached, timed out, or is rate limiting.',

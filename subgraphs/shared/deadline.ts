@@ -46,5 +46,8 @@ export function callTimeoutMs(system: string, timeoutMs: number): number {
 /** True for the error `callTimeoutMs` throws: the call was never sent. */
 export const notStarted = (err: unknown): boolean => (err as { extensions?: { notStarted?: unknown } } | null)?.extensions?.notStarted === true;
 
-/** True when an upstream call timed out: it was sent, and may still be applied by the system after we gave up. */
-export const timedOut = (err: unknown): boolean => (err as { extensions?: { timedOut?: unknown } } | null)?.extensions?.timedOut === true;
+/**
+ * True when an upstream call may have reached the system without its answer reaching us (it timed out,
+ * or the connection was lost after it was made): the system may still apply it.
+ */
+export const outcomeUnknown = (err: unknown): boolean => (err as { extensions?: { outcomeUnknown?: unknown } } | null)?.extensions?.outcomeUnknown === true;

@@ -23,9 +23,12 @@ export interface UpstreamResponse {
 /** Statuses that mean "try again later" rather than "the request is wrong". */
 const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 
+/** Node's codes (the fetch error's `cause.code`) for a connection never made: the request was not sent. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Sends one request and parses the JSON answer. Network failures, timeouts, 429 and 502-504 become
- * UPSTREAM_UNAVAILABLE (429 with `throttled: true`; with the upstream's Retry-After as `retryAfterMs`); a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
+ * UPSTREAM_UNAVAILABLE (429 with `throttled: true`; a timeout or a connection lost once made with `outcomeUnknown: true`; with the upstream's Retry-After as `retryAfterMs`); a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
  * returned for the client to interpret (404 → NOT_FOUND, validation errors, …).
  */
 export async function upstreamRequest(system: string, url: string, init: RequestInit, configuredTimeoutMs: number): Promise<UpstreamResponse> {
@@ -36,8 +39,9 @@ export async function upstreamRequest(system: string, url: string, init: Request
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
-    // timedOut: the request was sent and may still be applied; the write path must not call it "not written".
-    throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, timedOut ? { system, timedOut } : { system });
+    // outcomeUnknown: the request was (or may have been) sent and may still be applied; the write path must not call it "not written".
+    const outcomeUnknown = timedOut || !NOT_SENT.has(String((err as { cause?: { code?: unknown } }).cause?.code));
+    throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, outcomeUnknown ? { system, outcomeUnknown } : { system });
   }
   const text = await res.text().catch(() => '');
   if (UNAVAILABLE_STATUSES.has(res.status)) {

@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { WriteContext } from './context.ts';
 import { resolveKey, withIdempotency, type IdempotencyOptions } from './idempotency.ts';
 import { updateCustomer, type CustomerPayload } from './update-customer.ts';
-import { createCustomer } from './create-customer.ts';
+import { createCustomer, createdCustomer } from './create-customer.ts';
 import { cancelOrder, type OrderPayload } from './cancel-order.ts';
 import type { CustomerInput } from './input.ts';
 import { principalOf } from '../shared/internal-auth.ts';
@@ -65,7 +65,7 @@ export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptio
     },
     Mutation: {
       createCustomer: async (_: unknown, args: { input: CustomerInput & { email: string } } & KeyArgs, request: SyncRequestContext) =>
-        customerPayload(await once('createCustomer', args, request, () => createCustomer(ctx, args.input))),
+        customerPayload(createdCustomer(ctx.store, await once('createCustomer', args, request, () => createCustomer(ctx, args.input, callerOf(request))))),
       updateCustomer: async (_: unknown, args: { id: string; expectedVersion: string; input: CustomerInput } & KeyArgs, request: SyncRequestContext) =>
         customerPayload(await once('updateCustomer', args, request, () => updateCustomer(ctx, args.id, args.expectedVersion, args.input, callerOf(request)))),
       cancelOrder: async (_: unknown, args: { id: string; expectedVersion: string; reason?: string | null } & KeyArgs, request: SyncRequestContext) =>

@@ -13,7 +13,7 @@ import { applyEntry, landedAnyway, type AppliedResult } from './operations.ts';
 import { isTransient } from './snapshot.ts';
 import { syncResult, type SyncResult } from './plan.ts';
 import { failureCode, recordFailure } from './failures.ts';
-import { notStarted, timedOut } from '../shared/deadline.ts';
+import { notStarted, outcomeUnknown } from '../shared/deadline.ts';
 
 export interface PlannedEntry {
   entry: OutboxEntry;
@@ -28,7 +28,7 @@ export interface PlannedEntry {
 /**
  * Runs the lead entry, then the rest. If the lead refuses, or was not written (it could not be
  * reached, or the deadline left no time to send it), the intent is cancelled and the error thrown:
- * nothing was written anywhere. A lead that timed out may still be applied by its system, so unless a
+ * nothing was written anywhere. A lead that timed out (or whose connection dropped once sent) may still be applied by its system, so unless a
  * fresh read shows it landed it stays PENDING for the outbox (which finishes it, or finds it done) and
  * so do the others: the answer says queued, never "not written". `onCommit` is called once the intent
  * will change the records (a part applied or queued), with the systems it writes.
@@ -59,7 +59,7 @@ export async function runIntent(ctx: WriteContext, intentId: string, planned: Pl
   }
 }
 
-/** The lead's result; UNKNOWN when it timed out and cannot be shown to have landed (it stays PENDING). */
+/** The lead's result; UNKNOWN when its answer was lost (a timeout, a dropped connection) and it cannot be shown to have landed (it stays PENDING). */
 async function runLead(ctx: WriteContext, intentId: string, lead: PlannedEntry): Promise<SyncResult | 'UNKNOWN'> {
   try {
     return settled(lead.entry.system, await attempt(ctx, lead));
@@ -74,8 +74,8 @@ async function runLead(ctx: WriteContext, intentId: string, lead: PlannedEntry):
       ctx.store.markApplied(lead.entry.id, landed);
       return settled(lead.entry.system, landed);
     }
-    if (!timedOut(err)) {
-      // It answered "unavailable" (429, 502-504) or could not be reached: it did not take the write.
+    if (!outcomeUnknown(err)) {
+      // It answered "unavailable" (429, 502-504) or could not be connected to: it did not take the write.
       ctx.store.cancelIntent(intentId);
       throw err;
     }
@@ -109,7 +109,7 @@ async function attempt(ctx: WriteContext, p: PlannedEntry): Promise<AppliedResul
 }
 
 const leadUnknown = (p: PlannedEntry): SyncResult =>
-  syncResult(p.entry.system as SourceSystem, 'PENDING', p.fresh?.externalId ?? null, 'The system did not answer in time; the change is queued and will be applied (or found applied) by the outbox.');
+  syncResult(p.entry.system as SourceSystem, 'PENDING', p.fresh?.externalId ?? null, "The system's answer was lost (a timeout or a dropped connection); the change is queued and will be applied (or found applied) by the outbox.");
 
 const behindLead = (p: PlannedEntry, lead: PlannedEntry): SyncResult =>
   syncResult(p.entry.system as SourceSystem, 'PENDING', p.fresh?.externalId ?? null, `Queued behind the ${lead.entry.system} write of the same change.`);

@@ -23,7 +23,7 @@ async function stop(child: ChildProcess) {
 }
 
 const CREATE = `mutation($input: CreateCustomerInput!, $key: String) { createCustomer(input: $input, idempotencyKey: $key) {
-  customer { id } sync { system status externalId message } } }`;
+  customer { id } sync { system status externalId message } writeId } }`;
 
 /** Longer than any test here: HubSpot's search never lists the new contact while it runs. */
 const SEARCH_LAG_MS = 600_000;
@@ -41,28 +41,63 @@ async function expectOnceAndLinked(stack: TestStack['stack'], email: string) {
   return contact;
 }
 
+const STATUS = `query($id: ID!) { writeStatus(id: $id) { id state sync { system status } } }`;
+const ALL_APPLIED = [['CRM', 'APPLIED'], ['ERP', 'APPLIED'], ['COMMERCE', 'APPLIED']];
+const statuses = (sync: { system: string; status: string }[]) => sync.map((s) => [s.system, s.status]);
+
+/**
+ * Sends a create whose CRM answer the test's fault loses: it is WRITE_PENDING with a writeId (nothing
+ * else), writeStatus follows it to DONE, the customer is then once in each system and linked, and the
+ * key replayed answers the created customer with every part APPLIED without writing anything.
+ */
+async function expectPendingThenFinished(email: string, phone: string, key: string, afterFirstAnswer = () => {}) {
+  t.stack.resetUpstreamCounters();
+  const variables = { input: input(email, phone), key };
+  const first = await t.gql(CREATE, variables);
+  afterFirstAnswer();
+  expect(first.body.data?.createCustomer ?? null).toBeNull();
+  expect(first.body.errors).toHaveLength(1);
+  const extensions = first.body.errors![0].extensions!;
+  const message = first.body.errors![0].message;
+  expect(extensions).toEqual({ code: 'WRITE_PENDING', writeId: expect.any(String), serviceName: 'sync' });
+  expect(message).toContain('accepted and is queued');
+  expect(upstreamWrites(t.stack)).toMatchObject({ 'hubspot POST /crm/v3/objects/contacts': 1 });
+  const made = (await hubspotContactByEmail(t.stack, email))!;
+
+  await expect.poll(async () => (await t.gql(STATUS, { id: extensions.writeId })).body.data.writeStatus, { timeout: 15_000, interval: 100 })
+    .toEqual({ id: extensions.writeId, state: 'DONE', sync: ALL_APPLIED.map(([system, status]) => ({ system, status })) });
+  expect((await expectOnceAndLinked(t.stack, email)).id).toBe(made.id);
+
+  t.stack.resetUpstreamCounters();
+  const { body } = await t.gql(CREATE, variables);
+  expect(body.errors).toBeUndefined();
+  expect(statuses(body.data.createCustomer.sync)).toEqual(ALL_APPLIED);
+  expect(body.data.createCustomer.sync[0].externalId).toBe(made.id);
+  expect(body.data.createCustomer.customer.id).toEqual(expect.any(String));
+  expect(body.data.createCustomer.writeId).toBe(extensions.writeId);
+  expect(upstreamWrites(t.stack)).toEqual({});
+}
+
 describe('createCustomer finished after its CRM create was lost', () => {
-  it('finishes the create when it is sent again with the same key after HubSpot\'s answer was lost', async () => {
+  it('answers WRITE_PENDING with a writeId when HubSpot\'s answer to the create is lost, and the outbox finishes the customer', async () => {
     const email = 'lin.halfway.lost@example.com';
     t.stack.standIns.hubspot.setSearchLag(SEARCH_LAG_MS);
     try {
-      t.stack.resetUpstreamCounters();
       t.stack.standIns.hubspot.setFaults({ dropResponse: { endpoint: 'POST /crm/v3/objects/contacts' } });
-      const variables = { input: input(email, '+33 6 12 34 70 02'), key: 'create-lost-answer-1' };
-      const first = await t.gql(CREATE, variables);
-      expect(first.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
-      const made = (await hubspotContactByEmail(t.stack, email))!;
-      expect(made.properties.shop_customer_id).toBeNull();
+      await expectPendingThenFinished(email, '+33 6 12 34 70 02', 'create-lost-answer-1');
+    } finally {
+      t.stack.standIns.hubspot.setSearchLag(0);
+      t.stack.standIns.hubspot.setFaults({});
+    }
+  });
 
-      const { body } = await t.gql(CREATE, variables);
-      expect(body.errors).toBeUndefined();
-      expect(body.data.createCustomer.sync.map((s: { system: string; status: string }) => [s.system, s.status])).toEqual([['CRM', 'APPLIED'], ['ERP', 'APPLIED'], ['COMMERCE', 'APPLIED']]);
-      expect(body.data.createCustomer.sync[0].externalId).toBe(made.id);
-      await expectOnceAndLinked(t.stack, email);
-      // The same key once more: the stored answer, nothing written.
-      t.stack.resetUpstreamCounters();
-      expect((await t.gql(CREATE, variables)).body).toEqual(body);
-      expect(upstreamWrites(t.stack)).toEqual({});
+  it('answers WRITE_PENDING, never a customer id, when HubSpot answers the create after the call\'s timeout', async () => {
+    const email = 'lin.halfway.slow@example.com';
+    t.stack.standIns.hubspot.setSearchLag(SEARCH_LAG_MS);
+    try {
+      // Longer than SYNC_CALL_TIMEOUT_MS (1,500 ms by default): HubSpot makes the contact, the answer comes too late.
+      t.stack.standIns.hubspot.setFaults({ slowAnswer: { endpoint: 'POST /crm/v3/objects/contacts', ms: 2500 } });
+      await expectPendingThenFinished(email, '+33 6 12 34 70 05', 'create-slow-answer-1', () => t.stack.standIns.hubspot.setFaults({}));
     } finally {
       t.stack.standIns.hubspot.setSearchLag(0);
       t.stack.standIns.hubspot.setFaults({});
@@ -99,7 +134,7 @@ describe('createCustomer finished after its CRM create was lost', () => {
       expect(upstreamWrites(t.stack)).toEqual({ 'hubspot POST /crm/v3/objects/contacts': 1 });
       const made = (await hubspotContactByEmail(t.stack, email))!;
 
-      await startSyncProcess({});
+      running = await startSyncProcess({});
       await expect.poll(async () => (await hubspotContactByEmail(t.stack, email))?.properties.shop_customer_id ?? null, { timeout: 15_000, interval: 100 }).not.toBeNull();
       await expect.poll(async () => (await hubspotContactByEmail(t.stack, email))?.properties.erp_partner_id ?? null, { timeout: 15_000, interval: 100 }).not.toBeNull();
       expect((await expectOnceAndLinked(t.stack, email)).id).toBe(made.id);

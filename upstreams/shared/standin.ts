@@ -48,6 +48,8 @@ export interface Faults {
    * done but the client never learns it (a timeout or a reset on its side).
    */
   dropResponse?: { endpoint: string; count?: number };
+  /** Handle requests to this endpoint at once but answer `ms` later: the write is done before a client with a shorter timeout gives up. */
+  slowAnswer?: { endpoint: string; ms: number };
 }
 
 export interface StandInOptions {
@@ -100,6 +102,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const routed = await options.route(request);
     bump(routed.endpoint);
     if (responseLost(routed.endpoint)) return req.socket.destroy();
+    if (faults.slowAnswer?.endpoint === routed.endpoint) await new Promise((r) => setTimeout(r, faults.slowAnswer!.ms));
     send(res, routed.response);
   };
 
