@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { codedError } from '../../schema/errors.ts';
 import type { IdempotencyStore } from './store/types.ts';
+import { remainingMs } from '../shared/deadline.ts';
 
 /** Outcomes that are the request's answer, not an accident of the moment: a repeat must get the same. */
 const FINAL_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'VERSION_CONFLICT']);
@@ -39,7 +40,9 @@ export function resolveKey(argument: string | null | undefined, header: string |
 export async function withIdempotency<T>(options: IdempotencyOptions, key: string | null, mutation: string, args: unknown, work: () => Promise<T>): Promise<T> {
   if (key === null) return work();
   const hash = requestFingerprint(mutation, args);
-  const deadline = options.now() + options.waitMs;
+  // Waiting for the first request never outlasts this request's own deadline (shared/deadline.ts): the
+  // caller gets IDEMPOTENCY_KEY_IN_USE, not the gateway's timeout.
+  const deadline = options.now() + Math.min(options.waitMs, Math.max(0, remainingMs() ?? options.waitMs));
   for (;;) {
     const claim = claimKey(options, key, hash, mutation, args);
     if (claim.state === 'DONE') return replay(claim.response as Stored) as T;

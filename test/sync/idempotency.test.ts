@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { requestFingerprint, withIdempotency, type IdempotencyOptions } from '../../subgraphs/sync/idempotency.ts';
 import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
+import { withDeadline } from '../../subgraphs/shared/deadline.ts';
 import type { SyncStore } from '../../subgraphs/sync/store/types.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
@@ -80,5 +81,19 @@ describe('withIdempotency', () => {
     store.completeIdempotencyKey('k3', { ok: 'stored before the upgrade' });
     expect(await send('k3', 'updateCustomer', { input: { phone: '+1' }, id: 'A' })).toBe('stored before the upgrade');
     expect(await send('k3', 'updateCustomer', { id: 'A', input: { phone: '+2' } })).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+});
+
+describe('a repeat waiting for the first request', () => {
+  it('gives up with IDEMPOTENCY_KEY_IN_USE when its own deadline comes, however long IDEMPOTENCY_WAIT_MS is', async () => {
+    const waiting = { store, now: Date.now, waitMs: 60_000, pollMs: 5 };
+    let finishFirst = () => {};
+    const first = withIdempotency(waiting, 'slow', 'updateCustomer', { id: 'A' }, () => new Promise<string>((resolve) => { finishFirst = () => resolve('done'); }));
+    const started = Date.now();
+    const repeat = withDeadline({ deadline: Date.now() + 200, now: Date.now, callTimeoutMs: 1_000 }, () => withIdempotency(waiting, 'slow', 'updateCustomer', { id: 'A' }, async () => 'ran again'));
+    await expect(repeat).rejects.toMatchObject({ extensions: { code: 'IDEMPOTENCY_KEY_IN_USE' } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    finishFirst();
+    expect(await first).toBe('done');
   });
 });
