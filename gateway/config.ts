@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.ts';
 import { readInternalAuthConfig, readShutdownGraceMs } from '../subgraphs/shared/config.ts';
+import { envInteger } from '../subgraphs/shared/env-integer.ts';
 import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
 import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
@@ -53,17 +54,17 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
   }
   const limits = readLimits(env);
   return {
-    port: integer(env, 'PORT', 4000, 0, 65535),
+    port: envInteger(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: env.HOST ?? '127.0.0.1',
     subgraphUrls,
-    subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 1, 600_000),
+    subgraphTimeoutMs: envInteger(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
     supergraphPath: env.SUPERGRAPH_PATH ?? defaults.supergraphPath,
     logLevel: env.LOG_LEVEL ?? 'info',
     production: env.NODE_ENV === 'production',
     auth: readAuthConfig(env),
     internalAuth: readInternalAuthConfig(env),
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
-    auditRetentionMs: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500) * DAY_MS,
+    auditRetentionMs: envInteger(env, 'AUDIT_RETENTION_DAYS', 365, { min: 1, max: 36_500 }) * DAY_MS,
     shutdownGraceMs: readShutdownGraceMs(env),
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),
@@ -72,7 +73,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
 
 /** COST_BUDGET_PER_MINUTE and COST_BUDGETS; none may be below MAX_QUERY_COST, or an allowed operation could never run. */
 function readCostBudgets(env: NodeJS.ProcessEnv, maxCost: number): CostBudgets {
-  const budgets = { perMinute: integer(env, 'COST_BUDGET_PER_MINUTE', DEFAULT_COST_BUDGET_PER_MINUTE, 1, 1e9), ...readBudgetOverrides(env.COST_BUDGETS ?? '') };
+  const budgets = { perMinute: envInteger(env, 'COST_BUDGET_PER_MINUTE', DEFAULT_COST_BUDGET_PER_MINUTE, { min: 1, max: 1e9 }), ...readBudgetOverrides(env.COST_BUDGETS ?? '') };
   const smallest = Math.min(budgets.perMinute, ...budgets.byClient.values(), ...budgets.byScope.values());
   if (smallest < maxCost) throw new Error(`Cost budgets must be at least MAX_QUERY_COST (${maxCost}): ${smallest}`);
   return budgets;
@@ -82,15 +83,15 @@ function readCostBudgets(env: NodeJS.ProcessEnv, maxCost: number): CostBudgets {
 function readLimits(env: NodeJS.ProcessEnv): OperationLimits {
   const d = DEFAULT_LIMITS;
   return {
-    maxTokens: integer(env, 'MAX_QUERY_TOKENS', d.maxTokens, 10, 1e6),
-    maxDepth: integer(env, 'MAX_QUERY_DEPTH', d.maxDepth, 1, 1000),
-    maxAliases: integer(env, 'MAX_QUERY_ALIASES', d.maxAliases, 0, 1e5),
-    maxRootFields: integer(env, 'MAX_ROOT_FIELDS', d.maxRootFields, 1, 1e5),
-    maxDirectives: integer(env, 'MAX_QUERY_DIRECTIVES', d.maxDirectives, 0, 1e5),
-    maxValidationErrors: integer(env, 'MAX_VALIDATION_ERRORS', d.maxValidationErrors, 1, 1000),
-    maxPageSize: integer(env, 'MAX_PAGE_SIZE', d.maxPageSize, 1, 100),
-    maxCost: integer(env, 'MAX_QUERY_COST', d.maxCost, 1, 1e9),
-    maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', d.maxResponseBytes, 1000, 1e9),
+    maxTokens: envInteger(env, 'MAX_QUERY_TOKENS', d.maxTokens, { min: 10, max: 1e6 }),
+    maxDepth: envInteger(env, 'MAX_QUERY_DEPTH', d.maxDepth, { min: 1, max: 1000 }),
+    maxAliases: envInteger(env, 'MAX_QUERY_ALIASES', d.maxAliases, { min: 0, max: 1e5 }),
+    maxRootFields: envInteger(env, 'MAX_ROOT_FIELDS', d.maxRootFields, { min: 1, max: 1e5 }),
+    maxDirectives: envInteger(env, 'MAX_QUERY_DIRECTIVES', d.maxDirectives, { min: 0, max: 1e5 }),
+    maxValidationErrors: envInteger(env, 'MAX_VALIDATION_ERRORS', d.maxValidationErrors, { min: 1, max: 1000 }),
+    maxPageSize: envInteger(env, 'MAX_PAGE_SIZE', d.maxPageSize, { min: 1, max: 100 }),
+    maxCost: envInteger(env, 'MAX_QUERY_COST', d.maxCost, { min: 1, max: 1e9 }),
+    maxResponseBytes: envInteger(env, 'MAX_RESPONSE_BYTES', d.maxResponseBytes, { min: 1000, max: 1e9 }),
   };
 }
 
@@ -104,11 +105,4 @@ function readBudgetOverrides(raw: string): Pick<CostBudgets, 'byClient' | 'bySco
     (match[1] === 'client' ? byClient : byScope).set(match[2], Number(match[3]));
   }
   return { byClient, byScope };
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}: ${raw}`);
-  return value;
 }

@@ -3,6 +3,7 @@
  * Read once from env by readGatewayConfig; see the README's configuration table.
  */
 import { MIN_SECRET_BYTES } from '../../subgraphs/shared/config.ts';
+import { envInteger } from '../../subgraphs/shared/env-integer.ts';
 
 export interface AuthConfig {
   /** HS256 shared secret; null when only asymmetric keys (a JWKS) are configured, so HS256 is refused. */
@@ -46,7 +47,7 @@ export function readAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
     hs256Secret,
     jwksUrl,
     jwksFile,
-    jwksCooldownMs: cooldown(env.AUTH_JWKS_COOLDOWN_MS),
+    jwksCooldownMs: envInteger(env, 'AUTH_JWKS_COOLDOWN_MS', 30_000, { min: 0, max: 3_600_000 }),
     issuer: env.AUTH_ISSUER || null,
     audience: env.AUTH_AUDIENCE || null,
   };
@@ -61,10 +62,4 @@ function refuseDevelopmentSettings(config: AuthConfig): void {
   if (!config.issuer || !config.audience) {
     throw new Error('Production mode (NODE_ENV=production) requires AUTH_ISSUER and AUTH_AUDIENCE, so that only tokens issued for this gateway are accepted.');
   }
-}
-
-function cooldown(raw: string | undefined): number {
-  const value = raw === undefined || raw === '' ? 30_000 : Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 3_600_000) throw new Error(`AUTH_JWKS_COOLDOWN_MS must be an integer from 0 to 3600000: ${raw}`);
-  return value;
 }

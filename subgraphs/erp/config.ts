@@ -1,6 +1,7 @@
 /** The ERP subgraph's settings, read once from the environment by main.ts (or the stack launcher). */
 import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
+import { envInteger } from '../shared/env-integer.ts';
 
 export interface OdooConfig extends UpstreamConfig {
   /** Sent as X-Odoo-Database; Odoo needs it when one server hosts several databases. */
@@ -21,8 +22,7 @@ export interface ErpConfig {
 
 /** Defaults point at the embedded Odoo stand-in on loopback with its dev API key. */
 export function readErpConfig(env: NodeJS.ProcessEnv): ErpConfig {
-  const ttl = Number(env.ODOO_REFERENCE_TTL_MS ?? 60_000);
-  if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`ODOO_REFERENCE_TTL_MS must be a non-negative integer: ${env.ODOO_REFERENCE_TTL_MS}`);
+  const ttl = envInteger(env, 'ODOO_REFERENCE_TTL_MS', 60_000, { min: 0 });
   const database = env.ODOO_DB ?? 'standin';
   if (!database.trim()) throw new Error('ODOO_DB must not be empty.');
   return {

@@ -5,6 +5,7 @@
 import type { UpstreamConfig } from './upstream-http.ts';
 import type { InternalAuthConfig } from './internal-auth.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close.ts';
+import { envInteger } from './env-integer.ts';
 
 export interface SubgraphListenConfig {
   port: number;
@@ -29,8 +30,7 @@ export const MIN_SECRET_BYTES = 32;
  * nothing below them reads process.env.
  */
 export function readUpstreamConfig(env: NodeJS.ProcessEnv, prefix: string, defaults: UpstreamConfig): UpstreamConfig {
-  const timeout = Number(env[`${prefix}_TIMEOUT_MS`] ?? defaults.timeoutMs);
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new Error(`${prefix}_TIMEOUT_MS must be a positive integer: ${env[`${prefix}_TIMEOUT_MS`]}`);
+  const timeout = envInteger(env, `${prefix}_TIMEOUT_MS`, defaults.timeoutMs, { min: 1 });
   return {
     baseUrl: (env[`${prefix}_URL`] ?? defaults.baseUrl).replace(/\/+$/, ''),
     credential: env[`${prefix}_TOKEN`] ?? defaults.credential,
@@ -40,8 +40,7 @@ export function readUpstreamConfig(env: NodeJS.ProcessEnv, prefix: string, defau
 
 /** `<PREFIX>_PORT`, `HOST`, `INTERNAL_TOKEN_SECRET` and `SHUTDOWN_GRACE_MS` for a subgraph's own listener. */
 export function readListenConfig(env: NodeJS.ProcessEnv, prefix: string, defaultPort: number): SubgraphListenConfig {
-  const port = Number(env[`${prefix}_PORT`] ?? defaultPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${prefix}_PORT must be a port number: ${env[`${prefix}_PORT`]}`);
+  const port = envInteger(env, `${prefix}_PORT`, defaultPort, { min: 0, max: 65535 });
   return { port, host: env.HOST ?? '127.0.0.1', internalAuth: readInternalAuthConfig(env), shutdownGraceMs: readShutdownGraceMs(env) };
 }
 
@@ -60,8 +59,5 @@ export function readInternalAuthConfig(env: NodeJS.ProcessEnv): InternalAuthConf
 
 /** `SHUTDOWN_GRACE_MS`: on SIGTERM, how long requests in flight (and the workers' current batch) may take. Read by the gateway and every subgraph. */
 export function readShutdownGraceMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.SHUTDOWN_GRACE_MS;
-  const value = raw === undefined || raw === '' ? DEFAULT_SHUTDOWN_GRACE_MS : Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 600_000) throw new Error(`SHUTDOWN_GRACE_MS must be an integer from 0 to 600000: ${raw}`);
-  return value;
+  return envInteger(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, { min: 0, max: 600_000 });
 }

@@ -1,5 +1,6 @@
 /** The social subgraph's settings, read once from the environment by main.ts. */
 import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
+import { envInteger } from '../shared/env-integer.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { DEFAULT_ACCT_CACHE, type AcctCacheOptions } from './acct-cache.ts';
 
@@ -18,17 +19,11 @@ export interface SocialConfig {
 export function readSocialConfig(env: NodeJS.ProcessEnv): SocialConfig {
   return {
     mastodon: readUpstreamConfig(env, 'MASTODON', { baseUrl: 'http://127.0.0.1:4104', credential: 'mastodon-dev-token', timeoutMs: 5000 }),
-    concurrency: positiveInteger(env, 'MASTODON_CONCURRENCY', 8),
+    concurrency: envInteger(env, 'MASTODON_CONCURRENCY', 8, { min: 1 }),
     acctCache: {
-      max: positiveInteger(env, 'MASTODON_ACCT_CACHE_MAX', DEFAULT_ACCT_CACHE.max),
-      notFoundTtlMs: positiveInteger(env, 'MASTODON_NOT_FOUND_TTL_MS', DEFAULT_ACCT_CACHE.notFoundTtlMs),
+      max: envInteger(env, 'MASTODON_ACCT_CACHE_MAX', DEFAULT_ACCT_CACHE.max, { min: 1 }),
+      notFoundTtlMs: envInteger(env, 'MASTODON_NOT_FOUND_TTL_MS', DEFAULT_ACCT_CACHE.notFoundTtlMs, { min: 1 }),
     },
     listen: readListenConfig(env, 'SOCIAL', 4004),
   };
-}
-
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer: ${env[name]}`);
-  return value;
 }

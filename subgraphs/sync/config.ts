@@ -1,6 +1,7 @@
 /** The sync subgraph's settings: the upstreams it writes to, its database, the outbox worker's pace. */
 import { fileURLToPath } from 'node:url';
 import { readListenConfig, type SubgraphListenConfig } from '../shared/config.ts';
+import { envInteger } from '../shared/env-integer.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { readCrmConfig } from '../crm/config.ts';
 import { readErpConfig, type OdooConfig } from '../erp/config.ts';
@@ -103,27 +104,27 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     shopify: readCommerceConfig(env).shopify,
     databasePath: env.SYNC_DB_PATH ?? DEFAULT_DATABASE,
     outbox: {
-      intervalMs: positive(env, 'OUTBOX_INTERVAL_MS', 1000),
-      backoff: { baseMs: positive(env, 'OUTBOX_BACKOFF_BASE_MS', 500), maxMs: positive(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000) },
-      breaker: { failureThreshold: positive(env, 'BREAKER_FAILURES', 5), cooldownMs: positive(env, 'BREAKER_COOLDOWN_MS', 30_000) },
-      concurrency: positive(env, 'OUTBOX_CONCURRENCY', 8),
+      intervalMs: envInteger(env, 'OUTBOX_INTERVAL_MS', 1000, { min: 1 }),
+      backoff: { baseMs: envInteger(env, 'OUTBOX_BACKOFF_BASE_MS', 500, { min: 1 }), maxMs: envInteger(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000, { min: 1 }) },
+      breaker: { failureThreshold: envInteger(env, 'BREAKER_FAILURES', 5, { min: 1 }), cooldownMs: envInteger(env, 'BREAKER_COOLDOWN_MS', 30_000, { min: 1 }) },
+      concurrency: envInteger(env, 'OUTBOX_CONCURRENCY', 8, { min: 1 }),
     },
-    idempotencyWaitMs: positive(env, 'IDEMPOTENCY_WAIT_MS', 10_000),
+    idempotencyWaitMs: envInteger(env, 'IDEMPOTENCY_WAIT_MS', 10_000, { min: 1 }),
     deadline: readDeadlineConfig(env),
     webhooks: readWebhookConfig(env),
     reconcile: {
-      intervalMs: nonNegative(env, 'RECONCILE_INTERVAL_MS', 5 * 60_000),
-      lookbackMs: nonNegative(env, 'RECONCILE_LOOKBACK_MS', 2 * 60_000),
-      orderGraceMs: nonNegative(env, 'ORDER_GRACE_MS', 24 * 60 * 60_000),
-      concurrency: positive(env, 'RECONCILE_CONCURRENCY', 8),
+      intervalMs: envInteger(env, 'RECONCILE_INTERVAL_MS', 5 * 60_000, { min: 0 }),
+      lookbackMs: envInteger(env, 'RECONCILE_LOOKBACK_MS', 2 * 60_000, { min: 0 }),
+      orderGraceMs: envInteger(env, 'ORDER_GRACE_MS', 24 * 60 * 60_000, { min: 0 }),
+      concurrency: envInteger(env, 'RECONCILE_CONCURRENCY', 8, { min: 1 }),
     },
     retention: {
-      outboxMs: positive(env, 'OUTBOX_RETENTION_DAYS', 30) * DAY_MS,
-      inboxMs: positive(env, 'INBOX_RETENTION_DAYS', 30) * DAY_MS,
-      discrepanciesMs: positive(env, 'DISCREPANCY_RETENTION_DAYS', 30) * DAY_MS,
-      idempotencyKeyTtlMs: positive(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24) * HOUR_MS,
-      intervalMs: positive(env, 'PRUNE_INTERVAL_MS', 5 * 60_000),
-      batchSize: positive(env, 'PRUNE_BATCH_SIZE', 500),
+      outboxMs: envInteger(env, 'OUTBOX_RETENTION_DAYS', 30, { min: 1 }) * DAY_MS,
+      inboxMs: envInteger(env, 'INBOX_RETENTION_DAYS', 30, { min: 1 }) * DAY_MS,
+      discrepanciesMs: envInteger(env, 'DISCREPANCY_RETENTION_DAYS', 30, { min: 1 }) * DAY_MS,
+      idempotencyKeyTtlMs: envInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, { min: 1 }) * HOUR_MS,
+      intervalMs: envInteger(env, 'PRUNE_INTERVAL_MS', 5 * 60_000, { min: 1 }),
+      batchSize: envInteger(env, 'PRUNE_BATCH_SIZE', 500, { min: 1 }),
     },
     crashPoint: readCrashPoint(env),
     listen: readListenConfig(env, 'SYNC', 4005),
@@ -148,7 +149,7 @@ function readWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
     hubspotAppSecret: secret(env, 'HUBSPOT_APP_SECRET', DEV_HUBSPOT_APP_SECRET),
     shopifySecret: secret(env, 'SHOPIFY_WEBHOOK_SECRET', DEV_SHOPIFY_WEBHOOK_SECRET),
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
-    inbox: { intervalMs: positive(env, 'INBOX_INTERVAL_MS', 1000) },
+    inbox: { intervalMs: envInteger(env, 'INBOX_INTERVAL_MS', 1000, { min: 1 }) },
   };
 }
 
@@ -157,17 +158,5 @@ function secret(env: NodeJS.ProcessEnv, name: string, devDefault: string): strin
   if (env.NODE_ENV === 'production' && value === devDefault) {
     throw new Error(`${name} must be set in production mode (NODE_ENV=production): the development default is public.`);
   }
-  return value;
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer: ${env[name]}`);
-  return value;
-}
-
-function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer: ${env[name]}`);
   return value;
 }

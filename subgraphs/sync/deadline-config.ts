@@ -3,6 +3,7 @@
  * how long it waits for a record's lock, and how long each upstream call of it may take. Read once by
  * config.ts; refused at start when the steps of one write do not fit in its deadline.
  */
+import { envInteger } from '../shared/env-integer.ts';
 
 export interface DeadlineConfig {
   /** A write's deadline when the gateway sent none (x-deadline-ms), and the longest one accepted. */
@@ -25,20 +26,14 @@ export const SEQUENTIAL_CALLS = 5;
 /** SYNC_DEADLINE_MS, SYNC_ANSWER_RESERVE_MS, SYNC_LOCK_WAIT_MS, SYNC_CALL_TIMEOUT_MS. */
 export function readDeadlineConfig(env: NodeJS.ProcessEnv): DeadlineConfig {
   const config: DeadlineConfig = {
-    defaultMs: positive(env, 'SYNC_DEADLINE_MS', 10_000),
-    reserveMs: positive(env, 'SYNC_ANSWER_RESERVE_MS', 500),
-    lockWaitMs: positive(env, 'SYNC_LOCK_WAIT_MS', 1000),
-    callTimeoutMs: positive(env, 'SYNC_CALL_TIMEOUT_MS', 1500),
+    defaultMs: envInteger(env, 'SYNC_DEADLINE_MS', 10_000, { min: 1 }),
+    reserveMs: envInteger(env, 'SYNC_ANSWER_RESERVE_MS', 500, { min: 1 }),
+    lockWaitMs: envInteger(env, 'SYNC_LOCK_WAIT_MS', 1000, { min: 1 }),
+    callTimeoutMs: envInteger(env, 'SYNC_CALL_TIMEOUT_MS', 1500, { min: 1 }),
   };
   const total = config.reserveMs + config.lockWaitMs + SEQUENTIAL_CALLS * config.callTimeoutMs;
   if (total >= config.defaultMs) {
     throw new Error(`The write timeouts do not fit in SYNC_DEADLINE_MS (${config.defaultMs}): SYNC_ANSWER_RESERVE_MS + SYNC_LOCK_WAIT_MS + ${SEQUENTIAL_CALLS} × SYNC_CALL_TIMEOUT_MS = ${total}.`);
   }
   return config;
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer: ${env[name]}`);
-  return value;
 }
