@@ -22,7 +22,7 @@ describe('commerce subgraph when Shopify fails', () => {
     t.shopify.setFaults({});
     expect(res.body).toEqual({
       data: null,
-      errors: [{ message: 'Shopify is unreachable.', path: ['orders'], locations: expect.any(Array), extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'Shopify' } }],
+      errors: [{ message: 'Shopify is unreachable.', path: ['orders'], locations: expect.any(Array), extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'Shopify', outcomeUnknown: true } }],
     });
     expectNoLeak(res.text, t.shopify.url);
   });

@@ -243,7 +243,7 @@ describe('commerce write adapter: Shopify unavailable', () => {
         () => shop().read(linksOf(contact)), () => shop().update(gidOf(customer), { firstName: 'X' }), () => shop().create(FULL),
         () => shop().readOrder('450000'), () => shop().cancelOrder('gid://shopify/Order/450000', null),
       ]) {
-        expect(await failure(call())).toEqual({ message: 'Shopify is unreachable.', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'Shopify' } });
+        expect(await failure(call())).toEqual({ message: 'Shopify is unreachable.', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'Shopify', outcomeUnknown: true } });
       }
     } finally {
       t.shopify.setFaults({});

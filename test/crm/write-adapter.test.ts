@@ -224,7 +224,7 @@ describe('CRM write adapter: HubSpot unavailable', () => {
   it('fails reads and writes with UPSTREAM_UNAVAILABLE, naming neither URL nor token', async () => {
     hubspot.setFaults({ down: true });
     for (const call of [() => crm.readContact('107'), () => crm.update('107', { city: 'Evanston' }), () => crm.findContactIdByEmail('a@example.com')]) {
-      expect(await failure(call())).toEqual({ message: 'HubSpot is unreachable.', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'HubSpot' } });
+      expect(await failure(call())).toEqual({ message: 'HubSpot is unreachable.', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'HubSpot', outcomeUnknown: true } });
     }
   });
 
