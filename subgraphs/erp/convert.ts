@@ -1,10 +1,11 @@
 /**
  * Currency conversion with the ERP's rates: X → Y on a day uses rate(Y) / rate(X), each the latest
- * rate dated on or before that day, and rounds once, half away from zero, to Y's ISO 4217 scale.
- * The reported rate is that quotient rounded to 10 decimal places (trailing zeros dropped).
+ * rate dated on or before that day. The amount is multiplied by rate(Y) and divided by rate(X) last
+ * (exact but for that division, see shared/money.ts), then rounded once, half away from zero, to Y's
+ * ISO 4217 scale. The reported rate is the quotient rounded to 10 decimal places (trailing zeros dropped).
  */
 import { codedError } from '../../schema/errors.ts';
-import { Decimal, isCurrencyCode, toDecimal, toMoney, type Money } from '../shared/money.ts';
+import { Decimal, isCurrencyCode, roundMoney, toDecimal, toMoney, type Money } from '../shared/money.ts';
 import { toDateTime } from '../shared/datetime.ts';
 import { knowsCurrency, rateOn, type RateTable } from './rates.ts';
 
@@ -22,8 +23,10 @@ export interface OrderTotal extends Money {
   placedAt: string;
 }
 
-interface CrossRate {
-  rate: Decimal;
+/** rate(Y) / rate(X) kept as its two terms, so that a conversion divides once, at the end. */
+export interface CrossRate {
+  target: Decimal;
+  source: Decimal;
   /** The later of the two rates' dates; the conversion day itself when no rate was needed. */
   date: string;
 }
@@ -44,7 +47,7 @@ export function checkKnownCurrency(table: RateTable, currency: string): void {
 
 /** The rate from one currency to another on a day; a coded error when the ERP has no rate that early. */
 export function crossRate(table: RateTable, from: string, to: string, day: string): CrossRate {
-  if (from === to) return { rate: new Decimal(1), date: day };
+  if (from === to) return { target: new Decimal(1), source: new Decimal(1), date: day };
   const target = rateOn(table, to, day);
   if (!target) {
     throw codedError('BAD_USER_INPUT', `Argument "currency": the ERP has no ${to} rate on or before ${day}.`, { argument: 'currency' });
@@ -52,34 +55,48 @@ export function crossRate(table: RateTable, from: string, to: string, day: strin
   const source = rateOn(table, from, day);
   if (!source) throw codedError('UPSTREAM_ERROR', `The ERP has no ${from} rate on or before ${day}.`, { system: 'Odoo' });
   const dates = [source.date, target.date].filter((d): d is string => d !== null).sort();
-  return { rate: target.rate.div(source.rate), date: dates.pop() ?? day };
+  return { target: target.rate, source: source.rate, date: dates.pop() ?? day };
 }
+
+/** `amount` in the target currency, unrounded: amount × rate(Y) ÷ rate(X). */
+export const applyRate = (amount: Decimal, cross: CrossRate): Decimal => amount.times(cross.target).div(cross.source);
 
 /** Converts `money` into `currency` with the rates valid on the day of `at` (a canonical DateTime). */
 export function convertMoney(table: RateTable, money: Money, currency: string, at: string): ConvertedMoney {
-  const { rate, date } = crossRate(table, money.currency, currency, dayOf(at));
+  const cross = crossRate(table, money.currency, currency, dayOf(at));
   return {
-    ...toMoney(toDecimal(money.amount).times(rate), currency),
+    ...roundMoney(applyRate(toDecimal(money.amount), cross), currency),
     original: { amount: money.amount, currency: money.currency },
-    rate: rate.toDecimalPlaces(RATE_DECIMAL_PLACES, Decimal.ROUND_HALF_UP).toFixed(),
-    rateDate: `${date}T00:00:00.000Z`,
+    rate: cross.target.div(cross.source).toDecimalPlaces(RATE_DECIMAL_PLACES, Decimal.ROUND_HALF_UP).toFixed(),
+    rateDate: `${cross.date}T00:00:00.000Z`,
   };
 }
 
 /**
- * The sum of order totals in `currency`: each converted exactly with the rate of its own day, summed,
+ * The sum of order totals in `currency`: each converted unrounded with the rate of its own day, summed,
  * then rounded once. `table` is needed only when some total is in another currency.
  */
 export function sumInCurrency(totals: OrderTotal[], currency: string, table: RateTable | null): Money {
   let sum = new Decimal(0);
+  let converted = false;
   for (const total of totals) {
     const amount = toDecimal(total.amount);
     if (total.currency === currency) sum = sum.plus(amount);
     else if (!table) throw new Error(`A rate table is needed to convert ${total.currency} to ${currency}.`);
-    else sum = sum.plus(amount.times(crossRate(table, total.currency, currency, dayOf(total.placedAt)).rate));
+    else {
+      sum = sum.plus(applyRate(amount, crossRate(table, total.currency, currency, dayOf(total.placedAt))));
+      converted = true;
+    }
   }
-  return toMoney(sum, currency);
+  return settle(sum, currency, converted);
 }
+
+/**
+ * A sum as Money: rounded once when a conversion went into it; else exact, like the amounts it adds
+ * (toMoney keeps every digit they had).
+ */
+export const settle = (sum: Decimal, currency: string, converted: boolean): Money =>
+  (converted ? roundMoney(sum, currency) : toMoney(sum, currency));
 
 /** The UTC day of an instant, "YYYY-MM-DD" (rates change per day). */
 const dayOf = (at: string): string => (toDateTime(at) ?? at).slice(0, 10);

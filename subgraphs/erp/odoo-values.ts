@@ -13,6 +13,6 @@ export const many2oneId = (value: unknown): number | null =>
 export const many2oneName = (value: unknown): string | null =>
   Array.isArray(value) && typeof value[1] === 'string' ? emptyToNull(value[1]) : null;
 
-/** An Odoo float (money or quantity) as an exact decimal, from the shortest decimal that round-trips; `false` is 0. */
+/** An Odoo float (money or quantity) as an exact decimal of the 15 significant digits a float keeps; `false` is 0. */
 export const odooDecimal = (value: unknown): Decimal =>
   typeof value === 'number' && Number.isFinite(value) ? toDecimal(value) : new Decimal(0);

@@ -4,7 +4,7 @@ import { toDateTime } from '../shared/datetime.ts';
 import type { OdooInvoice } from './types.ts';
 import { many2oneId, many2oneName, odooDecimal, text } from './odoo-values.ts';
 import type { RateTable } from './rates.ts';
-import { crossRate } from './convert.ts';
+import { applyRate, crossRate, settle } from './convert.ts';
 
 export type InvoiceStatus = 'DRAFT' | 'OPEN' | 'PAID' | 'CANCELLED';
 
@@ -53,15 +53,20 @@ export function fromOdooInvoice(record: OdooInvoice): ErpInvoice {
 
 /**
  * Open receivables: the residual of every OPEN (posted, not settled) invoice, each converted into the
- * company currency with the rate valid on its invoice date, summed exactly and rounded once.
+ * company currency with the rate valid on its invoice date, summed unrounded and rounded once (a sum
+ * with no conversion in it is exact and kept so).
  */
 export function openBalance(invoices: ErpInvoice[], table: RateTable): Money {
   const currency = table.companyCurrency;
   let sum = new Decimal(0);
+  let converted = false;
   for (const invoice of invoices) {
     if (invoice.status !== 'OPEN' || invoice.residual.isZero()) continue;
-    const { rate } = crossRate(table, invoice.amountDue.currency, currency, invoice.day ?? '9999-12-31');
-    sum = sum.plus(invoice.residual.times(rate));
+    if (invoice.amountDue.currency === currency) sum = sum.plus(invoice.residual);
+    else {
+      sum = sum.plus(applyRate(invoice.residual, crossRate(table, invoice.amountDue.currency, currency, invoice.day ?? '9999-12-31')));
+      converted = true;
+    }
   }
-  return toMoney(sum, currency);
+  return settle(sum, currency, converted);
 }

@@ -1,46 +1,51 @@
 /**
- * Exact money. Amounts are decimal strings at the currency's ISO 4217 minor-unit scale; arithmetic
- * goes through decimal.js, never a JS float. Odoo hands out floats: `String(float)` is the shortest
- * decimal that round-trips, which is what the ERP itself prints, so it is parsed from that.
+ * Exact money. Every amount and rate is a decimal.js value of one configuration, never a JS float:
+ * 100 significant digits, far more than any amount × rate the upstreams store (Odoo floats carry at
+ * most 17 significant digits, Shopify decimals about 20), so sums and products are exact. Division
+ * by a rate is the one inexact step and comes last (amount × target rate ÷ source rate), within
+ * 1e-99 relative of the exact quotient. A computed amount is then rounded once, half away from zero
+ * (ROUND_HALF_UP), to the currency's ISO 4217 scale.
+ *
+ * Odoo hands out floats. A double keeps any decimal of up to 15 significant digits (DBL_DIG) through
+ * the round trip, so a float is read at 15 significant digits: those are the digits Odoo recorded, the
+ * rest is binary noise (0.1 + 0.2 arrives as 0.30000000000000004 and is read as 0.3).
  */
-import { Decimal } from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
+import { currencyScale, isCurrencyCode } from './currency.ts';
 
-export { Decimal };
+export { currencyScale, isCurrencyCode };
+
+/** The significant digits money arithmetic keeps; see the module comment. */
+export const MONEY_PRECISION = 100;
+
+/** decimal.js configured for money (a clone: the library's global default of 20 digits is left alone). */
+export const Decimal = DecimalJs.clone({ precision: MONEY_PRECISION, rounding: DecimalJs.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15 });
+export type Decimal = DecimalJs;
 
 export interface Money {
   amount: string;
   currency: string;
 }
 
-const scales = new Map<string, number>();
+/** Significant digits a double is sure to carry from a decimal (IEEE 754 binary64's DBL_DIG). */
+const FLOAT_DIGITS = 15;
 
-/** ISO 4217 minor units (USD 2, JPY 0, KWD 3), from the runtime's ICU data. */
-export function currencyScale(currency: string): number {
-  let scale = scales.get(currency);
-  if (scale === undefined) {
-    scale = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    scales.set(currency, scale);
-  }
-  return scale;
+/** A decimal from a decimal string or an upstream float (read at 15 significant digits). */
+export const toDecimal = (value: string | number | DecimalJs): Decimal =>
+  value instanceof DecimalJs ? new Decimal(value) : new Decimal(typeof value === 'number' ? value.toPrecision(FLOAT_DIGITS) : value);
+
+/**
+ * An amount as an upstream recorded it (or an exact sum or product of such): written at the currency's
+ * scale ("24.0" USD → "24.00"), and never rounded to fewer digits than it has: "1.005" USD stays
+ * "1.005", since the source kept that digit and dropping it would change the amount.
+ */
+export function toMoney(value: string | number | DecimalJs, currency: string): Money {
+  const amount = toDecimal(value);
+  return { amount: amount.toFixed(Math.max(currencyScale(currency), amount.decimalPlaces())), currency };
 }
 
-/** True when the code is a well-formed ISO 4217 code the runtime knows. */
-export function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  return Intl.supportedValuesOf('currency').includes(code);
-}
-
-/** A decimal from a decimal string or an upstream float. */
-export const toDecimal = (value: string | number | Decimal): Decimal =>
-  value instanceof Decimal ? value : new Decimal(typeof value === 'number' ? String(value) : value);
-
-/** Rounds once, half away from zero, to the currency's scale. */
-export function toMoney(value: string | number | Decimal, currency: string): Money {
+/** A computed amount (a conversion) rounded once, half away from zero, to the currency's scale. */
+export function roundMoney(value: DecimalJs, currency: string): Money {
   const scale = currencyScale(currency);
-  return { amount: toDecimal(value).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).toFixed(scale), currency };
-}
-
-/** Adds exact amounts of one currency and rounds the sum to its scale. */
-export function sumMoney(values: (string | number | Decimal)[], currency: string): Money {
-  return toMoney(values.reduce<Decimal>((sum, v) => sum.plus(toDecimal(v)), new Decimal(0)), currency);
+  return { amount: new Decimal(value).toDecimalPlaces(scale, Decimal.ROUND_HALF_UP).toFixed(scale), currency };
 }
