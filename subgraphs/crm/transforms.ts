@@ -78,7 +78,7 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
   const updatedAt = toDateTime(record.updatedAt)!;
   return {
     id: encodeId('Customer', record.id),
-    name: displayName({ firstName, lastName, company, email }),
+    name: displayName({ firstName, lastName, company, email }) || unnamedCustomer(record.id),
     firstName, lastName, company, email,
     phone: toE164(p('phone'), country),
     address: Object.values(address).some((v) => v !== null) ? address : null,
@@ -91,9 +91,23 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
   };
 }
 
-/** The master fields as the read path gives them: name parts and the contract's display name, E.164 phone, ISO country. */
+/**
+ * `name` is non-null, and a contact can hold no name, company or email at all. Its name is then
+ * "Customer <HubSpot contact id>": never empty, the same on every read, found again in HubSpot by that id,
+ * and no personal data (the phone, the one value left, needs the pii:read scope that `name` does not).
+ */
+export function unnamedCustomer(contactId: string): string {
+  return `Customer ${contactId}`;
+}
+
+/**
+ * The master fields as the read path gives them: name parts and the contract's display name, E.164 phone,
+ * ISO country. The display name is the one the contact's fields make (null when they make none), never
+ * the unnamed placeholder, which no other system holds.
+ */
 export function crmMasterView(c: CrmCustomer): MasterView {
-  return { firstName: c.firstName, lastName: c.lastName, displayName: c.name || null, email: c.email, phone: c.phone, address: c.address };
+  const name = displayName(c) || null;
+  return { firstName: c.firstName, lastName: c.lastName, displayName: name, email: c.email, phone: c.phone, address: c.address };
 }
 
 /**

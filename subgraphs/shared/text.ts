@@ -43,7 +43,10 @@ export function htmlToText(html: string | null | undefined): string {
   }).trim();
 }
 
-/** The contract's display name: "first last" trimmed; else company; else the email's local part; else ''. */
+/**
+ * The display name a record's own fields make: "first last" trimmed; else company; else the email's local
+ * part; else ''. Callers decide what no name means for them (the CRM's `name` is never empty).
+ */
 export function displayName(parts: { firstName?: string | null; lastName?: string | null; company?: string | null; email?: string | null }): string {
   const person = [parts.firstName, parts.lastName].map((p) => p?.trim()).filter(Boolean).join(' ');
   if (person) return person;
