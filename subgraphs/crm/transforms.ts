@@ -6,7 +6,7 @@
 import { toCountryCode } from '../shared/country.ts';
 import { toDateTime } from '../shared/datetime.ts';
 import { encodeId } from '../shared/ids.ts';
-import { toE164 } from '../shared/phone.ts';
+import { readPhone } from '../shared/phone.ts';
 import type { CustomerLinks, SourceRecord } from '../shared/sources.ts';
 import { displayName, emptyToNull } from '../shared/text.ts';
 import type { AddressFields, LifecycleStageValue, MasterView } from '../shared/write-adapter.ts';
@@ -57,6 +57,7 @@ export interface CrmCustomer {
   company: string | null;
   email: string | null;
   phone: string | null;
+  phoneExtension: string | null;
   address: Address | null;
   birthDate: string | null;
   lifecycleStage: LifecycleStage | null;
@@ -76,11 +77,12 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
   const country = toCountryCode(p('country'));
   const address: Address = { line1: p('address'), line2: null, city: p('city'), region: p('state'), postalCode: p('zip'), country };
   const updatedAt = toDateTime(record.updatedAt)!;
+  const { phone, extension: phoneExtension } = readPhone(p('phone'), country);
   return {
     id: encodeId('Customer', record.id),
     name: displayName({ firstName, lastName, company, email }) || unnamedCustomer(record.id),
     firstName, lastName, company, email,
-    phone: toE164(p('phone'), country),
+    phone, phoneExtension,
     address: Object.values(address).some((v) => v !== null) ? address : null,
     birthDate: fromHubSpotDate(p('date_of_birth')),
     lifecycleStage: STAGES[p('lifecyclestage')?.toLowerCase() ?? ''] ?? null,

@@ -16,6 +16,7 @@ describe('fromHubSpotContact on recorded stand-in payloads', () => {
       company: null,
       email: 'dennis.sato6@example.com',
       phone: '+14155550114',
+      phoneExtension: null,
       address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US' },
       birthDate: '1978-01-13',
       lifecycleStage: 'CUSTOMER',
@@ -89,6 +90,12 @@ describe('fromHubSpotContact on hand-written edge cases', () => {
     const atlantis = contact('9002');
     expect(atlantis.address).toEqual({ line1: '1 Infinite Loop', line2: null, city: 'Poseidonis', region: null, postalCode: null, country: null });
     expect(atlantis.phone).toBe('555-0100 ext. 12');
+    expect(atlantis.phoneExtension).toBeNull();
+  });
+
+  it('gives a valid phone with an extension as E.164 and the extension apart', () => {
+    const record: HubSpotRecord = { id: '78', properties: { phone: '(415) 555-0100 ext. 12', country: 'United States' }, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' };
+    expect(fromHubSpotContact(record)).toMatchObject({ phone: '+14155550100', phoneExtension: '12' });
   });
 
   it('names a contact with no name, company or email "Customer <contact id>", never empty and never its phone', () => {
