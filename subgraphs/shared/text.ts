@@ -53,3 +53,18 @@ export function displayName(parts: { firstName?: string | null; lastName?: strin
   if (parts.company?.trim()) return parts.company.trim();
   return parts.email?.split('@')[0] ?? '';
 }
+
+/**
+ * Names are sorted by the Unicode Collation Algorithm with CLDR's root order (which English uses), fixed
+ * here rather than taken from the server's locale: an accented letter sorts with its base letter
+ * ("Ésbjerg" between "east" and "Frankfurt"), Latin before Greek, Cyrillic and CJK.
+ */
+const NAME_ORDER = new Intl.Collator('en', { usage: 'sort', sensitivity: 'variant' });
+
+/**
+ * Compares two names for sorting. Names the collator ranks equal (the same text in another Unicode
+ * normalization form) are ordered by code points, so the order is total and the same on every machine.
+ */
+export function compareNames(a: string, b: string): number {
+  return NAME_ORDER.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}

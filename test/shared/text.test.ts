@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from '../../subgraphs/shared/text.ts';
+import { compareNames, htmlToText } from '../../subgraphs/shared/text.ts';
 
 describe('htmlToText whitespace', () => {
   it('turns tabs, no-break spaces and other Unicode spaces into one plain space each run', () => {
@@ -20,5 +20,29 @@ describe('htmlToText whitespace', () => {
 
   it('keeps preformatted text as written', () => {
     expect(htmlToText('<pre>if x:\n\t  y =\u00a0 1</pre>')).toBe('if x:\n\t  y =\u00a0 1');
+  });
+});
+
+describe('compareNames', () => {
+  it('sorts an accented letter with its base letter, not after z', () => {
+    expect(['Zürich', 'Ésbjerg', 'Frankfurt', 'east', 'Åarhus', 'Athens', 'Łódź', 'Lyon', 'Oslo', 'Ørsted'].sort(compareNames))
+      .toEqual(['Åarhus', 'Athens', 'east', 'Ésbjerg', 'Frankfurt', 'Łódź', 'Lyon', 'Ørsted', 'Oslo', 'Zürich']);
+  });
+
+  it('puts Latin names before Greek, Cyrillic and CJK ones', () => {
+    expect(['東京', 'Москва', 'Αθήνα', 'Tokyo'].sort(compareNames)).toEqual(['Tokyo', 'Αθήνα', 'Москва', '東京']);
+  });
+
+  it('orders the same name in two normalization forms by code points, so the order is total', () => {
+    const composed = 'Malm\u00f6';
+    const decomposed = 'Malmo\u0308';
+    expect(compareNames(composed, decomposed)).toBe(composed < decomposed ? -1 : 1);
+    expect(compareNames(composed, composed)).toBe(0);
+  });
+
+  it('sorts the same way whatever the server locale would say', () => {
+    // Swedish puts Ö after Z; the fixed root order keeps it with O.
+    expect(['Zagreb', 'Östersund', 'Oslo'].sort(compareNames)).toEqual(['Oslo', 'Östersund', 'Zagreb']);
+    expect(['Zagreb', 'Östersund', 'Oslo'].sort(new Intl.Collator('sv').compare)).toEqual(['Oslo', 'Zagreb', 'Östersund']);
   });
 });
