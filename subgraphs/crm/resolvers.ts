@@ -117,6 +117,7 @@ export const resolvers: GraphQLResolverMap<CrmContext> = {
     company: (c: CustomerParent) => c.company,
     email: (c: CustomerParent) => c.email,
     phone: (c: CustomerParent) => c.phone,
+    phoneExtension: (c: CustomerParent) => c.phoneExtension,
     address: (c: CustomerParent) => c.address,
     birthDate: (c: CustomerParent) => c.birthDate,
     lifecycleStage: (c: CustomerParent) => c.lifecycleStage,

@@ -6,7 +6,7 @@
 import { toCountryCode } from '../shared/country.ts';
 import { toDateTime } from '../shared/datetime.ts';
 import { encodeId } from '../shared/ids.ts';
-import { toE164 } from '../shared/phone.ts';
+import { readPhone } from '../shared/phone.ts';
 import type { CustomerLinks, SourceRecord } from '../shared/sources.ts';
 import { displayName, emptyToNull } from '../shared/text.ts';
 import type { AddressFields, LifecycleStageValue, MasterView } from '../shared/write-adapter.ts';
@@ -57,6 +57,7 @@ export interface CrmCustomer {
   company: string | null;
   email: string | null;
   phone: string | null;
+  phoneExtension: string | null;
   address: Address | null;
   birthDate: string | null;
   lifecycleStage: LifecycleStage | null;
@@ -76,11 +77,12 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
   const country = toCountryCode(p('country'));
   const address: Address = { line1: p('address'), line2: null, city: p('city'), region: p('state'), postalCode: p('zip'), country };
   const updatedAt = toDateTime(record.updatedAt)!;
+  const { phone, extension: phoneExtension } = readPhone(p('phone'), country);
   return {
     id: encodeId('Customer', record.id),
-    name: displayName({ firstName, lastName, company, email }),
+    name: displayName({ firstName, lastName, company, email }) || unnamedCustomer(record.id),
     firstName, lastName, company, email,
-    phone: toE164(p('phone'), country),
+    phone, phoneExtension,
     address: Object.values(address).some((v) => v !== null) ? address : null,
     birthDate: fromHubSpotDate(p('date_of_birth')),
     lifecycleStage: STAGES[p('lifecyclestage')?.toLowerCase() ?? ''] ?? null,
@@ -91,9 +93,23 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
   };
 }
 
-/** The master fields as the read path gives them: name parts and the contract's display name, E.164 phone, ISO country. */
+/**
+ * `name` is non-null, and a contact can hold no name, company or email at all. Its name is then
+ * "Customer <HubSpot contact id>": never empty, the same on every read, found again in HubSpot by that id,
+ * and no personal data (the phone, the one value left, needs the pii:read scope that `name` does not).
+ */
+export function unnamedCustomer(contactId: string): string {
+  return `Customer ${contactId}`;
+}
+
+/**
+ * The master fields as the read path gives them: name parts and the contract's display name, E.164 phone,
+ * ISO country. The display name is the one the contact's fields make (null when they make none), never
+ * the unnamed placeholder, which no other system holds.
+ */
 export function crmMasterView(c: CrmCustomer): MasterView {
-  return { firstName: c.firstName, lastName: c.lastName, displayName: c.name || null, email: c.email, phone: c.phone, address: c.address };
+  const name = displayName(c) || null;
+  return { firstName: c.firstName, lastName: c.lastName, displayName: name, email: c.email, phone: c.phone, address: c.address };
 }
 
 /**

@@ -69,9 +69,10 @@ export const resolvers: GraphQLResolverMap<ErpContext> = {
       if (ref.shopOrderTotals === null) throw codedError('UPSTREAM_UNAVAILABLE', 'Order totals from commerce are unavailable.');
       const totals = ref.shopOrderTotals ?? [];
       if (!currency) {
-        // The shop's totals share its currency; with none (no orders) that currency is unknown here.
+        // The shop's totals share its currency, which only they tell: with no orders the value is still
+        // known (zero), and is given in the account currency, the ERP company's.
         const shopCurrency = totals[0]?.currency;
-        if (!shopCurrency) return null;
+        if (!shopCurrency) return sumInCurrency([], await ctx.loaders.companyCurrency(), null);
         const mixed = totals.some((t) => t.currency !== shopCurrency);
         return sumInCurrency(totals, shopCurrency, mixed ? await ctx.loaders.rateTable() : null);
       }

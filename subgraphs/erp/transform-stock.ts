@@ -4,6 +4,7 @@
  * Int the contract promises. Quants outside any warehouse (transit, virtual locations) are left out.
  */
 import { Decimal } from '../shared/money.ts';
+import { compareNames } from '../shared/text.ts';
 import type { OdooQuant } from './types.ts';
 import { many2oneName, odooDecimal } from './odoo-values.ts';
 
@@ -23,7 +24,7 @@ export function toStockLevels(quants: OdooQuant[]): StockLevel[] {
     sums.set(warehouse, { onHand: sum.onHand.plus(odooDecimal(quant.quantity)), reserved: sum.reserved.plus(odooDecimal(quant.reserved_quantity)) });
   }
   return [...sums.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([warehouse, sum]) => ({ warehouse, onHand: toInt(sum.onHand), reserved: toInt(sum.reserved) }));
 }
 

@@ -1,14 +1,29 @@
 /** Phone numbers to E.164 with libphonenumber-js, using the address country as the default region. */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
+/** A stored phone read canonically: the number and, apart, the extension E.164 has no room for. */
+export interface CanonicalPhone {
+  /** E.164 ("+14155550100") for a valid number, else the value as stored (trimmed); null when empty. */
+  phone: string | null;
+  /** The extension of a valid number ("12" of "… ext. 12"); null when none or when `phone` is as stored. */
+  extension: string | null;
+}
+
 /**
- * E.164 ("+14155550100") when the number parses as a possible number, else the value as stored
- * (trimmed), else null for an empty value.
+ * Reads a stored phone. Only a number valid for its region (the number's own "+" prefix, else
+ * `defaultCountry`) is rewritten to E.164, its extension moved to `extension`; anything else (unparseable,
+ * too short or long, or a number the region does not allot) is kept as stored, extension and all,
+ * because a rewrite would make a guess look canonical.
  */
-export function toE164(value: string | null | undefined | false, defaultCountry?: string | null): string | null {
-  if (!value) return null;
-  const text = value.trim();
-  if (!text) return null;
+export function readPhone(value: string | null | undefined | false, defaultCountry?: string | null): CanonicalPhone {
+  const text = value ? value.trim() : '';
+  if (!text) return { phone: null, extension: null };
   const parsed = parsePhoneNumberFromString(text, (defaultCountry ?? undefined) as CountryCode | undefined);
-  return parsed?.isPossible() ? parsed.number : text;
+  if (!parsed?.isValid()) return { phone: text, extension: null };
+  return { phone: parsed.number, extension: parsed.ext ?? null };
+}
+
+/** The phone alone, as `readPhone` gives it (E.164 without its extension, or as stored, or null). */
+export function toE164(value: string | null | undefined | false, defaultCountry?: string | null): string | null {
+  return readPhone(value, defaultCountry).phone;
 }

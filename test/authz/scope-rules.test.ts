@@ -19,6 +19,7 @@ const CONTRACT_RULES: Record<string, string> = {
   'Query.product': 'customers:read',
   'Customer.email': 'pii:read',
   'Customer.phone': 'pii:read',
+  'Customer.phoneExtension': 'pii:read',
   'Customer.address': 'pii:read',
   'Customer.birthDate': 'pii:read',
   'SocialProfile.displayName': 'pii:read',

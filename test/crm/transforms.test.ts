@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromHubSpotContact, toHubSpotLifecycleStage, type HubSpotRecord, type LifecycleStage } from '../../subgraphs/crm/transforms.ts';
+import { crmMasterView, fromHubSpotContact, toHubSpotLifecycleStage, type HubSpotRecord, type LifecycleStage } from '../../subgraphs/crm/transforms.ts';
 import { fixture } from './harness.ts';
 
 const recorded = fixture<{ results: HubSpotRecord[] }>('recorded-batch-read.json').results;
@@ -16,6 +16,7 @@ describe('fromHubSpotContact on recorded stand-in payloads', () => {
       company: null,
       email: 'dennis.sato6@example.com',
       phone: '+14155550114',
+      phoneExtension: null,
       address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US' },
       birthDate: '1978-01-13',
       lifecycleStage: 'CUSTOMER',
@@ -89,7 +90,28 @@ describe('fromHubSpotContact on hand-written edge cases', () => {
     const atlantis = contact('9002');
     expect(atlantis.address).toEqual({ line1: '1 Infinite Loop', line2: null, city: 'Poseidonis', region: null, postalCode: null, country: null });
     expect(atlantis.phone).toBe('555-0100 ext. 12');
-    expect(atlantis.name).toBe('');
+    expect(atlantis.phoneExtension).toBeNull();
+  });
+
+  it('gives a valid phone with an extension as E.164 and the extension apart', () => {
+    const record: HubSpotRecord = { id: '78', properties: { phone: '(415) 555-0100 ext. 12', country: 'United States' }, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' };
+    expect(fromHubSpotContact(record)).toMatchObject({ phone: '+14155550100', phoneExtension: '12' });
+  });
+
+  it('names a contact with no name, company or email "Customer <contact id>", never empty and never its phone', () => {
+    const atlantis = contact('9002');
+    expect([atlantis.firstName, atlantis.lastName, atlantis.company, atlantis.email]).toEqual([null, null, null, null]);
+    expect(atlantis.name).toBe('Customer 9002');
+  });
+
+  it('names a contact whose email has no local part "Customer <contact id>" too', () => {
+    const record: HubSpotRecord = { id: '77', properties: { email: '@example.com', firstname: '  ' }, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' };
+    expect(fromHubSpotContact(record).name).toBe('Customer 77');
+  });
+
+  it('gives the other systems no display name for an unnamed contact, only for a named one', () => {
+    expect(crmMasterView(contact('9002')).displayName).toBeNull();
+    expect(crmMasterView(contact('139')).displayName).toBe('Hooli');
   });
 
   it('reads properties HubSpot left out as null', () => {

@@ -110,8 +110,9 @@ describe('Customer.lifetimeValue', () => {
     expect(body.data._entities[0].lifetimeValue).toEqual(money(eur, 'EUR'));
   });
 
-  it('is null without orders and no currency, and zero in a requested currency', async () => {
-    expect((await lifetime([])).body.data._entities[0].lifetimeValue).toBeNull();
+  it('is zero in the account currency without orders and no currency, and zero in a requested currency', async () => {
+    const accountCurrency = t.dataset.odoo['res.currency'][0].name as string;
+    expect((await lifetime([])).body).toEqual({ data: { _entities: [{ lifetimeValue: money(new Decimal(0), accountCurrency) }] } });
     expect((await lifetime([], '(currency: "JPY")')).body.data._entities[0].lifetimeValue).toEqual({ amount: '0', currency: 'JPY' });
   });
 

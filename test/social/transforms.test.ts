@@ -119,6 +119,10 @@ describe('fromMastodonStatus', () => {
       replies: 0,
     });
   });
+  it('writes the text with one plain space between words and the author\'s line breaks kept', () => {
+    const status = { ...(remoteStatus as MastodonStatus), content: '<p>Tarte\t&amp;\u00a0\u00a0café\u200b</p><p>open   at&nbsp;10</p>', emojis: [] };
+    expect(fromMastodonStatus(status).text).toBe('Tarte & café\nopen at 10');
+  });
 });
 
 describe('socialSourceOf', () => {
