@@ -61,7 +61,8 @@ async function expectPendingThenFinished(email: string, phone: string, key: stri
   const message = first.body.errors![0].message;
   expect(extensions).toEqual({ code: 'WRITE_PENDING', writeId: expect.any(String), serviceName: 'sync' });
   expect(message).toContain('accepted and is queued');
-  expect(upstreamWrites(t.stack)).toMatchObject({ 'hubspot POST /crm/v3/objects/contacts': 1 });
+  // HubSpot made the contact (the outbox may already be sending it again, to be answered 409 and adopt it).
+  expect(upstreamWrites(t.stack)['hubspot POST /crm/v3/objects/contacts']).toBeGreaterThanOrEqual(1);
   const made = (await hubspotContactByEmail(t.stack, email))!;
 
   await expect.poll(async () => (await t.gql(STATUS, { id: extensions.writeId })).body.data.writeStatus, { timeout: 15_000, interval: 100 })
