@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from './harness.ts';
 import { hubspotContact, upstreamWrites } from './upstream-views.ts';
 
 const t = useStack();
+// No webhooks: a write's own CRM and shop webhooks make the sync service read the upstreams afterwards, at
+// a moment these tests do not control, and they count upstream calls.
+beforeAll(() => {
+  t.stack.standIns.hubspot.setWebhooksEnabled(false);
+  t.stack.standIns.shopify.setWebhooksEnabled(false);
+});
 
 const READ = `query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node { id version } } } }`;
 const UPDATE = `mutation($id: ID!, $v: String!, $input: UpdateCustomerInput!) {
