@@ -15,7 +15,7 @@ import { createUnavailableResponder } from './subgraph-failure/unavailable-respo
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
-import { createInternalTokenSigner } from './auth/internal-token.ts';
+import { createInternalTokenSigner } from '../subgraphs/shared/internal-token-signer.ts';
 import { authorizerFor } from './authz/authorizer.ts';
 import { readScopeRules } from './authz/scope-rules.ts';
 import { apiSchemaOf, supergraphForPlanning } from './authz/planning-supergraph.ts';

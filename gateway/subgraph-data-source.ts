@@ -1,14 +1,14 @@
 /**
  * How the gateway reaches a subgraph: RemoteGraphQLDataSource over Node's fetch (keep-alive by
  * default) with a per-request timeout, an allowlist of forwarded headers, and the gateway's internal
- * token in place of the caller's (see auth/internal-token.ts). A subgraph's refusal (a non-2xx GraphQL
+ * token in place of the caller's (see subgraphs/shared/internal-token-signer.ts). A subgraph's refusal (a non-2xx GraphQL
  * answer) keeps its errors; a subgraph that cannot be reached costs only its own fields
  * (subgraph-failure/), with errors that name it but never its URL.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.ts';
-import type { InternalTokenSigner } from './auth/internal-token.ts';
+import type { InternalTokenSigner } from '../subgraphs/shared/internal-token-signer.ts';
 import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';

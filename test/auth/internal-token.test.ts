@@ -11,7 +11,7 @@ import { SUBGRAPH_NAMES } from '../../schema/subgraphs.ts';
 import { readGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
-import { createInternalTokenSigner } from '../../gateway/auth/internal-token.ts';
+import { createInternalTokenSigner } from '../../subgraphs/shared/internal-token-signer.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { principalOf } from '../../subgraphs/shared/internal-auth.ts';
 import { DEV_INTERNAL_TOKEN_SECRET } from '../../subgraphs/shared/config.ts';

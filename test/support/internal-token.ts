@@ -1,5 +1,5 @@
 /** Calling a subgraph directly, as the gateway does: with an internal token signed with the development key. */
-import { createInternalTokenSigner } from '../../gateway/auth/internal-token.ts';
+import { createInternalTokenSigner } from '../../subgraphs/shared/internal-token-signer.ts';
 import { DEV_INTERNAL_TOKEN_SECRET } from '../../subgraphs/shared/config.ts';
 import type { InternalAuthConfig } from '../../subgraphs/shared/internal-auth.ts';
 import { ALL_SCOPES } from './dev-token.ts';

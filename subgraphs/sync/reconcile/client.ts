@@ -3,7 +3,7 @@
  * yields its NDJSON lines as they arrive. It signs its own internal token (aud "sync", scope
  * sync:write) with INTERNAL_TOKEN_SECRET, as the gateway does for its calls.
  */
-import { createInternalTokenSigner } from '../../../gateway/auth/internal-token.ts';
+import { createInternalTokenSigner } from '../../shared/internal-token-signer.ts';
 import type { InternalAuthConfig } from '../../shared/internal-auth.ts';
 import type { PassProgress, PassSummary } from './pass.ts';
 import { RECONCILE_SCOPE } from './route.ts';

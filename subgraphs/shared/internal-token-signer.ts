@@ -1,17 +1,24 @@
 /**
- * The gateway's own short-lived tokens for the subgraphs: the verified caller's `sub`, `client_id` and
- * `scope`, signed with INTERNAL_TOKEN_SECRET (a key of the gateway's, apart from any client key), `aud`
- * the subgraph's name. The caller's raw token never leaves the gateway. See subgraphs/shared/internal-auth.ts.
+ * The short-lived tokens the subgraphs accept: the verified caller's `sub`, `client_id` and `scope`,
+ * signed with INTERNAL_TOKEN_SECRET (a key apart from any client key), `aud` the subgraph's name. The
+ * gateway signs one per subgraph call (the caller's raw token never leaves it); the reconciliation CLI
+ * signs its own. Verified by internal-auth.ts.
  */
 import { SignJWT } from 'jose';
-import { INTERNAL_TOKEN_ISSUER, type InternalAuthConfig } from '../../subgraphs/shared/internal-auth.ts';
-import type { Principal } from './principal.ts';
+import { INTERNAL_TOKEN_ISSUER, type InternalAuthConfig } from './internal-auth.ts';
+
+/** Whom a token speaks for: the gateway's verified Principal has this shape. */
+export interface TokenSubject {
+  subject: string;
+  clientId: string | null;
+  scopes: ReadonlySet<string>;
+}
 
 /** Long enough for one subgraph fetch (the subgraph timeout is 10 s by default), well under the 60 s subgraphs accept. */
 const LIFETIME_S = 30;
 
 /** An internal token for one call to `subgraph` on behalf of `principal`. */
-export type InternalTokenSigner = (principal: Principal, subgraph: string) => Promise<string>;
+export type InternalTokenSigner = (principal: TokenSubject, subgraph: string) => Promise<string>;
 
 /**
  * Signs afresh for every call: HS256 costs microseconds, and no cache means no token of one caller can
