@@ -57,7 +57,12 @@ describe('writes under contention', () => {
       const valid = await Promise.all(Array.from({ length: 10 }, (_, i) => t.gql(UPDATE, { id: before.id, v: before.version, input: { lastName: `Patient${i}` } })));
       expect(codeOf(await invalid)).toBe('BAD_USER_INPUT');
       expect(valid.filter((r) => r.body.data?.updateCustomer)).toHaveLength(1);
-      expect(valid.filter((r) => codeOf(r) === 'VERSION_CONFLICT')).toHaveLength(9);
+      // The others are refused as conflicts; on a loaded machine one may wait past SYNC_LOCK_WAIT_MS behind the
+      // winner's slow CRM calls and be told WRITE_IN_PROGRESS instead (nothing written either way).
+      const refusals = valid.filter((r) => !r.body.data?.updateCustomer).map(codeOf);
+      expect(refusals).toHaveLength(9);
+      for (const code of refusals) expect(['VERSION_CONFLICT', 'WRITE_IN_PROGRESS']).toContain(code);
+      expect(refusals.filter((code) => code === 'VERSION_CONFLICT').length).toBeGreaterThan(0);
     } finally {
       t.stack.standIns.hubspot.setFaults({});
     }
