@@ -24,7 +24,7 @@ export function logJob<T>(logger: Logger, job: string, fields: JobFields, work: 
     } catch (err) {
       const error = errorForLog(err);
       const expected = error.code !== undefined && error.code in ERROR_CODES && error.code !== 'INTERNAL_SERVER_ERROR';
-      if (expected) logger.warn({ ...line(), outcome: 'failed', code: error.code, system: error.system }, 'job');
+      if (expected) logger.warn({ ...line(), outcome: 'failed', code: error.code, ...(error.system && { failedSystem: error.system }) }, 'job');
       else logger.error({ ...line(), outcome: 'failed', err: error }, 'job failed unexpectedly');
       throw err;
     }
