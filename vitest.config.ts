@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/log-scan.ts'],
+    // Validates and strips extensions.requestId from gateway errors, so tests compare error shapes as before.
+    setupFiles: ['test/setup/request-ids.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each e2e file starts its own stand-ins, subgraphs and gateway on port 0; two cores, so keep files few at a time.

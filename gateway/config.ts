@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.ts';
 import { readInternalAuthConfig, readShutdownGraceMs } from '../subgraphs/shared/config.ts';
 import { envInteger } from '../subgraphs/shared/env-integer.ts';
+import { readLogSettings, type LogSettings } from '../subgraphs/shared/logging/logger.ts';
 import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
 import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
@@ -20,6 +21,8 @@ export interface GatewayConfig {
   /** Path of the composed supergraph SDL. */
   supergraphPath: string;
   logLevel: string;
+  /** LOG_FILE: append the log here instead of writing it to stdout. */
+  logFile?: string;
   production: boolean;
   /** How client tokens are verified (AUTH_*). */
   auth: AuthConfig;
@@ -59,7 +62,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     subgraphUrls,
     subgraphTimeoutMs: envInteger(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
     supergraphPath: env.SUPERGRAPH_PATH ?? defaults.supergraphPath,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    ...logSettings(readLogSettings(env)),
     production: env.NODE_ENV === 'production',
     auth: readAuthConfig(env),
     internalAuth: readInternalAuthConfig(env),
@@ -106,3 +109,5 @@ function readBudgetOverrides(raw: string): Pick<CostBudgets, 'byClient' | 'bySco
   }
   return { byClient, byScope };
 }
+
+const logSettings = ({ level, file }: LogSettings) => ({ logLevel: level, ...(file && { logFile: file }) });

@@ -2,10 +2,13 @@
  * The one function that shapes every error the gateway sends. It never throws. Registered codes keep
  * their message; subgraph errors keep their code and serviceName; anything unregistered becomes
  * INTERNAL_SERVER_ERROR with a generic message. Stack traces, upstream response bodies, URLs and
- * field suggestions ("Did you mean …", which leak schema names) are removed.
+ * field suggestions ("Did you mean …", which leak schema names) are removed. Within a request, the
+ * error gains `extensions.requestId` (the id the gateway logs it under) and its code is noted for the
+ * request's log line.
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { ERROR_CODES, type ErrorCode } from '../schema/errors.ts';
+import { currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 
 /** Extension keys a client may see; everything else (stacktrace, response, exception) is dropped. */
 const KEPT_EXTENSIONS = ['code', 'serviceName', 'argument', 'system', 'currentVersion', 'systems', 'field', 'measure', 'limit', 'cost', 'retryAfter', 'writeId'];
@@ -22,6 +25,11 @@ export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFor
   const extensions: Record<string, unknown> = {};
   for (const key of KEPT_EXTENSIONS) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
   extensions.code = code;
+  const scope = currentScope();
+  if (scope) {
+    extensions.requestId = scope.requestId;
+    scope.errorCodes.push(code);
+  }
   return { message, ...(formatted.locations && { locations: formatted.locations }), ...(formatted.path && { path: formatted.path }), extensions };
 }
 

@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
@@ -27,6 +26,7 @@ import { startAuditRetention } from './audit/audit-retention.ts';
 import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
+import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
 export interface RunningGateway {
@@ -63,13 +63,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         logger.warn({ path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
     ],
     includeStacktraceInErrorResponses: false,
-    // A masked error leaves one line saying what failed (its class, code and path; never its message,
-    // which may quote personal data), so INTERNAL_SERVER_ERROR is never a dead end.
+    // A masked error leaves one line saying what failed (its class, code, path and stack; never its
+    // message, which may quote personal data), under the request id the client got, so
+    // INTERNAL_SERVER_ERROR is never a dead end. One a subgraph masked was logged by that subgraph.
     formatError: (formatted, error) => {
       const shaped = formatGatewayError(formatted);
-      if (shaped.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-        const original = error instanceof GraphQLError ? error.originalError ?? error : error;
-        logger.error({ path: formatted.path, code: formatted.extensions?.code, serviceName: formatted.extensions?.serviceName, err: original instanceof Error ? original.name : typeof original }, 'masked an internal error');
+      if (shaped.extensions?.code === 'INTERNAL_SERVER_ERROR' && !maskedBySubgraph(formatted)) {
+        logger.error({ requestId: shaped.extensions.requestId, path: formatted.path, code: formatted.extensions?.code, serviceName: formatted.extensions?.serviceName, err: errorForLog(error) }, 'masked an internal error');
       }
       return shaped;
     },
@@ -88,7 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
   const audit = openSqliteAuditLog(config.auditDbPath);
-  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: err instanceof Error ? err.name : typeof err }, 'pruning the audit log failed'));
+  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'));
   const server = createHttpServer(apollo, {
     authenticator: createAuthenticator(config.auth),
     prepare,
@@ -119,3 +119,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
   };
 }
+
+/** An error a subgraph masked itself (and logged, under the same request id). */
+const maskedBySubgraph = (formatted: { extensions?: Record<string, unknown> }): boolean =>
+  formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && typeof formatted.extensions.serviceName === 'string';

@@ -9,10 +9,11 @@
  * 5. field authorization, execution through Apollo, the authorizer's finish, the audit log, and the
  *    response size cap.
  *
- * Assigns every request an id (kept from a well-formed x-request-id, else new) and echoes it back.
+ * Assigns every request an id and a trace context (subgraphs/shared/logging/trace-context.ts), echoes
+ * the id back, forwards both to the subgraphs, puts the id in every error the client sees, and logs one
+ * line per request (request-log.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import type { GatewayContext } from './context.ts';
@@ -27,24 +28,25 @@ import type { OperationPreparer } from './operation/prepare-operation.ts';
 import type { CostBudget } from './limits/cost-budget.ts';
 import { readGraphQLParams } from './http/graphql-params.ts';
 import { responseMediaType } from './http/media-types.ts';
-import { refusalOf, refusalStatus, sendErrors, sendJson } from './http/respond.ts';
+import { refusalStatus, sendErrors, sendJson } from './http/respond.ts';
+import { runInScope, currentScope } from '../subgraphs/shared/logging/request-scope.ts';
+import { traceIdentity } from '../subgraphs/shared/logging/trace-context.ts';
+import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
+import { logRequest, stampRequestId } from './request-log.ts';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Bodies above this are refused before parsing. */
 const MAX_BODY_BYTES = 1_000_000;
 
 export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, logger: Logger): Server {
-  return createServer((req, res) => {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return createServer((req, res) => runInScope(traceIdentity(req.headers), (scope) => {
+    const { requestId } = scope;
     res.setHeader('x-request-id', requestId);
-    const started = performance.now();
-    res.on('finish', () => logger.info({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), ...refusalOf(res) }, 'request'));
+    logRequest(logger, req, res, scope);
     route(apollo, pipeline, req, res, requestId).catch((err: unknown) => {
-      logger.error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
+      logger.error({ requestId, err: errorForLog(err) }, 'request failed');
       if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);
     });
-  });
+  }));
 }
 
 /** The per-request stages around Apollo: who is calling, what they may run and see, what they spend, what gets audited. */
@@ -95,6 +97,8 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     return sendErrors(res, 429, [error], mediaType, { 'retry-after': String(spent.resetSeconds) });
   }
 
+  const scope = currentScope();
+  if (scope) scope.operationName = prepared.operation.name?.value;
   const authorized = pipeline.authorizer.authorize(read.params, principal, prepared);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
@@ -119,7 +123,7 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
   const finished = finish(text, authorized);
   if (finished) {
     if (finished.sensitive.fields.length > 0) pipeline.audit.record({ principal, requestId, ...finished.sensitive });
-    text = JSON.stringify(finished.body);
+    text = JSON.stringify(stampRequestId(finished.body, requestId));
   }
   res.removeHeader('content-length');
   res.end(text);

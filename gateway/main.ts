@@ -6,7 +6,7 @@ import { startGateway } from './gateway.ts';
 import { stopOnSignal } from '../subgraphs/shared/stop-on-signal.ts';
 
 const config = readGatewayConfig(process.env, { supergraphPath: fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)) });
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, config.logFile);
 const gateway = await startGateway(config, logger);
 logger.info({ url: gateway.url }, 'gateway ready');
 

@@ -9,6 +9,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import type { InternalTokenSigner } from '../subgraphs/shared/internal-token-signer.ts';
+import { propagate } from '../subgraphs/shared/logging/request-scope.ts';
 import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
@@ -43,6 +44,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       const value = incomingHeaders?.get(name);
       if (value) request.http?.headers.set(name, value);
     }
+    // The request id and a traceparent with a new span for this call; counted for the request's log line.
+    for (const [name, value] of Object.entries(propagate(this.serviceName))) request.http?.headers.set(name, value);
     // The fetch's timeout starts as it is sent, right after this hook.
     request.http?.headers.set(DEADLINE_HEADER, String(this.timeoutMs));
     if (principal) request.http?.headers.set('authorization', `Bearer ${await this.internalToken(principal, this.serviceName)}`);

@@ -27,6 +27,7 @@ import { startSyncService, type SyncService } from '../subgraphs/sync/index.ts';
 import { readGatewayConfig } from '../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../gateway/gateway.ts';
 import { createLogger } from '../gateway/logger.ts';
+import { createLogger as createServiceLogger, readLogSettings, type LogSettings } from '../subgraphs/shared/logging/logger.ts';
 
 /** The stand-ins' development credentials (the subgraphs' config defaults use the same ones). */
 export const DEV_CREDENTIALS = {
@@ -45,7 +46,7 @@ export interface StackOptions {
   /** Extra env for the subgraphs and gateway (e.g. timeouts). */
   env?: NodeJS.ProcessEnv;
   logLevel?: string;
-  /** Append the gateway's log here instead of stdout. */
+  /** Append every process's log (gateway, subgraphs, workers) here instead of stdout. */
   logFile?: string;
 }
 
@@ -96,18 +97,21 @@ export function standInEnv(standIns: StandIns): NodeJS.ProcessEnv {
   };
 }
 
-/** The four read subgraphs, and (with `withSync`) the sync service and its subgraph, configured from `env`, on `ports` (0: free ones). */
-export async function startSubgraphs(env: NodeJS.ProcessEnv, ports: [number, number, number, number, number] = [0, 0, 0, 0, 0], withSync = true) {
+/**
+ * The four read subgraphs, and (with `withSync`) the sync service and its subgraph, configured from `env`, on `ports` (0: free ones),
+ * logging as `log` says (else as LOG_LEVEL and LOG_FILE in `env` say).
+ */
+export async function startSubgraphs(env: NodeJS.ProcessEnv, ports: [number, number, number, number, number] = [0, 0, 0, 0, 0], withSync = true, log: LogSettings = readLogSettings(env)) {
   const [crmPort, erpPort, commercePort, socialPort, syncPort] = ports;
   const internalAuth = readInternalAuthConfig(env);
-  const listen = (port: number) => ({ port, host: '127.0.0.1', internalAuth });
+  const listen = (port: number) => ({ port, host: '127.0.0.1', internalAuth, log });
   const subgraphs = {
     crm: await startSubgraph(crmSubgraph(readCrmConfig(env)), listen(crmPort)),
     erp: await startSubgraph(erpSubgraph(readErpConfig(env)), listen(erpPort)),
     commerce: await startSubgraph(commerceSubgraph(readCommerceConfig(env)), listen(commercePort)),
     social: await startSubgraph(socialSubgraph(readSocialConfig(env)), listen(socialPort)),
   };
-  const sync = withSync ? startSyncService(readSyncConfig(env)) : null;
+  const sync = withSync ? startSyncService(readSyncConfig(env), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
   const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
   return { subgraphs, sync, syncSubgraph };
 }
@@ -119,7 +123,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const standIns = await startStandIns(dataset, options.ports?.standIns, () => webhookTarget);
   const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
   const env: NodeJS.ProcessEnv = { ...standInEnv(standIns), ...options.env };
-  const { subgraphs, sync, syncSubgraph } = await startSubgraphs(env, [crmPort, erpPort, commercePort, socialPort, syncPort], !options.externalSyncUrl);
+  const log = { level: options.logLevel ?? 'silent', ...(options.logFile && { file: options.logFile }) };
+  const { subgraphs, sync, syncSubgraph } = await startSubgraphs(env, [crmPort, erpPort, commercePort, socialPort, syncPort], !options.externalSyncUrl, log);
   if (syncSubgraph) webhookTarget = syncSubgraph.url.replace(/\/graphql$/, '');
   const gatewayConfig = readGatewayConfig({
     PORT: String(options.ports?.gateway ?? 0),

@@ -6,6 +6,7 @@ import type { UpstreamConfig } from './upstream-http.ts';
 import type { InternalAuthConfig } from './internal-auth.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close.ts';
 import { envInteger } from './env-integer.ts';
+import { readLogSettings, type LogSettings } from './logging/logger.ts';
 
 export interface SubgraphListenConfig {
   port: number;
@@ -14,6 +15,8 @@ export interface SubgraphListenConfig {
   internalAuth: InternalAuthConfig;
   /** On SIGTERM, how long the requests in flight may take to finish before they are cut (SHUTDOWN_GRACE_MS). */
   shutdownGraceMs?: number;
+  /** LOG_LEVEL and LOG_FILE: the subgraph's request lines and masked errors. */
+  log?: LogSettings;
 }
 
 /**
@@ -38,10 +41,10 @@ export function readUpstreamConfig(env: NodeJS.ProcessEnv, prefix: string, defau
   };
 }
 
-/** `<PREFIX>_PORT`, `HOST`, `INTERNAL_TOKEN_SECRET` and `SHUTDOWN_GRACE_MS` for a subgraph's own listener. */
+/** `<PREFIX>_PORT`, `HOST`, `INTERNAL_TOKEN_SECRET`, `SHUTDOWN_GRACE_MS`, `LOG_LEVEL` and `LOG_FILE` for a subgraph's own listener. */
 export function readListenConfig(env: NodeJS.ProcessEnv, prefix: string, defaultPort: number): SubgraphListenConfig {
   const port = envInteger(env, `${prefix}_PORT`, defaultPort, { min: 0, max: 65535 });
-  return { port, host: env.HOST ?? '127.0.0.1', internalAuth: readInternalAuthConfig(env), shutdownGraceMs: readShutdownGraceMs(env) };
+  return { port, host: env.HOST ?? '127.0.0.1', internalAuth: readInternalAuthConfig(env), shutdownGraceMs: readShutdownGraceMs(env), log: readLogSettings(env) };
 }
 
 /**

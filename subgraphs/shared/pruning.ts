@@ -5,6 +5,8 @@
  * synchronous: a transaction blocks the process for as long as it runs).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Logger } from './logging/logger.ts';
+import { logJob } from './logging/job-log.ts';
 
 /** One table's pruning: deletes up to `limit` rows that have outlived their retention at `now`; returns how many. */
 export interface PruneTask {
@@ -18,6 +20,8 @@ export interface PruningOptions {
   now?: () => number;
   /** A task failed (the next run tries again). Messages only: never row contents. */
   onError?: (task: string, err: unknown) => void;
+  /** Each run is one job line here (logging/job-log.ts), with the rows deleted per task. */
+  logger?: Logger;
 }
 
 export interface Pruning {
@@ -49,7 +53,7 @@ export function startPruning(tasks: PruneTask[], options: PruningOptions): Pruni
     return deleted;
   }
   const runOnce = (): Promise<Record<string, number>> => {
-    running ??= run().finally(() => { running = null; });
+    running ??= (options.logger ? logJob(options.logger, 'prune', {}, run, (deleted) => deleted) : run()).finally(() => { running = null; });
     return running;
   };
 

@@ -16,6 +16,11 @@ import { fieldErrorsPlugin } from './field-errors.ts';
 import { enforceScopes } from './scopes.ts';
 import { createInternalTokenVerifier, InternalAuthError, withPrincipal, type InternalAuthConfig } from './internal-auth.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, gracefulCloser } from './graceful-close.ts';
+import { createLogger, silentLogger, type Logger, type LogSettings } from './logging/logger.ts';
+import { runInScope } from './logging/request-scope.ts';
+import { traceIdentity } from './logging/trace-context.ts';
+import { errorForLog } from './logging/sanitise-error.ts';
+import { loggingFormatter, logSubgraphRequest, noteOperationName } from './logging/subgraph-request-log.ts';
 
 export interface SubgraphOptions<Context extends BaseContext> {
   name: string;
@@ -47,27 +52,34 @@ export interface SubgraphListenOptions {
   internalAuth: InternalAuthConfig;
   /** How long close() waits for the requests in flight before cutting them. Default DEFAULT_SHUTDOWN_GRACE_MS. */
   shutdownGraceMs?: number;
+  /** One line per request and every masked error (logging/); else one made from `log`; else silent. */
+  logger?: Logger;
+  log?: LogSettings;
 }
 
 export async function startSubgraph<Context extends BaseContext>(
   options: SubgraphOptions<Context>, listen: SubgraphListenOptions,
 ): Promise<RunningSubgraph> {
   const verifyInternalToken = createInternalTokenVerifier(options.name, listen.internalAuth);
+  const logger = listen.logger ?? (listen.log ? createLogger({ service: options.name, ...listen.log }) : silentLogger());
+  const formatError = loggingFormatter(logger, formatSubgraphError);
   // enforceScopes: the SDL's @requiresScopes rules, checked against the internal token's caller (scopes.ts).
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
   const apollo = new ApolloServer<Context>({
     schema,
     // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatSubgraphError)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatError)],
     includeStacktraceInErrorResponses: false,
-    formatError: formatSubgraphError,
+    formatError,
     // The entry points own SIGINT/SIGTERM and close the HTTP server too; Apollo's own handlers would
     // stop only Apollo and then re-raise the signal, killing the process before that (exit 143).
     stopOnTerminationSignals: false,
   });
   await apollo.start();
 
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => runInScope(traceIdentity(req.headers), async (scope) => {
+    res.setHeader('x-request-id', scope.requestId);
+    logSubgraphRequest(logger, req, res, scope);
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', subgraph: options.name }));
@@ -77,7 +89,8 @@ export async function startSubgraph<Context extends BaseContext>(
     if (route) {
       const rawBody = await readBody(req, MAX_BODY_BYTES);
       if (rawBody === null) return tooLarge(res);
-      await route(req, res, rawBody).catch(() => {
+      await route(req, res, rawBody).catch((err: unknown) => {
+        logger.error({ requestId: scope.requestId, path: url.pathname, err: errorForLog(err) }, 'route failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal error.' }));
       });
       return;
@@ -98,6 +111,7 @@ export async function startSubgraph<Context extends BaseContext>(
       const text = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
       if (text === null) return tooLarge(res);
       const body = req.method === 'POST' ? JSON.parse(text || '{}') : undefined;
+      noteOperationName(body ?? Object.fromEntries(url.searchParams));
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
       const result = await apollo.executeHTTPGraphQLRequest({
@@ -115,7 +129,7 @@ export async function startSubgraph<Context extends BaseContext>(
       res.writeHead(400, { 'content-type': 'application/json' })
         .end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] }));
     }
-  });
+  }));
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.

@@ -4,6 +4,7 @@
  */
 import { codedError } from '../../schema/errors.ts';
 import { callTimeoutMs } from './deadline.ts';
+import { propagate } from './logging/request-scope.ts';
 
 export interface UpstreamConfig {
   /** Base URL of the system, without a trailing slash. */
@@ -36,7 +37,7 @@ export async function upstreamRequest(system: string, url: string, init: Request
   const timeoutMs = callTimeoutMs(system, configuredTimeoutMs);
   let res: Response;
   try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(url, { ...init, headers: withPropagation(init.headers, system), signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
     // outcomeUnknown: the request was (or may have been) sent and may still be applied; the write path must not call it "not written".
@@ -63,6 +64,13 @@ export async function upstreamRequest(system: string, url: string, init: Request
     throw codedError('UPSTREAM_ERROR', `${system} answered with a body that is not JSON (HTTP ${res.status}).`, { system, status: res.status });
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/** The client's headers plus the current request's id and traceparent (logging/request-scope.ts); counts the call. */
+function withPropagation(headers: RequestInit['headers'], system: string): Headers {
+  const all = new Headers(headers);
+  for (const [name, value] of Object.entries(propagate(system))) all.set(name, value);
+  return all;
 }
 
 /** RFC 9110 Retry-After (delay-seconds or an HTTP-date) in ms from now; null when absent or unreadable. */

@@ -41,6 +41,9 @@ import { reconcileRoute } from './reconcile/route.ts';
 import { reconcileResolvers } from './reconcile/graph-resolvers.ts';
 import { startSyncRetention } from './retention/sync-retention.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../shared/graceful-close.ts';
+import { createLogger, type Logger } from '../shared/logging/logger.ts';
+import { logJob } from '../shared/logging/job-log.ts';
+import { errorForLog } from '../shared/logging/sanitise-error.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -60,7 +63,8 @@ export interface SyncService {
   close(): Promise<void>;
 }
 
-export function startSyncService(config: SyncConfig, now: () => number = Date.now): SyncService {
+/** `logger` gets a line per worker job (outbox entry, inbox event, reconciliation pass, pruning run); by default one from LOG_LEVEL and LOG_FILE. */
+export function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): SyncService {
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
   const gates = createSystemGates(config.outbox, costBucket, now);
@@ -82,7 +86,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
   const readers = createReconcileReaders(config);
   const worker = startOutboxWorker({
     store,
-    apply: (entry) => applyEntry(entry, { adapters, store }),
+    apply: (entry) => logJob(logger, 'outbox', { entryId: entry.id, intentId: entry.intentId, system: entry.system, attempt: entry.attempts + 1 }, () => applyEntry(entry, { adapters, store })),
     intervalMs: config.outbox.intervalMs,
     backoff: config.outbox.backoff,
     gates,
@@ -91,11 +95,14 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     // not each retry of an outage.
     onEvent: (event) => {
       if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
+      if (event.type === 'tick-failed') logger.error({ job: 'outbox' }, 'outbox tick failed');
     },
   });
+  const processEvent = createEventProcessor(ctx, createShopEventCheck(ctx, readers, config.reconcile, now));
   const inbox = startInboxWorker({
     store,
-    process: createEventProcessor(ctx, createShopEventCheck(ctx, readers, config.reconcile, now)),
+    process: (event) => logJob(logger, 'inbox', { seq: event.seq, source: event.source, topic: event.topic, attempt: event.attempts + 1 }, () => processEvent(event)),
+    onTickFailed: () => logger.error({ job: 'inbox' }, 'inbox tick failed'),
     intervalMs: config.webhooks.inbox.intervalMs,
     backoff: config.outbox.backoff,
     now,
@@ -103,12 +110,13 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
   const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake() };
   const reconciler = startReconciler(
     { ctx, readers, settings: config.reconcile, now },
-    // A scheduled pass records its failures in the store (Query.syncStatus); one that cannot run at all is logged by code.
-    { intervalMs: config.reconcile.intervalMs, onError: (err) => console.error(`scheduled reconciliation pass failed: ${failureCode(err)}`) },
+    // A scheduled pass records its failures in the store (Query.syncStatus); every pass has its job line,
+    // and one that fails is also noted as the scheduled one.
+    { intervalMs: config.reconcile.intervalMs, onError: (err) => logger.warn({ job: 'reconcile', code: failureCode(err) }, 'scheduled reconciliation pass failed'), logger },
   );
   const mutations = createResolvers(ctx, { store, now, waitMs: config.idempotencyWaitMs, pollMs: 25 });
   const graph = reconcileResolvers(ctx, now, gates);
-  const retention = startSyncRetention(store, config.retention, now, (table, err) => console.error(`pruning ${table} failed: ${failureCode(err)}`));
+  const retention = startSyncRetention(store, config.retention, now, (table, err) => logger.error({ job: 'prune', table, err: errorForLog(err) }, 'pruning failed'), logger);
   let stopping: Promise<void> | null = null;
   const stopWork = (): Promise<void> => {
     stopping ??= withinGrace(Promise.all([reconciler.stop(), inbox.stop(), worker.stop(), retention.stop()]), config.listen.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);

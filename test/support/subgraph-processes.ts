@@ -1,7 +1,7 @@
 /**
  * A stack whose five subgraphs each run as their own process (`node --import tsx subgraphs/<name>/main.ts`),
  * for tests that kill one and start it again on the same port. The stand-ins (over a generated dataset)
- * and the gateway run in the test process; the gateway logs to a file in the run's log folder.
+ * and the gateway run in the test process; all of them log to files in the run's log folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -53,6 +53,8 @@ export function useSubgraphProcesses(): SubgraphProcesses {
     env = {
       ...standInEnv(standIns),
       SYNC_DB_PATH: join(dir, 'gateway.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50',
+      // Each subgraph process appends its log to the run's log folder, for the end-of-run scan.
+      LOG_LEVEL: 'info', LOG_FILE: join(inject('logDir'), `${dir.split('/').pop()}-subgraphs.log`),
     };
     for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
     await Promise.all(SUBGRAPH_NAMES.map(start));

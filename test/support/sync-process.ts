@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { standInEnv, type Stack } from '../../upstreams/stack.ts';
 import { useStack, type TestStack } from '../e2e/harness.ts';
 import { freePort } from './ports.ts';
@@ -39,12 +39,14 @@ export async function useStackWithSyncProcess(): Promise<StackWithSyncProcess> {
 }
 
 /** Starts it on `port` with the database at `databasePath` (brisk outbox); resolves once it listens. */
-async function startSyncProcess(stack: Stack, port: number, databasePath: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+async function startSyncProcess(stack: Stack, port: number, databasePath: string, extraEnv: Record<string, string> = {}, logFile = join(inject('logDir'), `sync-process-${port}.log`)): Promise<ChildProcess> {
   const { standIns } = stack;
   const child = spawn(process.execPath, ['--import', 'tsx', SYNC_MAIN], {
     env: {
       ...process.env,
       SYNC_PORT: String(port), SYNC_DB_PATH: databasePath, OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50',
+      // Its log goes to the run's log folder (for the end-of-run scan), not to the stdout read below.
+      LOG_LEVEL: 'info', LOG_FILE: logFile,
       ...standInEnv(standIns),
       ...extraEnv,
     },

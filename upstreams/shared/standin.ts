@@ -1,6 +1,7 @@
 /**
  * The HTTP shell every stand-in shares: credential check, per-endpoint request counters, and fault
- * injection (latency, failing status, dropped connections, answers lost after the request was handled).
+ * injection (latency, failing status, dropped connections, answers lost after the request was handled,
+ * well-formed answers of the wrong shape), and a record of the tracing headers each request came with.
  * The counters and faults are also reachable over HTTP under /__admin/, which is not part of any real
  * product's API.
  */
@@ -50,7 +51,22 @@ export interface Faults {
   dropResponse?: { endpoint: string; count?: number };
   /** Handle requests to this endpoint at once but answer `ms` later: the write is done before a client with a shorter timeout gives up. */
   slowAnswer?: { endpoint: string; ms: number };
+  /**
+   * Answer requests to this endpoint with HTTP 200 and `body` instead of the real answer: well-formed
+   * JSON of the wrong shape (a bug or an API change upstream), which a client does not expect.
+   */
+  malformedBody?: { endpoint: string; body: unknown };
 }
+
+/** The tracing headers of one request a stand-in received (X-Request-Id, traceparent), by endpoint. */
+export interface ReceivedTrace {
+  endpoint: string;
+  requestId?: string;
+  traceparent?: string;
+}
+
+/** How many ReceivedTrace entries a stand-in keeps (the most recent). */
+const TRACES_KEPT = 1000;
 
 export interface StandInOptions {
   name: string;
@@ -72,11 +88,14 @@ export interface StandIn {
   totalRequests(): number;
   resetCounters(): void;
   setFaults(faults: Faults): void;
+  /** The tracing headers of the most recent requests, oldest first (cleared by resetCounters). */
+  receivedTraces(): ReceivedTrace[];
   close(): Promise<void>;
 }
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const counts = new Map<string, number>();
+  const traces: ReceivedTrace[] = [];
   let faults: Faults = {};
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -101,8 +120,10 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     }
     const routed = await options.route(request);
     bump(routed.endpoint);
+    record(routed.endpoint, req.headers);
     if (responseLost(routed.endpoint)) return req.socket.destroy();
     if (faults.slowAnswer?.endpoint === routed.endpoint) await new Promise((r) => setTimeout(r, faults.slowAnswer!.ms));
+    if (faults.malformedBody?.endpoint === routed.endpoint) return send(res, { status: 200, body: faults.malformedBody.body });
     send(res, routed.response);
   };
 
@@ -117,10 +138,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
 
   const bump = (endpoint: string) => counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
 
+  const record = (endpoint: string, headers: IncomingMessage['headers']) => {
+    const header = (name: string) => (typeof headers[name] === 'string' ? { [name === 'x-request-id' ? 'requestId' : name]: headers[name] as string } : {});
+    traces.push({ endpoint, ...header('x-request-id'), ...header('traceparent') });
+    if (traces.length > TRACES_KEPT) traces.shift();
+  };
+
   const admin = (url: URL, method: string, rawBody: string, res: ServerResponse) => {
     if (url.pathname === '/__admin/counters') return send(res, { status: 200, body: Object.fromEntries(counts) });
     if (url.pathname === '/__admin/reset' && method === 'POST') {
       counts.clear();
+      traces.length = 0;
       return send(res, { status: 200, body: { ok: true } });
     }
     if (url.pathname === '/__admin/faults' && method === 'POST') {
@@ -154,7 +182,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     port,
     counters: () => Object.fromEntries(counts),
     totalRequests: () => [...counts.entries()].filter(([k]) => k !== 'unauthenticated').reduce((n, [, v]) => n + v, 0),
-    resetCounters: () => counts.clear(),
+    resetCounters: () => {
+      counts.clear();
+      traces.length = 0;
+    },
+    receivedTraces: () => [...traces],
     setFaults: (f) => { faults = { ...f }; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -6,6 +6,8 @@
  */
 import { codedError } from '../../../schema/errors.ts';
 import { runPass, type PassDeps, type PassOptions, type PassSummary } from './pass.ts';
+import { silentLogger, type Logger } from '../../shared/logging/logger.ts';
+import { logJob } from '../../shared/logging/job-log.ts';
 
 export interface Reconciler {
   run(options: PassOptions): Promise<PassSummary>;
@@ -13,13 +15,17 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-export function startReconciler(deps: PassDeps, schedule: { intervalMs: number; onError: (err: unknown) => void }): Reconciler {
+/** Each pass, on demand or scheduled, is one job line in `schedule.logger` (shared/logging/job-log.ts). */
+export function startReconciler(deps: PassDeps, schedule: { intervalMs: number; onError: (err: unknown) => void; logger?: Logger }): Reconciler {
+  const logger = schedule.logger ?? silentLogger();
   let running: Promise<PassSummary> | null = null;
   let stopping = false;
   const run = (options: PassOptions): Promise<PassSummary> => {
     if (stopping) return Promise.reject(codedError('UPSTREAM_UNAVAILABLE', 'The sync service is shutting down.'));
     if (running) return Promise.reject(codedError('CONFLICT', 'A reconciliation pass is running already; try again when it has finished.'));
-    running = runPass(deps, { ...options, shouldStop: () => stopping }).finally(() => { running = null; });
+    const pass = () => runPass(deps, { ...options, shouldStop: () => stopping });
+    running = logJob(logger, 'reconcile', { dryRun: options.dryRun }, pass, (summary) => ({ runId: summary.id, status: summary.status }))
+      .finally(() => { running = null; });
     return running;
   };
   const scheduled = () => { if (!running) run({ since: null, dryRun: false }).catch(schedule.onError); };

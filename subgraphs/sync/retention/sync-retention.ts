@@ -7,6 +7,7 @@
 import { startPruning, type PruneTask, type Pruning } from '../../shared/pruning.ts';
 import type { RetentionConfig } from '../config.ts';
 import type { SyncStore } from '../store/types.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
 
 /** The store's prunable state, each with its own retention. */
 export function syncPruneTasks(store: SyncStore, retention: RetentionConfig): PruneTask[] {
@@ -20,6 +21,6 @@ export function syncPruneTasks(store: SyncStore, retention: RetentionConfig): Pr
 }
 
 /** Prunes once at start, then every `retention.intervalMs`; failures go to `onError` by table name. */
-export function startSyncRetention(store: SyncStore, retention: RetentionConfig, now: () => number, onError: (table: string, err: unknown) => void): Pruning {
-  return startPruning(syncPruneTasks(store, retention), { intervalMs: retention.intervalMs, batchSize: retention.batchSize, now, onError });
+export function startSyncRetention(store: SyncStore, retention: RetentionConfig, now: () => number, onError: (table: string, err: unknown) => void, logger?: Logger): Pruning {
+  return startPruning(syncPruneTasks(store, retention), { intervalMs: retention.intervalMs, batchSize: retention.batchSize, now, onError, logger });
 }
