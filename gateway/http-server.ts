@@ -11,7 +11,7 @@
  *
  * Assigns every request an id (kept from a well-formed x-request-id, else new) and echoes it back.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from './logger.ts';
@@ -33,8 +33,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Bodies above this are refused before parsing. */
 const MAX_BODY_BYTES = 1_000_000;
 
-export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, logger: Logger): Server {
-  return createServer((req, res) => {
+/** `observe` wraps the handler (gateway/observability: /metrics, /healthz, /readyz, request metrics). */
+export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, logger: Logger, observe: (handler: RequestListener) => RequestListener = (h) => h): Server {
+  return createServer(observe((req, res) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -44,7 +45,7 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
       logger.error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
       if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);
     });
-  });
+  }));
 }
 
 /** The per-request stages around Apollo: who is calling, what they may run and see, what they spend, what gets audited. */

@@ -16,6 +16,7 @@ import { fieldErrorsPlugin } from './field-errors.ts';
 import { enforceScopes } from './scopes.ts';
 import { createInternalTokenVerifier, InternalAuthError, withPrincipal, type InternalAuthConfig } from './internal-auth.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, gracefulCloser } from './graceful-close.ts';
+import { observeSubgraph, type SubgraphObservability } from './observability/observe-subgraph.ts';
 
 export interface SubgraphOptions<Context extends BaseContext> {
   name: string;
@@ -28,6 +29,8 @@ export interface SubgraphOptions<Context extends BaseContext> {
    * by signature, not by the gateway's internal token). They get the raw body and answer themselves.
    */
   routes?: Record<string, RouteHandler>;
+  /** Metrics made by the service, readiness checks beyond the server's own (GET /metrics, /healthz, /readyz). */
+  observability?: SubgraphObservability;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: string) => Promise<void>;
@@ -53,12 +56,13 @@ export async function startSubgraph<Context extends BaseContext>(
   options: SubgraphOptions<Context>, listen: SubgraphListenOptions,
 ): Promise<RunningSubgraph> {
   const verifyInternalToken = createInternalTokenVerifier(options.name, listen.internalAuth);
+  const observability = observeSubgraph<Context>(options.name, options.observability);
   // enforceScopes: the SDL's @requiresScopes rules, checked against the internal token's caller (scopes.ts).
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
   const apollo = new ApolloServer<Context>({
     schema,
     // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatSubgraphError)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatSubgraphError), observability.plugin],
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
     // The entry points own SIGINT/SIGTERM and close the HTTP server too; Apollo's own handlers would
@@ -67,7 +71,7 @@ export async function startSubgraph<Context extends BaseContext>(
   });
   await apollo.start();
 
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(observability.wrap(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', subgraph: options.name }));
@@ -115,7 +119,7 @@ export async function startSubgraph<Context extends BaseContext>(
       res.writeHead(400, { 'content-type': 'application/json' })
         .end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] }));
     }
-  });
+  }));
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
