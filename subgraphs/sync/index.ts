@@ -41,6 +41,12 @@ import { reconcileRoute } from './reconcile/route.ts';
 import { reconcileResolvers } from './reconcile/graph-resolvers.ts';
 import { startSyncRetention } from './retention/sync-retention.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../shared/graceful-close.ts';
+import { createSubgraphMetrics, type SubgraphMetrics } from '../shared/observability/subgraph-metrics.ts';
+import { withMetricsScope } from '../shared/observability/request-scope.ts';
+import { createSyncMetrics } from './observability/sync-metrics.ts';
+import { observeSyncStore } from './observability/observe-store.ts';
+import { countingDeliveries } from './observability/webhook-deliveries.ts';
+import { syncObservability } from './observability/sync-observability.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -61,6 +67,13 @@ export interface SyncService {
 }
 
 export function startSyncService(config: SyncConfig, now: () => number = Date.now): SyncService {
+  // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
+  const metrics = createSubgraphMetrics('sync');
+  return withMetricsScope({ metrics }, () => buildSyncService(config, now, metrics));
+}
+
+function buildSyncService(config: SyncConfig, now: () => number, metrics: SubgraphMetrics): SyncService {
+  const syncMetrics = createSyncMetrics(metrics.registry);
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
   const gates = createSystemGates(config.outbox, costBucket, now);
@@ -69,7 +82,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
   }, gates);
-  const store = openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs });
+  const store = observeSyncStore(openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs }), syncMetrics);
   const ctx: WriteContext = {
     adapters,
     store,
@@ -91,6 +104,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     // not each retry of an outage.
     onEvent: (event) => {
       if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
+      if (event.type === 'failed' && event.code === 'VERSION_CONFLICT') syncMetrics.versionConflict('outbox');
     },
   });
   const inbox = startInboxWorker({
@@ -128,9 +142,10 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
         },
       },
       context: createRequestContext(config.deadline),
+      observability: syncObservability(metrics, syncMetrics, store, gates, now),
       routes: {
-        '/webhooks/hubspot': hubspotReceiver(receiverDeps),
-        '/webhooks/shopify': shopifyReceiver(receiverDeps),
+        '/webhooks/hubspot': countingDeliveries('HUBSPOT', hubspotReceiver(receiverDeps), syncMetrics),
+        '/webhooks/shopify': countingDeliveries('SHOPIFY', shopifyReceiver(receiverDeps), syncMetrics),
         '/admin/reconcile': reconcileRoute(reconciler, createInternalTokenVerifier('sync', config.listen.internalAuth)),
       },
     },
