@@ -27,6 +27,7 @@ import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
+import { createGatewayObservability } from './observability/index.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
 export interface RunningGateway {
@@ -48,6 +49,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const apiSchema = apiSchemaOf(supergraphSdl);
   const costRules = readCostRules(supergraphSdl);
   const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables));
+  const observability = createGatewayObservability();
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
@@ -58,6 +60,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     gateway,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      observability.plugin,
       // Errors at paths through @inaccessible fields (fetched only for @requires) never reach clients.
       hideInternalErrorsPlugin<GatewayContext>(supergraphSdl, (error) =>
         logger.warn({ path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
@@ -87,16 +90,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  // The supergraph is loaded once Apollo has started; readiness says so until close() begins.
+  let stopping = false;
   const audit = openSqliteAuditLog(config.auditDbPath);
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'));
   const server = createHttpServer(apollo, {
-    authenticator: createAuthenticator(config.auth),
+    authenticator: observability.authenticator(createAuthenticator(config.auth)),
     prepare,
     budget: createCostBudget(config.costBudgets),
     authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
-  }, logger);
+  }, logger, observability.wrap({ supergraphLoaded: () => !stopping, audit, subgraphUrls: config.subgraphUrls }));
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
@@ -112,6 +117,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: `http://${config.host}:${port}/graphql`,
     port,
     close: async () => {
+      stopping = true;
       await closeGracefully(config.shutdownGraceMs);
       await apollo.stop();
       await auditRetention.stop();

@@ -13,7 +13,7 @@
  * the id back, forwards both to the subgraphs, puts the id in every error the client sees, and logs one
  * line per request (request-log.ts).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import type { GatewayContext } from './context.ts';
@@ -37,8 +37,9 @@ import { logRequest, stampRequestId } from './request-log.ts';
 /** Bodies above this are refused before parsing. */
 const MAX_BODY_BYTES = 1_000_000;
 
-export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, logger: Logger): Server {
-  return createServer((req, res) => runInScope(traceIdentity(req.headers), (scope) => {
+/** `observe` wraps the handler (gateway/observability: /metrics, /healthz, /readyz, request metrics). */
+export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, logger: Logger, observe: (handler: RequestListener) => RequestListener = (h) => h): Server {
+  return createServer(observe((req, res) => runInScope(traceIdentity(req.headers), (scope) => {
     const { requestId } = scope;
     res.setHeader('x-request-id', requestId);
     logRequest(logger, req, res, scope);
@@ -46,7 +47,7 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
       logger.error({ requestId, err: errorForLog(err) }, 'request failed');
       if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);
     });
-  }));
+  })));
 }
 
 /** The per-request stages around Apollo: who is calling, what they may run and see, what they spend, what gets audited. */

@@ -35,7 +35,7 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
         const { payload } = await jwtVerify(token, keys.key, options);
         return principalFrom(payload);
       } catch (err) {
-        if (err instanceof errors.JOSEError) throw new AuthenticationError(describeTokenError(err));
+        if (err instanceof errors.JOSEError) throw new AuthenticationError(...describeTokenError(err));
         throw err;
       }
     },
@@ -43,7 +43,7 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
 }
 
 function principalFrom(claims: JWTPayload): Principal {
-  if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthenticationError('The token has no subject (sub).');
+  if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthenticationError('The token has no subject (sub).', 'no_subject');
   const clientId = [claims.client_id, claims.azp].find((v): v is string => typeof v === 'string' && v !== '') ?? null;
   return { subject: claims.sub, clientId, scopes: new Set([...words(claims.scope), ...words(claims.scp)]) };
 }

@@ -15,13 +15,13 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 export function bearerToken(headers: IncomingHttpHeaders, url: URL): string {
   for (const name of url.searchParams.keys()) {
     if (TOKEN_PARAMETERS.has(name.toLowerCase())) {
-      throw new AuthenticationError('A token in the URL is refused: send it in the Authorization header as a bearer token.');
+      throw new AuthenticationError('A token in the URL is refused: send it in the Authorization header as a bearer token.', 'token_in_url');
     }
   }
   const header = headers.authorization?.trim();
-  if (!header) throw new AuthenticationError('No bearer token was presented.');
+  if (!header) throw new AuthenticationError('No bearer token was presented.', 'missing');
   const token = BEARER.exec(header)?.[1];
   if (token) return token;
-  if (/^Bearer\b/i.test(header)) throw new AuthenticationError('The bearer token is malformed.');
-  throw new AuthenticationError('No bearer token was presented: only the Bearer authorization scheme is accepted.');
+  if (/^Bearer\b/i.test(header)) throw new AuthenticationError('The bearer token is malformed.', 'malformed');
+  throw new AuthenticationError('No bearer token was presented: only the Bearer authorization scheme is accepted.', 'wrong_scheme');
 }

@@ -14,4 +14,14 @@ export interface Principal {
  */
 export class AuthenticationError extends Error {
   override readonly name = 'AuthenticationError';
+
+  /** `reason`: a stable name for the failed check, for metrics. */
+  constructor(message: string, readonly reason: AuthFailureReason = 'invalid') {
+    super(message);
+  }
 }
+
+/** Why authentication failed, as a closed set (the metric label `reason` of gateway_auth_failures_total). */
+export type AuthFailureReason =
+  | 'missing' | 'wrong_scheme' | 'malformed' | 'token_in_url' | 'expired' | 'not_yet_valid' | 'wrong_issuer' | 'wrong_audience'
+  | 'bad_signature' | 'algorithm' | 'unknown_key' | 'invalid_claims' | 'no_subject' | 'invalid';

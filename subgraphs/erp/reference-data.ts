@@ -10,6 +10,7 @@ import { codedError } from '../../schema/errors.ts';
 import type { OdooClient } from './client.ts';
 import { many2oneName } from './odoo-values.ts';
 import { buildRateTable, type RateTable } from './rates.ts';
+import { recordCacheLookup } from '../shared/observability/cache-lookup.ts';
 
 export interface ReferenceData {
   companyCurrency(): Promise<string>;
@@ -17,27 +18,36 @@ export interface ReferenceData {
 }
 
 export function createReferenceData(client: OdooClient, ttlMs: number): ReferenceData {
-  const companyCurrency = cached(ttlMs, async () => {
+  const companyCurrency = cached('odoo_company_currency', ttlMs, async () => {
     const code = many2oneName((await client.mainCompany())?.currency_id);
     if (!code) throw codedError('UPSTREAM_ERROR', 'Odoo reported no company currency.', { system: 'Odoo' });
     return code;
   });
-  const rateTable = cached(ttlMs, async () => {
+  const rateTable = cached('odoo_rate_table', ttlMs, async () => {
     const [currency, rates] = await Promise.all([companyCurrency(), client.currencyRates()]);
     return buildRateTable(rates, currency);
   });
   return { companyCurrency, rateTable };
 }
 
-/** `load`, remembered for ttlMs (0: for good); failures are not remembered. */
-function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+/**
+ * `load`, remembered for ttlMs (0: for good); failures are not remembered. Each call counts as a hit
+ * of the cache `name` when the value (or, with ttlMs 0, its load) was there already.
+ */
+function cached<T>(name: string, ttlMs: number, load: () => Promise<T>): () => Promise<T> {
   if (ttlMs <= 0) {
     let promise: Promise<T> | undefined;
-    return () => (promise ??= load().catch((err: unknown) => {
-      promise = undefined;
-      throw err;
-    }));
+    return () => {
+      recordCacheLookup(name, promise !== undefined);
+      return (promise ??= load().catch((err: unknown) => {
+        promise = undefined;
+        throw err;
+      }));
+    };
   }
   const cache = new LRUCache<'value', { value: T }>({ max: 1, ttl: ttlMs, fetchMethod: async () => ({ value: await load() }) });
-  return async () => (await cache.fetch('value'))!.value;
+  return async () => {
+    recordCacheLookup(name, cache.has('value'));
+    return (await cache.fetch('value'))!.value;
+  };
 }

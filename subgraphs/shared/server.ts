@@ -21,6 +21,7 @@ import { runInScope } from './logging/request-scope.ts';
 import { traceIdentity } from './logging/trace-context.ts';
 import { errorForLog } from './logging/sanitise-error.ts';
 import { loggingFormatter, logSubgraphRequest, noteOperationName } from './logging/subgraph-request-log.ts';
+import { observeSubgraph, type SubgraphObservability } from './observability/observe-subgraph.ts';
 
 export interface SubgraphOptions<Context extends BaseContext> {
   name: string;
@@ -33,6 +34,8 @@ export interface SubgraphOptions<Context extends BaseContext> {
    * by signature, not by the gateway's internal token). They get the raw body and answer themselves.
    */
   routes?: Record<string, RouteHandler>;
+  /** Metrics made by the service, readiness checks beyond the server's own (GET /metrics, /healthz, /readyz). */
+  observability?: SubgraphObservability;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: string) => Promise<void>;
@@ -63,12 +66,13 @@ export async function startSubgraph<Context extends BaseContext>(
   const verifyInternalToken = createInternalTokenVerifier(options.name, listen.internalAuth);
   const logger = listen.logger ?? (listen.log ? createLogger({ service: options.name, ...listen.log }) : silentLogger());
   const formatError = loggingFormatter(logger, formatSubgraphError);
+  const observability = observeSubgraph<Context>(options.name, options.observability);
   // enforceScopes: the SDL's @requiresScopes rules, checked against the internal token's caller (scopes.ts).
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
   const apollo = new ApolloServer<Context>({
     schema,
     // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatError)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatError), observability.plugin],
     includeStacktraceInErrorResponses: false,
     formatError,
     // The entry points own SIGINT/SIGTERM and close the HTTP server too; Apollo's own handlers would
@@ -77,7 +81,8 @@ export async function startSubgraph<Context extends BaseContext>(
   });
   await apollo.start();
 
-  const server: Server = createServer((req, res) => runInScope(traceIdentity(req.headers), async (scope) => {
+  // observability.wrap serves /metrics, /healthz and /readyz and counts the rest; each request runs in its trace scope.
+  const server: Server = createServer(observability.wrap((req, res) => runInScope(traceIdentity(req.headers), async (scope) => {
     res.setHeader('x-request-id', scope.requestId);
     logSubgraphRequest(logger, req, res, scope);
     const url = new URL(req.url ?? '/', 'http://subgraph');
@@ -129,7 +134,7 @@ export async function startSubgraph<Context extends BaseContext>(
       res.writeHead(400, { 'content-type': 'application/json' })
         .end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] }));
     }
-  }));
+  })));
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.

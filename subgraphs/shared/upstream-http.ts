@@ -5,6 +5,7 @@
 import { codedError } from '../../schema/errors.ts';
 import { callTimeoutMs } from './deadline.ts';
 import { propagate } from './logging/request-scope.ts';
+import { observedFetch } from './observability/observed-fetch.ts';
 
 export interface UpstreamConfig {
   /** Base URL of the system, without a trailing slash. */
@@ -37,7 +38,7 @@ export async function upstreamRequest(system: string, url: string, init: Request
   const timeoutMs = callTimeoutMs(system, configuredTimeoutMs);
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: withPropagation(init.headers, system), signal: AbortSignal.timeout(timeoutMs) });
+    res = await observedFetch(system, url, { ...init, headers: withPropagation(init.headers, system), signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
     // outcomeUnknown: the request was (or may have been) sent and may still be applied; the write path must not call it "not written".

@@ -6,6 +6,7 @@
  * The mapping is public and the same for every caller, so sharing it leaks nothing between callers.
  */
 import { LRUCache } from 'lru-cache';
+import { recordCacheLookup } from '../shared/observability/cache-lookup.ts';
 
 export interface AcctCacheOptions {
   /** Entries kept; the least recently used go first. */
@@ -29,7 +30,11 @@ export function createAcctCache(options: AcctCacheOptions = DEFAULT_ACCT_CACHE):
   }
   const cache = new LRUCache<string, { id: string | null }>({ max: options.max });
   return {
-    get: (acct) => cache.get(acct)?.id,
+    get: (acct) => {
+      const entry = cache.get(acct);
+      recordCacheLookup('mastodon_acct', entry !== undefined);
+      return entry?.id;
+    },
     remember: (acct, id) => {
       cache.set(acct, { id }, id === null ? { ttl: options.notFoundTtlMs } : {});
     },

@@ -44,6 +44,12 @@ import { DEFAULT_SHUTDOWN_GRACE_MS } from '../shared/graceful-close.ts';
 import { createLogger, type Logger } from '../shared/logging/logger.ts';
 import { logJob } from '../shared/logging/job-log.ts';
 import { errorForLog } from '../shared/logging/sanitise-error.ts';
+import { createSubgraphMetrics, type SubgraphMetrics } from '../shared/observability/subgraph-metrics.ts';
+import { withMetricsScope } from '../shared/observability/request-scope.ts';
+import { createSyncMetrics } from './observability/sync-metrics.ts';
+import { observeSyncStore } from './observability/observe-store.ts';
+import { countingDeliveries } from './observability/webhook-deliveries.ts';
+import { syncObservability } from './observability/sync-observability.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -65,6 +71,13 @@ export interface SyncService {
 
 /** `logger` gets a line per worker job (outbox entry, inbox event, reconciliation pass, pruning run); by default one from LOG_LEVEL and LOG_FILE. */
 export function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): SyncService {
+  // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
+  const metrics = createSubgraphMetrics('sync');
+  return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics));
+}
+
+function buildSyncService(config: SyncConfig, now: () => number, logger: Logger, metrics: SubgraphMetrics): SyncService {
+  const syncMetrics = createSyncMetrics(metrics.registry);
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
   const gates = createSystemGates(config.outbox, costBucket, now);
@@ -73,7 +86,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
   }, gates);
-  const store = openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs });
+  const store = observeSyncStore(openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs }), syncMetrics);
   const ctx: WriteContext = {
     adapters,
     store,
@@ -96,6 +109,7 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
     onEvent: (event) => {
       if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
       if (event.type === 'tick-failed') logger.error({ job: 'outbox' }, 'outbox tick failed');
+      if (event.type === 'failed' && event.code === 'VERSION_CONFLICT') syncMetrics.versionConflict('outbox');
     },
   });
   const processEvent = createEventProcessor(ctx, createShopEventCheck(ctx, readers, config.reconcile, now));
@@ -136,9 +150,10 @@ export function startSyncService(config: SyncConfig, now: () => number = Date.no
         },
       },
       context: createRequestContext(config.deadline),
+      observability: syncObservability(metrics, syncMetrics, store, gates, now),
       routes: {
-        '/webhooks/hubspot': hubspotReceiver(receiverDeps),
-        '/webhooks/shopify': shopifyReceiver(receiverDeps),
+        '/webhooks/hubspot': countingDeliveries('HUBSPOT', hubspotReceiver(receiverDeps), syncMetrics),
+        '/webhooks/shopify': countingDeliveries('SHOPIFY', shopifyReceiver(receiverDeps), syncMetrics),
         '/admin/reconcile': reconcileRoute(reconciler, createInternalTokenVerifier('sync', config.listen.internalAuth)),
       },
     },

@@ -46,7 +46,7 @@ describe('a JWKS from a file (AUTH_JWKS_FILE)', () => {
     const authenticator = createAuthenticator(readAuthConfig({ AUTH_JWKS_FILE: file, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }));
     expect((await authenticator.authenticate(bearer(await sign(key, goodClaims())), URL_)).subject).toBe('auth-test-subject');
     const other = await createKey('file-1', 'ES256');
-    await expect(authenticator.authenticate(bearer(await sign(other, goodClaims())), URL_)).rejects.toThrow(new AuthenticationError("The token's signature is not valid."));
+    await expect(authenticator.authenticate(bearer(await sign(other, goodClaims())), URL_)).rejects.toThrow(new AuthenticationError("The token's signature is not valid.", 'bad_signature'));
   });
 
   it('stops start-up when the file is not a JWKS', () => {
