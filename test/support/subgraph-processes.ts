@@ -107,7 +107,7 @@ async function startSubgraphProcess(name: SubgraphName, port: number, env: NodeJ
   });
   let exited = false;
   child.once('exit', () => { exited = true; });
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline && !exited;) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline && !exited;) {
     const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
     if (healthy) return child;
     await new Promise((resolve) => setTimeout(resolve, 100));
