@@ -28,6 +28,8 @@ import type { CostBudget } from './limits/cost-budget.ts';
 import { readGraphQLParams } from './http/graphql-params.ts';
 import { responseMediaType } from './http/media-types.ts';
 import { refusalOf, refusalStatus, sendErrors, sendJson } from './http/respond.ts';
+import { introspectionRefusal } from './authz/introspection-access.ts';
+import type { GraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Bodies above this are refused before parsing. */
@@ -40,6 +42,8 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     res.on('finish', () => logger.info({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), ...refusalOf(res) }, 'request'));
+    // CORS headers on every answer; a preflight is answered here and goes no further.
+    if (pipeline.cors(req, res)) return;
     route(apollo, pipeline, req, res, requestId).catch((err: unknown) => {
       logger.error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
       if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);
@@ -56,11 +60,16 @@ export interface RequestPipeline {
   audit: AuditLog;
   /** Largest response body sent; a larger one is replaced by RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
+  /** Sets CORS headers; true when it answered a preflight itself (gateway/http/cors.ts). */
+  cors: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** GraphiQL's page, files and dev-token endpoint; null when GRAPHIQL is off. */
+  graphiql: GraphiQLRoutes | null;
 }
 
 async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
   if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+  if (pipeline.graphiql && await pipeline.graphiql(req, res, url)) return;
   if (url.pathname !== '/graphql') return sendErrors(res, 404, [codedError('NOT_FOUND', 'Not found. GraphQL is served at /graphql.')]);
 
   const mediaType = responseMediaType(req.headers.accept);
@@ -84,6 +93,8 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     const { status, headers } = refusalStatus(prepared.refused, mediaType);
     return sendErrors(res, status, prepared.errors, mediaType, headers);
   }
+  const introspection = introspectionRefusal(prepared.document, prepared.operation, principal);
+  if (introspection) return sendErrors(res, 403, [introspection], mediaType);
   const spent = await pipeline.budget.spend(principal, prepared.cost);
   // The caller's budget on every answer (IETF RateLimit header fields), and what this operation cost.
   res.setHeader('ratelimit-limit', spent.budget);
