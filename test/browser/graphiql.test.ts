@@ -68,7 +68,7 @@ describe('GraphiQL', () => {
     expect(elsewhere).toEqual([]);
     expect(requested.length).toBeGreaterThan(3);
     await page.close();
-  });
+  }, 120_000);
 });
 
 describe('CORS', () => {

@@ -47,7 +47,7 @@ export function DevTokenButton({ config }: { config: DevTokenConfig }) {
   return (
     <div className="dev-token">
       <ToolbarButton label="Development token" onClick={() => setOpen(!open)} data-testid="dev-token-button">
-        <span className="dev-token-icon" aria-hidden>🔑</span>
+        <KeyIcon />
       </ToolbarButton>
       {open && (
         <div className="dev-token-panel" role="dialog" aria-label="Development token">
@@ -62,6 +62,16 @@ export function DevTokenButton({ config }: { config: DevTokenConfig }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A key, drawn like GraphiQL's own toolbar icons (stroke in the current colour). */
+function KeyIcon() {
+  return (
+    <svg className="graphiql-toolbar-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden>
+      <circle cx="7.5" cy="15.5" r="4.5" />
+      <path d="M10.7 12.3 20 3M16 7l3 3M14 9l2 2" strokeLinecap="round" />
+    </svg>
   );
 }
 
