@@ -64,6 +64,14 @@ describe('GraphiQL', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}graphiql.png` });
+
+    // Another example tab gets the token too (its header still held the placeholder), and runs.
+    await page.locator('.graphiql-tab-button', { hasText: 'SyncStatus' }).click();
+    await expect.poll(() => editorText(page, '.graphiql-editor-tool')).toMatch(/"Authorization": "Bearer eyJ/);
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => editorText(page, '.result-window'), { timeout: 20_000 }).toContain('"system": "CRM"');
+    expect(await editorText(page, '.result-window')).not.toContain('"errors"');
+
     const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).host !== gateway.host);
     expect(elsewhere).toEqual([]);
     expect(requested.length).toBeGreaterThan(3);
