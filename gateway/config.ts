@@ -9,6 +9,7 @@ import { envInteger } from '../subgraphs/shared/env-integer.ts';
 import { readLogSettings, type LogSettings } from '../subgraphs/shared/logging/logger.ts';
 import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
 import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
+import { readCorsConfig, type CorsConfig } from './http/cors.ts';
 import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
 
 export interface GatewayConfig {
@@ -38,6 +39,10 @@ export interface GatewayConfig {
   limits: OperationLimits;
   /** Cost points per caller per minute (COST_BUDGET_PER_MINUTE, COST_BUDGETS). */
   costBudgets: CostBudgets;
+  /** Whether browsers get GraphiQL at / and /graphql (GRAPHIQL; on in development, off in production). */
+  graphiql: boolean;
+  /** Which other origins' pages may call the gateway (CORS_ORIGINS). */
+  cors: CorsConfig;
 }
 
 /** .data/audit.db in the project folder: where `npm start` and `npm run audit` meet with zero configuration. */
@@ -56,6 +61,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     if (!URL.canParse(url)) throw new Error(`${name.toUpperCase()}_SUBGRAPH_URL must be a URL: ${url}`);
   }
   const limits = readLimits(env);
+  const production = env.NODE_ENV === 'production';
   return {
     port: envInteger(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: env.HOST ?? '127.0.0.1',
@@ -63,7 +69,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     subgraphTimeoutMs: envInteger(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
     supergraphPath: env.SUPERGRAPH_PATH ?? defaults.supergraphPath,
     ...logSettings(readLogSettings(env)),
-    production: env.NODE_ENV === 'production',
+    production,
     auth: readAuthConfig(env),
     internalAuth: readInternalAuthConfig(env),
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
@@ -71,7 +77,17 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     shutdownGraceMs: readShutdownGraceMs(env),
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),
+    graphiql: readGraphiQLSetting(env, production),
+    cors: readCorsConfig(env, production),
   };
+}
+
+/** GRAPHIQL: `true` or `false`; unset, on in development and off in production. */
+function readGraphiQLSetting(env: NodeJS.ProcessEnv, production: boolean): boolean {
+  const raw = env.GRAPHIQL;
+  if (raw === undefined || raw === '') return !production;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`GRAPHIQL must be true or false: ${raw}`);
+  return raw === 'true';
 }
 
 /** COST_BUDGET_PER_MINUTE and COST_BUDGETS; none may be below MAX_QUERY_COST, or an allowed operation could never run. */

@@ -28,6 +28,8 @@ import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
 import { createGatewayObservability } from './observability/index.ts';
+import { createCorsHandler } from './http/cors.ts';
+import { createGraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
 export interface RunningGateway {
@@ -76,7 +78,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       }
       return shaped;
     },
-    // Introspection stays on for GraphiQL and tooling; like every operation, it needs a valid token.
+    // Introspection stays on for GraphiQL and tooling; the front door lets only tokens with schema:read
+    // run it (gateway/authz/introspection-access.ts).
     introspection: true,
     // Off: a hash-only request would run a stored query text the authorizer never saw, and a
     // rewritten query no longer matches the client's hash. Clients fall back to sending the query.
@@ -101,6 +104,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
+    cors: createCorsHandler(config.cors),
+    graphiql: config.graphiql ? createGraphiQLRoutes({ production: config.production, auth: config.auth }) : null,
   }, logger, observability.wrap({ supergraphLoaded: () => !stopping, audit, subgraphUrls: config.subgraphUrls }));
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;

@@ -33,6 +33,8 @@ import { runInScope, currentScope } from '../subgraphs/shared/logging/request-sc
 import { traceIdentity } from '../subgraphs/shared/logging/trace-context.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
 import { logRequest, stampRequestId } from './request-log.ts';
+import { introspectionRefusal } from './authz/introspection-access.ts';
+import type { GraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 
 /** Bodies above this are refused before parsing. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -43,6 +45,8 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
     const { requestId } = scope;
     res.setHeader('x-request-id', requestId);
     logRequest(logger, req, res, scope);
+    // CORS headers on every answer; a preflight is answered here and goes no further.
+    if (pipeline.cors(req, res)) return;
     route(apollo, pipeline, req, res, requestId).catch((err: unknown) => {
       logger.error({ requestId, err: errorForLog(err) }, 'request failed');
       if (!res.headersSent) sendErrors(res, 500, [codedError('INTERNAL_SERVER_ERROR', 'Internal error.')]);
@@ -59,11 +63,16 @@ export interface RequestPipeline {
   audit: AuditLog;
   /** Largest response body sent; a larger one is replaced by RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
+  /** Sets CORS headers; true when it answered a preflight itself (gateway/http/cors.ts). */
+  cors: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** GraphiQL's page, files and dev-token endpoint; null when GRAPHIQL is off. */
+  graphiql: GraphiQLRoutes | null;
 }
 
 async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
   if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+  if (pipeline.graphiql && await pipeline.graphiql(req, res, url)) return;
   if (url.pathname !== '/graphql') return sendErrors(res, 404, [codedError('NOT_FOUND', 'Not found. GraphQL is served at /graphql.')]);
 
   const mediaType = responseMediaType(req.headers.accept);
@@ -87,6 +96,8 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     const { status, headers } = refusalStatus(prepared.refused, mediaType);
     return sendErrors(res, status, prepared.errors, mediaType, headers);
   }
+  const introspection = introspectionRefusal(prepared.document, prepared.operation, principal);
+  if (introspection) return sendErrors(res, 403, [introspection], mediaType);
   const spent = await pipeline.budget.spend(principal, prepared.cost);
   // The caller's budget on every answer (IETF RateLimit header fields), and what this operation cost.
   res.setHeader('ratelimit-limit', spent.budget);

@@ -33,7 +33,7 @@ try {
 
 console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
 console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s?.url}`).join('  ')}`);
-console.log(`\nGateway ready at ${stack.gatewayUrl}\n\nTry (every request needs a token; npm run token prints a development one):
+console.log(`\nGateway ready at ${stack.gatewayUrl} (open it in a browser for GraphiQL; the key in its toolbar gives a development token)\n\nTry (every request needs a token; npm run token prints a development one):
   TOKEN=$(npm run -s token -- --scope "customers:read pii:read finance:read")
   curl -s ${stack.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '${JSON.stringify({ query: EXAMPLE })}'

@@ -159,7 +159,7 @@ describe('what needs a token', () => {
   it('refuses introspection without one, and answers it with one', async () => {
     const query = '{ __schema { queryType { name } } }';
     expect((await post(null, { query })).status).toBe(401);
-    const res = await post(await sign(keys.es, goodClaims()), { query });
+    const res = await post(await sign(keys.es, goodClaims({ scope: 'schema:read' })), { query });
     expect(res.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
   });
 

@@ -89,9 +89,16 @@ describe('query root fields (customers:read)', () => {
     });
   }
 
-  it('keeps introspection open to any valid token', async () => {
-    const { body } = await t.gql('{ __schema { queryType { name } } }', undefined, await devAuthHeader([]));
+  it('answers introspection to a token with schema:read, and only that scope is needed', async () => {
+    const { body } = await t.gql('{ __schema { queryType { name } } }', undefined, await devAuthHeader(['schema:read']));
     expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  it('refuses introspection, through a fragment too, to a token without schema:read', async () => {
+    const query = 'query { ...Q } fragment Q on Query { __type(name: "Customer") { name } }';
+    const res = await t.gql(query, undefined, await devAuthHeader(without('schema:read')));
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ errors: [{ message: 'Introspection (__schema, __type) needs the schema:read scope.', extensions: { code: 'FORBIDDEN' } }] });
   });
 });
 

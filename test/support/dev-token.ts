@@ -1,9 +1,10 @@
 /** Client tokens for tests, signed with the development secret the gateway accepts by default. */
 import { DEV_AUTH_HS256_SECRET } from '../../gateway/auth/auth-config.ts';
 import { signDevToken, type DevTokenOptions } from '../../gateway/auth/dev-token.ts';
+import { SCOPES } from '../../gateway/auth/scopes.ts';
 
-/** Every scope of the contract (see the header of ../shared/contract/schema.graphql). */
-export const ALL_SCOPES: readonly string[] = ['customers:read', 'pii:read', 'finance:read', 'customers:write', 'orders:write', 'sync:read'];
+/** Every scope a client token may carry (gateway/auth/scopes.ts), schema:read included. */
+export const ALL_SCOPES: readonly string[] = SCOPES;
 
 /** A development token granting `scopes` (all by default), valid for an hour. */
 export function devToken(scopes: readonly string[] = ALL_SCOPES, options: Partial<DevTokenOptions> = {}): Promise<string> {

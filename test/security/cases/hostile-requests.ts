@@ -420,6 +420,11 @@ const shapes: HostileCase[] = [
     expect: { status: 401, code: 'UNAUTHENTICATED', upstreamCalls: 0 },
   },
   {
+    name: 'introspection with a token lacking schema:read is refused with 403',
+    request: post('{ __schema { types { name fields { name } } } }', undefined, 'readOnly'),
+    expect: { status: 403, code: 'FORBIDDEN', upstreamCalls: 0 },
+  },
+  {
     name: 'a query over GET without a token is refused with 401',
     request: { method: 'GET', token: 'none', search: { query: '{ customers(first: 1) { edges { node { id } } } }' } },
     expect: { status: 401, code: 'UNAUTHENTICATED', upstreamCalls: 0 },
