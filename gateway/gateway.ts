@@ -88,7 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
   const audit = openSqliteAuditLog(config.auditDbPath);
-  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'));
+  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const server = createHttpServer(apollo, {
     authenticator: createAuthenticator(config.auth),
     prepare,
