@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // The supergraph is loaded once Apollo has started; readiness says so until close() begins.
   let stopping = false;
   const audit = openSqliteAuditLog(config.auditDbPath);
-  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'));
+  const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const server = createHttpServer(apollo, {
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
     prepare,

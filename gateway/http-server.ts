@@ -109,8 +109,9 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     return sendErrors(res, 429, [error], mediaType, { 'retry-after': String(spent.resetSeconds) });
   }
 
-  const scope = currentScope();
-  if (scope) scope.operationName = prepared.operation.name?.value;
+  // Always set: createServer runs every request inside its scope.
+  const scope = currentScope()!;
+  scope.operationName = prepared.operation.name?.value;
   const authorized = pipeline.authorizer.authorize(read.params, principal, prepared);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
@@ -135,7 +136,7 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
   const finished = finish(text, authorized);
   if (finished) {
     if (finished.sensitive.fields.length > 0) pipeline.audit.record({ principal, requestId, ...finished.sensitive });
-    text = JSON.stringify(stampRequestId(finished.body, requestId));
+    text = JSON.stringify(stampRequestId(finished.body, scope));
   }
   res.removeHeader('content-length');
   res.end(text);

@@ -6,15 +6,19 @@ describe('readCrmConfig', () => {
   it('defaults to the embedded HubSpot stand-in with its development token', () => {
     expect(readCrmConfig({})).toEqual({
       hubspot: { baseUrl: 'http://127.0.0.1:4101', credential: 'pat-dev-hubspot-standin', timeoutMs: 5000 },
-      listen: { port: 4001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000 },
+      listen: { port: 4001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000, log: { level: 'info' } },
     });
   });
 
-  it('reads HUBSPOT_URL, HUBSPOT_TOKEN, HUBSPOT_TIMEOUT_MS and CRM_PORT', () => {
-    expect(readCrmConfig({ HUBSPOT_URL: 'https://api.hubapi.com/', HUBSPOT_TOKEN: 'pat-na1-x', HUBSPOT_TIMEOUT_MS: '2500', CRM_PORT: '5001' })).toEqual({
+  it('reads HUBSPOT_URL, HUBSPOT_TOKEN, HUBSPOT_TIMEOUT_MS, CRM_PORT, LOG_LEVEL and LOG_FILE', () => {
+    expect(readCrmConfig({ HUBSPOT_URL: 'https://api.hubapi.com/', HUBSPOT_TOKEN: 'pat-na1-x', HUBSPOT_TIMEOUT_MS: '2500', CRM_PORT: '5001', LOG_LEVEL: 'warn', LOG_FILE: '/var/log/crm.log' })).toEqual({
       hubspot: { baseUrl: 'https://api.hubapi.com', credential: 'pat-na1-x', timeoutMs: 2500 },
-      listen: { port: 5001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000 },
+      listen: { port: 5001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000, log: { level: 'warn', file: '/var/log/crm.log' } },
     });
+  });
+
+  it('refuses a LOG_LEVEL pino does not know, naming it', () => {
+    expect(() => readCrmConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent: verbose');
   });
 
   it('refuses a timeout that is not a positive integer, naming it', () => {

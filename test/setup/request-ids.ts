@@ -13,7 +13,9 @@ globalThis.fetch = async (input, init) => {
   const res = await original(input, init);
   const requestId = res.headers.get('x-request-id');
   if (!requestId || !/json/.test(res.headers.get('content-type') ?? '')) return res;
-  const text = await res.text();
+  const text = await res.clone().text();
+  // Subgraphs echo the header too but put no id in their errors: their answers reach the gateway untouched.
+  if (!text.includes('"requestId"')) return res;
   return new Response(withoutRequestIds(text, requestId), { status: res.status, statusText: res.statusText, headers: res.headers });
 };
 

@@ -13,13 +13,14 @@ import { ERROR_CODES } from '../../../schema/errors.ts';
 /** Fields that name the job: ids, systems, counts; never values. */
 export type JobFields = Record<string, string | number | boolean | null | undefined>;
 
+/** `summary` adds fields from the job's result (and may set `outcome` for a job that returns its failure). */
 export function logJob<T>(logger: Logger, job: string, fields: JobFields, work: () => Promise<T>, summary?: (result: T) => JobFields): Promise<T> {
   return runInScope(traceIdentity({}), async (scope) => {
     const started = performance.now();
     const line = () => ({ job, requestId: scope.requestId, traceId: scope.traceId, ...fields, calls: scope.calls, ms: Math.round(performance.now() - started) });
     try {
       const result = await work();
-      logger.info({ ...line(), ...summary?.(result), outcome: 'ok' }, 'job');
+      logger.info({ ...line(), outcome: 'ok', ...summary?.(result) }, 'job');
       return result;
     } catch (err) {
       const error = errorForLog(err);

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.ts';
-import { currentScope, type RequestScope } from './request-scope.ts';
+import { currentScope, levelForPath, type RequestScope } from './request-scope.ts';
 import { errorForLog } from './sanitise-error.ts';
 
 /** Logs one line when the response has been sent. */
@@ -14,9 +14,10 @@ export function logSubgraphRequest(logger: Logger, req: IncomingMessage, res: Se
   const started = performance.now();
   res.on('finish', () => {
     const outcome = res.statusCode >= 500 ? 'failed' : res.statusCode >= 400 ? 'refused' : scope.errorCodes.length ? 'errors' : 'ok';
-    logger.info({
+    const path = req.url?.split('?')[0];
+    logger[levelForPath(path)]({
       requestId: scope.requestId, traceId: scope.traceId, spanId: scope.spanId, ...(scope.parentSpanId && { parentSpanId: scope.parentSpanId }),
-      method: req.method, path: req.url?.split('?')[0], operationName: scope.operationName, status: res.statusCode,
+      method: req.method, path, operationName: scope.operationName, status: res.statusCode,
       ms: Math.round(performance.now() - started), calls: scope.calls, outcome,
       ...(scope.errorCodes.length > 0 && { errorCodes: [...new Set(scope.errorCodes)] }),
     }, 'request');

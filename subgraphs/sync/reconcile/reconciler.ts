@@ -24,7 +24,7 @@ export function startReconciler(deps: PassDeps, schedule: { intervalMs: number; 
     if (stopping) return Promise.reject(codedError('UPSTREAM_UNAVAILABLE', 'The sync service is shutting down.'));
     if (running) return Promise.reject(codedError('CONFLICT', 'A reconciliation pass is running already; try again when it has finished.'));
     const pass = () => runPass(deps, { ...options, shouldStop: () => stopping });
-    running = logJob(logger, 'reconcile', { dryRun: options.dryRun }, pass, (summary) => ({ runId: summary.id, status: summary.status }))
+    running = logJob(logger, 'reconcile', { dryRun: options.dryRun }, pass, (summary) => ({ runId: summary.id, status: summary.status, outcome: summary.status === 'DONE' ? 'ok' : 'failed' }))
       .finally(() => { running = null; });
     return running;
   };
