@@ -19,11 +19,18 @@ import type { GraphQLResult } from '../e2e/harness.ts';
 import { devToken } from './dev-token.ts';
 import { freePort } from './ports.ts';
 
+/** How long a subgraph process may take to start: each compiles its sources with tsx, slow on a loaded machine. */
+const STARTUP_MS = 90_000;
+
 export const SUBGRAPH_NAMES = ['crm', 'erp', 'commerce', 'social', 'sync'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export interface SubgraphProcesses {
   readonly dataset: Dataset;
+  /** The gateway's GraphQL URL. */
+  readonly gatewayUrl: string;
+  /** The port each subgraph's process listens on. */
+  readonly ports: Readonly<Record<SubgraphName, number>>;
   /** SIGKILLs the subgraph's process; resolves once it has exited. */
   kill(name: SubgraphName): Promise<void>;
   /** Starts the subgraph's process again on its port; resolves once it answers /health. */
@@ -64,7 +71,7 @@ export function useSubgraphProcesses(): SubgraphProcesses {
     }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
     gateway = await startGateway(config, createLogger('info', join(inject('logDir'), `${dir.split('/').pop()}.log`)));
     token = await devToken();
-  });
+  }, STARTUP_MS * 2);
 
   afterAll(async () => {
     await gateway?.close();
@@ -77,6 +84,11 @@ export function useSubgraphProcesses(): SubgraphProcesses {
       if (!dataset) throw new Error('The stack is not running yet.');
       return dataset;
     },
+    get gatewayUrl() {
+      if (!gateway) throw new Error('The stack is not running yet.');
+      return gateway.url;
+    },
+    ports,
     kill: async (name) => {
       const child = running.get(name);
       running.delete(name);
@@ -105,7 +117,7 @@ async function startSubgraphProcess(name: SubgraphName, port: number, env: NodeJ
   });
   let exited = false;
   child.once('exit', () => { exited = true; });
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline && !exited;) {
+  for (const deadline = Date.now() + STARTUP_MS; Date.now() < deadline && !exited;) {
     const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
     if (healthy) return child;
     await new Promise((resolve) => setTimeout(resolve, 100));
