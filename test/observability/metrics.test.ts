@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useStack, type GraphQLResult } from '../e2e/harness.ts';
 import { encodeId } from '../../subgraphs/shared/ids.ts';
 import { delta, scrape, valueOf, type Samples } from '../support/prometheus.ts';
+import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
 
 const t = useStack();
 
@@ -145,5 +146,47 @@ describe('GET /metrics', () => {
       expect(valueOf(after, 'sync_breaker_state', { subgraph: 'sync', system, state: 'CLOSED' })).toBe(1);
       expect(valueOf(after, 'sync_breaker_state', { subgraph: 'sync', system, state: 'OPEN' })).toBe(0);
     }
+  });
+
+  it('counts each webhook delivery by answer and each event once received and once per settling', async () => {
+    const { hubspot } = t.stack.standIns;
+    const sync = t.stack.sync!;
+    const syncBase = base(t.stack.subgraphs.sync!.url);
+    const contact = t.stack.dataset.hubspot.contacts.filter((c) => c.properties.erp_partner_id && c.properties.shop_customer_id && c.properties.firstname)[5];
+    await fetch(`${hubspot.url}/__admin/webhooks`, { method: 'POST', body: JSON.stringify({ enabled: true }) });
+    const before = await scrape(syncBase);
+    const deliveriesBefore = hubspot.deliveries().length;
+    const eventsBefore = sync.store.inboxEvents('HUBSPOT').length;
+
+    // Someone edits the contact in HubSpot's UI: HubSpot sends its webhook, the inbox worker propagates it.
+    const edit = await fetch(`${hubspot.url}/crm/v3/objects/contacts/${contact.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${DEV_CREDENTIALS.hubspot}`, 'content-type': 'application/json', 'x-standin-change-source': 'CRM_UI' },
+      body: JSON.stringify({ properties: { phone: '+33 6 98 76 54 77' } }),
+    });
+    expect(edit.status).toBe(200);
+    await hubspot.webhooksSettled();
+    await sync.inbox.drain();
+    await sync.worker.drain();
+    await fetch(`${hubspot.url}/__admin/webhooks`, { method: 'POST', body: JSON.stringify({ enabled: false }) });
+    const after = await scrape(syncBase);
+
+    const deliveries = hubspot.deliveries().slice(deliveriesBefore);
+    const events = sync.store.inboxEvents('HUBSPOT').slice(eventsBefore);
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((d) => d.status === 200)).toBe(true);
+    expect(delta(before, after, 'sync_webhook_deliveries_total')).toEqual({
+      'sync_webhook_deliveries_total{result="accepted",source="HUBSPOT",subgraph="sync"}': deliveries.reduce((n, d) => n + d.attempts, 0),
+    });
+    const expected: Record<string, number> = {};
+    const add = (result: string, n = 1) => { if (n > 0) expected[`sync_webhook_events_total{result="${result}",subgraph="sync"}`] = (expected[`sync_webhook_events_total{result="${result}",subgraph="sync"}`] ?? 0) + n; };
+    add('received', events.length);
+    for (const event of events) {
+      add(event.status === 'FAILED' ? 'failed' : String(event.outcome).toLowerCase());
+      // Every mark counts an attempt: the ones before the settling one were retries.
+      add('retried', event.attempts - 1);
+    }
+    expect(events.length).toBeGreaterThan(0);
+    expect(delta(before, after, 'sync_webhook_events_total')).toEqual(expected);
   });
 });

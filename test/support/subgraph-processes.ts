@@ -24,6 +24,10 @@ export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export interface SubgraphProcesses {
   readonly dataset: Dataset;
+  /** The gateway's GraphQL URL. */
+  readonly gatewayUrl: string;
+  /** The port each subgraph's process listens on. */
+  readonly ports: Readonly<Record<SubgraphName, number>>;
   /** SIGKILLs the subgraph's process; resolves once it has exited. */
   kill(name: SubgraphName): Promise<void>;
   /** Starts the subgraph's process again on its port; resolves once it answers /health. */
@@ -66,7 +70,8 @@ export function useSubgraphProcesses(): SubgraphProcesses {
     }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
     gateway = await startGateway(config, createLogger('info', join(inject('logDir'), `${dir.split('/').pop()}.log`)));
     token = await devToken();
-  });
+  // Five processes compiling with tsx at once: on a loaded machine, more than the default hook timeout.
+  }, 120_000);
 
   afterAll(async () => {
     await gateway?.close();
@@ -79,6 +84,11 @@ export function useSubgraphProcesses(): SubgraphProcesses {
       if (!dataset) throw new Error('The stack is not running yet.');
       return dataset;
     },
+    get gatewayUrl() {
+      if (!gateway) throw new Error('The stack is not running yet.');
+      return gateway.url;
+    },
+    ports,
     kill: async (name) => {
       const child = running.get(name);
       running.delete(name);
