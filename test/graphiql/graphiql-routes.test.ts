@@ -75,6 +75,15 @@ describe('GraphiQL in development', () => {
   });
 });
 
+describe('GraphiQL in development with a secret of its own', () => {
+  const gateway = useLoneGateway({ AUTH_HS256_SECRET: 'a-secret-of-our-own-not-the-public-one-0123' });
+
+  it('serves the page without the development token: only the public secret is minted with', async () => {
+    expect(pageConfig(await (await openPage(gateway.url)).text())).toEqual({ endpoint: '/graphql', devToken: null });
+    expect((await mint(gateway, { scopes: ['schema:read'] })).status).toBe(404);
+  });
+});
+
 describe('GraphiQL in production', () => {
   const off = useLoneGateway(PRODUCTION_ENV);
   const on = useLoneGateway({ ...PRODUCTION_ENV, GRAPHIQL: 'true' });
