@@ -6,7 +6,8 @@
  * another gateway process) reads it in milliseconds; reinstalling or editing the sources rebuilds it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ export interface GraphiQLBundle {
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const PACKAGES = ['esbuild', 'graphiql', '@graphiql/react', 'monaco-editor', 'monaco-graphql', 'react', 'react-dom', 'graphql'];
-const SOURCES = ['examples.ts', 'browser'];
+const SOURCES = ['bundle.ts', 'examples.ts', 'browser'];
 
 /** The default cache folder: beside the installed packages, so a reinstall starts afresh. */
 export const defaultBundleCacheDir = (): string => fileURLToPath(new URL('../../node_modules/.cache/gateway-graphiql', import.meta.url));
@@ -35,7 +36,13 @@ export async function loadGraphiQLBundle(cacheDir: string = defaultBundleCacheDi
   if (cached) return { key, files: cached };
   // Built beside the final folder and renamed into place, so two gateways starting at once never read half a build.
   const building = join(cacheDir, `${key}.${randomUUID()}.tmp`);
-  mkdirSync(building, { recursive: true });
+  try {
+    mkdirSync(building, { recursive: true });
+  } catch (err) {
+    // A read-only install (a container image): build into the temporary folder instead.
+    if (cacheDir === TMP_CACHE_DIR) throw err;
+    return loadGraphiQLBundle(TMP_CACHE_DIR);
+  }
   try {
     await buildInto(building);
     try {
@@ -46,7 +53,19 @@ export async function loadGraphiQLBundle(cacheDir: string = defaultBundleCacheDi
   } finally {
     rmSync(building, { recursive: true, force: true });
   }
+  removeStaleBuilds(cacheDir, key);
   return { key, files: readFolder(dir)! };
+}
+
+const TMP_CACHE_DIR = join(tmpdir(), 'gateway-graphiql');
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Builds of other keys untouched for a day: left by an upgrade or an edit (a day, so no gateway still reads one). */
+function removeStaleBuilds(cacheDir: string, key: string): void {
+  for (const name of readdirSync(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (name !== key && Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 function buildInto(outdir: string) {

@@ -17,8 +17,6 @@ import type { PageConfig } from './browser/page-config.ts';
 export interface GraphiQLOptions {
   production: boolean;
   auth: AuthConfig;
-  /** Where built bundles are kept (bundle.ts's default when absent). */
-  cacheDir?: string;
 }
 
 /** Answers the request when it is GraphiQL's, returning true; false leaves it to GraphQL. */
@@ -30,9 +28,11 @@ const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset
 export function createGraphiQLRoutes(options: GraphiQLOptions): GraphiQLRoutes {
   let bundle: Promise<GraphiQLBundle> | undefined;
   const loadBundle = () => {
-    bundle ??= loadGraphiQLBundle(options.cacheDir);
-    // A failed build is tried again on the next request rather than remembered.
-    bundle.catch(() => { bundle = undefined; });
+    if (!bundle) {
+      bundle = loadGraphiQLBundle();
+      // A failed build is tried again on the next request rather than remembered.
+      bundle.catch(() => { bundle = undefined; });
+    }
     return bundle;
   };
   const devToken = mintsDevTokens(options.production, options.auth);

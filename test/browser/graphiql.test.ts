@@ -55,6 +55,10 @@ describe('GraphiQL', () => {
     await page.getByRole('dialog', { name: 'Development token' }).getByRole('button', { name: 'Use token' }).click();
     await introspected;
     expect(await editorText(page, '.graphiql-editor-tool')).toMatch(/"Authorization": "Bearer eyJ/);
+    // The docs come from introspection, which the token's schema:read allows.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    await expect.poll(() => page.locator('.graphiql-doc-explorer').innerText()).toContain('Query');
+    await page.getByRole('button', { name: 'Hide Documentation Explorer' }).click();
 
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => editorText(page, '.result-window'), { timeout: 20_000 }).toContain(`"email": "${EXAMPLE_CUSTOMER_EMAIL}"`);

@@ -42,7 +42,10 @@ describe('GraphiQL in development', () => {
       expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type'), file).toMatch(file.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
       expect(res.headers.get('cache-control'), file).toContain('immutable');
-      expect((await res.arrayBuffer()).byteLength, file).toBeGreaterThan(10_000);
+      const text = await res.text();
+      expect(text.length, file).toBeGreaterThan(10_000);
+      // Fonts and icons are inlined: no stylesheet rule points at another host.
+      if (file.endsWith('.css')) expect(text).not.toMatch(/url\(\s*['"]?(https?:)?\/\//);
     }
     expect((await fetch(`${base(gateway)}/graphiql/0000000000000000/app.js`)).status).toBe(404);
     expect((await fetch(`${base(gateway)}${assets}secrets.js`)).status).toBe(404);
@@ -69,6 +72,15 @@ describe('GraphiQL in development', () => {
     expect((await unknown.json()).error).toContain('Unknown scopes: admin.');
     expect((await mint(gateway, { scopes: ['customers:read'] }, 'text/plain')).status).toBe(415);
     expect((await mint(gateway, ['customers:read'])).status).toBe(400);
+  });
+});
+
+describe('GraphiQL in development with a secret of its own', () => {
+  const gateway = useLoneGateway({ AUTH_HS256_SECRET: 'a-secret-of-our-own-not-the-public-one-0123' });
+
+  it('serves the page without the development token: only the public secret is minted with', async () => {
+    expect(pageConfig(await (await openPage(gateway.url)).text())).toEqual({ endpoint: '/graphql', devToken: null });
+    expect((await mint(gateway, { scopes: ['schema:read'] })).status).toBe(404);
   });
 });
 

@@ -41,6 +41,7 @@ createRoot(document.getElementById('graphiql')!).render(
           {merge}
           {copy}
           {config.devToken && <DevTokenButton config={config.devToken} />}
+          {/* Not a button: placed here only to sit inside GraphiQL's provider. */}
           <FirstTabVariables />
         </>
       )}
