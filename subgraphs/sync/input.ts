@@ -97,6 +97,8 @@ function address(value: AddressInput | null | undefined): Partial<AddressFields>
     const code = country === null ? null : toCountryCode(country);
     if (country !== null && code === null) throw invalid('input.address.country', 'Field "input.address.country" names no known country.');
     out.country = code;
+    // A country given by the client is written as its ISO code, not as the text stored before.
+    out.countryText = null;
   }
   return out;
 }
