@@ -5,7 +5,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { codedError } from '../../schema/errors.ts';
-import { toCountryCode } from '../shared/country.ts';
+import { COUNTRY_LANGUAGES, toCountryCode } from '../shared/country.ts';
 import type { AddressFields, CustomerField, CustomerFields, LifecycleStageValue } from '../shared/write-adapter.ts';
 
 export interface AddressInput {
@@ -95,7 +95,10 @@ function address(value: AddressInput | null | undefined): Partial<AddressFields>
   if ('country' in value) {
     const country = text(value.country, 'input.address.country');
     const code = country === null ? null : toCountryCode(country);
-    if (country !== null && code === null) throw invalid('input.address.country', 'Field "input.address.country" names no known country.');
+    if (country !== null && code === null) {
+      // The value itself is not quoted: it is part of an address, which is personal data.
+      throw invalid('input.address.country', `Field "input.address.country" names no country, or more than one. Give an ISO 3166-1 code (alpha-2 "DE", alpha-3 "DEU" or numeric "276") or a country's name in one of the ${COUNTRY_LANGUAGES} languages of i18n-iso-countries ("Germany", "Deutschland", "Niemcy").`);
+    }
     out.country = code;
     // A country given by the client is written as its ISO code, not as the text stored before.
     out.countryText = null;
