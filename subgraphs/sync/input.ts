@@ -3,7 +3,7 @@
  * lowercased, the phone in E.164, the country as ISO alpha-2. Every refusal is BAD_USER_INPUT naming the
  * offending field (`input.phone`), and nothing has been written when it is thrown.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { codedError } from '../../schema/errors.ts';
 import { COUNTRY_LANGUAGES, toCountryCode } from '../shared/country.ts';
 import type { AddressFields, CustomerField, CustomerFields, LifecycleStageValue } from '../shared/write-adapter.ts';
