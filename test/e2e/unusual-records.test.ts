@@ -1,0 +1,196 @@
+/**
+ * Records with values the dataset generator never makes, written through the stand-ins' own public
+ * write APIs (HubSpot's contacts API, Odoo's JSON-2 ORM, Shopify's Admin GraphQL), then read back
+ * through the gateway and compared with the README's transformation rules. Expected values are worked
+ * out here: phones with libphonenumber-js's full metadata from the digits and the known region, money
+ * with BigInt rationals over the rates read back from Odoo, scales from a table written out here.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { useStack } from './harness.ts';
+import { hubspotContact } from './upstream-views.ts';
+import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
+import { syncPass } from '../support/sync-cli.ts';
+
+// No cached rate table: the rates this file creates must be read at once.
+const t = useStack({ env: { ODOO_REFERENCE_TTL_MS: '0' } });
+
+const customerId = (contactId: string) => Buffer.from(`Customer:${contactId}`).toString('base64url');
+
+async function createContact(properties: Record<string, string>): Promise<string> {
+  const res = await fetch(`${t.stack.standIns.hubspot.url}/crm/v3/objects/contacts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEV_CREDENTIALS.hubspot}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ properties }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()).id;
+}
+
+async function odoo(model: string, method: string, body: unknown): Promise<any> {
+  const res = await fetch(`${t.stack.standIns.odoo.url}/json/2/${model}/${method}`, {
+    method: 'POST',
+    headers: { authorization: `bearer ${DEV_CREDENTIALS.odoo}`, 'x-odoo-database': 'standin', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+const odooCreate = async (model: string, vals: Record<string, unknown>): Promise<number> => (await odoo(model, 'create', { vals_list: [vals] }))[0];
+
+async function shopify(query: string, variables: Record<string, unknown>): Promise<any> {
+  const res = await fetch(`${t.stack.standIns.shopify.url}/admin/api/2025-10/graphql.json`, {
+    method: 'POST',
+    headers: { 'x-shopify-access-token': DEV_CREDENTIALS.shopify, 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()).data;
+}
+
+const CUSTOMER = `query($id: ID!) { customer(id: $id) {
+  id version name firstName lastName phone phoneExtension address { line1 city country countryText } } }`;
+
+async function readCustomer(contactId: string) {
+  const { body } = await t.gql(CUSTOMER, { id: customerId(contactId) });
+  expect(body.errors).toBeUndefined();
+  return body.data.customer;
+}
+
+/** E.164 from the digits and the region, by the library's full metadata; null when not a valid number. */
+const e164 = (text: string, region: string) => {
+  const parsed = parsePhoneNumberFromString(text, region as never);
+  return parsed?.isValid() ? { phone: parsed.number as string, extension: parsed.ext ?? null } : null;
+};
+
+describe('unusual HubSpot contacts, read through the gateway', () => {
+  const countries: [string, string, string][] = [
+    ['Polish', 'Niemcy', 'DE'], ['Turkish', 'Almanya', 'DE'], ['Chinese', '德国', 'DE'], ['Swedish', 'Tyskland', 'DE'],
+    ['Arabic', 'ألمانيا', 'DE'], ['alpha-3 code', 'POL', 'PL'], ['numeric code', '792', 'TR'],
+  ];
+  for (const [language, text, code] of countries) {
+    it(`reads a country typed in ${language} ("${text}") as ${code}, keeping the text as stored`, async () => {
+      const id = await createContact({ firstname: 'Zofia', lastname: 'Wójcik', email: `country-${code}-${encodeURIComponent(text)}@example.com`.toLowerCase(), country: text, city: 'Berlin' });
+      const customer = await readCustomer(id);
+      expect(customer.address).toEqual({ line1: null, city: 'Berlin', country: code, countryText: text });
+    });
+  }
+
+  it('reads an unknown country as null with its text kept, reports it in a reconciliation pass, and a city change leaves the text', async () => {
+    const id = await createContact({ firstname: 'Aslan', lastname: 'Lion', email: 'aslan@narnia.example', country: 'Narnia', city: 'Cair Paravel' });
+    expect((await readCustomer(id)).address).toEqual({ line1: null, city: 'Cair Paravel', country: null, countryText: 'Narnia' });
+
+    const before = await readCustomer(id);
+    const update = await t.gql(`mutation($id: ID!, $v: String!) { updateCustomer(id: $id, expectedVersion: $v, input: { address: { city: "Beaversdam" } }) {
+      customer { address { city country countryText } } sync { system status } } }`, { id: before.id, v: before.version });
+    expect(update.body.errors).toBeUndefined();
+    expect(update.body.data.updateCustomer.customer.address).toEqual({ city: 'Beaversdam', country: null, countryText: 'Narnia' });
+    expect((await hubspotContact(t.stack, id)).properties).toMatchObject({ city: 'Beaversdam', country: 'Narnia' });
+
+    const pass = await syncPass(t.stack.subgraphs.sync!.url);
+    expect(pass.status).toBe('DONE');
+    const { body } = await t.gql(`query($id: ID!) { customer(id: $id) { discrepancies { kind system field canonicalValue sourceValue } } }`, { id: before.id });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.customer.discrepancies).toEqual([{ kind: 'UNRECOGNISED_COUNTRY', system: 'CRM', field: 'address.country', canonicalValue: null, sourceValue: 'Narnia' }]);
+  });
+
+  it('reads a valid phone with an extension as E.164 and the extension apart', async () => {
+    const stored = '(0)30 901820 ext. 4711';
+    const id = await createContact({ firstname: 'Emil', email: 'emil.ext@example.com', phone: stored, country: 'Deutschland' });
+    const expected = e164(stored, 'DE')!;
+    expect(expected.extension).toBe('4711');
+    expect(await readCustomer(id)).toMatchObject({ phone: expected.phone, phoneExtension: expected.extension });
+  });
+
+  it('keeps a phone its country does not allot exactly as stored, with no extension field', async () => {
+    const stored = '  +1 200 555 0100 x12 ';
+    expect(e164(stored, 'US')).toBeNull();
+    const id = await createContact({ firstname: 'Ina', email: 'ina.invalid@example.com', phone: stored, country: 'United States' });
+    expect(await readCustomer(id)).toMatchObject({ phone: stored.trim(), phoneExtension: null });
+  });
+
+  it('names a contact with no name, company or email "Customer <contact id>"', async () => {
+    const id = await createContact({ phone: '+48 512 345 678', country: 'Polska' });
+    expect(await readCustomer(id)).toMatchObject({ name: `Customer ${id}`, firstName: null, lastName: null });
+  });
+});
+
+/** ISO 4217 minor units of the currencies used here (List One). */
+const SCALE: Record<string, number> = { USD: 2, EUR: 2, JPY: 0, KWD: 3, CLF: 4 };
+
+/** An exact rational n / d from a decimal string (JSON numbers print in their shortest round-trip form). */
+const rational = (text: string): [bigint, bigint] => {
+  const [whole, fraction = ''] = text.replace('-', '').split('.');
+  return [BigInt(whole + fraction) * (text.startsWith('-') ? -1n : 1n), 10n ** BigInt(fraction.length)];
+};
+
+/** n / d rounded half away from zero to `scale` places, written with that many. */
+function rounded([n, d]: [bigint, bigint], scale: number): string {
+  const negative = n < 0n;
+  const units = (2n * (negative ? -n : n) * 10n ** BigInt(scale) + d) / (2n * d);
+  const digits = units.toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative && units !== 0n ? `-${text}` : text;
+}
+
+describe('an Odoo partner with invoices in JPY, KWD and CLF, and rates with many digits', () => {
+  it('gives each invoice at its ISO 4217 scale and the balance converted at the rates and rounded once', async () => {
+    const currencyId = async (code: string, scale: number) => {
+      const [found] = await odoo('res.currency', 'search_read', { domain: [['name', '=', code]], fields: ['id'] });
+      return found?.id ?? odooCreate('res.currency', { name: code, decimal_places: scale, active: true });
+    };
+    const ids = { JPY: await currencyId('JPY', 0), KWD: await currencyId('KWD', 3), CLF: await currencyId('CLF', 4) };
+    await odooCreate('res.currency.rate', { currency_id: ids.KWD, name: '2026-01-02', rate: 0.306512345678, company_rate: 0.306512345678 });
+    await odooCreate('res.currency.rate', { currency_id: ids.CLF, name: '2026-01-02', rate: 0.0254321987654, company_rate: 0.0254321987654 });
+    const partner = await odooCreate('res.partner', { name: 'Şişli Çarşı Ticaret A.Ş.', email: 'carsi@example.com', ref: 'C09001' });
+    const invoices: [keyof typeof ids, number][] = [['JPY', 1234567], ['KWD', 12.345], ['CLF', 1.2345]];
+    for (const [i, [code, amount]] of invoices.entries()) {
+      await odooCreate('account.move', {
+        name: `INV/2026/9${i}`, move_type: 'out_invoice', partner_id: partner, invoice_date: '2026-01-15', invoice_date_due: '2026-02-14',
+        amount_total: amount, amount_residual: amount, currency_id: ids[code], state: 'posted', payment_state: 'not_paid',
+      });
+    }
+    const contact = await createContact({ firstname: 'Ayşe', lastname: 'Çelik', email: 'carsi@example.com', country: 'Türkiye', erp_partner_id: String(partner) });
+
+    const { body } = await t.gql(`query($id: ID!) { customer(id: $id) { account { currency balance { amount currency }
+      invoices(first: 10) { number total { amount currency } amountDue { amount currency } } } } }`, { id: customerId(contact) });
+    expect(body.errors).toBeUndefined();
+    const account = body.data.customer.account;
+    const byNumber = new Map(account.invoices.map((i: { number: string }) => [i.number, i]));
+    for (const [i, [code, amount]] of invoices.entries()) {
+      const money = { amount: rounded(rational(String(amount)), SCALE[code]), currency: code };
+      expect(byNumber.get(`INV/2026/9${i}`)).toEqual({ number: `INV/2026/9${i}`, total: money, amountDue: money });
+    }
+    expect(byNumber.get('INV/2026/91')).toMatchObject({ total: { amount: '12.345', currency: 'KWD' } });
+
+    // The balance: each residual ÷ its currency's rate on the invoice date (units per one of the company currency), summed, rounded once.
+    const rates: { currency_id: [number, string]; name: string; rate: number }[] = await odoo('res.currency.rate', 'search_read', { domain: [], fields: ['currency_id', 'name', 'rate'] });
+    const rateOn = (code: string) => rates.filter((r) => r.currency_id[1] === code && r.name <= '2026-01-15').sort((a, b) => b.name.localeCompare(a.name))[0];
+    const company = account.balance.currency as string;
+    let sum: [bigint, bigint] = [0n, 1n];
+    for (const [code, amount] of invoices) {
+      const [an, ad] = rational(String(amount));
+      const [rn, rd] = rational(String(rateOn(code).rate));
+      const [cn, cd] = code === company ? [1n, 1n] : rational(String(rateOn(company)?.rate ?? 1));
+      // amount × rate(company) ÷ rate(code)
+      const [tn, td] = [an * cn * rd, ad * cd * rn];
+      sum = [sum[0] * td + tn * sum[1], sum[1] * td];
+    }
+    expect(account.balance).toEqual({ amount: rounded(sum, SCALE[company]), currency: company });
+  });
+});
+
+describe('a Shopify customer with no orders', () => {
+  it('has a lifetime value of zero at the scale of the currency asked for', async () => {
+    const created = await shopify(`mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { message } } }`,
+      { input: { firstName: 'Nguyễn', lastName: 'Thị Minh Khai', email: 'minh.khai@example.com' } });
+    expect(created.customerCreate.userErrors).toEqual([]);
+    const contact = await createContact({ firstname: 'Nguyễn', lastname: 'Thị Minh Khai', email: 'minh.khai@example.com', country: 'Việt Nam', shop_customer_id: created.customerCreate.customer.id });
+    const { body } = await t.gql(`query($id: ID!) { customer(id: $id) { name address { country }
+      jpy: lifetimeValue(currency: "JPY") { amount currency } kwd: lifetimeValue(currency: "KWD") { amount currency } clf: lifetimeValue(currency: "CLF") { amount currency } } }`, { id: customerId(contact) });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.customer).toEqual({
+      name: 'Nguyễn Thị Minh Khai', address: { country: 'VN' },
+      jpy: { amount: '0', currency: 'JPY' }, kwd: { amount: '0.000', currency: 'KWD' }, clf: { amount: '0.0000', currency: 'CLF' },
+    });
+  });
+});
