@@ -82,6 +82,8 @@ function phone(value: string | null | undefined, region: string | null): string 
   if (!trimmed) return null;
   const parsed = parsePhoneNumberFromString(trimmed, (region ?? undefined) as CountryCode | undefined);
   if (!parsed?.isValid()) throw invalid('input.phone', 'Field "input.phone" is not a phone number that can be dialled (use +<country code><number>, or give the address country).');
+  // Refused rather than dropped: the phone is written as E.164 to every system, and E.164 has no extension.
+  if (parsed.ext) throw invalid('input.phone', 'Field "input.phone" has an extension, which E.164 cannot hold and the systems would not all keep: give the number without it.');
   return parsed.number;
 }
 

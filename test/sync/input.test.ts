@@ -33,3 +33,18 @@ describe('normalizeCustomerInput: address.country', () => {
     expect(normalizeCustomerInput({ address: { city: 'Köln' } }).address).toEqual({ city: 'Köln' });
   });
 });
+
+describe('normalizeCustomerInput: phone', () => {
+  it('writes a valid number as E.164, with the address country as its region', () => {
+    expect(normalizeCustomerInput({ phone: '030 901820', address: { country: 'Deutschland' } }).phone).toBe('+4930901820');
+  });
+
+  it('refuses a number with an extension rather than dropping the extension', () => {
+    for (const phone of ['+1 415 555 0100 ext. 12', '(415) 555-0100 x7']) {
+      expect(refusal({ phone, address: { country: 'US' } })).toEqual({
+        message: 'Field "input.phone" has an extension, which E.164 cannot hold and the systems would not all keep: give the number without it.',
+        extensions: { code: 'BAD_USER_INPUT', field: 'input.phone' },
+      });
+    }
+  });
+});
