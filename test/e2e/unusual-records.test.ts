@@ -179,6 +179,71 @@ describe('an Odoo partner with invoices in JPY, KWD and CLF, and rates with many
   });
 });
 
+/** The rate (units per one of the company currency) of `code` latest dated on or before `day`, read from Odoo. */
+async function odooRate(code: string, day: string): Promise<{ rate: [bigint, bigint]; date: string }> {
+  const rows: { currency_id: [number, string]; name: string; rate: number }[] = await odoo('res.currency.rate', 'search_read', { domain: [], fields: ['currency_id', 'name', 'rate'] });
+  const found = rows.filter((r) => r.currency_id[1] === code && r.name <= day).sort((a, b) => b.name.localeCompare(a.name))[0];
+  // The company currency has rate 1 (Odoo stores it so, and may hold no row for it).
+  return found ? { rate: rational(String(found.rate)), date: found.name } : { rate: [1n, 1n], date: day };
+}
+
+/** Places (decimals) a decimal string records. */
+const places = (text: string) => text.split('.')[1]?.length ?? 0;
+
+/** n / d written exactly with `scale` places (d must divide 10^scale · n). */
+const exact = ([n, d]: [bigint, bigint], scale: number) => rounded([n, d], scale);
+
+describe('Shopify orders with extreme amounts, read through the gateway', () => {
+  it('gives each total exactly, converts it at the rate of its day rounded once, and sums the lifetime value exactly', async () => {
+    const created = await shopify(`mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { message } } }`,
+      { input: { firstName: 'Крістіна', lastName: 'Шевченко', email: 'big.spender@example.com' } });
+    const gid = created.customerCreate.customer.id;
+    const lines = [
+      [{ price: '99999999999999.99', quantity: 3 }, { price: '0.01', quantity: 1 }],
+      [{ price: '1.005', quantity: 1 }],
+      [{ price: '0.01', quantity: 1 }],
+    ];
+    const orderTotals: string[] = [];
+    for (const items of lines) {
+      const answer = await shopify(`mutation($order: OrderCreateOrderInput!) { orderCreate(order: $order) { order { id } userErrors { message } } }`, { order: {
+        customerId: gid, currency: 'USD', lineItems: items.map((l, i) => ({ title: `Line ${i}`, quantity: l.quantity, priceSet: { shopMoney: { amount: l.price, currencyCode: 'USD' } } })),
+      } });
+      expect(answer.orderCreate.userErrors).toEqual([]);
+      // The total as the shop records it: the exact sum, with as many places as its lines have.
+      const scale = Math.max(...items.map((l) => places(l.price)));
+      let sum: [bigint, bigint] = [0n, 1n];
+      for (const l of items) { const [n, d] = rational(l.price); sum = [sum[0] * d + n * BigInt(l.quantity) * sum[1], sum[1] * d]; }
+      orderTotals.push(exact(sum, Math.max(scale, SCALE.USD)));
+    }
+    expect(orderTotals).toEqual(['299999999999999.98', '1.005', '0.01']);
+    const contact = await createContact({ firstname: 'Крістіна', lastname: 'Шевченко', email: 'big.spender@example.com', country: 'Україна', shop_customer_id: gid });
+
+    const { body } = await t.gql(`query($id: ID!) { customer(id: $id) {
+      orders(first: 10) { edges { node { number placedAt total { amount currency } totalIn(currency: "JPY") { amount currency rate } } } }
+      usd: lifetimeValue { amount currency } jpy: lifetimeValue(currency: "JPY") { amount currency } } }`, { id: customerId(contact) });
+    expect(body.errors).toBeUndefined();
+    const orders = body.data.customer.orders.edges.map((e: { node: any }) => e.node);
+    expect(orders.map((o: any) => o.total).sort((a: any, b: any) => a.amount.length - b.amount.length)).toEqual(
+      [...orderTotals].sort((a, b) => a.length - b.length).map((amount) => ({ amount, currency: 'USD' })));
+
+    let jpySum: [bigint, bigint] = [0n, 1n];
+    for (const order of orders) {
+      const day = order.placedAt.slice(0, 10);
+      const [jpy, usd] = [await odooRate('JPY', day), await odooRate('USD', day)];
+      const [an, ad] = rational(order.total.amount);
+      // amount × rate(JPY) ÷ rate(USD)
+      const converted: [bigint, bigint] = [an * jpy.rate[0] * usd.rate[1], ad * jpy.rate[1] * usd.rate[0]];
+      expect(order.totalIn.amount).toBe(rounded(converted, SCALE.JPY));
+      jpySum = [jpySum[0] * converted[1] + converted[0] * jpySum[1], jpySum[1] * converted[1]];
+    }
+    // A sum with no conversion is exact and keeps its places: 299999999999999.98 + 1.005 + 0.01.
+    const usdSum = orderTotals.map(rational).reduce(([n, d], [m, e]) => [n * e + m * d, d * e], [0n, 1n] as [bigint, bigint]);
+    expect(body.data.customer.usd).toEqual({ amount: exact(usdSum, 3), currency: 'USD' });
+    expect(body.data.customer.usd.amount).toBe('300000000000000.995');
+    expect(body.data.customer.jpy).toEqual({ amount: rounded(jpySum, SCALE.JPY), currency: 'JPY' });
+  });
+});
+
 describe('a Shopify customer with no orders', () => {
   it('has a lifetime value of zero at the scale of the currency asked for', async () => {
     const created = await shopify(`mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { message } } }`,
