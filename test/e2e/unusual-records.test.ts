@@ -244,6 +244,29 @@ describe('Shopify orders with extreme amounts, read through the gateway', () => 
   });
 });
 
+describe("a Mastodon account's note with tabs, no-break and zero-width spaces", () => {
+  it('reads as plain text by the whitespace rule: one space per run within a line, lines trimmed, zero-width spaces gone, joiners kept', async () => {
+    const typed = 'Caf\u00e9\tand  cr\u00eapes\u00a0\u00a0daily\u200b!  \nTea & <cake>\u2003\u2003\u2060too\n\n  \ufeffBooks:\t\tpoetry \u{1F468}\u200d\u{1F373} \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 ';
+    const owner = t.stack.dataset.mastodon.accounts[0];
+    const res = await fetch(`${t.stack.standIns.mastodon.url}/api/v1/accounts/update_credentials`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${DEV_CREDENTIALS.mastodon}`, 'content-type': 'application/json' }, body: JSON.stringify({ note: typed }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).source.note).toBe(typed);
+
+    // The README's rule, applied to the text as typed: paragraphs and lines kept as line breaks, each run of
+    // tabs and Zs spaces one space, lines trimmed, U+200B/U+2060/U+FEFF removed, ZWJ and ZWNJ kept.
+    const expected = typed.split(/\n{2,}/).flatMap((paragraph) => paragraph.split('\n'))
+      .map((line) => line.replace(/[\u200b\u2060\ufeff]/gu, '').replace(/[\t\p{Zs}]+/gu, ' ').trim()).join('\n').trim();
+    expect(expected).toBe('Caf\u00e9 and cr\u00eapes daily!\nTea & <cake> too\nBooks: poetry \u{1F468}\u200d\u{1F373} \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645');
+
+    const contact = await createContact({ firstname: 'Noor', email: 'noor.note@example.com', mastodon_acct: `${owner.username}@${t.stack.dataset.mastodon.domain}` });
+    const { body } = await t.gql('query($id: ID!) { customer(id: $id) { socialProfiles { handle bio } } }', { id: customerId(contact) });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.customer.socialProfiles).toEqual([{ handle: `@${owner.username}@${t.stack.dataset.mastodon.domain}`, bio: expected }]);
+  });
+});
+
 describe('a Shopify customer with no orders', () => {
   it('has a lifetime value of zero at the scale of the currency asked for', async () => {
     const created = await shopify(`mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { message } } }`,
