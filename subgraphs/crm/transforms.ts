@@ -74,8 +74,9 @@ export function fromHubSpotContact(record: HubSpotRecord): CrmCustomer {
   const lastName = p('lastname');
   const company = p('company');
   const email = p('email');
-  const country = toCountryCode(p('country'));
-  const address: Address = { line1: p('address'), line2: null, city: p('city'), region: p('state'), postalCode: p('zip'), country };
+  const countryText = p('country');
+  const country = toCountryCode(countryText);
+  const address: Address = { line1: p('address'), line2: null, city: p('city'), region: p('state'), postalCode: p('zip'), country, countryText };
   const updatedAt = toDateTime(record.updatedAt)!;
   const { phone, extension: phoneExtension } = readPhone(p('phone'), country);
   return {
@@ -109,7 +110,14 @@ export function unnamedCustomer(contactId: string): string {
  */
 export function crmMasterView(c: CrmCustomer): MasterView {
   const name = displayName(c) || null;
-  return { firstName: c.firstName, lastName: c.lastName, displayName: name, email: c.email, phone: c.phone, address: c.address };
+  return { firstName: c.firstName, lastName: c.lastName, displayName: name, email: c.email, phone: c.phone, address: withoutCountryText(c.address) };
+}
+
+/** The address as the other systems hold one: the CRM's raw country text is its own. */
+function withoutCountryText(address: Address | null): Address | null {
+  if (!address) return null;
+  const { countryText: _, ...rest } = address;
+  return Object.values(rest).some((v) => v !== null) ? rest : null;
 }
 
 /**

@@ -5,13 +5,14 @@
  *
  * Mapping (canonical → HubSpot property; null → "", which is how HubSpot clears a property):
  * firstName → firstname, lastName → lastname, company, email, phone (E.164 as given),
- * address → address (line1), city, state (region), zip (postalCode), country (ISO alpha-2 code),
+ * address → address (line1), city, state (region), zip (postalCode), country (ISO alpha-2 code, or the
+ * stored text kept as it is while it still reads as the address's country: see countryProperty),
  * lifecycleStage → lifecyclestage (internal value, MARKETING_QUALIFIED_LEAD → marketingqualifiedlead).
  * HubSpot has no property for address.line2: it is not written (nor appended to line1), and reads back null.
  *
  * `values` hold the properties as HubSpot stores them ("" when unset), not re-normalized: a stored
- * "(415) 555-0100" or "United States" differs from the E.164 / ISO value `project` gives, so writing
- * such a field stores the canonical form (and counts as a change).
+ * "(415) 555-0100" differs from the E.164 value `project` gives, so writing the phone stores the
+ * canonical form (and counts as a change). A stored country text is the exception (see countryProperty).
  *
  * `createContact` is a POST; HubSpot keeps emails unique, so a repeat cannot make a second contact: its
  * 409 names the contact that has the email, returned with `created: false`. The orchestrator decides
@@ -20,7 +21,8 @@
  */
 import { codedError } from '../../schema/errors.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
-import type { CrmContact, CrmWriteAdapter, CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
+import { toCountryCode } from '../shared/country.ts';
+import type { AddressFields, CrmContact, CrmWriteAdapter, CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
 import { createHubSpotClient } from './client.ts';
 import { crmMasterView, fromHubSpotContact, toHubSpotLifecycleStage, type CrmCustomer, type HubSpotRecord } from './transforms.ts';
 
@@ -32,9 +34,18 @@ const PROJECTIONS: Record<CustomerField, (f: CustomerFields) => Properties> = {
   company: (f) => ({ company: f.company ?? '' }),
   email: (f) => ({ email: f.email ?? '' }),
   phone: (f) => ({ phone: f.phone ?? '' }),
-  address: ({ address: a }) => ({ address: a?.line1 ?? '', city: a?.city ?? '', state: a?.region ?? '', zip: a?.postalCode ?? '', country: a?.country ?? '' }),
+  address: ({ address: a }) => ({ address: a?.line1 ?? '', city: a?.city ?? '', state: a?.region ?? '', zip: a?.postalCode ?? '', country: countryProperty(a) }),
   lifecycleStage: (f) => ({ lifecyclestage: f.lifecycleStage ? toHubSpotLifecycleStage(f.lifecycleStage) : '' }),
 };
+
+/**
+ * The stored country text while it still reads as the address's country (a write of the city keeps
+ * "Deutschland", and keeps "Narnia", which reads as null), else the ISO code, or "" to clear.
+ */
+function countryProperty(a: AddressFields | null): string {
+  if (a?.countryText && toCountryCode(a.countryText) === a.country) return a.countryText;
+  return a?.country ?? '';
+}
 
 const ALL_FIELDS = Object.keys(PROJECTIONS) as CustomerField[];
 

@@ -22,6 +22,9 @@ for (const lang of countries.getSupportedLanguages()) {
   if (!registered.has(lang)) countries.registerLocale(require(`i18n-iso-countries/langs/${lang}.json`));
 }
 
+/** How many languages' names are read (78 in i18n-iso-countries 7.x), for messages that say what is accepted. */
+export const COUNTRY_LANGUAGES = countries.getSupportedLanguages().length;
+
 /** A spelling the name tables lack, kept from the earlier rule. */
 const EXTRA: Record<string, string> = { england: 'GB' };
 

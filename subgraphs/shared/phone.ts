@@ -1,5 +1,9 @@
-/** Phone numbers to E.164 with libphonenumber-js, using the address country as the default region. */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+/**
+ * Phone numbers to E.164 with libphonenumber-js, using the address country as the default region. The
+ * full ("max") metadata: the default one checks lengths and leading digits only, and would call
+ * "+387 84123456" valid although Bosnia allots no such number (test/shared/phone.property.test.ts).
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 /** A stored phone read canonically: the number and, apart, the extension E.164 has no room for. */
 export interface CanonicalPhone {

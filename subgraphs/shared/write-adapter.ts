@@ -15,6 +15,12 @@ export interface AddressFields {
   postalCode: string | null;
   /** ISO 3166-1 alpha-2. */
   country: string | null;
+  /**
+   * The country exactly as the CRM stores it ("Deutschland", "Narnia"), which `country` reads; only the
+   * CRM's fields carry it. A write keeps it while it still reads as `country`, so changing another part
+   * of the address never rewrites or clears it; null (as when a client sets the country) writes the ISO code.
+   */
+  countryText?: string | null;
 }
 
 /** The canonical customer fields a write can set. null clears. Phone is E.164; country is ISO alpha-2. */

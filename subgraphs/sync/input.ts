@@ -3,9 +3,9 @@
  * lowercased, the phone in E.164, the country as ISO alpha-2. Every refusal is BAD_USER_INPUT naming the
  * offending field (`input.phone`), and nothing has been written when it is thrown.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { codedError } from '../../schema/errors.ts';
-import { toCountryCode } from '../shared/country.ts';
+import { COUNTRY_LANGUAGES, toCountryCode } from '../shared/country.ts';
 import type { AddressFields, CustomerField, CustomerFields, LifecycleStageValue } from '../shared/write-adapter.ts';
 
 export interface AddressInput {
@@ -82,6 +82,8 @@ function phone(value: string | null | undefined, region: string | null): string 
   if (!trimmed) return null;
   const parsed = parsePhoneNumberFromString(trimmed, (region ?? undefined) as CountryCode | undefined);
   if (!parsed?.isValid()) throw invalid('input.phone', 'Field "input.phone" is not a phone number that can be dialled (use +<country code><number>, or give the address country).');
+  // Refused rather than dropped: the phone is written as E.164 to every system, and E.164 has no extension.
+  if (parsed.ext) throw invalid('input.phone', 'Field "input.phone" has an extension, which E.164 cannot hold and the systems would not all keep: give the number without it.');
   return parsed.number;
 }
 
@@ -95,8 +97,13 @@ function address(value: AddressInput | null | undefined): Partial<AddressFields>
   if ('country' in value) {
     const country = text(value.country, 'input.address.country');
     const code = country === null ? null : toCountryCode(country);
-    if (country !== null && code === null) throw invalid('input.address.country', 'Field "input.address.country" names no known country.');
+    if (country !== null && code === null) {
+      // The value itself is not quoted: it is part of an address, which is personal data.
+      throw invalid('input.address.country', `Field "input.address.country" names no country, or more than one. Give an ISO 3166-1 code (alpha-2 "DE", alpha-3 "DEU" or numeric "276") or a country's name in one of the ${COUNTRY_LANGUAGES} languages of i18n-iso-countries ("Germany", "Deutschland", "Niemcy").`);
+    }
     out.country = code;
+    // A country given by the client is written as its ISO code, not as the text stored before.
+    out.countryText = null;
   }
   return out;
 }

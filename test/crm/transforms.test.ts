@@ -17,7 +17,7 @@ describe('fromHubSpotContact on recorded stand-in payloads', () => {
       email: 'dennis.sato6@example.com',
       phone: '+14155550114',
       phoneExtension: null,
-      address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US' },
+      address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US', countryText: 'United States of America' },
       birthDate: '1978-01-13',
       lifecycleStage: 'CUSTOMER',
       createdAt: '2025-11-15T01:02:23.000Z',
@@ -86,9 +86,9 @@ describe('fromHubSpotContact on hand-written edge cases', () => {
     expect(contact('9003').lifecycleStage).toBe('OPPORTUNITY');
   });
 
-  it('keeps an unknown country out of the address and the phone as stored', () => {
+  it('reads an unknown country as null, keeping its text, and the phone as stored', () => {
     const atlantis = contact('9002');
-    expect(atlantis.address).toEqual({ line1: '1 Infinite Loop', line2: null, city: 'Poseidonis', region: null, postalCode: null, country: null });
+    expect(atlantis.address).toEqual({ line1: '1 Infinite Loop', line2: null, city: 'Poseidonis', region: null, postalCode: null, country: null, countryText: 'Atlantis' });
     expect(atlantis.phone).toBe('555-0100 ext. 12');
     expect(atlantis.phoneExtension).toBeNull();
   });

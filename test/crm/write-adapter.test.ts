@@ -5,6 +5,8 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/serv
 import type { CustomerFields, CrmWriteAdapter } from '../../subgraphs/shared/write-adapter.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startHubSpotStandIn } from '../../upstreams/hubspot/server.ts';
+import { changedValues } from '../../subgraphs/sync/plan.ts';
+import { applyPatch, normalizeCustomerInput, type CustomerInput } from '../../subgraphs/sync/input.ts';
 import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { CUSTOMER_ENTITIES, TOKEN, customerId, recordedContacts, withContacts } from './harness.ts';
 
@@ -72,7 +74,7 @@ describe('CRM write adapter: reading a contact', () => {
       },
       fields: {
         firstName: 'Dennis', lastName: 'Sato', company: null, email: 'dennis.sato6@example.com', phone: '+14155550114',
-        address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US' },
+        address: { line1: '500 Howard St', line2: null, city: 'Chicago', region: 'IL', postalCode: '60607', country: 'US', countryText: 'United States of America' },
         lifecycleStage: 'CUSTOMER',
       },
     });
@@ -136,10 +138,16 @@ describe('CRM write adapter: update', () => {
     expect(after.record.values).toMatchObject({ company: '', phone: '', address: '', city: '', state: '', zip: '', country: '' });
   });
 
-  it('writes the canonical form over free text: E.164 phone, ISO country code', async () => {
+  it('writes the E.164 phone over free text, and keeps a stored country text that still reads as the country', async () => {
     const before = (await crm.readContact('101'))!;
     await crm.update('101', await crm.project(before.fields, ['phone', 'address']));
-    expect((await crm.readContact('101'))!.record.values).toMatchObject({ phone: '+33142685353', country: 'FR' });
+    expect((await crm.readContact('101'))!.record.values).toMatchObject({ phone: '+33142685353', country: before.record.values.country });
+  });
+
+  it('writes the ISO code of a country set without its stored text', async () => {
+    const before = (await crm.readContact('101'))!;
+    await crm.update('101', await crm.project({ ...before.fields, address: { ...before.fields.address!, country: 'FR', countryText: null } }, ['address']));
+    expect((await crm.readContact('101'))!.record.values).toMatchObject({ country: 'FR' });
   });
 
   it('sends nothing when there is nothing to change, so the marker stays', async () => {
@@ -170,6 +178,34 @@ describe('CRM write adapter: update', () => {
   });
 });
 
+describe('CRM write adapter: a partial address patch', () => {
+  /** What updateCustomer writes to the CRM for `input`: the patch over the contact's fields, projected and diffed. */
+  async function writePatch(contactId: string, input: CustomerInput) {
+    const before = (await crm.readContact(contactId))!;
+    const patch = normalizeCustomerInput(input, before.fields);
+    const changes = changedValues(before.record.values, await crm.project(applyPatch(before.fields, patch), ['address']));
+    await crm.update(contactId, changes);
+    return { changes, after: (await crm.readContact(contactId))! };
+  }
+
+  for (const stored of ['Deutschland', 'Narnia', 'Niemcy']) {
+    it(`changes only the city, keeping the stored country text "${stored}"`, async () => {
+      await crm.update('107', { country: stored });
+      const { changes, after } = await writePatch('107', { address: { city: 'Köln' } });
+      expect(changes).toEqual({ city: 'Köln' });
+      expect(after.record.values).toMatchObject({ city: 'Köln', country: stored });
+      expect(after.fields.address).toMatchObject({ city: 'Köln', countryText: stored, country: stored === 'Narnia' ? null : 'DE' });
+    });
+  }
+
+  it('writes the ISO code when the patch sets the country, and clears it when the patch clears it', async () => {
+    await crm.update('107', { country: 'Narnia' });
+    expect((await writePatch('107', { address: { country: 'Deutschland' } })).after.record.values).toMatchObject({ country: 'DE' });
+    await crm.update('107', { country: 'Narnia' });
+    expect((await writePatch('107', { address: { country: null } })).after.record.values).toMatchObject({ country: '' });
+  });
+});
+
 describe('CRM write adapter: create and find by email', () => {
   it('creates a contact from the non-empty properties and returns its id', async () => {
     const id = await crm.create({ ...FULL, company: null });
@@ -179,7 +215,7 @@ describe('CRM write adapter: create and find by email', () => {
       firstname: 'Ada', lastname: 'Lovelace', company: '', email: 'ada@example.com', phone: '+442079460958',
       address: '12 St James Sq', city: 'London', state: 'LND', zip: 'SW1Y 4JH', country: 'GB', lifecyclestage: 'marketingqualifiedlead',
     });
-    expect(created.fields).toEqual({ ...FULL, company: null, address: { ...FULL.address!, line2: null } });
+    expect(created.fields).toEqual({ ...FULL, company: null, address: { ...FULL.address!, line2: null, countryText: 'GB' } });
   });
 
   it('refuses an email that exists, in any letter case, as a CONFLICT that does not say whose', async () => {

@@ -221,3 +221,25 @@ describe('the Mastodon client with hostile handles and ids', () => {
     expect((await client().accountsById([poster.id, '..'])).map((a) => a.id)).toEqual([poster.id]);
   });
 });
+
+describe('Mastodon stand-in: update_credentials', () => {
+  const patch = (body: unknown) => fetch(`${mastodon.url}/api/v1/accounts/update_credentials`, {
+    method: 'PATCH', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+
+  it("stores the token owner's note as Mastodon renders typed text: escaped, paragraphs and <br />, spaces as typed", async () => {
+    const owner = dataset.mastodon.accounts[0];
+    const res = await patch({ note: 'a\t b & <c>\nd\n\ne\u00a0f' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: owner.id, note: '<p>a\t b &amp; &lt;c&gt;<br />d</p><p>e\u00a0f</p>', source: { note: 'a\t b & <c>\nd\n\ne\u00a0f' } });
+    expect((await (await get(`/api/v1/accounts/${owner.id}`)).json()).note).toBe('<p>a\t b &amp; &lt;c&gt;<br />d</p><p>e\u00a0f</p>');
+  });
+
+  it('refuses a note over 500 characters with 422 and changes nothing', async () => {
+    const owner = dataset.mastodon.accounts[0];
+    const before = (await (await get(`/api/v1/accounts/${owner.id}`)).json()).note;
+    const res = await patch({ note: 'x'.repeat(501) });
+    expect(res.status).toBe(422);
+    expect((await (await get(`/api/v1/accounts/${owner.id}`)).json()).note).toBe(before);
+  });
+});

@@ -15,8 +15,8 @@ const erpRecord = (canonical: Partial<MasterView>, changedAt: number, linkedBy: 
   canonical: { displayName: 'Ada Lovelace', email: 'ada@example.com', phone: '+33142685353', address, ...canonical },
 });
 const side = (record: SystemRecord | null, extra: Partial<SystemSide> = {}): SystemSide => ({ system: 'ERP', record, storedId: '42', emailMatches: null, ...extra });
-const compare = (sides: SystemSide[], crmTimes = times): ReturnType<typeof compareCustomer> =>
-  compareCustomer({ contactId: '101', version: 'v1', crm, crmEmail: crm.email, crmTimes, sides } satisfies CustomerComparison);
+const compare = (sides: SystemSide[], crmTimes = times, crmView = crm, crmCountryText: string | null = 'France'): ReturnType<typeof compareCustomer> =>
+  compareCustomer({ contactId: '101', version: 'v1', crm: crmView, crmEmail: crm.email, crmCountryText, crmTimes, sides } satisfies CustomerComparison);
 
 describe('compareCustomer', () => {
   it('finds nothing when the linked record agrees (email case aside)', () => {
@@ -62,6 +62,21 @@ describe('compareCustomer', () => {
     const verdict = compare([side(erpRecord({}, T, 'EMAIL_MATCH'), { storedId: null, emailMatches: 2 })]);
     expect(verdict.findings.map((f) => [f.kind, f.canonicalValue, f.sourceValue])).toEqual([['AMBIGUOUS_EMAIL', 'ada@example.com', '2 records']]);
     expect(compare([side(erpRecord({}, T, 'EMAIL_MATCH'), { storedId: null, emailMatches: 1 })]).findings).toEqual([]);
+  });
+
+  it('reports a CRM country text that names no country, and does not carry that address over', () => {
+    const unknown = { ...crm, address: { ...address, line1: '2 Rue de Rivoli', country: null } };
+    const verdict = compare([side(erpRecord({}, T - 5000))], { ...times, address: T }, unknown, 'Gallia');
+    expect(verdict.findings).toEqual([
+      { kind: 'UNRECOGNISED_COUNTRY', system: 'CRM', field: 'address.country', canonicalValue: null, sourceValue: 'Gallia', contactId: '101', orderId: null, detail: { version: 'v1' } },
+      expect.objectContaining({ kind: 'FIELD_MISMATCH', system: 'ERP', field: 'address', sourceValue: '1 Rue de Rivoli, Paris, 75001, FR' }),
+    ]);
+    expect(verdict.propagate).toEqual({});
+  });
+
+  it('reports no country finding for a recognised country text, or for none', () => {
+    expect(compare([side(erpRecord({}, T))], times, crm, 'Frankreich').findings).toEqual([]);
+    expect(compare([side(erpRecord({ address: { ...address, country: null } }, T))], times, { ...crm, address: { ...address, country: null } }, null).findings).toEqual([]);
   });
 });
 

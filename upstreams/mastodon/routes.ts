@@ -7,6 +7,7 @@ import type { Routed, StandInRequest, StandInResponse } from '../shared/standin.
 import { compareIds, type MastodonStore } from './store.ts';
 import { serializeAccount, serializeStatus } from './serialize.ts';
 import { pageStatuses, parseStatusesQuery, statusesLinkHeader } from './statuses-page.ts';
+import { plainTextToHtml } from './text-to-html.ts';
 
 /** Mastodon's DEFAULT_ACCOUNTS_LIMIT: GET /api/v1/accounts takes at most this many distinct ids. */
 const MAX_ACCOUNT_IDS = 40;
@@ -16,6 +17,9 @@ const ok = (body: unknown, headers?: Record<string, string>): StandInResponse =>
 
 export function routeMastodon(store: MastodonStore, req: StandInRequest): Routed {
   const path = req.url.pathname.replace(/\/+$/, '');
+  if (req.method === 'PATCH' && path === '/api/v1/accounts/update_credentials') {
+    return { endpoint: 'PATCH /api/v1/accounts/update_credentials', response: updateCredentials(store, req.body) };
+  }
   if (req.method === 'GET' && path === '/api/v1/accounts/lookup') {
     return { endpoint: 'GET /api/v1/accounts/lookup', response: lookup(store, req.url.searchParams.get('acct')) };
   }
@@ -71,4 +75,17 @@ function accountStatuses(store: MastodonStore, id: string, req: StandInRequest):
   const pageUrl = new URL(req.url.pathname, `http://${req.headers.host ?? 'localhost'}`);
   const link = statusesLinkHeader(pageUrl, req.url.searchParams, page, query.limit);
   return ok(page.map((s) => serializeStatus(s, account, store.domain)), link ? { Link: link } : undefined);
+}
+
+/**
+ * The token owner's profile (here only `note`, plain text, at most 500 characters as Mastodon allows),
+ * answered with the CredentialAccount: the account plus `source.note`, the text as typed.
+ */
+function updateCredentials(store: MastodonStore, body: unknown): StandInResponse {
+  const note = (body as { note?: unknown } | undefined)?.note;
+  if (note !== undefined && (typeof note !== 'string' || [...note].length > 500)) {
+    return { status: 422, body: { error: 'Validation failed: Note is too long (maximum is 500 characters)' } };
+  }
+  const account = typeof note === 'string' ? store.setNote(store.ownerId, plainTextToHtml(note)) : store.accountById(store.ownerId)!;
+  return ok({ ...serializeAccount(account, store.domain), source: { note: note ?? '' } });
 }

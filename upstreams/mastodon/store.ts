@@ -1,6 +1,6 @@
 /**
- * The Mastodon stand-in's own copy of its slice of the dataset. Reads only for now; writes (later issues)
- * go through here too. Mastodon keeps no change marker on accounts or statuses, so there is none to update.
+ * The Mastodon stand-in's own copy of its slice of the dataset, and the only code that changes it (a
+ * profile note, for now). Mastodon keeps no change marker on accounts or statuses, so there is none to update.
  */
 import type { MastodonAccount, MastodonData, MastodonStatus } from '../dataset/types.ts';
 
@@ -12,6 +12,10 @@ export interface MastodonStore {
   localAccount(username: string): MastodonAccount | undefined;
   /** The account's statuses, newest first (by id, which Mastodon orders by time). */
   statusesOf(accountId: string): MastodonStatus[];
+  /** The account the stand-in's one access token belongs to: the first local account. */
+  ownerId: string;
+  /** Sets an account's note (HTML, as Mastodon stores it). */
+  setNote(accountId: string, html: string): MastodonAccount;
 }
 
 /** Copies the data so that the stand-in's writes never reach the caller's dataset. */
@@ -28,6 +32,12 @@ export function createMastodonStore(data: MastodonData): MastodonStore {
     accountById: (id) => byId.get(id),
     localAccount: (username) => byUsername.get(username.toLowerCase()),
     statusesOf: (accountId) => statuses.get(accountId) ?? [],
+    ownerId: copy.accounts[0]?.id ?? '',
+    setNote(accountId, html) {
+      const account = byId.get(accountId)!;
+      account.note = html;
+      return account;
+    },
   };
 }
 

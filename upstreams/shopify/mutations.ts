@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { ShopifyCustomer } from '../dataset/types.ts';
 import { idOfType } from './gid.ts';
+import { orderCreate } from './order-create.ts';
 import type { AdminContext } from './resolvers.ts';
 import type { CustomerFields, ShopifyStore } from './store.ts';
 
@@ -75,6 +76,7 @@ function cancelledFinancialStatus(current: string, refund: boolean): string {
 }
 
 export const mutationResolvers = {
+  orderCreate,
   customerCreate(_: unknown, { input }: { input: CustomerInput }, { store }: AdminContext) {
     const { fields, errors } = customerFields(input, store, null);
     const merged = { firstName: null, lastName: null, email: null, phone: null, ...fields };

@@ -24,6 +24,8 @@ export interface ShopifyStore {
   createCustomer(fields: CustomerFields): ShopifyCustomer;
   updateCustomer(customer: ShopifyCustomer, fields: CustomerFields): ShopifyCustomer;
   cancelOrder(order: StoredOrder, reason: string, financialStatus: string): StoredOrder;
+  /** A new order, named after the highest number so far ("#1042" → "#1043"); created and updated now. */
+  createOrder(fields: Omit<ShopifyOrder, 'id' | 'name' | 'createdAt' | 'updatedAt' | 'cancelledAt'>): StoredOrder;
 }
 
 /** Shopify's timestamps carry whole seconds: 2026-11-20T09:15:00Z. */
@@ -33,7 +35,7 @@ const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\
 export function createShopifyStore(data: ShopifyData, clock: () => number = Date.now, onChange: (change: ShopifyChange) => void = () => {}): ShopifyStore {
   const copy = structuredClone(data);
   const customers = new Map(copy.customers.map((c) => [c.id, c]));
-  const orders = new Map(copy.orders.map((o) => [o.id, { ...o, cancelReason: null }]));
+  const orders = new Map<number, StoredOrder>(copy.orders.map((o) => [o.id, { ...o, cancelReason: null }]));
   const variants = new Map(copy.variants.map((v) => [v.id, v]));
   const byCustomer = new Map<number, StoredOrder[]>();
   for (const order of orders.values()) {
@@ -67,6 +69,14 @@ export function createShopifyStore(data: ShopifyData, clock: () => number = Date
       Object.assign(customer, fields, { updatedAt: nextMarker(customer.updatedAt) });
       onChange({ topic: 'customers/update', customer });
       return customer;
+    },
+    createOrder(fields) {
+      const now = nextMarker(null);
+      const number = Math.max(1000, ...[...orders.values()].map((o) => Number(o.name.replace(/^#/, '')) || 0)) + 1;
+      const order: StoredOrder = { ...fields, id: Math.max(0, ...orders.keys()) + 1, name: `#${number}`, createdAt: now, updatedAt: now, cancelledAt: null, cancelReason: null };
+      orders.set(order.id, order);
+      if (order.customerId !== null) byCustomer.set(order.customerId, [...(byCustomer.get(order.customerId) ?? []), order]);
+      return order;
     },
     cancelOrder(order, reason, financialStatus) {
       const now = nextMarker(order.updatedAt);

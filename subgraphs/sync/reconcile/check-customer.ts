@@ -55,7 +55,7 @@ export async function checkCustomer(
     sides.push({ system, record: linked, storedId: storedId || null, emailMatches });
   }
   const verdict = compareCustomer({
-    contactId, version: snapshot.version, crm: snapshot.crm.canonical, crmEmail: snapshot.fields.email,
+    contactId, version: snapshot.version, crm: snapshot.crm.canonical, crmEmail: snapshot.fields.email, crmCountryText: snapshot.fields.address?.countryText ?? null,
     crmTimes: crmTimes ?? { firstName: 0, lastName: 0, email: 0, phone: 0, address: 0 }, sides,
   });
 
@@ -78,7 +78,8 @@ export async function checkCustomer(
   }
   for (const f of findings) check.found[f.system] = (check.found[f.system] ?? 0) + 1;
   if (!options.dryRun) {
-    const systems: WriteSystem[] = sides.map((s) => s.system).filter((s) => !changedMeanwhile.has(s));
+    // The CRM's own findings (UNRECOGNISED_COUNTRY) rest on the contact as read, which is always complete.
+    const systems: WriteSystem[] = ['CRM', ...sides.map((s) => s.system).filter((s) => !changedMeanwhile.has(s))];
     check.resolved = ctx.store.recordFindings(subject, { kinds: CUSTOMER_KINDS, systems }, findings.filter((f) => systems.includes(f.system)), options.now()).resolved;
   }
   return check;

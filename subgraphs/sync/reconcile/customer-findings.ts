@@ -7,7 +7,7 @@
 import type { MasterField } from '../../shared/change-feed.ts';
 import { masterDifferences, type MasterDifference } from '../../shared/compare-master.ts';
 import type { CustomerField, MasterView, SystemRecord } from '../../shared/write-adapter.ts';
-import type { DiscrepancyFinding, DiscrepancyKind } from '../store/types.ts';
+import type { DiscrepancyFinding, DiscrepancyKind, WriteSystem } from '../store/types.ts';
 
 export type LinkedSystem = 'ERP' | 'COMMERCE';
 
@@ -28,6 +28,8 @@ export interface CustomerComparison {
   version: string;
   crm: MasterView;
   crmEmail: string | null;
+  /** The CRM's country exactly as stored (AddressFields.countryText), null when it stores none. */
+  crmCountryText: string | null;
   /** When each CRM master field last changed (epoch ms). */
   crmTimes: Record<MasterField, number>;
   sides: SystemSide[];
@@ -45,7 +47,7 @@ export interface CustomerVerdict {
 const MARKER_GRANULARITY_MS = 1000;
 
 /** The kinds a customer comparison decides, so the store can close those no longer found. */
-export const CUSTOMER_KINDS: DiscrepancyKind[] = ['FIELD_MISMATCH', 'AMBIGUOUS_EMAIL', 'BROKEN_LINK'];
+export const CUSTOMER_KINDS: DiscrepancyKind[] = ['FIELD_MISMATCH', 'AMBIGUOUS_EMAIL', 'BROKEN_LINK', 'UNRECOGNISED_COUNTRY'];
 
 /** The canonical fields a compared field writes, and the CRM fields whose change time counts for it. */
 const FIELDS_OF: Record<MasterDifference['field'], MasterField[]> = {
@@ -59,9 +61,14 @@ const FIELDS_OF: Record<MasterDifference['field'], MasterField[]> = {
 
 export function compareCustomer(c: CustomerComparison): CustomerVerdict {
   const verdict: CustomerVerdict = { propagate: {}, findings: [], unlessWritten: [] };
-  const make = (kind: DiscrepancyKind, system: LinkedSystem, field: string, canonicalValue: string | null, sourceValue: string | null, detail: object = {}): DiscrepancyFinding =>
+  const make = (kind: DiscrepancyKind, system: WriteSystem, field: string, canonicalValue: string | null, sourceValue: string | null, detail: object = {}): DiscrepancyFinding =>
     ({ kind, system, field, canonicalValue, sourceValue, contactId: c.contactId, orderId: null, detail: { version: c.version, ...detail } });
   const finding = (...args: Parameters<typeof make>) => verdict.findings.push(make(...args));
+
+  // A country text that names no country reads as null: reported, not left as a silent null, and the
+  // CRM's address is not carried over, which would clear the other systems' country.
+  const unrecognisedCountry = c.crmCountryText !== null && !c.crm.address?.country;
+  if (unrecognisedCountry) finding('UNRECOGNISED_COUNTRY', 'CRM', 'address.country', null, c.crmCountryText);
 
   for (const side of c.sides) {
     const { system, record } = side;
@@ -78,7 +85,7 @@ export function compareCustomer(c: CustomerComparison): CustomerVerdict {
       const mismatch = make('FIELD_MISMATCH', system, diff.field, diff.crmValue, diff.sourceValue, { sourceCanonical: sourceValueOf(record.canonical, diff.field) });
       // The other systems stamp changes to the second: a CRM change within the same second as the
       // record's may be the older one, so only a clearly later one is carried over.
-      if (crmChangedAt >= record.changedAt + MARKER_GRANULARITY_MS) {
+      if (crmChangedAt >= record.changedAt + MARKER_GRANULARITY_MS && !(unrecognisedCountry && diff.field === 'address')) {
         (verdict.propagate[system] ??= []).push(...fields);
         verdict.unlessWritten.push(mismatch);
       } else {

@@ -17,7 +17,7 @@ import { syncOverview } from './sync-overview.ts';
 import type { SystemGates } from '../pacing/guard-adapters.ts';
 
 /** The compared fields that hold personal data. */
-const PERSONAL_FIELDS = new Set(['name', 'firstName', 'lastName', 'email', 'phone', 'address']);
+const PERSONAL_FIELDS = new Set(['name', 'firstName', 'lastName', 'email', 'phone', 'address', 'address.country']);
 const PII_RULE = [['pii:read']] as const;
 const MAX_PAGE = 100;
 

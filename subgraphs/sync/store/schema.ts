@@ -146,6 +146,31 @@ const MIGRATIONS: string[] = [
   -- A processed event's body (personal data in Shopify's) is no longer needed: dropped now, and at processing from here on.
   UPDATE inbox SET payload = 'null' WHERE status <> 'PENDING';
   `,
+  `
+  -- A new discrepancy kind, UNRECOGNISED_COUNTRY: SQLite cannot alter a CHECK, so the table is rebuilt.
+  CREATE TABLE discrepancies_next (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject_key     TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('FIELD_MISMATCH', 'AMBIGUOUS_EMAIL', 'BROKEN_LINK', 'MISSING_ERP_ORDER', 'ORDER_TOTAL_MISMATCH', 'UNRECOGNISED_COUNTRY')),
+    system          TEXT NOT NULL CHECK (system IN ('CRM', 'ERP', 'COMMERCE')),
+    field           TEXT NOT NULL,
+    canonical_value TEXT,
+    source_value    TEXT,
+    contact_id      TEXT,
+    order_id        TEXT,
+    detail          TEXT NOT NULL,
+    detected_at     INTEGER NOT NULL,
+    last_seen_at    INTEGER NOT NULL,
+    resolved_at     INTEGER,
+    resolution      TEXT CHECK (resolution IN ('GONE', 'ACCEPT_SOURCE', 'KEEP_CANONICAL'))
+  );
+  INSERT INTO discrepancies_next SELECT * FROM discrepancies;
+  DROP TABLE discrepancies;
+  ALTER TABLE discrepancies_next RENAME TO discrepancies;
+  CREATE UNIQUE INDEX discrepancies_open ON discrepancies (subject_key, kind, system, field) WHERE resolved_at IS NULL;
+  CREATE INDEX discrepancies_by_contact ON discrepancies (contact_id, seq);
+  CREATE INDEX discrepancies_resolved_by_time ON discrepancies (resolved_at) WHERE resolved_at IS NOT NULL;
+  `,
 ];
 
 /** Brings the database up to the newest schema; refuses one written by newer code. */

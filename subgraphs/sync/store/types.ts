@@ -240,7 +240,7 @@ export interface FeedCursor {
 }
 
 /** What kind of disagreement a discrepancy is (see subgraphs/sync/reconcile/README.md). */
-export type DiscrepancyKind = 'FIELD_MISMATCH' | 'AMBIGUOUS_EMAIL' | 'BROKEN_LINK' | 'MISSING_ERP_ORDER' | 'ORDER_TOTAL_MISMATCH';
+export type DiscrepancyKind = 'FIELD_MISMATCH' | 'AMBIGUOUS_EMAIL' | 'BROKEN_LINK' | 'MISSING_ERP_ORDER' | 'ORDER_TOTAL_MISMATCH' | 'UNRECOGNISED_COUNTRY';
 
 /** How a discrepancy ended: gone at the source (found equal by a later pass), or resolved by a client's action. */
 export type DiscrepancyResolution = 'GONE' | 'ACCEPT_SOURCE' | 'KEEP_CANONICAL';
