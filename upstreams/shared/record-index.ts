@@ -14,6 +14,8 @@ export interface SortedView<T> {
   readonly records: readonly T[];
   /** The first position whose key is not before `key` (with `strict`: after it). */
   seek(key: SortKey, strict?: boolean): number;
+  /** The first position whose key is not `before` (the view's order must put every such key first). */
+  partition(before: (key: SortKey) => boolean): number;
   keyOf(record: T): SortKey;
 }
 
@@ -58,19 +60,22 @@ function buildView<T extends object>(records: Iterable<T>, keyOf: (record: T) =>
   for (const record of records) keys.set(record, keyOf(record));
   const sorted = [...keys.keys()].sort((a, b) => compare(keys.get(a)!, keys.get(b)!));
   /** The first position whose key is not before (strict: is after) `key`. */
-  const seek = (key: SortKey, strict = false): number => {
+  const partition = (before: (key: SortKey) => boolean): number => {
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compare(keys.get(sorted[mid])!, key);
-      if (c < 0 || (strict && c === 0)) lo = mid + 1;
+      if (before(keys.get(sorted[mid])!)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
+  const seek = (key: SortKey, strict = false): number => partition((at) => {
+    const c = compare(at, key);
+    return c < 0 || (strict && c === 0);
+  });
   return {
-    api: { records: sorted, seek, keyOf: (record) => keys.get(record) ?? keyOf(record) },
+    api: { records: sorted, seek, partition, keyOf: (record) => keys.get(record) ?? keyOf(record) },
     move(record) {
       const old = keys.get(record);
       if (old !== undefined) {
