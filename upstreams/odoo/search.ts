@@ -28,7 +28,8 @@ export function search(store: OdooStore, model: string, args: SearchArgs): OdooR
   const { offset, limit } = args;
   const end = limit ? offset + limit : Infinity;
 
-  const named = namedRows(store, model, args.domain);
+  const tree = Array.isArray(args.domain) ? readDomain(args.domain) : null;
+  const named = tree && namedRows(store, model, tree);
   if (named) return named.filter(keep).sort((a, b) => compare(a, b) || (a.id as number) - (b.id as number)).slice(offset, end);
 
   const keys = orderKeys(order, spec);
@@ -40,7 +41,7 @@ export function search(store: OdooStore, model: string, args: SearchArgs): OdooR
   const found: OdooRow[] = [];
   let skipped = 0;
   const rows = view.records;
-  for (let i = firstPossible(view.partition, keys[0], keys[0] && spec.fields[keys[0].field].type, args.domain); i < rows.length && found.length < end - offset; i++) {
+  for (let i = firstPossible(view.partition, keys[0], keys[0] && spec.fields[keys[0].field].type, tree); i < rows.length && found.length < end - offset; i++) {
     if (!keep(rows[i])) continue;
     if (skipped < offset) skipped++;
     else found.push(rows[i]);
@@ -48,18 +49,64 @@ export function search(store: OdooStore, model: string, args: SearchArgs): OdooR
   return found;
 }
 
-/** The rows a domain of ANDed leaves names through `=` or `in` on a plain field, or null when it names none that way. */
-function namedRows(store: OdooStore, model: string, domain: unknown): OdooRow[] | null {
-  if (!Array.isArray(domain) || domain.some((term) => !Array.isArray(term))) return null;
-  for (const [field, operator, value] of domain as [string, string, unknown][]) {
-    const spec = MODELS[model].fields[field];
-    const values = operator === '=' ? [value] : operator.toLowerCase() === 'in' && Array.isArray(value) ? value : null;
-    if (!spec || !PLAIN_TYPES.has(spec.type) || !values || !values.every((v) => typeof v === 'string' || typeof v === 'number')) continue;
-    const lookup = store.indexes(model).lookup(`field:${field}`, (row) => (row[field] === false || row[field] === null || row[field] === '' ? [] : [valueKey(row[field])]));
-    return [...new Set(values.flatMap((v) => lookup(valueKey(v))))];
-  }
-  return null;
+/** A domain read into a tree (it was validated by compileDomain already). */
+type DomainNode = { op: '&' | '|'; parts: DomainNode[] } | { op: '!' } | { op: 'leaf'; field: string; operator: string; value: unknown };
+
+function readDomain(domain: unknown[]): DomainNode {
+  const terms = [...domain];
+  const read = (): DomainNode => {
+    const term = terms.shift();
+    if (term === '&' || term === '|') return { op: term, parts: [read(), read()] };
+    if (term === '!') {
+      read();
+      return { op: '!' };
+    }
+    const [field, operator, value] = term as [string, string, unknown];
+    return { op: 'leaf', field, operator: operator.toLowerCase(), value };
+  };
+  const parts: DomainNode[] = [];
+  while (terms.length > 0) parts.push(read());
+  return { op: '&', parts };
 }
+
+/**
+ * The rows a domain names through `=`, `in` or a literal `=ilike` on a plain field (a superset of its
+ * matches: the domain still filters them), or null when it does not narrow that way.
+ */
+function namedRows(store: OdooStore, model: string, node: DomainNode): OdooRow[] | null {
+  if (node.op === '!') return null;
+  if (node.op === '&') {
+    for (const part of node.parts) {
+      const found = namedRows(store, model, part);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (node.op === '|') {
+    const union = new Set<OdooRow>();
+    for (const part of node.parts) {
+      const found = namedRows(store, model, part);
+      if (!found) return null;
+      found.forEach((row) => union.add(row));
+    }
+    return [...union];
+  }
+  if (node.op !== 'leaf') return null;
+  const spec = MODELS[model].fields[node.field];
+  if (!spec || !PLAIN_TYPES.has(spec.type)) return null;
+  const { field, operator, value } = node;
+  if (operator === '=ilike' && typeof value === 'string' && !/(^|[^\\])(\\\\)*[%_]/.test(value)) {
+    // A pattern without wildcards: the text itself, any letter case.
+    const lookup = store.indexes(model).lookup(`ilike:${field}`, (row) => (isEmpty(row[field]) ? [] : [String(row[field]).toLowerCase()]));
+    return [...lookup(value.replace(/\\(.)/gs, '$1').toLowerCase())];
+  }
+  const values = operator === '=' ? [value] : operator === 'in' && Array.isArray(value) ? value : null;
+  if (!values || !values.every((v) => typeof v === 'string' || typeof v === 'number')) return null;
+  const lookup = store.indexes(model).lookup(`field:${field}`, (row) => (isEmpty(row[field]) ? [] : [valueKey(row[field])]));
+  return [...new Set(values.flatMap((v) => lookup(valueKey(v))))];
+}
+
+const isEmpty = (value: unknown) => value === false || value === null || value === undefined || value === '';
 
 /** `=` compares with `===`: a number and a string of its digits are different values. */
 const valueKey = (value: unknown) => `${typeof value}:${String(value)}`;
@@ -69,10 +116,10 @@ const valueKey = (value: unknown) => `${typeof value}:${String(value)}`;
  * the domain allows (0 when the field is sorted descending, by display name, or not bounded).
  */
 function firstPossible(
-  partition: (before: (key: readonly unknown[]) => boolean) => number, key: OrderKey | undefined, fieldType: string | undefined, domain: unknown,
+  partition: (before: (key: readonly unknown[]) => boolean) => number, key: OrderKey | undefined, fieldType: string | undefined, tree: DomainNode | null,
 ): number {
-  if (!key || key.descending || key.many2one || !Array.isArray(domain)) return 0;
-  const least = lowerBound([...domain], key.field, true);
+  if (!key || key.descending || key.many2one || !tree) return 0;
+  const least = lowerBound(tree, key.field);
   // Odoo compares a number with a string as two strings: only a bound of the field's own kind orders like the view.
   if (least === null || typeof least !== (NUMERIC_TYPES.has(fieldType ?? '') ? 'number' : 'string')) return 0;
   return partition((at) => {
@@ -85,29 +132,16 @@ const NUMERIC_TYPES = new Set(['integer', 'float', 'monetary']);
 
 type Bound = string | number | boolean | null;
 
-/**
- * The least value of `field` a row matching the domain (in Polish notation, top-level terms ANDed) can
- * hold, from `>`, `>=` and `=` leaves; null when the domain does not bound it. Consumes the terms it reads.
- */
-function lowerBound(terms: unknown[], field: string, topLevel = false): Bound {
-  const read = (): Bound => {
-    const term = terms.shift();
-    if (term === '&') return higher(read(), read());
-    if (term === '|') {
-      const [a, b] = [read(), read()];
-      return a === null || b === null ? null : a < b ? a : b;
-    }
-    if (term === '!') {
-      read();
-      return null;
-    }
-    if (!Array.isArray(term) || term[0] !== field || !['>', '>=', '='].includes(term[1])) return null;
-    const value = term[2];
-    return typeof value === 'string' || typeof value === 'number' ? value : null;
-  };
-  let bound: Bound = read();
-  while (topLevel && terms.length > 0) bound = higher(bound, read());
-  return bound;
+/** The least value of `field` a row matching the domain can hold, from `>`, `>=` and `=` leaves; null when unbounded. */
+function lowerBound(node: DomainNode, field: string): Bound {
+  if (node.op === '!') return null;
+  if (node.op === '&') return node.parts.map((p) => lowerBound(p, field)).reduce(higher, null);
+  if (node.op === '|') {
+    const bounds = node.parts.map((p) => lowerBound(p, field));
+    return bounds.some((b) => b === null) ? null : bounds.reduce((a, b) => (a! < b! ? a : b));
+  }
+  if (node.op !== 'leaf' || node.field !== field || !['>', '>=', '='].includes(node.operator)) return null;
+  return typeof node.value === 'string' || typeof node.value === 'number' ? node.value : null;
 }
 
 const higher = (a: Bound, b: Bound): Bound => (a === null ? b : b === null ? a : a > b ? a : b);
