@@ -114,7 +114,7 @@ async function benchStart(customers: number): Promise<void> {
     env: {
       ...process.env, ...Object.fromEntries(names.map((n, i) => [n, String(ports[i])])),
       DATASET_CUSTOMERS: String(customers), DATASET_ORDERS: String(customers * ORDERS_PER_CUSTOMER),
-      SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), RECONCILE_INTERVAL_MS: '0',
+      SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
