@@ -9,6 +9,8 @@ import { isoSeconds, odooDatetime } from './formats.ts';
 import { customerRefOf, partnerIdOf, shopCustomerGid, shopCustomerIdOf } from './ids.ts';
 
 const lower = (email: OdooValue): string | null => (typeof email === 'string' ? email.toLowerCase() : null);
+/** The records' emails in lower case, looked up once per plan instead of scanning every record. */
+const emailsOf = (records: readonly object[]): Set<string | null> => new Set(records.map((r) => lower((r as { email?: OdooValue }).email ?? null)));
 
 /**
  * Adds one ERP partner and one shop customer, each a later duplicate of the record that a contact
@@ -19,8 +21,8 @@ const lower = (email: OdooValue): string | null => (typeof email === 'string' ? 
 export function duplicateEmails(data: Dataset, plans: CustomerPlan[], rng: Random, now: number, used: Set<string>): DeliberateDisagreement[] {
   const out: DeliberateDisagreement[] = [];
   const partners = data.odoo['res.partner'];
-  const erp = choose(rng, plans, used, (p) => !p.contact.properties.erp_partner_id
-    && partners.some((r) => lower(r.email) === p.contact.properties.email));
+  const partnerEmails = emailsOf(partners);
+  const erp = choose(rng, plans, used, (p) => !p.contact.properties.erp_partner_id && partnerEmails.has(p.contact.properties.email));
   if (erp) {
     const email = erp.contact.properties.email!;
     const original = partners.find((r) => lower(r.email) === email)!;
@@ -34,8 +36,8 @@ export function duplicateEmails(data: Dataset, plans: CustomerPlan[], rng: Rando
   }
 
   const customers = data.shopify.customers;
-  const shop = choose(rng, plans, used, (p) => !p.contact.properties.shop_customer_id
-    && customers.some((c) => lower(c.email) === p.contact.properties.email));
+  const customerEmails = emailsOf(customers);
+  const shop = choose(rng, plans, used, (p) => !p.contact.properties.shop_customer_id && customerEmails.has(p.contact.properties.email));
   if (shop) {
     const email = shop.contact.properties.email!;
     const original = customers.find((c) => lower(c.email) === email)!;
@@ -59,8 +61,9 @@ export function breakLinks(data: Dataset, plans: CustomerPlan[], rng: Random, us
   const out: DeliberateDisagreement[] = [];
   const partners = data.odoo['res.partner'];
   const topPartner = Math.max(0, ...partners.map((r) => r.id));
+  const partnerEmails = emailsOf(partners);
   const erp = choose(rng, plans, used, (p) => p.erpPartnerId === null && !p.contact.properties.shop_customer_id
-    && partnerIdOf(p.index) < topPartner && !partners.some((r) => lower(r.email) === p.contact.properties.email));
+    && partnerIdOf(p.index) < topPartner && !partnerEmails.has(p.contact.properties.email));
   if (erp) {
     erp.contact.properties.erp_partner_id = String(partnerIdOf(erp.index));
     out.push({ kind: 'BROKEN_LINK', contactId: erp.contact.id, system: 'ERP' });
@@ -68,8 +71,9 @@ export function breakLinks(data: Dataset, plans: CustomerPlan[], rng: Random, us
 
   const customers = data.shopify.customers;
   const topCustomer = Math.max(0, ...customers.map((c) => c.id));
+  const customerEmails = emailsOf(customers);
   const shop = choose(rng, plans, used, (p) => p.shopCustomerId === null && !p.contact.properties.erp_partner_id
-    && shopCustomerIdOf(p.index) < topCustomer && !customers.some((c) => lower(c.email) === p.contact.properties.email));
+    && shopCustomerIdOf(p.index) < topCustomer && !customerEmails.has(p.contact.properties.email));
   if (shop) {
     shop.contact.properties.shop_customer_id = shopCustomerGid(shopCustomerIdOf(shop.index));
     out.push({ kind: 'BROKEN_LINK', contactId: shop.contact.id, system: 'COMMERCE' });

@@ -98,8 +98,8 @@ export function batchRead(store: ContactStore, req: StandInRequest): StandInResp
 export function search(store: ContactStore, req: StandInRequest, lagMs = 0, now = Date.now()): StandInResponse {
   const body = (req.body ?? {}) as SearchRequest;
   if (typeof body !== 'object') return validationError('Invalid input JSON.');
-  const indexed = lagMs > 0 ? store.all().filter((c) => Date.parse(c.createdAt) <= now - lagMs) : store.all();
-  const outcome = searchContacts(indexed, body);
+  const indexed = (c: HubSpotContact) => !c.archived && (lagMs <= 0 || Date.parse(c.createdAt) <= now - lagMs);
+  const outcome = searchContacts(store.indexes, body, indexed);
   if (!outcome.ok) return validationError(outcome.message);
   const results = outcome.page.map((c) => toWireRecord(c, requestedProperties(body.properties)));
   return { status: 200, body: { total: outcome.total, results, ...(outcome.nextAfter ? { paging: { next: { after: outcome.nextAfter } } } : {}) } };

@@ -6,6 +6,7 @@
  */
 import type { HubSpotContact } from '../dataset/types.ts';
 import { PROPERTY_TYPES, type PropertyType } from './properties.ts';
+import type { RecordIndexes, SortKey } from '../shared/record-index.ts';
 
 export interface SearchFilter {
   propertyName: string;
@@ -37,17 +38,46 @@ const MAX_LIMIT = 200;
 const QUERY_PROPERTIES = ['firstname', 'lastname', 'email', 'phone', 'company'];
 const OPERATORS = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']);
 
-export function searchContacts(contacts: HubSpotContact[], request: SearchRequest): SearchOutcome {
+/**
+ * Searches the contacts `visible` lets through (not archived, already indexed). A request whose every
+ * filter group holds an `EQ` or `IN` filter reads only the contacts those name (through the store's
+ * lookups); any other walks the sort's view once, each filter compiled once for the request.
+ */
+export function searchContacts(indexes: RecordIndexes<HubSpotContact>, request: SearchRequest, visible: (contact: HubSpotContact) => boolean): SearchOutcome {
   const invalid = validate(request);
   if (invalid) return { ok: false, message: invalid };
-  const groups = request.filterGroups ?? [];
-  const matching = contacts.filter((c) =>
-    (groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => matchesFilter(c, f))))
-    && (!request.query?.trim() || matchesQuery(c, request.query)));
-  const sorted = matching.sort(comparator(request.sorts?.[0]));
+  const groups = (request.filterGroups ?? []).map((g) => (g.filters ?? []).map(compileFilter));
+  const query = request.query?.trim();
+  const matches = (c: HubSpotContact) => visible(c)
+    && (groups.length === 0 || groups.some((g) => g.every((f) => f(c))))
+    && (!query || matchesQuery(c, query));
+  const { keyOf, compare } = sortKey(request.sorts?.[0]);
+  const named = namedBy(indexes, request.filterGroups ?? []);
+  const sorted = named
+    ? named.filter(matches).map((c) => ({ c, key: keyOf(c) })).sort((a, b) => compare(a.key, b.key)).map((e) => e.c)
+    : indexes.sorted(`sort:${sortName(request.sorts?.[0])}`, keyOf, compare).records.filter(matches);
   const offset = Number(request.after ?? 0);
   const end = Math.min(offset + (request.limit ?? 10), sorted.length, RESULT_CAP);
-  return { ok: true, total: matching.length, page: sorted.slice(offset, end), nextAfter: end < Math.min(sorted.length, RESULT_CAP) ? String(end) : null };
+  return { ok: true, total: sorted.length, page: sorted.slice(offset, end), nextAfter: end < Math.min(sorted.length, RESULT_CAP) ? String(end) : null };
+}
+
+/** The contacts an `EQ` or `IN` filter of every group names (a superset of the matches), or null when a group has none. */
+function namedBy(indexes: RecordIndexes<HubSpotContact>, groups: NonNullable<SearchRequest['filterGroups']>): HubSpotContact[] | null {
+  if (groups.length === 0) return null;
+  const found = new Set<HubSpotContact>();
+  for (const group of groups) {
+    const filter = (group.filters ?? []).find((f) => f.operator === 'EQ' || f.operator === 'IN');
+    if (!filter) return null;
+    const type = PROPERTY_TYPES[filter.propertyName] ?? 'string';
+    // The lookup holds each stored value in comparable form, as text.
+    const holding = indexes.lookup(`property:${filter.propertyName}`, (c) => {
+      const value = comparable(type, c.properties[filter.propertyName]);
+      return value === null ? [] : [String(value)];
+    });
+    const keys = filter.operator === 'EQ' ? [comparable(type, filter.value)] : (filter.values ?? []).map((v) => inListKey(type, v));
+    for (const key of keys) if (key !== null) holding(String(key)).forEach((c) => found.add(c));
+  }
+  return [...found];
 }
 
 function validate(request: SearchRequest): string | null {
@@ -75,44 +105,54 @@ function comparable(type: PropertyType, value: unknown): number | string | null 
   return Number.isNaN(n) ? null : n;
 }
 
-function matchesFilter(contact: HubSpotContact, filter: SearchFilter): boolean {
-  const type = PROPERTY_TYPES[filter.propertyName] ?? 'string';
-  const raw = contact.properties[filter.propertyName] ?? null;
-  const stored = comparable(type, raw);
+/** One filter as a predicate, its values read once. */
+function compileFilter(filter: SearchFilter): (contact: HubSpotContact) => boolean {
+  const name = filter.propertyName;
+  const type = PROPERTY_TYPES[name] ?? 'string';
+  const stored = (c: HubSpotContact) => comparable(type, c.properties[name] ?? null);
   const target = comparable(type, filter.value);
   switch (filter.operator) {
-    case 'HAS_PROPERTY': return stored !== null;
-    case 'NOT_HAS_PROPERTY': return stored === null;
-    case 'EQ': return stored !== null && stored === target;
-    case 'NEQ': return stored !== target;
-    case 'LT': return stored !== null && target !== null && stored < target;
-    case 'LTE': return stored !== null && target !== null && stored <= target;
-    case 'GT': return stored !== null && target !== null && stored > target;
-    case 'GTE': return stored !== null && target !== null && stored >= target;
+    case 'HAS_PROPERTY': return (c) => stored(c) !== null;
+    case 'NOT_HAS_PROPERTY': return (c) => stored(c) === null;
+    case 'EQ': return (c) => { const v = stored(c); return v !== null && v === target; };
+    case 'NEQ': return (c) => stored(c) !== target;
+    case 'LT': return (c) => { const v = stored(c); return v !== null && target !== null && v < target; };
+    case 'LTE': return (c) => { const v = stored(c); return v !== null && target !== null && v <= target; };
+    case 'GT': return (c) => { const v = stored(c); return v !== null && target !== null && v > target; };
+    case 'GTE': return (c) => { const v = stored(c); return v !== null && target !== null && v >= target; };
     case 'BETWEEN': {
       const high = comparable(type, filter.highValue);
-      return stored !== null && target !== null && high !== null && stored >= target && stored <= high;
+      return (c) => { const v = stored(c); return v !== null && target !== null && high !== null && v >= target && v <= high; };
     }
-    case 'IN': return stored !== null && inList(type, stored, filter.values);
-    case 'NOT_IN': return stored === null || !inList(type, stored, filter.values);
-    case 'CONTAINS_TOKEN': return raw !== null && containsToken(raw, String(filter.value ?? ''));
-    case 'NOT_CONTAINS_TOKEN': return raw === null || !containsToken(raw, String(filter.value ?? ''));
-    default: return false;
+    case 'IN': case 'NOT_IN': {
+      const listed = new Set((filter.values ?? []).map((v) => inListKey(type, v)));
+      const inList = (v: number | string) => listed.has(v);
+      return filter.operator === 'IN'
+        ? (c) => { const v = stored(c); return v !== null && inList(v); }
+        : (c) => { const v = stored(c); return v === null || !inList(v); };
+    }
+    case 'CONTAINS_TOKEN': case 'NOT_CONTAINS_TOKEN': {
+      const contains = tokenMatcher(String(filter.value ?? ''));
+      return filter.operator === 'CONTAINS_TOKEN'
+        ? (c) => { const raw = c.properties[name] ?? null; return raw !== null && contains(raw); }
+        : (c) => { const raw = c.properties[name] ?? null; return raw === null || !contains(raw); };
+    }
+    default: return () => false;
   }
 }
 
-/** Text values are compared as given, against the lowercased stored value. */
-function inList(type: PropertyType, stored: number | string, values: unknown[] | undefined): boolean {
-  return (values ?? []).some((v) => (typeof stored === 'string' ? String(v).trim() === stored : comparable(type, v) === stored));
+/** How an `IN` value is compared: text values as given (HubSpot wants them lowercase), others in comparable form. */
+function inListKey(type: PropertyType, value: unknown): number | string | null {
+  return type === 'string' || type === 'enumeration' ? String(value).trim() : comparable(type, value);
 }
 
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const tokens = (text: string) => fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 /** A whole-word match; `*` is a wildcard, e.g. `*@example.com`. */
-function containsToken(stored: string, pattern: string): boolean {
+function tokenMatcher(pattern: string): (stored: string) => boolean {
   const re = new RegExp(`^${fold(pattern).split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'u');
-  return re.test(fold(stored)) || tokens(stored).some((t) => re.test(t));
+  return (stored) => re.test(fold(stored)) || tokens(stored).some((t) => re.test(t));
 }
 
 /** Every word of the query must start a word of one of the default searchable properties. */
@@ -122,19 +162,22 @@ function matchesQuery(contact: HubSpotContact, query: string): boolean {
     fold(value).startsWith(fold(word)) || tokens(word).every((w) => tokens(value).some((t) => t.startsWith(w)))));
 }
 
-/** Missing values last, ties by id; no sort means id order. */
-function comparator(sort: SearchSort | undefined) {
+/** The view's name for a sort. */
+const sortName = (sort: SearchSort | undefined) => (typeof sort === 'string' ? sort : sort ? `${sort.direction === 'DESCENDING' ? '-' : ''}${sort.propertyName}` : '');
+
+/** Missing values last, ties by id; no sort means id order. Keys are [comparable value, id]. */
+function sortKey(sort: SearchSort | undefined): { keyOf: (c: HubSpotContact) => SortKey; compare: (a: SortKey, b: SortKey) => number } {
   const name = typeof sort === 'string' ? sort.replace(/^-/, '') : sort?.propertyName;
   const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
   const type = name ? PROPERTY_TYPES[name] ?? 'string' : 'number';
-  const byId = (a: HubSpotContact, b: HubSpotContact) => Number(a.id) - Number(b.id);
-  if (!name) return byId;
-  return (a: HubSpotContact, b: HubSpotContact) => {
-    const x = comparable(type, a.properties[name]);
-    const y = comparable(type, b.properties[name]);
-    if (x === y) return byId(a, b);
+  const keyOf = (c: HubSpotContact): SortKey => [name ? comparable(type, c.properties[name]) : null, Number(c.id)];
+  const compare = (a: SortKey, b: SortKey) => {
+    const [x, idA] = a as [number | string | null, number];
+    const [y, idB] = b as [number | string | null, number];
+    if (x === y) return idA - idB;
     if (x === null) return 1;
     if (y === null) return -1;
     return (x < y ? -1 : 1) * (descending ? -1 : 1);
   };
+  return { keyOf, compare };
 }

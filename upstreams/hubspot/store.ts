@@ -5,10 +5,13 @@
  */
 import type { HubSpotContact } from '../dataset/types.ts';
 import { importedHistory, recordChanges, type PropertyHistory } from './history.ts';
+import { compareParts, createRecordIndexes, type RecordIndexes } from '../shared/record-index.ts';
 
 export type WriteResult = { contact: HubSpotContact } | { conflictId: string };
 
 export interface ContactStore {
+  /** Sorted views and lookups over every contact (archived too), kept up to date by the writes below. */
+  indexes: RecordIndexes<HubSpotContact>;
   /** Live (not archived) contacts in id order. */
   all(): HubSpotContact[];
   byId(id: string): HubSpotContact | undefined;
@@ -28,10 +31,12 @@ export interface ContactStore {
 export function createContactStore(contacts: HubSpotContact[], now: () => number = Date.now): ContactStore {
   const records = new Map<string, HubSpotContact>(structuredClone(contacts).map((c) => [c.id, c]));
   const histories = new Map<string, PropertyHistory>([...records.values()].map((c) => [c.id, importedHistory(c)]));
-  let nextId = Math.max(100, ...[...records.keys()].map(Number)) + 1;
+  let nextId = [...records.keys()].reduce((max, id) => Math.max(max, Number(id)), 100) + 1;
+  const indexes = createRecordIndexes(() => records.values());
 
-  const all = () => [...records.values()].filter((c) => !c.archived).sort((a, b) => Number(a.id) - Number(b.id));
-  const byEmail = (email: string) => all().find((c) => c.properties.email?.toLowerCase() === email.trim().toLowerCase());
+  const all = () => indexes.sorted('id', (c) => [Number(c.id)], compareParts).records.filter((c) => !c.archived);
+  const byEmail = (email: string) => indexes.lookup('email', (c) => (c.properties.email ? [c.properties.email.toLowerCase()] : []))(email.trim().toLowerCase())
+    .filter((c) => !c.archived).sort((a, b) => Number(a.id) - Number(b.id))[0];
   const takenBy = (email: string | null | undefined, self?: string) => {
     const owner = email ? byEmail(email) : undefined;
     return owner && owner.id !== self ? owner.id : null;
@@ -42,9 +47,11 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
     const at = new Date(Math.max(now(), Date.parse(contact.updatedAt) + 1)).toISOString();
     contact.updatedAt = at;
     contact.properties.lastmodifieddate = at;
+    indexes.changed(contact);
   };
 
   return {
+    indexes,
     all,
     byId: (id) => {
       const contact = records.get(id);
@@ -62,6 +69,7 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
         properties: { ...values, createdate: at, lastmodifieddate: at, hs_object_id: id },
       };
       records.set(id, contact);
+      indexes.changed(contact);
       const history: PropertyHistory = new Map();
       recordChanges(history, {}, values, at, sourceType);
       histories.set(id, history);

@@ -12,6 +12,8 @@ export type OdooRow = Record<string, unknown>;
 export type Predicate = (row: OdooRow) => boolean;
 
 const NEGATIONS: Record<string, string> = { '!=': '=', 'not in': 'in', 'not like': 'like', 'not ilike': 'ilike' };
+/** Field types whose stored value is compared as it is (`=` is `===` on a non-empty value). */
+export const PLAIN_TYPES = new Set(['integer', 'char', 'float', 'monetary', 'date', 'datetime', 'selection']);
 const OPERATORS = new Set(['=', 'in', '<', '<=', '>', '>=', '=like', '=ilike', 'like', 'ilike', ...Object.keys(NEGATIONS)]);
 
 /** Compiles a domain against a model; a malformed domain or an unknown field is Odoo's ValueError. */
@@ -53,6 +55,11 @@ function leaf(field: string, spec: FieldSpec, operator: string, value: unknown):
     case '=': return (row) => equals(row[field], spec, value);
     case 'in': {
       const values = Array.isArray(value) ? value : [value];
+      // Plain values of a plain field: one set lookup a row instead of a comparison per value.
+      if (PLAIN_TYPES.has(spec.type) && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+        const set = new Set<unknown>(values);
+        return (row) => !isNull(row[field], spec) && set.has(row[field]);
+      }
       return (row) => values.some((v) => equals(row[field], spec, v));
     }
     case '<': case '<=': case '>': case '>=':

@@ -5,8 +5,8 @@
  * mentions `active` or the context says `active_test: false`.
  */
 import { MODELS, type ModelSpec } from './models.ts';
-import { compileDomain, type OdooRow } from './domain.ts';
-import { compileOrder } from './ordering.ts';
+import type { OdooRow } from './domain.ts';
+import { search as searchRows } from './search.ts';
 import type { OdooStore } from './store.ts';
 import { OdooFault, valueError } from './errors.ts';
 
@@ -46,14 +46,7 @@ export function callMethod(store: OdooStore, model: string, method: string, body
 }
 
 function search(store: OdooStore, model: string, args: Args): OdooRow[] {
-  const spec = MODELS[model];
-  const matches = compileDomain(args.domain, model, spec);
-  const activeTest = 'active' in spec.fields && (args.context as Args | undefined)?.active_test !== false && !mentions(args.domain, 'active');
-  const rows = store.rows(model).filter((row) => (!activeTest || row.active !== false) && matches(row));
-  rows.sort(compileOrder(typeof args.order === 'string' && args.order.trim() ? args.order : spec.order, spec));
-  const offset = integer(args.offset, 'offset') ?? 0;
-  const limit = integer(args.limit, 'limit');
-  return rows.slice(offset, limit ? offset + limit : undefined);
+  return searchRows(store, model, { domain: args.domain, context: args.context, order: args.order, offset: integer(args.offset, 'offset') ?? 0, limit: integer(args.limit, 'limit') });
 }
 
 /** A record as `read` returns it: `id` first, then the fields asked for (all when none are). */
@@ -66,10 +59,6 @@ function project(model: string, row: OdooRow, fields: unknown): OdooRow {
     out[name] = row[name];
   }
   return out;
-}
-
-function mentions(domain: unknown, field: string): boolean {
-  return Array.isArray(domain) && domain.some((term) => Array.isArray(term) && term[0] === field);
 }
 
 function ids(args: Args): number[] {

@@ -11,8 +11,17 @@ const TERM = /^([a-z_][a-z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$
 
 export type Comparator = (a: OdooRow, b: OdooRow) => number;
 
-export function compileOrder(order: string, spec: ModelSpec): Comparator {
-  const keys = order.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+/** One part of an `order` argument. */
+export interface OrderKey {
+  field: string;
+  many2one: boolean;
+  descending: boolean;
+  nullsFirst: boolean;
+}
+
+/** The parts of an `order` argument; Odoo's ValueError when one is malformed or names no field. */
+export function orderKeys(order: string, spec: ModelSpec): OrderKey[] {
+  return order.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
     const match = TERM.exec(part);
     if (!match || !spec.fields[match[1]]) {
       throw valueError(`Invalid "order" specified (${order}). A valid "order" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)`);
@@ -21,6 +30,10 @@ export function compileOrder(order: string, spec: ModelSpec): Comparator {
     const nullsFirst = match[3] ? match[3].toLowerCase() === 'first' : descending;
     return { field: match[1], many2one: spec.fields[match[1]].type === 'many2one', descending, nullsFirst };
   });
+}
+
+export function compileOrder(order: string, spec: ModelSpec): Comparator {
+  const keys = orderKeys(order, spec);
   return (a, b) => {
     for (const key of keys) {
       const x = sortValue(a[key.field], key.many2one);
@@ -35,7 +48,7 @@ export function compileOrder(order: string, spec: ModelSpec): Comparator {
   };
 }
 
-function sortValue(raw: unknown, many2one: boolean): string | number | boolean | null {
+export function sortValue(raw: unknown, many2one: boolean): string | number | boolean | null {
   if (raw === false || raw === null || raw === undefined) return null;
   if (many2one && Array.isArray(raw)) return String(raw[1]);
   return raw as string | number | boolean;

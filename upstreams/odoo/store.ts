@@ -7,6 +7,7 @@ import type { OdooData } from '../dataset/types.ts';
 import { MODELS, displayNameOf, type ModelSpec } from './models.ts';
 import type { OdooRow } from './domain.ts';
 import { missingError, validationError, valueError } from './errors.ts';
+import { createRecordIndexes, type RecordIndexes } from '../shared/record-index.ts';
 
 /** Odoo's naive UTC datetime, to the second: "2026-11-20 09:15:00". */
 const odooNow = (date: Date): string => date.toISOString().slice(0, 19).replace('T', ' ');
@@ -16,6 +17,9 @@ const LOG_ACCESS = new Set(['create_date', 'write_date']);
 
 export class OdooStore {
   private readonly tables = new Map<string, Map<number, OdooRow>>();
+  private readonly indexed = new Map<string, RecordIndexes<OdooRow>>();
+  /** The highest id per model, for `create`. */
+  private readonly lastIds = new Map<string, number>();
 
   constructor(data: OdooData, private readonly now: () => Date = () => new Date()) {
     for (const [name, spec] of Object.entries(MODELS)) {
@@ -35,6 +39,16 @@ export class OdooStore {
     return [...this.table(model).values()];
   }
 
+  /** Sorted views and lookups over a model's rows (search.ts), kept up to date by write and create. */
+  indexes(model: string): RecordIndexes<OdooRow> {
+    let indexes = this.indexed.get(model);
+    if (!indexes) {
+      const table = this.table(model);
+      this.indexed.set(model, (indexes = createRecordIndexes(() => table.values())));
+    }
+    return indexes;
+  }
+
   /** The rows for `ids`, in that order; Odoo's MissingError when any is absent. */
   byIds(model: string, ids: number[]): OdooRow[] {
     const table = this.table(model);
@@ -48,7 +62,10 @@ export class OdooStore {
     const rows = this.byIds(model, ids);
     const changes = this.convert(model, vals);
     const stamp = odooNow(this.now());
-    for (const row of rows) Object.assign(row, changes, { write_date: stamp });
+    for (const row of rows) {
+      Object.assign(row, changes, { write_date: stamp });
+      this.indexed.get(model)?.changed(row);
+    }
   }
 
   /** Odoo's `create`: one record per values dict, with the model's defaults; returns the new ids. */
@@ -56,13 +73,15 @@ export class OdooStore {
     const table = this.table(model);
     const spec = MODELS[model];
     return valsList.map((vals) => {
-      const id = Math.max(0, ...table.keys()) + 1;
+      const id = (this.lastIds.get(model) ?? [...table.keys()].reduce((max, k) => Math.max(max, k), 0)) + 1;
       const stamp = odooNow(this.now());
       const row = withDefaults({ id, ...this.convert(model, vals), create_date: stamp, write_date: stamp }, spec);
       const unset = Object.entries(spec.fields).find(([name, f]) => f.required && (row[name] === false || row[name] === ''));
       if (unset) throw validationError(`The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Model: ${model}, Field: ${unset[0]}`);
       if (model === 'sale.order' && row.name === '/') row.name = `S${String(id).padStart(5, '0')}`;
       table.set(id, row);
+      this.lastIds.set(model, id);
+      this.indexed.get(model)?.changed(row);
       return id;
     });
   }

@@ -29,25 +29,31 @@ export function paginate<T>(items: readonly T[], args: PageArgs, sortValue: (ite
   const order = (a: [SortValue, number], b: [SortValue, number]) =>
     direction * (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
 
-  const sorted = [...items].sort((a, b) => order(keyOf(a), keyOf(b)));
+  // Each key computed once, not at every comparison.
+  const sorted = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => order(a.key, b.key));
   const after = args.after ? decodeCursor(args.after) : null;
-  const start = after ? sorted.findIndex((item) => order(keyOf(item), after) > 0) : 0;
+  const start = after ? sorted.findIndex((entry) => order(entry.key, after) > 0) : 0;
   const from = start === -1 ? sorted.length : start;
-  const page = sorted.slice(from, from + first);
+  const page = sorted.slice(from, from + first).map((entry) => entry.item);
+  return toConnection(page, keyOf, from + first < sorted.length, from > 0);
+}
+
+/** The connection of one page, each edge's cursor carrying its position. */
+export function toConnection<T>(page: T[], keyOf: (item: T) => [SortValue, number], hasNextPage: boolean, hasPreviousPage: boolean): Connection<T> {
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {
     edges,
     nodes: page,
     pageInfo: {
-      hasNextPage: from + first < sorted.length,
-      hasPreviousPage: from > 0,
+      hasNextPage,
+      hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
 }
 
-function checkFirst(first: number | null | undefined): number {
+export function checkFirst(first: number | null | undefined): number {
   if (first === null || first === undefined) throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
   if (first < 0 || first > MAX_PAGE_SIZE) {
     throw new GraphQLError(`The first argument must be between 0 and ${MAX_PAGE_SIZE}: ${first}`, { extensions: { code: 'BAD_REQUEST' } });
@@ -58,7 +64,7 @@ function checkFirst(first: number | null | undefined): number {
 const encodeCursor = ([value, id]: [SortValue, number]): string =>
   Buffer.from(JSON.stringify({ last_id: id, last_value: value }), 'utf8').toString('base64');
 
-function decodeCursor(cursor: string): [SortValue, number] {
+export function decodeCursor(cursor: string): [SortValue, number] {
   try {
     const { last_id: id, last_value: value } = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
     if (typeof id === 'number' && (typeof value === 'number' || typeof value === 'string')) return [value, id];

@@ -6,6 +6,7 @@ import { idOfType, parseGid, toGid } from './gid.ts';
 import { paginate, type PageArgs } from './connection.ts';
 import { compileSearch, type SearchFields, type SearchWarning } from './search.ts';
 import { customerSearch, orderSearch, variantSearch } from './search-fields.ts';
+import { indexedPage, type IndexedSource } from './indexed-page.ts';
 import type { ShopifyStore, StoredOrder } from './store.ts';
 
 export interface AdminContext {
@@ -48,6 +49,27 @@ function searchConnection<T extends { id: number }>(
   return paginate([...items].filter(matches), args, sort, (item) => item.id);
 }
 
+/** Over the whole collection, through the store's indexes (indexed-page.ts). */
+function indexedConnection<T extends { id: number }>(
+  source: IndexedSource<T>, args: ConnectionArgs, search: SearchFields<T>, sort: (item: T) => number | string, ctx: AdminContext, info: GraphQLResolveInfo,
+) {
+  const { matches, warnings, root } = compileSearch(args.query, search);
+  if (warnings.length) ctx.searchWarnings.push({ path: responsePathAsArray(info.path), query: args.query ?? '', warnings });
+  return indexedPage(source, root, matches, args, args.sortKey, sort);
+}
+
+/** Exact `email:` terms compare case-insensitively; exact `name:` terms ignore the leading "#". */
+const customerSource = (store: ShopifyStore): IndexedSource<ShopifyCustomer> => ({
+  indexes: store.customerIndexes,
+  holds: { email: (c) => (c.email === null ? [] : [c.email.toLowerCase()]) },
+  normalize: { email: (value) => value.toLowerCase() },
+});
+const orderSource = (store: ShopifyStore): IndexedSource<StoredOrder> => ({
+  indexes: store.orderIndexes,
+  holds: { name: (o) => [o.name.replace(/^#/, '')] },
+  normalize: { name: (value) => value.replace(/^#/, '') },
+});
+
 function displayName(c: ShopifyCustomer): string {
   return [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.phone || '';
 }
@@ -67,13 +89,13 @@ export const queryResolvers = {
     return numeric === null ? null : store.customers.get(numeric) ?? null;
   },
   customers: (_: unknown, args: ConnectionArgs, ctx: AdminContext, info: GraphQLResolveInfo) =>
-    searchConnection(ctx.store.customers.values(), args, customerSearch, CUSTOMER_SORT[args.sortKey], ctx, info),
+    indexedConnection(customerSource(ctx.store), args, customerSearch, CUSTOMER_SORT[args.sortKey], ctx, info),
   order: (_: unknown, { id }: { id: string }, { store }: AdminContext) => {
     const numeric = idOfType(id, 'Order');
     return numeric === null ? null : store.orders.get(numeric) ?? null;
   },
   orders: (_: unknown, args: ConnectionArgs, ctx: AdminContext, info: GraphQLResolveInfo) =>
-    searchConnection(ctx.store.orders.values(), args, orderSearch(ctx.store), ORDER_SORT[args.sortKey], ctx, info),
+    indexedConnection(orderSource(ctx.store), args, orderSearch(ctx.store), ORDER_SORT[args.sortKey], ctx, info),
   productVariants: (_: unknown, args: ConnectionArgs, ctx: AdminContext, info: GraphQLResolveInfo) =>
     searchConnection(ctx.store.variants.values(), args, variantSearch, VARIANT_SORT[args.sortKey], ctx, info),
   node: (_: unknown, { id }: { id: string }, { store }: AdminContext) => nodeById(store, id),

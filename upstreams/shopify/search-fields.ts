@@ -32,10 +32,17 @@ export function numberField<T>(get: (record: T) => number | null): FieldMatcher<
 
 /** Instants; a date-only value means midnight UTC, and `field:2026-11-20` matches that whole day. */
 export function timeField<T>(get: (record: T) => string | null): FieldMatcher<T> {
+  // A search compares every record with one value: parse it once.
+  let parsedFor: string | null = null;
+  let dateOnly = false;
+  let wanted = NaN;
   return (record, comparator, value) => {
     const raw = get(record);
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-    const wanted = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
+    if (value !== parsedFor) {
+      parsedFor = value;
+      dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+      wanted = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
+    }
     if (raw === null || Number.isNaN(wanted)) return false;
     const actual = Date.parse(raw);
     if (comparator === ':' && dateOnly) return actual >= wanted && actual < wanted + 86_400_000;

@@ -77,7 +77,7 @@ export function parseSearch(query: string): SearchNode | null {
 }
 
 /** Compiles a query against a resource's fields; unknown fields match everything and are reported. */
-export function compileSearch<T>(query: string | null | undefined, search: SearchFields<T>): { matches: (record: T) => boolean; warnings: SearchWarning[] } {
+export function compileSearch<T>(query: string | null | undefined, search: SearchFields<T>): { matches: (record: T) => boolean; warnings: SearchWarning[]; root: SearchNode | null } {
   const root = query ? parseSearch(query) : null;
   const warnings: SearchWarning[] = [];
   const compile = (node: SearchNode): ((record: T) => boolean) => {
@@ -110,7 +110,7 @@ export function compileSearch<T>(query: string | null | undefined, search: Searc
       }
     }
   };
-  return { matches: root ? compile(root) : () => true, warnings };
+  return { matches: root ? compile(root) : () => true, warnings, root };
 }
 
 function combine(kind: 'and' | 'or', nodes: (SearchNode | null)[]): SearchNode | null {

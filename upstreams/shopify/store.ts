@@ -3,6 +3,7 @@
  * moves the record's updatedAt forward, which is the change marker the gateway reads.
  */
 import type { ShopifyCustomer, ShopifyData, ShopifyOrder, ShopifyVariant } from '../dataset/types.ts';
+import { createRecordIndexes, type RecordIndexes } from '../shared/record-index.ts';
 
 export type StoredOrder = ShopifyOrder & { cancelReason: string | null };
 
@@ -19,6 +20,9 @@ export interface ShopifyStore {
   customers: Map<number, ShopifyCustomer>;
   orders: Map<number, StoredOrder>;
   variants: Map<number, ShopifyVariant>;
+  /** Sorted views and lookups over the customers and the orders, kept up to date by the writes below. */
+  customerIndexes: RecordIndexes<ShopifyCustomer>;
+  orderIndexes: RecordIndexes<StoredOrder>;
   /** The customer's orders in id order. */
   ordersOf(customerId: number): StoredOrder[];
   createCustomer(fields: CustomerFields): ShopifyCustomer;
@@ -40,8 +44,13 @@ export function createShopifyStore(data: ShopifyData, clock: () => number = Date
   const byCustomer = new Map<number, StoredOrder[]>();
   for (const order of orders.values()) {
     if (order.customerId === null) continue;
-    byCustomer.set(order.customerId, [...(byCustomer.get(order.customerId) ?? []), order]);
+    const list = byCustomer.get(order.customerId);
+    if (list) list.push(order);
+    else byCustomer.set(order.customerId, [order]);
   }
+  const customerIndexes = createRecordIndexes(() => customers.values());
+  const orderIndexes = createRecordIndexes<StoredOrder>(() => orders.values());
+  let lastCustomerId = [...customers.keys()].reduce((max, id) => Math.max(max, id), 0);
 
   // Whole seconds would let two writes within one second leave the marker unchanged, and a
   // version check would miss the second; the stand-in moves it on by a second instead.
@@ -53,20 +62,24 @@ export function createShopifyStore(data: ShopifyData, clock: () => number = Date
     customers,
     orders,
     variants,
+    customerIndexes,
+    orderIndexes,
     ordersOf: (customerId) => byCustomer.get(customerId) ?? [],
     createCustomer(fields) {
       const now = nextMarker(null);
       const customer: ShopifyCustomer = {
-        id: Math.max(0, ...customers.keys()) + 1,
+        id: ++lastCustomerId,
         firstName: null, lastName: null, email: null, phone: null, address: null, tags: [],
         ...fields, createdAt: now, updatedAt: now,
       };
       customers.set(customer.id, customer);
+      customerIndexes.changed(customer);
       onChange({ topic: 'customers/create', customer });
       return customer;
     },
     updateCustomer(customer, fields) {
       Object.assign(customer, fields, { updatedAt: nextMarker(customer.updatedAt) });
+      customerIndexes.changed(customer);
       onChange({ topic: 'customers/update', customer });
       return customer;
     },
@@ -81,6 +94,7 @@ export function createShopifyStore(data: ShopifyData, clock: () => number = Date
     cancelOrder(order, reason, financialStatus) {
       const now = nextMarker(order.updatedAt);
       Object.assign(order, { cancelledAt: now, cancelReason: reason, displayFinancialStatus: financialStatus, updatedAt: now });
+      orderIndexes.changed(order);
       onChange({ topic: 'orders/updated', order });
       onChange({ topic: 'orders/cancelled', order });
       return order;

@@ -5,7 +5,7 @@
  * scheduled to be checked again when it ends (checkDueOrders), since it may never change again.
  */
 import type { ChangedSaleOrder, ChangedShopOrder } from '../../shared/change-feed.ts';
-import type { SyncStore } from '../store/types.ts';
+import type { OrderCheckRecord, SyncStore } from '../store/types.ts';
 import type { ReconcileReaders } from './readers.ts';
 import { compareOrder, ORDER_KINDS } from './order-findings.ts';
 import { failureCode } from '../failures.ts';
@@ -43,6 +43,7 @@ async function checkPairs(
 ): Promise<OrdersCheck> {
   const check: OrdersCheck = { found: new Map(), resolved: 0, failed: [] };
   const now = options.now();
+  const records: OrderCheckRecord[] = [];
   for (const { order, saleOrder } of pairs) {
     let verdict;
     try {
@@ -61,11 +62,9 @@ async function checkPairs(
     }
     const { findings, recheckAt } = verdict;
     check.found.set(order.number, findings.length);
-    if (options.dryRun) continue;
-    check.resolved += store.recordFindings(`order:${order.orderId}`, { kinds: ORDER_KINDS, systems: ['ERP'] }, findings, now).resolved.length;
-    if (recheckAt !== null) store.scheduleOrderRecheck(order.number, recheckAt);
-    else store.clearOrderRecheck(order.number);
+    records.push({ subjectKey: `order:${order.orderId}`, orderNumber: order.number, findings, recheckAt });
   }
+  if (!options.dryRun && records.length > 0) check.resolved += store.recordOrderChecks(records, { kinds: ORDER_KINDS, systems: ['ERP'] }, now);
   return check;
 }
 

@@ -6,6 +6,7 @@
  * in the feed failed. A pass killed midway leaves the cursors where the last complete page put them, so the
  * next pass reads the rest again; what was written already compares equal and is not written twice.
  */
+import { LRUCache } from 'lru-cache';
 import type { ChangedRecord, ChangedSaleOrder, ChangedShopOrder, ChangeFeed, ChangePage } from '../../shared/change-feed.ts';
 import type { WriteContext } from '../context.ts';
 import type { FeedName, ReconcileRun, RunSystemStats, RunStatus, SyncStore, WriteSystem } from '../store/types.ts';
@@ -71,9 +72,9 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const runId = store.startRun({ dryRun: options.dryRun, since: options.since, startedAt });
   // When each customer and shop order (by number) was last read in this pass: another feed's record
   // of it is compared again only if it changed after that (a change made while the pass runs).
-  const checkedContacts = new Map<string, number>();
-  const checkedOrders = new Map<string, number>();
-  const needsCheck = (checked: Map<string, number>, key: string, changedAt: number): boolean => {
+  const checkedContacts = passMemory<number>();
+  const checkedOrders = passMemory<number>();
+  const needsCheck = (checked: LRUCache<string, number>, key: string, changedAt: number): boolean => {
     const at = checked.get(key);
     if (at !== undefined && changedAt + MARKER_GRANULARITY_MS < at) return false;
     checked.set(key, now());
@@ -81,13 +82,18 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   };
   const orderOptions: OrderCheckOptions = { dryRun: options.dryRun, now, graceMs: settings.orderGraceMs };
   const feeds: PassSummary['feeds'] = [];
-  // The latest findings per customer and order: one compared twice in a pass (it changed meanwhile) counts once.
-  const foundByCustomer = new Map<string, Partial<Record<WriteSystem, number>>>();
-  const foundByOrder = new Map<string, number>();
-  const countFound = () => {
-    for (const system of SYSTEMS) stats[system].discrepanciesFound = 0;
-    for (const found of foundByCustomer.values()) for (const [system, n] of Object.entries(found) as [WriteSystem, number][]) stats[system].discrepanciesFound += n;
-    for (const n of foundByOrder.values()) stats.ERP.discrepanciesFound += n;
+  // The latest findings per customer and order, kept in running counts: one compared twice in a pass
+  // (it changed meanwhile) counts once, its earlier findings taken back.
+  const foundByCustomer = passMemory<Partial<Record<WriteSystem, number>>>();
+  const foundByOrder = passMemory<number>();
+  const setCustomerFound = (contactId: string, found: Partial<Record<WriteSystem, number>>) => {
+    for (const [system, n] of Object.entries(foundByCustomer.get(contactId) ?? {}) as [WriteSystem, number][]) stats[system].discrepanciesFound -= n;
+    for (const [system, n] of Object.entries(found) as [WriteSystem, number][]) stats[system].discrepanciesFound += n;
+    foundByCustomer.set(contactId, found);
+  };
+  const setOrderFound = (number: string, n: number) => {
+    stats.ERP.discrepanciesFound += n - (foundByOrder.get(number) ?? 0);
+    foundByOrder.set(number, n);
   };
   let status: RunStatus = 'DONE';
   let propagations = 0;
@@ -116,7 +122,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       }
       const { check } = outcome;
       for (const [system, n] of Object.entries(check.propagated) as [WriteSystem, number][]) stats[system].propagated += n;
-      foundByCustomer.set(contactId, check.found);
+      setCustomerFound(contactId, check.found);
       for (const system of check.resolved) stats[system].discrepanciesResolved++;
       for (const failure of check.failed) fail(failure.system, failure.code);
       // Refused for good: reported (the write path kept the refusal's own text), not held on to.
@@ -163,7 +169,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
    * is reported and not held on to, or it would stop the cursor for good.
    */
   const settleOrders = (result: OrdersCheck): boolean => {
-    result.found.forEach((n, number) => foundByOrder.set(number, n));
+    result.found.forEach((n, number) => setOrderFound(number, n));
     stats.ERP.discrepanciesResolved += result.resolved;
     for (const code of result.failed) fail('ERP', code);
     return !result.failed.includes(TRANSIENT);
@@ -173,7 +179,6 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const recheckDueOrders = async () => {
     try {
       settleOrders(await checkDueOrders(readers, store, orderOptions));
-      countFound();
     } catch (err) {
       // They stay scheduled for the next pass.
       fail(failureSystem(err, 'COMMERCE'), failureCode(err));
@@ -214,7 +219,6 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
           if (status === 'DONE') status = 'FAILED';
         }
         if (!options.dryRun && !holdCursor && page.records.length > 0) store.advanceCursor(feed, newestOf(page.records), now());
-        countFound();
         options.onProgress?.({ feed, read, done: page.next === null, stats });
         after = page.next;
         if (options.shouldStop?.()) status = 'INTERRUPTED';
@@ -231,6 +235,14 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   }
   return { id: runId, dryRun: options.dryRun, since: options.since, status, startedAt, finishedAt: now(), stats, feeds };
 }
+
+/**
+ * What a pass remembers per customer or order, bounded: past this many records the least recently
+ * seen are forgotten, so a pass over a larger system holds a constant amount; a record forgotten and
+ * read again by another feed is compared again (and its findings counted again).
+ */
+const PASS_MEMORY_RECORDS = 250_000;
+const passMemory = <V extends {}>() => new LRUCache<string, V>({ max: PASS_MEMORY_RECORDS });
 
 function emptyStats(): RunSystemStats {
   return { read: 0, propagated: 0, discrepanciesFound: 0, discrepanciesResolved: 0, failures: 0 };

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { fromJson, toJson } from './rows.ts';
 import type {
-  Discrepancy, DiscrepancyFinding, DiscrepancyKind, DiscrepancyResolution, FeedCursor, FeedName, ReconcileRun, ReconcileStore,
+  Discrepancy, DiscrepancyFinding, DiscrepancyKind, DiscrepancyResolution, FeedCursor, FeedName, FindingScope, OrderCheckRecord, ReconcileRun, ReconcileStore,
   RunStatus, SyncFailure, WriteSystem,
 } from './types.ts';
 
@@ -62,29 +62,40 @@ export function sqliteReconcile(db: Database.Database): ReconcileStore {
     dueRechecks: db.prepare('SELECT order_number FROM order_rechecks WHERE due_at <= ? ORDER BY due_at, order_number LIMIT ?').pluck(),
   };
   const sameSlot = (row: DiscrepancyRow, f: DiscrepancyFinding) => row.kind === f.kind && row.system === f.system && row.field === f.field;
+  /** A subject's findings against its open discrepancies (inside the caller's transaction). */
+  const recordFindings = (subjectKey: string, scope: FindingScope, findings: DiscrepancyFinding[], now: number) => {
+    const open = sql.openOfSubject.all(subjectKey) as DiscrepancyRow[];
+    let opened = 0;
+    const resolved: WriteSystem[] = [];
+    for (const f of findings) {
+      const existing = open.find((row) => sameSlot(row, f));
+      if (existing) sql.refresh.run(f.canonicalValue, f.sourceValue, toJson(f.detail), now, existing.seq);
+      else {
+        sql.insert.run(subjectKey, f.kind, f.system, f.field, f.canonicalValue, f.sourceValue, f.contactId, f.orderId, toJson(f.detail), now, now);
+        opened++;
+      }
+    }
+    for (const row of open) {
+      const inScope = scope.kinds.includes(row.kind) && scope.systems.includes(row.system);
+      if (inScope && !findings.some((f) => sameSlot(row, f)) && sql.resolve.run(now, 'GONE', row.seq).changes === 1) resolved.push(row.system);
+    }
+    return { opened, resolved };
+  };
 
   return {
     cursors: () => (sql.cursors.all() as { feed: FeedName; position: number; updated_at: number }[])
       .map((r): FeedCursor => ({ feed: r.feed, position: r.position, updatedAt: r.updated_at })),
     cursor: (feed) => (sql.cursor.get(feed) as number | undefined) ?? null,
     advanceCursor: (feed, position, now) => void sql.advance.run(feed, position, now),
-    recordFindings: db.transaction((subjectKey: string, scope: { kinds: DiscrepancyKind[]; systems: WriteSystem[] }, findings: DiscrepancyFinding[], now: number) => {
-      const open = sql.openOfSubject.all(subjectKey) as DiscrepancyRow[];
-      let opened = 0;
-      const resolved: WriteSystem[] = [];
-      for (const f of findings) {
-        const existing = open.find((row) => sameSlot(row, f));
-        if (existing) sql.refresh.run(f.canonicalValue, f.sourceValue, toJson(f.detail), now, existing.seq);
-        else {
-          sql.insert.run(subjectKey, f.kind, f.system, f.field, f.canonicalValue, f.sourceValue, f.contactId, f.orderId, toJson(f.detail), now, now);
-          opened++;
-        }
+    recordFindings: db.transaction(recordFindings),
+    recordOrderChecks: db.transaction((checks: OrderCheckRecord[], scope: FindingScope, now: number) => {
+      let resolved = 0;
+      for (const check of checks) {
+        resolved += recordFindings(check.subjectKey, scope, check.findings, now).resolved.length;
+        if (check.recheckAt !== null) sql.schedule.run(check.orderNumber, check.recheckAt);
+        else sql.unschedule.run(check.orderNumber);
       }
-      for (const row of open) {
-        const inScope = scope.kinds.includes(row.kind) && scope.systems.includes(row.system);
-        if (inScope && !findings.some((f) => sameSlot(row, f)) && sql.resolve.run(now, 'GONE', row.seq).changes === 1) resolved.push(row.system);
-      }
-      return { opened, resolved };
+      return resolved;
     }),
     discrepancies(filter, afterSeq, limit) {
       const where = ['seq > ?'];

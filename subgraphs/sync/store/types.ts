@@ -321,6 +321,21 @@ export interface SyncFailure {
 }
 
 /** The reconciliation's durable state: feed cursors, discrepancies, pass history, recent failures. */
+/** The kinds and systems a check covers: open discrepancies of these that it no longer finds are resolved. */
+export interface FindingScope {
+  kinds: DiscrepancyKind[];
+  systems: WriteSystem[];
+}
+
+/** What checking one shop order found, recorded with the rest of its page (recordOrderChecks). */
+export interface OrderCheckRecord {
+  subjectKey: string;
+  orderNumber: string;
+  findings: DiscrepancyFinding[];
+  /** When to check it again (still inside its grace period), or null to forget any check scheduled. */
+  recheckAt: number | null;
+}
+
 export interface ReconcileStore {
   cursors(): FeedCursor[];
   cursor(feed: FeedName): number | null;
@@ -332,7 +347,13 @@ export interface ReconcileStore {
    * subject within that scope that is not among the findings is resolved as GONE. One transaction.
    * Returns how many were opened, and the system of each one resolved.
    */
-  recordFindings(subjectKey: string, scope: { kinds: DiscrepancyKind[]; systems: WriteSystem[] }, findings: DiscrepancyFinding[], now: number): { opened: number; resolved: WriteSystem[] };
+  recordFindings(subjectKey: string, scope: FindingScope, findings: DiscrepancyFinding[], now: number): { opened: number; resolved: WriteSystem[] };
+  /**
+   * A page of order checks in one transaction (one disk sync, not two an order): each order's findings
+   * as recordFindings records them, and its recheck scheduled (recheckAt) or cleared (null). Returns how
+   * many discrepancies were resolved.
+   */
+  recordOrderChecks(checks: OrderCheckRecord[], scope: FindingScope, now: number): number;
   /** Up to `limit` discrepancies after `afterSeq`, oldest first. */
   discrepancies(filter: DiscrepancyFilter, afterSeq: number | null, limit: number): Discrepancy[];
   discrepancy(seq: number): Discrepancy | null;
