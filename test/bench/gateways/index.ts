@@ -46,6 +46,7 @@ export async function benchGateways(args: string[]): Promise<void> {
   try {
     console.log(`  ready after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     await run(options, topology, kinds);
+    console.log(`\nWhole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s, start-up included.`);
   } finally {
     await topology.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -80,7 +81,7 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
   }
 
   const passes = new Map<string, PassResult[]>();
-  const bar = new SingleBar({ format: '{bar} {percentage}% | {pass} | ETA {eta_formatted}', etaBuffer: 50, hideCursor: true });
+  const bar = new SingleBar({ format: '{bar} {percentage}% | {pass} | ETA {eta_formatted}', etaBuffer: 50, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 });
   const totalS = scenarios.length * options.rounds * kinds.length * options.passS;
   bar.start(totalS, 0, { pass: '' });
   let doneS = 0;
@@ -112,7 +113,8 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
     figures: Object.fromEntries(kinds.map((kind) => [kind, aggregate(passes.get(`${scenario.name} ${kind}`) ?? [])])),
   }));
   for (const report of reports) console.log(`${formatScenario(report, options.latencyMs)}\n`);
-  console.log(`S3: ${tracker.writesApplied} writes applied, ${tracker.writesRefused} refused (e.g. VERSION_CONFLICT after an outbox write); ${tracker.checked} reads checked against a write, ${tracker.stale} stale.`);
+  const refused = Object.entries(tracker.writesRefused).map(([code, n]) => `${n} ${code}`).join(', ') || 'none';
+  console.log(`S3: ${tracker.writesApplied} writes answered with the customer; not: ${refused}; ${tracker.checked} reads checked against an answered write, ${tracker.stale} stale.`);
 
   if (options.overload) {
     for (const gateway of topology.gateways) {

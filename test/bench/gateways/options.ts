@@ -19,7 +19,7 @@ export interface GatewayBenchOptions {
   soakS: number;
 }
 
-export const USAGE = 'Usage: npm run bench [-- gateways] [--quick] [--peer hive] [--latency 20] [--rounds 3] [--duration 20] [--page-clients 20] [--clients 200] [--overload] [--soak 600]';
+export const USAGE = 'Usage: npm run bench [-- gateways] [--quick] [--peer hive] [--latency 20] [--rounds 3] [--duration 20] [--page-clients 20 (4 with --quick)] [--clients 200 (32 with --quick)] [--overload] [--soak 600]';
 
 /** Reads the command line (after an optional "gateways"); throws a message naming the bad value. */
 export function readGatewayBenchOptions(args: string[]): GatewayBenchOptions {
@@ -31,8 +31,8 @@ export function readGatewayBenchOptions(args: string[]): GatewayBenchOptions {
       latency: { type: 'string', default: '20' },
       rounds: { type: 'string' },
       duration: { type: 'string' },
-      'page-clients': { type: 'string', default: '20' },
-      clients: { type: 'string', default: '200' },
+      'page-clients': { type: 'string' },
+      clients: { type: 'string' },
       overload: { type: 'boolean', default: false },
       soak: { type: 'string', default: '0' },
     },
@@ -50,8 +50,9 @@ export function readGatewayBenchOptions(args: string[]): GatewayBenchOptions {
     // --quick: two interleaved rounds of 4 s passes, so that three scenarios fit in under two minutes.
     rounds: integer('rounds', values.rounds ?? (values.quick ? '2' : '3'), 1, 20),
     passS: integer('duration', values.duration ?? (values.quick ? '4' : '20'), 1, 600),
-    pageClients: integer('page-clients', values['page-clients'], 1, 1000),
-    viewClients: integer('clients', values.clients, 1, 1000),
+    // --quick: fewer clients too, so that a short pass is not all queueing.
+    pageClients: integer('page-clients', values['page-clients'] ?? (values.quick ? '4' : '20'), 1, 1000),
+    viewClients: integer('clients', values.clients ?? (values.quick ? '32' : '200'), 1, 1000),
     overload: values.overload,
     soakS: integer('soak', values.soak, 0, 86_400),
   };

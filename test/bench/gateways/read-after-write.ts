@@ -18,7 +18,7 @@ interface Tracked extends HotCustomer {
   written: string | null;
 }
 
-type Answer = { data?: { customer?: { phone?: string | null; version?: string } | null; updateCustomer?: { customer?: { version?: string; phone?: string | null } } | null } | null } | null;
+type Answer = { errors?: { extensions?: { code?: string } }[]; data?: { customer?: { phone?: string | null; version?: string } | null; updateCustomer?: { customer?: { version?: string; phone?: string | null } } | null } | null } | null;
 
 export class ReadAfterWrite {
   private readonly customers: Tracked[];
@@ -27,7 +27,8 @@ export class ReadAfterWrite {
   stale = 0;
   /** Writes answered with the new customer, and those refused (e.g. VERSION_CONFLICT after an outbox write changed the version). */
   writesApplied = 0;
-  writesRefused = 0;
+  /** Writes answered without the customer, by first error code (NO_ANSWER: a timeout or a dropped connection). */
+  readonly writesRefused: Record<string, number> = {};
 
   constructor(hot: HotCustomer[]) {
     this.customers = hot.map((c) => ({ ...c, writeSeq: 0, writing: false, written: null }));
@@ -53,9 +54,11 @@ export class ReadAfterWrite {
           c.written = customer.phone ?? null;
           this.writesApplied += 1;
         } else {
-          // Nothing was written: the next read tells the current version (the check below skips it).
+          // Nothing was written, or nothing is known of it: reads are not checked until the next
+          // answered write, and the next read tells the current version.
           c.written = null;
-          this.writesRefused += 1;
+          const code = body === null ? 'NO_ANSWER' : String((body as Answer)?.errors?.[0]?.extensions?.code ?? 'NO_CODE');
+          this.writesRefused[code] = (this.writesRefused[code] ?? 0) + 1;
         }
       },
     };

@@ -10,7 +10,8 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraphs.ts'
 import { freePort } from '../../support/ports.ts';
 import { stopChild } from '../../load/processes.ts';
 
-const START_TIMEOUT_MS = 90_000;
+// Generous: a dozen processes load at once, on cores other work may share.
+const START_TIMEOUT_MS = 300_000;
 const STANDIN_NAMES = ['hubspot', 'odoo', 'shopify', 'mastodon'] as const;
 export type StandInName = (typeof STANDIN_NAMES)[number];
 export type GatewayKind = 'ours' | 'baseline' | 'hive';
