@@ -69,13 +69,16 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
 
   console.log(`Warm-up (${WARM_UP_OPS} operations per scenario and gateway, not counted) and one traced operation each…`);
   const levels = new Map<string, Partial<Record<GatewayKind, number>>>();
+  const chains = new Map<string, string>();
   for (const { scenario } of scenarios) {
     const perGateway: Partial<Record<GatewayKind, number>> = {};
     for (const gateway of topology.gateways) {
       for (let i = 0; i < WARM_UP_OPS; i++) await sendOne(gateway, scenario, tokens[0]);
       // S3's traced operation is a read (its writes go through the sync subgraph's own path).
       const traced = scenario.name === 'S3' ? scenarios[1].scenario : scenario;
-      perGateway[gateway.kind] = criticalPath(await traceCalls(standIns, () => sendOne(gateway, traced, tokens[0]))).levels;
+      const path = criticalPath(await traceCalls(standIns, () => sendOne(gateway, traced, tokens[0])));
+      perGateway[gateway.kind] = path.levels;
+      if (gateway.kind === 'ours') chains.set(scenario.name, path.chain.map((span) => `${span.standIn} ${span.endpoint}`).join(' → '));
     }
     levels.set(scenario.name, perGateway);
   }
@@ -109,7 +112,7 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
   console.log('Columns: answered ops/s; latency percentiles (ms); bound = critical-path bound (ms); upstream requests per operation;');
   console.log('gateway CPU per operation; peak resident memory of the gateway process; throughput × the baseline\'s.\n');
   const reports: ScenarioReport[] = scenarios.map(({ scenario, clients: n }) => ({
-    name: scenario.name, description: scenario.description, clients: n, levels: levels.get(scenario.name)!,
+    name: scenario.name, description: scenario.description, clients: n, levels: levels.get(scenario.name)!, chain: chains.get(scenario.name) ?? '',
     figures: Object.fromEntries(kinds.map((kind) => [kind, aggregate(passes.get(`${scenario.name} ${kind}`) ?? [])])),
   }));
   for (const report of reports) console.log(`${formatScenario(report, options.latencyMs)}\n`);

@@ -8,6 +8,8 @@ export interface ScenarioReport {
   clients: number;
   /** Dependent upstream levels of one traced operation, per gateway. */
   levels: Partial<Record<GatewayKind, number>>;
+  /** This gateway's longest chain of dependent upstream calls: "hubspot POST /crm/… → shopify POST /admin/…". */
+  chain: string;
   figures: Partial<Record<GatewayKind, GatewayFigures>>;
 }
 
@@ -30,5 +32,6 @@ export function formatScenario(report: ScenarioReport, latencyMs: number): strin
   const levelNote = Object.entries(report.levels).map(([kind, n]) => `${LABEL[kind as GatewayKind]} ${n}`).join(', ');
   return [`${report.name}: ${report.description}; ${report.clients} clients`,
     `  dependent upstream levels of one traced operation: ${levelNote} (bound = levels × ${latencyMs} ms)`,
+    `  this gateway's chain: ${report.chain || 'none'}`,
     `  ${header}`, ...lines.map((l) => `  ${l}`)].join('\n');
 }
