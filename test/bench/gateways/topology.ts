@@ -99,7 +99,8 @@ async function waitUntilReady(name: string, child: ChildProcess, url: string): P
   child.once('exit', (code) => { exited = code; });
   for (const deadline = Date.now() + START_TIMEOUT_MS; Date.now() < deadline;) {
     if (exited !== undefined) throw new Error(`${name} exited early (${exited})`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    // Bounded: a port taken meanwhile by some other program may accept and never answer.
+    if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${name} was not ready within ${START_TIMEOUT_MS / 1000} s (${url})`);
