@@ -1,7 +1,7 @@
 /** The documents `npm run load` sends: the README's unified-customer query, its page variant, and the heavy candidates. */
 
 /** The selection of README "Quick start" (one customer from all four systems). */
-const UNIFIED_CUSTOMER_FIELDS = `id name email phone address { city country } sources { system linkedBy } account { number balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } totalIn(currency: "EUR") { amount rate rateDate } fulfillment { status } } } } lifetimeValue { amount currency } socialProfiles { handle followers recentPosts(first: 1) { text } }`;
+export const UNIFIED_CUSTOMER_FIELDS = `id name email phone address { city country } sources { system linkedBy } account { number balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } totalIn(currency: "EUR") { amount rate rateDate } fulfillment { status } } } } lifetimeValue { amount currency } socialProfiles { handle followers recentPosts(first: 1) { text } }`;
 
 /** The README query with the email as a variable, as a client would send it (one document, one query plan). */
 export const UNIFIED_BY_EMAIL = `query UnifiedCustomer($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node { ${UNIFIED_CUSTOMER_FIELDS} } } } }`;

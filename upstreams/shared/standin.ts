@@ -3,7 +3,8 @@
  * injection (latency, failing status, dropped connections, answers lost after the request was handled,
  * well-formed answers of the wrong shape), and a record of the tracing headers each request came with.
  * The counters and faults are also reachable over HTTP under /__admin/, which is not part of any real
- * product's API.
+ * product's API. `/__admin/trace` records each request's start and end (wall-clock ms) while switched on,
+ * so a benchmark can see which upstream calls of one operation waited for others.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +69,14 @@ export interface ReceivedTrace {
 /** How many ReceivedTrace entries a stand-in keeps (the most recent). */
 const TRACES_KEPT = 1000;
 
+/** One upstream request as /__admin/trace reports it: when it arrived and when its answer was sent. */
+export interface TraceSpan {
+  standIn: string;
+  endpoint: string;
+  startMs: number;
+  endMs: number;
+}
+
 export interface StandInOptions {
   name: string;
   port?: number;
@@ -97,6 +106,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const counts = new Map<string, number>();
   const traces: ReceivedTrace[] = [];
   let faults: Faults = {};
+  // null while tracing is off (the default): nothing is recorded.
+  let trace: TraceSpan[] | null = null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const rawBody = await readBody(req, MAX_BODY_BYTES);
@@ -104,6 +115,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const url = new URL(req.url ?? '/', 'http://standin');
     if (url.pathname.startsWith('/__admin/')) return admin(url, req.method ?? 'GET', rawBody, res);
 
+    const startMs = performance.timeOrigin + performance.now();
+    if (trace) res.once('finish', () => trace?.push({ standIn: options.name, endpoint: `${req.method} ${url.pathname}`, startMs, endMs: performance.timeOrigin + performance.now() }));
     const request: StandInRequest = { method: req.method ?? 'GET', url, headers: req.headers, rawBody, body: parseJson(rawBody) };
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.down || faults.failStatus) {
@@ -154,6 +167,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if (url.pathname === '/__admin/faults' && method === 'POST') {
       faults = (parseJson(rawBody) as Faults) ?? {};
       return send(res, { status: 200, body: faults });
+    }
+    if (url.pathname === '/__admin/trace') {
+      // POST {"enabled": true} starts a fresh trace, {"enabled": false} stops it; GET returns the spans so far.
+      if (method === 'POST') trace = (parseJson(rawBody) as { enabled?: boolean } | undefined)?.enabled ? [] : null;
+      return send(res, { status: 200, body: { enabled: trace !== null, spans: trace ?? [] } });
     }
     const extra = options.adminRoutes?.[url.pathname];
     if (extra) return send(res, extra(method, parseJson(rawBody)));

@@ -1,0 +1,99 @@
+/**
+ * One measured pass: `clients` closed loops (each sends its next operation when the last one is answered)
+ * against one gateway for a duration, with what it cost: the stand-ins' request counters, the gateway
+ * process's CPU time (/proc/<pid>/stat) and its peak resident memory over the pass.
+ */
+import { cpuSeconds } from '../../load/cpu.ts';
+import { sampleRss } from '../../load/rss.ts';
+import type { Scenario } from './scenarios.ts';
+import type { RunningGatewayProcess } from './topology.ts';
+import { upstreamRequests, type StandInBases } from './standin-admin.ts';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface PassResult {
+  ops: number;
+  ok: number;
+  /** Answers with errors (or none at all), by first error code: { UPSTREAM_UNAVAILABLE: 3, HTTP_429: 2 }. */
+  errors: Record<string, number>;
+  stale: number;
+  latenciesMs: number[];
+  elapsedS: number;
+  upstreamCalls: number;
+  /** null where /proc cannot be read. */
+  cpuS: number | null;
+  peakRssBytes: number | null;
+}
+
+export interface PassOptions {
+  gateway: RunningGatewayProcess;
+  scenario: Scenario;
+  clients: number;
+  durationMs: number;
+  /** A token per client (the project's gateway budgets per subject; the baselines ignore it). */
+  tokens: string[];
+  standIns: StandInBases;
+  /** Called after each answer (for a progress bar). */
+  onAnswer?(): void;
+}
+
+export async function runPass(options: PassOptions): Promise<PassResult> {
+  const { gateway, scenario } = options;
+  const rss = sampleRss(gateway.pid);
+  const upstreamBefore = await upstreamRequests(options.standIns);
+  const cpuBefore = cpuSeconds(gateway.pid);
+  const result: PassResult = { ops: 0, ok: 0, errors: {}, stale: 0, latenciesMs: [], elapsedS: 0, upstreamCalls: 0, cpuS: null, peakRssBytes: null };
+  const started = performance.now();
+  const end = started + options.durationMs;
+
+  const client = async (token: string) => {
+    while (performance.now() < end) {
+      const op = scenario.next();
+      const answer = await post(gateway.url, token, op.request);
+      result.ops += 1;
+      result.latenciesMs.push(answer.latencyMs);
+      if (answer.code === null) result.ok += 1;
+      else result.errors[answer.code] = (result.errors[answer.code] ?? 0) + 1;
+      if (!op.settle(answer.body)) result.stale += 1;
+      options.onAnswer?.();
+    }
+  };
+  await Promise.all(options.tokens.slice(0, options.clients).map(client));
+  result.elapsedS = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSeconds(gateway.pid);
+  result.cpuS = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  result.upstreamCalls = (await upstreamRequests(options.standIns)) - upstreamBefore;
+  result.peakRssBytes = rss.peakBytes();
+  rss.stop();
+  return result;
+}
+
+export interface Answer {
+  latencyMs: number;
+  status: number;
+  /** null for an answer with data and no errors; else the first error's code, HTTP_<status>, TIMEOUT or NETWORK. */
+  code: string | null;
+  body: unknown;
+}
+
+/** One GraphQL POST over Node's keep-alive fetch. */
+export async function post(url: string, token: string, request: object, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Answer> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    let body: { data?: unknown; errors?: { extensions?: { code?: string } }[] } | null = null;
+    try { body = JSON.parse(text); } catch { /* not JSON: judged by status */ }
+    const latencyMs = performance.now() - started;
+    const firstCode = body?.errors?.[0] ? String(body.errors[0].extensions?.code ?? 'NO_CODE') : null;
+    const code = res.status !== 200 ? (firstCode ?? `HTTP_${res.status}`) : body?.data == null && !firstCode ? 'NO_DATA' : firstCode;
+    return { latencyMs, status: res.status, code, body };
+  } catch (err) {
+    return { latencyMs: performance.now() - started, status: 0, code: (err as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', body: null };
+  }
+}
