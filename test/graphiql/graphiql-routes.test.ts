@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useLoneGateway } from '../support/lone-gateway.ts';
 import { PRODUCTION_ENV } from '../support/production-env.ts';
 import { SCOPES } from '../../gateway/auth/scopes.ts';
@@ -17,6 +17,8 @@ const pageConfig = (html: string) => JSON.parse(/<script id="graphiql-config" ty
 
 describe('GraphiQL in development', () => {
   const gateway = useLoneGateway();
+  // After a fresh install the first page builds the bundle (seconds, more on a busy machine): not a test's time.
+  beforeAll(() => openPage(gateway.url), 120_000);
 
   it('serves the page to a browser at /graphql and at /, under a CSP that allows only this origin', async () => {
     for (const url of [gateway.url, `${base(gateway)}/`]) {
