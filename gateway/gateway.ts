@@ -27,6 +27,7 @@ import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import type { Logger } from './logger.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
+import { currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
 export interface RunningGateway {
@@ -60,7 +61,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       ApolloServerPluginLandingPageDisabled(),
       // Errors at paths through @inaccessible fields (fetched only for @requires) never reach clients.
       hideInternalErrorsPlugin<GatewayContext>(supergraphSdl, (error) =>
-        logger.warn({ path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
+        logger.warn({ requestId: currentScope()?.requestId, path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
     ],
     includeStacktraceInErrorResponses: false,
     // A masked error leaves one line saying what failed (its class, code, path and stack; never its
