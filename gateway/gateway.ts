@@ -30,6 +30,7 @@ import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
 import { createGatewayObservability } from './observability/index.ts';
 import { createCorsHandler } from './http/cors.ts';
 import { createGraphiQLRoutes } from './graphiql/graphiql-routes.ts';
+import { currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
 export interface RunningGateway {
@@ -65,7 +66,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       observability.plugin,
       // Errors at paths through @inaccessible fields (fetched only for @requires) never reach clients.
       hideInternalErrorsPlugin<GatewayContext>(supergraphSdl, (error) =>
-        logger.warn({ path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
+        logger.warn({ requestId: currentScope()?.requestId, path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
     ],
     includeStacktraceInErrorResponses: false,
     // A masked error leaves one line saying what failed (its class, code, path and stack; never its
