@@ -89,6 +89,25 @@ describe('the SQLite store on a file', () => {
   });
 });
 
+describe('the migration that adds UNRECOGNISED_COUNTRY', () => {
+  const finding = (contactId: string, kind: 'FIELD_MISMATCH' | 'UNRECOGNISED_COUNTRY' = 'FIELD_MISMATCH') => ({
+    kind, system: 'CRM' as const, field: 'address.country', canonicalValue: null, sourceValue: 'Narnia', contactId, orderId: null, detail: {},
+  });
+
+  it('keeps the discrepancies, their ids and the sequence past deleted ones, and takes the new kind', () => {
+    let store = openSqliteStore(path);
+    for (const id of ['1', '2', '3']) store.recordFindings(`customer:${id}`, { kinds: ['FIELD_MISMATCH'], systems: ['CRM'] }, [finding(id)], T0);
+    store.close();
+    // As a database written before the migration: the newest discrepancy deleted (retention), the version one back.
+    raw((db) => { db.prepare('DELETE FROM discrepancies WHERE seq = 3').run(); db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION - 1); });
+    store = openSqliteStore(path);
+    expect(store.discrepancies({}, null, 10).map((d) => [d.seq, d.contactId])).toEqual([[1, '1'], [2, '2']]);
+    store.recordFindings('customer:4', { kinds: ['UNRECOGNISED_COUNTRY'], systems: ['CRM'] }, [finding('4', 'UNRECOGNISED_COUNTRY')], T0);
+    expect(store.discrepancies({}, null, 10).map((d) => [d.seq, d.kind])).toEqual([[1, 'FIELD_MISMATCH'], [2, 'FIELD_MISMATCH'], [4, 'UNRECOGNISED_COUNTRY']]);
+    store.close();
+  });
+});
+
 describe('durability', () => {
   it('keeps an intent recorded just before the process was killed with SIGKILL, and releases its key', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -165,6 +165,9 @@ const MIGRATIONS: string[] = [
     resolution      TEXT CHECK (resolution IN ('GONE', 'ACCEPT_SOURCE', 'KEEP_CANONICAL'))
   );
   INSERT INTO discrepancies_next SELECT * FROM discrepancies;
+  -- seq never goes back (Discrepancy ids are made from it), even past rows retention has deleted.
+  DELETE FROM sqlite_sequence WHERE name = 'discrepancies_next';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'discrepancies_next', seq FROM sqlite_sequence WHERE name = 'discrepancies';
   DROP TABLE discrepancies;
   ALTER TABLE discrepancies_next RENAME TO discrepancies;
   CREATE UNIQUE INDEX discrepancies_open ON discrepancies (subject_key, kind, system, field) WHERE resolved_at IS NULL;
