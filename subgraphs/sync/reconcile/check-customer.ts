@@ -10,7 +10,7 @@ import type { WriteContext } from '../context.ts';
 import { propagateCustomer } from '../propagate-customer.ts';
 import { readCustomerSnapshots, UNREADABLE, type CustomerSnapshot, type Linked } from '../snapshot.ts';
 import type { ReconcileReaders } from './readers.ts';
-import type { WriteSystem } from '../store/types.ts';
+import type { FindingsRecord, WriteSystem } from '../store/types.ts';
 import { failureCode } from '../failures.ts';
 import { compareCustomer, CUSTOMER_KINDS, type LinkedSystem, type SystemSide } from './customer-findings.ts';
 
@@ -20,8 +20,6 @@ export interface CustomerCheck {
   propagated: Partial<Record<LinkedSystem, number>>;
   /** Per system, the discrepancies found (open after this check). */
   found: Partial<Record<WriteSystem, number>>;
-  /** The system of each discrepancy of this customer closed because it is gone. */
-  resolved: WriteSystem[];
   /** Systems whose record could not be read now (the check is incomplete: read it again next pass). */
   failed: { system: WriteSystem; code: string }[];
   /** Systems that refused the write carrying the CRM's values, for good, with the refusal's code. */
@@ -30,17 +28,22 @@ export interface CustomerCheck {
 
 const LINKED: LinkedSystem[] = ['ERP', 'COMMERCE'];
 
+/** A check, and its findings to record with the rest of its page (null in a dry run). */
+interface CheckedCustomer {
+  check: CustomerCheck;
+  findings: FindingsRecord | null;
+}
+
 /** `snapshot` is the customer as read for this page (readCustomerSnapshots), null when the contact is gone. */
-export async function checkCustomer(
+async function checkCustomer(
   ctx: WriteContext, contactId: string, snapshot: CustomerSnapshot | null, crmTimes: Record<MasterField, number> | undefined,
   options: { dryRun: boolean; now: () => number },
-): Promise<CustomerCheck> {
-  const check: CustomerCheck = { propagated: {}, found: {}, resolved: [], failed: [], refused: [] };
-  const subject = `customer:${contactId}`;
+): Promise<CheckedCustomer> {
+  const check: CustomerCheck = { propagated: {}, found: {}, failed: [], refused: [] };
+  const subjectKey = `customer:${contactId}`;
   if (!snapshot) {
     // Deleted in the CRM: nothing of it is in disagreement any more.
-    if (!options.dryRun) check.resolved = ctx.store.recordFindings(subject, { kinds: CUSTOMER_KINDS, systems: ['CRM', ...LINKED] }, [], options.now()).resolved;
-    return check;
+    return { check, findings: options.dryRun ? null : { subjectKey, scope: { kinds: CUSTOMER_KINDS, systems: ['CRM', ...LINKED] }, findings: [] } };
   }
   const sides: SystemSide[] = [];
   for (const system of LINKED) {
@@ -77,12 +80,10 @@ export async function checkCustomer(
     }
   }
   for (const f of findings) check.found[f.system] = (check.found[f.system] ?? 0) + 1;
-  if (!options.dryRun) {
-    // The CRM's own findings (UNRECOGNISED_COUNTRY) rest on the contact as read, which is always complete.
-    const systems: WriteSystem[] = ['CRM', ...sides.map((s) => s.system).filter((s) => !changedMeanwhile.has(s))];
-    check.resolved = ctx.store.recordFindings(subject, { kinds: CUSTOMER_KINDS, systems }, findings.filter((f) => systems.includes(f.system)), options.now()).resolved;
-  }
-  return check;
+  if (options.dryRun) return { check, findings: null };
+  // The CRM's own findings (UNRECOGNISED_COUNTRY) rest on the contact as read, which is always complete.
+  const systems: WriteSystem[] = ['CRM', ...sides.map((s) => s.system).filter((s) => !changedMeanwhile.has(s))];
+  return { check, findings: { subjectKey, scope: { kinds: CUSTOMER_KINDS, systems }, findings: findings.filter((f) => systems.includes(f.system)) } };
 }
 
 /**
@@ -112,20 +113,25 @@ export type CheckOutcome = { check: CustomerCheck } | { error: unknown };
 
 /**
  * Reads customers in one batch (their snapshots and the CRM's field change times) and checks each,
- * `concurrency` at a time, reporting each outcome as it comes. A failed batch read throws.
+ * `concurrency` at a time, reporting each outcome as it comes; then records the findings of all of
+ * them in one transaction (one disk sync a page, not one a customer). Returns the system of each
+ * discrepancy closed because it is gone. A failed batch read throws.
  */
 export async function checkCustomers(
   ctx: WriteContext, readers: ReconcileReaders, contactIds: string[],
   options: { dryRun: boolean; now: () => number; concurrency: number }, onChecked: (contactId: string, outcome: CheckOutcome) => void,
-): Promise<void> {
+): Promise<WriteSystem[]> {
   const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(contactIds), readCustomerSnapshots(ctx.adapters, contactIds)]);
   let next = 0;
+  const toRecord: FindingsRecord[] = [];
   const lane = async () => {
     while (next < contactIds.length) {
       const contactId = contactIds[next++];
       let outcome: CheckOutcome;
       try {
-        outcome = { check: await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), options) };
+        const { check, findings } = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), options);
+        if (findings) toRecord.push(findings);
+        outcome = { check };
       } catch (error) {
         outcome = { error };
       }
@@ -133,4 +139,5 @@ export async function checkCustomers(
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, contactIds.length) }, lane));
+  return toRecord.length > 0 ? ctx.store.recordManyFindings(toRecord, options.now()).flat() : [];
 }

@@ -111,7 +111,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
     const fresh = [...new Set(contactIds)].filter((id) => needsCheck(checkedContacts, id, changedAt));
     if (fresh.length === 0) return true;
     let ok = true;
-    await checkCustomers(ctx, readers, fresh, { dryRun: options.dryRun, now, concurrency: settings.concurrency }, (contactId, outcome) => {
+    const resolved = await checkCustomers(ctx, readers, fresh, { dryRun: options.dryRun, now, concurrency: settings.concurrency }, (contactId, outcome) => {
       if ('error' in outcome) {
         // A read that failed (refused writes do not throw): the customer waits for the next pass, and
         // the cursor with it, whatever the cause, so that no change goes unread.
@@ -123,7 +123,6 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       const { check } = outcome;
       for (const [system, n] of Object.entries(check.propagated) as [WriteSystem, number][]) stats[system].propagated += n;
       setCustomerFound(contactId, check.found);
-      for (const system of check.resolved) stats[system].discrepanciesResolved++;
       for (const failure of check.failed) fail(failure.system, failure.code);
       // Refused for good: reported (the write path kept the refusal's own text), not held on to.
       for (const refusal of check.refused) fail(refusal.system, refusal.code);
@@ -134,6 +133,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       fresh.forEach((id) => checkedContacts.delete(id));
       throw err;
     });
+    for (const system of resolved) stats[system].discrepanciesResolved++;
     return ok;
   };
 

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { fromJson, toJson } from './rows.ts';
 import type {
-  Discrepancy, DiscrepancyFinding, DiscrepancyKind, DiscrepancyResolution, FeedCursor, FeedName, FindingScope, OrderCheckRecord, ReconcileRun, ReconcileStore,
+  Discrepancy, DiscrepancyFinding, DiscrepancyKind, DiscrepancyResolution, FeedCursor, FeedName, FindingScope, FindingsRecord, OrderCheckRecord, ReconcileRun, ReconcileStore,
   RunStatus, SyncFailure, WriteSystem,
 } from './types.ts';
 
@@ -88,6 +88,8 @@ export function sqliteReconcile(db: Database.Database): ReconcileStore {
     cursor: (feed) => (sql.cursor.get(feed) as number | undefined) ?? null,
     advanceCursor: (feed, position, now) => void sql.advance.run(feed, position, now),
     recordFindings: db.transaction(recordFindings),
+    recordManyFindings: db.transaction((records: FindingsRecord[], now: number) =>
+      records.map((r) => recordFindings(r.subjectKey, r.scope, r.findings, now).resolved)),
     recordOrderChecks: db.transaction((checks: OrderCheckRecord[], scope: FindingScope, now: number) => {
       let resolved = 0;
       for (const check of checks) {

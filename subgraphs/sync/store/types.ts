@@ -327,6 +327,13 @@ export interface FindingScope {
   systems: WriteSystem[];
 }
 
+/** One subject's findings within a scope, recorded with others (recordManyFindings). */
+export interface FindingsRecord {
+  subjectKey: string;
+  scope: FindingScope;
+  findings: DiscrepancyFinding[];
+}
+
 /** What checking one shop order found, recorded with the rest of its page (recordOrderChecks). */
 export interface OrderCheckRecord {
   subjectKey: string;
@@ -354,6 +361,8 @@ export interface ReconcileStore {
    * many discrepancies were resolved.
    */
   recordOrderChecks(checks: OrderCheckRecord[], scope: FindingScope, now: number): number;
+  /** Many subjects' findings in one transaction, each as recordFindings records it; per subject, the systems resolved. */
+  recordManyFindings(records: FindingsRecord[], now: number): WriteSystem[][];
   /** Up to `limit` discrepancies after `afterSeq`, oldest first. */
   discrepancies(filter: DiscrepancyFilter, afterSeq: number | null, limit: number): Discrepancy[];
   discrepancy(seq: number): Discrepancy | null;
