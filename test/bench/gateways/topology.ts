@@ -12,6 +12,7 @@ import { stopChild } from '../../load/processes.ts';
 
 // Generous: a dozen processes load at once, on cores other work may share.
 const START_TIMEOUT_MS = 300_000;
+const START_ATTEMPTS = 3;
 const STANDIN_NAMES = ['hubspot', 'odoo', 'shopify', 'mastodon'] as const;
 export type StandInName = (typeof STANDIN_NAMES)[number];
 export type GatewayKind = 'ours' | 'baseline' | 'hive';
@@ -46,59 +47,65 @@ const ENTRY: Record<GatewayKind, string> = {
 const READY_PATH: Record<GatewayKind, string> = { ours: '/health', baseline: '/health', hive: '/healthcheck' };
 
 /**
- * Starts everything at once on ports chosen first (nothing calls its upstreams before the bench does),
- * with `env` (which holds SYNC_DB_PATH, AUDIT_DB_PATH and the like); stops what started if anything fails.
+ * Starts the stand-ins, then the subgraphs (given the stand-ins' URLs), then the gateways (given the
+ * subgraphs'), each group in parallel, with `env` (which holds SYNC_DB_PATH, AUDIT_DB_PATH and the like);
+ * stops what started if anything fails.
  */
 export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv): Promise<Topology> {
   const children: ChildProcess[] = [];
   const stop = () => Promise.all(children.reverse().map(stopChild)).then(() => undefined);
-  const base = async () => `http://127.0.0.1:${await freePort()}`;
-  const standInBases = Object.fromEntries(await Promise.all(STANDIN_NAMES.map(async (name) => [name, await base()]))) as Record<StandInName, string>;
-  const subgraphBases = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await base()]))) as Record<SubgraphName, string>;
-  const upstreamEnv: NodeJS.ProcessEnv = {
-    HUBSPOT_URL: standInBases.hubspot, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
-    ODOO_URL: standInBases.odoo, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
-    SHOPIFY_URL: standInBases.shopify, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
-    MASTODON_URL: standInBases.mastodon, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
-  };
-  const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${subgraphBases[name]}/graphql`]));
 
-  const start = async (name: string, baseUrl: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string): Promise<RunningProcess> => {
-    const port = new URL(baseUrl).port;
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      env: { ...process.env, ...env, ...extraEnv, PORT: port, [`${name.toUpperCase()}_PORT`]: port, STANDIN_PORT: port, HOST: '127.0.0.1' },
-      // Their log lines would bury the figures; errors still show.
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(child);
-    await waitUntilReady(name, child, `${baseUrl}${readyPath}`);
-    return { name, pid: child.pid!, base: baseUrl };
+  /** Spawns `script` on a free port; a port some other program took meanwhile (an early exit) means another try on another. */
+  const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string): Promise<RunningProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      const port = String(await freePort());
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+        env: { ...process.env, ...env, ...extraEnv, PORT: port, [`${name.toUpperCase()}_PORT`]: port, STANDIN_PORT: port, HOST: '127.0.0.1' },
+        // Their log lines would bury the figures; errors still show.
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      const base = `http://127.0.0.1:${port}`;
+      try {
+        await waitUntilReady(name, child, `${base}${readyPath}`);
+        return { name, pid: child.pid!, base };
+      } catch (err) {
+        if (!(err instanceof ExitedEarly) || attempt === START_ATTEMPTS) throw err;
+      }
+    }
   };
   try {
-    const [standInList, subgraphList, gatewayList] = await Promise.all([
-      Promise.all(STANDIN_NAMES.map((name) =>
-        start(name, standInBases[name], here('./standin-process.ts'), [name], { BENCH_LATENCY_MS: String(latencyMs) }, '/__admin/counters'))),
-      Promise.all(SUBGRAPH_NAMES.map((name) =>
-        start(name, subgraphBases[name], here(`../../../subgraphs/${name}/main.ts`), [], upstreamEnv, '/health'))),
-      Promise.all(kinds.map(async (kind) => start(kind, await base(), ENTRY[kind], [], subgraphEnv, READY_PATH[kind]))),
-    ]);
-    return {
-      standIns: Object.fromEntries(standInList.map((s) => [s.name, s])) as Topology['standIns'],
-      subgraphs: Object.fromEntries(subgraphList.map((s) => [s.name, s])) as Topology['subgraphs'],
-      gateways: gatewayList.map((p, i) => ({ ...p, kind: kinds[i], url: `${p.base}/graphql` })),
-      stop,
+    const standInList = await Promise.all(STANDIN_NAMES.map((name) =>
+      start(name, here('./standin-process.ts'), [name], { BENCH_LATENCY_MS: String(latencyMs) }, '/__admin/counters')));
+    const standIns = Object.fromEntries(standInList.map((s) => [s.name, s])) as Topology['standIns'];
+    const upstreamEnv: NodeJS.ProcessEnv = {
+      HUBSPOT_URL: standIns.hubspot.base, HUBSPOT_TOKEN: DEV_CREDENTIALS.hubspot,
+      ODOO_URL: standIns.odoo.base, ODOO_TOKEN: DEV_CREDENTIALS.odoo,
+      SHOPIFY_URL: standIns.shopify.base, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
+      MASTODON_URL: standIns.mastodon.base, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
     };
+    const subgraphList = await Promise.all(SUBGRAPH_NAMES.map((name) =>
+      start(name, here(`../../../subgraphs/${name}/main.ts`), [], upstreamEnv, '/health')));
+    const subgraphs = Object.fromEntries(subgraphList.map((s) => [s.name, s])) as Topology['subgraphs'];
+    const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${subgraphs[name].base}/graphql`]));
+    const gateways = await Promise.all(kinds.map(async (kind) => {
+      const p = await start(kind, ENTRY[kind], [], subgraphEnv, READY_PATH[kind]);
+      return { ...p, kind, url: `${p.base}/graphql` };
+    }));
+    return { standIns, subgraphs, gateways, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+class ExitedEarly extends Error {}
+
 async function waitUntilReady(name: string, child: ChildProcess, url: string): Promise<void> {
   let exited: number | null | undefined;
   child.once('exit', (code) => { exited = code; });
   for (const deadline = Date.now() + START_TIMEOUT_MS; Date.now() < deadline;) {
-    if (exited !== undefined) throw new Error(`${name} exited early (${exited})`);
+    if (exited !== undefined) throw new ExitedEarly(`${name} exited early (${exited})`);
     // Bounded: a port taken meanwhile by some other program may accept and never answer.
     if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
