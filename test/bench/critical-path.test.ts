@@ -4,6 +4,7 @@ import { criticalPath } from './gateways/critical-path.ts';
 import { zipfSampler } from './gateways/zipf.ts';
 import { percentile } from './gateways/stats.ts';
 import { resultsProblems, type BenchResults } from './gateways/results.ts';
+import { ReadAfterWrite } from './gateways/read-after-write.ts';
 import type { TraceSpan } from '../../upstreams/shared/standin.ts';
 
 const span = (standIn: string, startMs: number, endMs: number): TraceSpan => ({ standIn, endpoint: `POST /${standIn}`, startMs, endMs });
@@ -81,5 +82,43 @@ describe('results schema', () => {
       'scenarios[0].staleReads must be an integer: 1.5',
     ]);
     expect(resultsProblems({})).toEqual(['"scenarios" must be an array.']);
+  });
+});
+
+describe('ReadAfterWrite (S3)', () => {
+  const written = (phone: string, version = 'v2') => ({ data: { updateCustomer: { customer: { id: 'c1', version, phone } } } });
+  const read = (phone: string) => ({ data: { customer: { phone, version: 'v2' } } });
+
+  it('counts a read begun after an answered write that shows the old value as stale', () => {
+    const tracker = new ReadAfterWrite([{ id: 'c1', version: 'v1', phone: '+100' }]);
+    const write = tracker.beginWrite(0, '+200')!;
+    expect(write).toMatchObject({ id: 'c1', version: 'v1', phone: '+200' });
+    write.settle(written('+200'));
+    expect(tracker.beginRead(0).settle(read('+100'))).toBe(false);
+    expect(tracker.beginRead(0).settle(read('+200'))).toBe(true);
+    expect({ checked: tracker.checked, stale: tracker.stale }).toEqual({ checked: 2, stale: 1 });
+  });
+
+  it('does not judge reads that overlapped a write, and allows one write per customer at a time', () => {
+    const tracker = new ReadAfterWrite([{ id: 'c1', version: 'v1', phone: '+100' }]);
+    const before = tracker.beginRead(0);
+    const write = tracker.beginWrite(0, '+200')!;
+    expect(tracker.beginWrite(0, '+300')).toBeNull();
+    const during = tracker.beginRead(0);
+    write.settle(written('+200'));
+    expect(before.settle(read('+100'))).toBe(true);
+    expect(during.settle(read('+100'))).toBe(true);
+    expect(tracker.checked).toBe(0);
+  });
+
+  it('writes with the version the last write returned, and stops checking after a refused write', () => {
+    const tracker = new ReadAfterWrite([{ id: 'c1', version: 'v1', phone: '+100' }]);
+    tracker.beginWrite(0, '+200')!.settle(written('+200', 'v2'));
+    const refused = tracker.beginWrite(0, '+300')!;
+    expect(refused.version).toBe('v2');
+    refused.settle({ errors: [{ extensions: { code: 'VERSION_CONFLICT' } }] });
+    expect(tracker.writesRefused).toEqual({ VERSION_CONFLICT: 1 });
+    expect(tracker.beginRead(0).settle(read('+100'))).toBe(true);
+    expect(tracker.checked).toBe(0);
   });
 });
