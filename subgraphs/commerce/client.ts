@@ -35,7 +35,8 @@ export interface ShopifyClient {
   /** The variants with these SKUs (one search) and the shop's currency. */
   variantsBySkus(skus: readonly string[]): Promise<{ shopCurrency: string; variants: ShopifyVariantNode[] }>;
   /** Customers by stored gid (null where none) and by email, in one request. */
-  findCustomers(args: { gids: readonly string[]; emails: readonly string[] }): Promise<{ byGid: (ShopifyCustomerNode | null)[]; byEmail: ShopifyCustomerNode[] }>;
+  /** `first` caps the email search's page (default 250): Shopify charges a query's points by it, not by what it finds. */
+  findCustomers(args: { gids: readonly string[]; emails: readonly string[]; first?: number }): Promise<{ byGid: (ShopifyCustomerNode | null)[]; byEmail: ShopifyCustomerNode[] }>;
   /** One page of each customer's orders, newest first; null for a gid that names no customer. */
   customerOrders(gids: readonly string[], page: { first: number; after: string | null }): Promise<(ShopifyEdgePage<ShopifyOrderNode> | null)[]>;
   /** The first page of each customer's order totals; null for a gid that names no customer. */
@@ -172,9 +173,9 @@ export function createShopifyClient(config: UpstreamConfig, options: ShopifyClie
       );
       return { shopCurrency: data.shop.currencyCode, variants: data.productVariants.nodes };
     },
-    async findCustomers({ gids, emails }) {
+    async findCustomers({ gids, emails, first = SHOPIFY_MAX_PAGE }) {
       const data = await graphql<{ nodes?: (ShopifyCustomerNode | null)[]; customers?: { nodes: ShopifyCustomerNode[] } }>(FIND_CUSTOMERS, {
-        ids: gids, withIds: gids.length > 0, emailQuery: anyOf('email', emails), withEmails: emails.length > 0, first: SHOPIFY_MAX_PAGE,
+        ids: gids, withIds: gids.length > 0, emailQuery: anyOf('email', emails), withEmails: emails.length > 0, first,
       });
       return { byGid: (data.nodes ?? []).map(present), byEmail: data.customers?.nodes ?? [] };
     },
