@@ -189,4 +189,17 @@ describe('GET /metrics', () => {
     expect(events.length).toBeGreaterThan(0);
     expect(delta(before, after, 'sync_webhook_events_total')).toEqual(expected);
   });
+
+  it('counts the discrepancies a pass records, by kind: at least as many as the pass reports found', async () => {
+    const syncBase = base(t.stack.subgraphs.sync!.url);
+    const before = await scrape(syncBase);
+    const summary = await t.stack.sync!.reconciler.run({ since: null, dryRun: false });
+    const after = await scrape(syncBase);
+    const found = Object.values(summary.stats).reduce((n, s) => n + s.discrepanciesFound, 0);
+    // The default dataset plants disagreements, so a first pass finds some.
+    expect(found).toBeGreaterThan(0);
+    const counted = Object.values(delta(before, after, 'sync_reconcile_discrepancies_total')).reduce((n, v) => n + v, 0);
+    // The metric counts each recording; the pass counts each record once even when it compared it twice.
+    expect(counted).toBeGreaterThanOrEqual(found);
+  });
 });

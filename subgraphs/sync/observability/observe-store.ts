@@ -40,10 +40,21 @@ export function observeSyncStore(store: SyncStore, metrics: SyncMetrics): SyncSt
       startedAt.delete(id);
       metrics.reconcileRun(status, started === undefined ? 0 : (performance.now() - started) / 1000);
     },
+    // Every way findings reach the store: one subject (webhook checks), a page of customers, a page of orders.
     recordFindings(subjectKey, scope, findings, now) {
       const recorded = store.recordFindings(subjectKey, scope, findings, now);
       for (const finding of findings) metrics.discrepancyFound(finding.kind);
       return recorded;
+    },
+    recordManyFindings(records, now) {
+      const resolved = store.recordManyFindings(records, now);
+      for (const finding of records.flatMap((record) => record.findings)) metrics.discrepancyFound(finding.kind);
+      return resolved;
+    },
+    recordOrderChecks(checks, scope, now) {
+      const opened = store.recordOrderChecks(checks, scope, now);
+      for (const finding of checks.flatMap((check) => check.findings)) metrics.discrepancyFound(finding.kind);
+      return opened;
     },
   };
 }
