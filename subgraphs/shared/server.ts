@@ -92,7 +92,16 @@ export async function startSubgraph<Context extends BaseContext>(
     }
     const route = options.routes?.[url.pathname];
     if (route) {
-      const rawBody = await readBody(req, MAX_BODY_BYTES);
+      // A body the sender aborted or sent malformed must not reject out of the request handler (an
+      // unhandled rejection ends the process, and webhook routes face the internet).
+      const rawBody = await readBody(req, MAX_BODY_BYTES).catch((err: unknown) => {
+        logger.warn({ requestId: scope.requestId, path: url.pathname, err: errorForLog(err) }, 'request body unreadable');
+        return undefined;
+      });
+      if (rawBody === undefined) {
+        if (!res.headersSent && !res.destroyed) res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The request body could not be read.' }));
+        return;
+      }
       if (rawBody === null) return tooLarge(res);
       await route(req, res, rawBody).catch((err: unknown) => {
         logger.error({ requestId: scope.requestId, path: url.pathname, err: errorForLog(err) }, 'route failed');
