@@ -9,7 +9,7 @@ import Negotiator from 'negotiator';
 import type { AuthConfig } from '../auth/auth-config.ts';
 import { SCOPES } from '../auth/scopes.ts';
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON } from '../http/media-types.ts';
-import { loadGraphiQLBundle, type GraphiQLBundle } from './bundle.ts';
+import type { GraphiQLBundle } from './bundle.ts';
 import { answerDevToken, DEV_TOKEN_PATH, mintsDevTokens } from './dev-token-route.ts';
 import { GRAPHIQL_CSP, graphiqlPage } from './page.ts';
 import type { PageConfig } from './browser/page-config.ts';
@@ -23,15 +23,19 @@ export interface GraphiQLOptions {
 export type GraphiQLRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 const ASSET_PATH = /^\/graphiql\/([0-9a-f]{16})\/([a-z.]+\.(?:js|css))$/;
+const RETRY_FAILED_BUILD_MS = 60_000;
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 export function createGraphiQLRoutes(options: GraphiQLOptions): GraphiQLRoutes {
   let bundle: Promise<GraphiQLBundle> | undefined;
+  let failedAt: number | null = null;
   const loadBundle = () => {
-    if (!bundle) {
-      bundle = loadGraphiQLBundle();
-      // A failed build is tried again on the next request rather than remembered.
-      bundle.catch(() => { bundle = undefined; });
+    // A failed build is remembered for a minute, then tried again: page requests cannot start esbuild
+    // over and over. bundle.ts (and esbuild with it) is imported only once a page is asked for.
+    if (!bundle || (failedAt !== null && performance.now() - failedAt > RETRY_FAILED_BUILD_MS)) {
+      failedAt = null;
+      bundle = import('./bundle.ts').then(({ loadGraphiQLBundle }) => loadGraphiQLBundle());
+      bundle.catch(() => { failedAt = performance.now(); });
     }
     return bundle;
   };
