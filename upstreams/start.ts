@@ -4,12 +4,15 @@
  */
 import { startStack, type Stack } from './stack.ts';
 import { readDatasetOptions } from './dataset/options.ts';
+import { readLogSettings } from '../subgraphs/shared/logging/logger.ts';
 
 // A customer of the default dataset with records in all four systems.
 const EXAMPLE = `{ customers(first: 1, filter: { email: "dennis.hopper0@example.com" }) { edges { node { id name email phone address { city country } sources { system linkedBy } account { number balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } totalIn(currency: "EUR") { amount rate rateDate } fulfillment { status } } } } lifetimeValue { amount currency } socialProfiles { handle followers recentPosts(first: 1) { text } } } } } }`;
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+// Warnings and errors unless LOG_LEVEL says otherwise; LOG_FILE sends every part's lines to that file.
+const logSettings = readLogSettings(env, 'warn');
 let stack: Stack;
 try {
   stack = await startStack({
@@ -21,7 +24,8 @@ try {
     },
     // An upstream's URL and token in env (e.g. HUBSPOT_URL, HUBSPOT_TOKEN) point its subgraph at the real system.
     env,
-    logLevel: env.LOG_LEVEL ?? 'warn',
+    logLevel: logSettings.level,
+    logFile: logSettings.file,
   });
 } catch (err) {
   const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
