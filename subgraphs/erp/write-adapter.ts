@@ -16,6 +16,8 @@ import { fromOdooSaleOrder, pickSaleOrder } from './transform-fulfillment.ts';
 import { partnerVals, toPartnerVals } from './partner-vals.ts';
 import { partnerMasterView } from './master-view.ts';
 import { odooInstant } from './transform-change.ts';
+import { chunks } from '../shared/chunks.ts';
+import { uniqueEmails } from '../shared/unique-emails.ts';
 import type { OdooPartnerContact } from './types.ts';
 
 const ALL_FIELDS: CustomerField[] = ['firstName', 'lastName', 'company', 'email', 'phone', 'address', 'lifecycleStage'];
@@ -67,6 +69,15 @@ export function createErpWriteAdapter(client: OdooClient): LinkedWriteAdapter & 
       return String(await client.createPartner(await project(desired, ALL_FIELDS)));
     },
     countByEmail: (email) => client.countPartnersByEmail(email),
+    // One search_count per email (an exact, case-insensitive match each), a few at a time.
+    countByEmails: async (emails) => {
+      const counts = new Map<string, number>();
+      for (const part of chunks(uniqueEmails(emails), ERP_COUNTS_AT_ONCE)) {
+        const found = await Promise.all(part.map((email) => client.countPartnersByEmail(email)));
+        part.forEach((email, i) => counts.set(email, found[i]));
+      }
+      return counts;
+    },
     readSaleOrder: async (orderNumber) => {
       const records = await client.saleOrdersByClientRef([orderNumber]);
       const orders = records.map(fromOdooSaleOrder);
@@ -99,3 +110,6 @@ function markerOf(writeDate: string | null): string {
   if (writeDate === null) throw codedError('UPSTREAM_ERROR', 'Odoo answered with a record without write_date.', { system: 'Odoo' });
   return writeDate;
 }
+
+/** Email counts asked of Odoo at once by countByEmails (Odoo has no pace to keep, only a pool to share). */
+const ERP_COUNTS_AT_ONCE = 8;

@@ -97,6 +97,11 @@ export interface LinkedWriteAdapter extends CustomerWriteAdapter {
    * one makes an email link ambiguous.
    */
   countByEmail(email: string): Promise<number>;
+  /**
+   * countByEmail for many emails at once (a reconciliation page's email links), keyed by the email
+   * trimmed and lowercased; the same counts, in fewer requests where the system allows.
+   */
+  countByEmails(emails: readonly string[]): Promise<Map<string, number>>;
 }
 
 /** A contact as the write path reads it: its record, its links to the other systems, its canonical fields. */

@@ -133,4 +133,22 @@ describe('shop write adapter: countByEmail', () => {
     expect(await adapter.countByEmail(email)).toBe(stored + 1);
     expect(await adapter.countByEmail('nobody@example.org')).toBe(0);
   });
+
+  it('counts many emails in one search, the same counts as one by one, and one by one when the search may have left some out', async () => {
+    const adapter = createCommerceWriteAdapter(upstream);
+    const emails = [...new Set(customers.slice(30, 90).map((c) => c.email!.toLowerCase()))];
+    shopify.store.createCustomer({ email: emails[0].toUpperCase() });
+    shopify.store.createCustomer({ email: emails[1] });
+    const expected = new Map(await Promise.all([...emails, 'nobody@example.org'].map(async (e) => [e, await adapter.countByEmail(e)] as const)));
+    expect(expected.get(emails[0])).toBeGreaterThan(1);
+    const before = shopify.rootFieldCounters().customers ?? 0;
+    expect(await adapter.countByEmails([...emails.map((e) => ` ${e.toUpperCase()}`), 'nobody@example.org'])).toEqual(expected);
+    expect((shopify.rootFieldCounters().customers ?? 0) - before).toBe(1);
+    // Four or more customers of one email among two emails overflow the page of four: each is counted alone.
+    shopify.store.createCustomer({ email: emails[0] });
+    shopify.store.createCustomer({ email: emails[0] });
+    const full = await adapter.countByEmails([emails[0], emails[2]]);
+    expect(full.get(emails[0])).toBe(expected.get(emails[0])! + 2);
+    expect(full.get(emails[2])).toBe(expected.get(emails[2]));
+  });
 });

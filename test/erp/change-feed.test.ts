@@ -195,4 +195,10 @@ describe('ERP write adapter: countByEmail', () => {
     expect(await adapter().countByEmail('a_b@example.org')).toBe(1);
     expect(await adapter().countByEmail('a%@example.org')).toBe(0);
   });
+
+  it('counts many emails at once, keyed trimmed and lowercased, the same counts as one by one', async () => {
+    const emails = [...new Set(partners.slice(50, 70).map((p) => String(p.email).toLowerCase()))];
+    const expected = new Map(await Promise.all([...emails, 'nobody@example.org'].map(async (e) => [e, await adapter().countByEmail(e)] as const)));
+    expect(await adapter().countByEmails([...emails.map((e) => ` ${e.toUpperCase()} `), 'nobody@example.org'])).toEqual(expected);
+  });
 });

@@ -37,7 +37,7 @@ interface CheckedCustomer {
 /** `snapshot` is the customer as read for this page (readCustomerSnapshots), null when the contact is gone. */
 async function checkCustomer(
   ctx: WriteContext, contactId: string, snapshot: CustomerSnapshot | null, crmTimes: Record<MasterField, number> | undefined,
-  options: { dryRun: boolean; now: () => number },
+  emailCounts: EmailCounts, options: { dryRun: boolean; now: () => number },
 ): Promise<CheckedCustomer> {
   const check: CustomerCheck = { propagated: {}, found: {}, failed: [], refused: [] };
   const subjectKey = `customer:${contactId}`;
@@ -53,8 +53,7 @@ async function checkCustomer(
       continue;
     }
     const storedId = system === 'ERP' ? snapshot.links.erpPartnerId : snapshot.links.shopCustomerId;
-    const adapter = system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
-    const emailMatches = linked?.linkedBy === 'EMAIL_MATCH' && snapshot.fields.email ? await adapter.countByEmail(snapshot.fields.email) : null;
+    const emailMatches = linked?.linkedBy === 'EMAIL_MATCH' && snapshot.fields.email ? emailCounts[system].get(emailKey(snapshot.fields.email)) ?? 0 : null;
     sides.push({ system, record: linked, storedId: storedId || null, emailMatches });
   }
   const verdict = compareCustomer({
@@ -86,6 +85,27 @@ async function checkCustomer(
   return { check, findings: { subjectKey, scope: { kinds: CUSTOMER_KINDS, systems }, findings: findings.filter((f) => systems.includes(f.system)) } };
 }
 
+/** Per linked system, how many of its records have each email (keyed by emailKey). */
+type EmailCounts = Record<LinkedSystem, Map<string, number>>;
+
+const emailKey = (email: string) => email.trim().toLowerCase();
+
+/**
+ * The counts of the emails the page's customers are linked by (not by a stored id), one batch per
+ * system for the whole page: asked customer by customer, the shop's cost bucket paced the pass.
+ */
+async function countLinkingEmails(ctx: WriteContext, snapshots: Map<string, CustomerSnapshot>): Promise<EmailCounts> {
+  const counted = await Promise.all(LINKED.map((system) => {
+    const emails = [...snapshots.values()].flatMap((snapshot) => {
+      const linked = system === 'ERP' ? snapshot.erp : snapshot.commerce;
+      return linked !== UNREADABLE && linked?.linkedBy === 'EMAIL_MATCH' && snapshot.fields.email ? [snapshot.fields.email] : [];
+    });
+    const adapter = system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
+    return emails.length > 0 ? adapter.countByEmails(emails) : new Map<string, number>();
+  }));
+  return { ERP: counted[0], COMMERCE: counted[1] };
+}
+
 /**
  * Carries the CRM's fields to one system, only if neither side changed since the page was read (the
  * verdict rests on that read): WRITTEN (applied or queued), CHANGED (a version conflict: the change has
@@ -112,7 +132,8 @@ async function propagate(ctx: WriteContext, contactId: string, system: LinkedSys
 export type CheckOutcome = { check: CustomerCheck } | { error: unknown };
 
 /**
- * Reads customers in one batch (their snapshots and the CRM's field change times) and checks each,
+ * Reads customers in one batch (their snapshots, the CRM's field change times, the counts of the
+ * emails they are linked by) and checks each,
  * `concurrency` at a time, reporting each outcome as it comes; then records the findings of all of
  * them in one transaction (one disk sync a page, not one a customer). Returns the system of each
  * discrepancy closed because it is gone. A failed batch read throws.
@@ -122,6 +143,7 @@ export async function checkCustomers(
   options: { dryRun: boolean; now: () => number; concurrency: number }, onChecked: (contactId: string, outcome: CheckOutcome) => void,
 ): Promise<WriteSystem[]> {
   const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(contactIds), readCustomerSnapshots(ctx.adapters, contactIds)]);
+  const emailCounts = await countLinkingEmails(ctx, snapshots);
   let next = 0;
   const toRecord: FindingsRecord[] = [];
   const lane = async () => {
@@ -129,7 +151,7 @@ export async function checkCustomers(
       const contactId = contactIds[next++];
       let outcome: CheckOutcome;
       try {
-        const { check, findings } = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), options);
+        const { check, findings } = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), emailCounts, options);
         if (findings) toRecord.push(findings);
         outcome = { check };
       } catch (error) {
