@@ -28,11 +28,12 @@ import type { OperationPreparer } from './operation/prepare-operation.ts';
 import type { CostBudget } from './limits/cost-budget.ts';
 import { readGraphQLParams } from './http/graphql-params.ts';
 import { responseMediaType } from './http/media-types.ts';
-import { refusalStatus, sendErrors, sendJson } from './http/respond.ts';
+import { refusalOf, refusalStatus, sendErrors, sendJson } from './http/respond.ts';
 import { runInScope, currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 import { traceIdentity } from '../subgraphs/shared/logging/trace-context.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
-import { logRequest, stampRequestId } from './request-log.ts';
+import { stampRequestId } from './request-log.ts';
+import { logRequestLine } from '../subgraphs/shared/logging/request-line.ts';
 import { introspectionRefusal } from './authz/introspection-access.ts';
 import type { GraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 
@@ -44,7 +45,7 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
   return createServer(observe((req, res) => runInScope(traceIdentity(req.headers), (scope) => {
     const { requestId } = scope;
     res.setHeader('x-request-id', requestId);
-    logRequest(logger, req, res, scope);
+    logRequestLine(logger, req, res, scope, refusalOf);
     // CORS headers on every answer; a preflight is answered here and goes no further.
     if (pipeline.cors(req, res)) return;
     route(apollo, pipeline, req, res, requestId).catch((err: unknown) => {

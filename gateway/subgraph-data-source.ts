@@ -16,9 +16,10 @@ import type { UnavailableResponder } from './subgraph-failure/unavailable-respon
 
 /**
  * Request headers that may travel from the client to a subgraph; everything else stays at the gateway,
- * `authorization` above all: subgraphs get the gateway's internal token instead.
+ * `authorization` above all: subgraphs get the gateway's internal token instead. The request id and
+ * traceparent are the request scope's (validated or new), set for each call by `propagate`.
  */
-export const FORWARDED_HEADERS = ['x-request-id', 'idempotency-key'];
+export const FORWARDED_HEADERS = ['idempotency-key'];
 
 /**
  * How long the gateway will wait for this subgraph's answer, in ms from sending, so the subgraph can

@@ -33,6 +33,3 @@ export function propagate(system: string): Record<string, string> {
   scope.calls[system] = (scope.calls[system] ?? 0) + 1;
   return { 'x-request-id': scope.requestId, traceparent: traceparentFor(scope) };
 }
-
-/** Probes (liveness, readiness, metrics scrapes) come every few seconds: their lines are debug, not info. */
-export const levelForPath = (path: string | undefined): 'debug' | 'info' => (/^\/(health|healthz|readyz|metrics)$/.test(path ?? '') ? 'debug' : 'info');

@@ -6,22 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.ts';
-import { currentScope, levelForPath, type RequestScope } from './request-scope.ts';
+import { currentScope, type RequestScope } from './request-scope.ts';
+import { logRequestLine } from './request-line.ts';
 import { errorForLog } from './sanitise-error.ts';
 
-/** Logs one line when the response has been sent. */
+/** Logs one line when the response has been sent; any 4xx is a refusal (the subgraph's own checks). */
 export function logSubgraphRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, scope: RequestScope): void {
-  const started = performance.now();
-  res.on('finish', () => {
-    const outcome = res.statusCode >= 500 ? 'failed' : res.statusCode >= 400 ? 'refused' : scope.errorCodes.length ? 'errors' : 'ok';
-    const path = req.url?.split('?')[0];
-    logger[levelForPath(path)]({
-      requestId: scope.requestId, traceId: scope.traceId, spanId: scope.spanId, ...(scope.parentSpanId && { parentSpanId: scope.parentSpanId }),
-      method: req.method, path, operationName: scope.operationName, status: res.statusCode,
-      ms: Math.round(performance.now() - started), calls: scope.calls, outcome,
-      ...(scope.errorCodes.length > 0 && { errorCodes: [...new Set(scope.errorCodes)] }),
-    }, 'request');
-  });
+  logRequestLine(logger, req, res, scope, (sent) => (sent.statusCode >= 400 && sent.statusCode < 500 ? {} : undefined));
 }
 
 /** The operation name the gateway sent (e.g. `Customer__crm__0`), when it is a GraphQL name. */
