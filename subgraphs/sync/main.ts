@@ -3,10 +3,13 @@ import { startSubgraph } from '../shared/server.ts';
 import { readSyncConfig } from './config.ts';
 import { startSyncService } from './index.ts';
 import { stopOnSignal } from '../shared/stop-on-signal.ts';
+import { createLogger } from '../shared/logging/logger.ts';
 
 const config = readSyncConfig(process.env);
-const service = startSyncService(config);
-const running = await startSubgraph(service.subgraph, config.listen);
+// One logger (one file handle with LOG_FILE) for the workers' job lines and the server's request lines.
+const logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) });
+const service = startSyncService(config, Date.now, logger);
+const running = await startSubgraph(service.subgraph, { ...config.listen, logger });
 console.log(`sync subgraph ready at ${running.url}`);
 
 // The HTTP requests in flight and the workers' current batches finish side by side, within one grace period; then the database closes.
