@@ -3,6 +3,7 @@ import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from 
 import { envInteger } from '../shared/env-integer.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { DEFAULT_ACCT_CACHE, type AcctCacheOptions } from './acct-cache.ts';
+import { DEFAULT_STATUSES_CACHE, type StatusesCacheOptions } from './statuses-cache.ts';
 
 export interface SocialConfig {
   /** MASTODON_URL, MASTODON_TOKEN, MASTODON_TIMEOUT_MS. */
@@ -11,6 +12,8 @@ export interface SocialConfig {
   concurrency: number;
   /** MASTODON_ACCT_CACHE_MAX (default 50000) and MASTODON_NOT_FOUND_TTL_MS (default 300000). */
   acctCache: AcctCacheOptions;
+  /** MASTODON_STATUSES_TTL_MS (default 10000; 0: not kept) and MASTODON_STATUSES_CACHE_MAX (default 10000). */
+  statusesCache: StatusesCacheOptions;
   /** SOCIAL_PORT (default 4004), HOST (default 127.0.0.1). */
   listen: SubgraphListenConfig;
 }
@@ -23,6 +26,10 @@ export function readSocialConfig(env: NodeJS.ProcessEnv): SocialConfig {
     acctCache: {
       max: envInteger(env, 'MASTODON_ACCT_CACHE_MAX', DEFAULT_ACCT_CACHE.max, { min: 1 }),
       notFoundTtlMs: envInteger(env, 'MASTODON_NOT_FOUND_TTL_MS', DEFAULT_ACCT_CACHE.notFoundTtlMs, { min: 1 }),
+    },
+    statusesCache: {
+      ttlMs: envInteger(env, 'MASTODON_STATUSES_TTL_MS', DEFAULT_STATUSES_CACHE.ttlMs, { min: 0 }),
+      max: envInteger(env, 'MASTODON_STATUSES_CACHE_MAX', DEFAULT_STATUSES_CACHE.max, { min: 1 }),
     },
     listen: readListenConfig(env, 'SOCIAL', 4004),
   };

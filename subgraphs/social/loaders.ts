@@ -5,12 +5,16 @@
  *   (one per 40 ids); unknown accts are looked up one by one, a few at a time, and each lookup's answer
  *   serves as the account for this request and teaches the cache its id. Warm, N customers cost 1 request.
  * - statuses: one request per distinct account, a few at a time; the same account asked twice in a request
- *   (even with different `first`) costs one request, for the largest `first`.
+ *   (even with different `first`) costs one request, for the largest `first`. Answers are kept briefly
+ *   across requests (statuses-cache.ts), and identical requests in flight are shared (upstream-http.ts).
+ *   When the handle's id is known, `prefetchStatuses` starts the request together with the account's,
+ *   rather than after it.
  */
 import DataLoader from 'dataloader';
 import type { AcctCache } from './acct-cache.ts';
 import type { MastodonClient } from './client.ts';
 import { mapWithConcurrency } from './concurrency.ts';
+import type { StatusesCache } from './statuses-cache.ts';
 import type { MastodonAccount, MastodonStatus } from './types.ts';
 
 export interface StatusesKey {
@@ -23,6 +27,8 @@ export interface SocialLoaders {
   accountByAcct: DataLoader<string, MastodonAccount | null>;
   /** The account's newest statuses, at most `limit`; empty when the account is gone. */
   recentStatuses: DataLoader<StatusesKey, MastodonStatus[], string>;
+  /** Starts recentStatuses for an acct whose account id is already known (else does nothing); failures surface at the later load. */
+  prefetchStatuses(acct: string, limit: number): void;
 }
 
 export interface LoaderOptions {
@@ -30,12 +36,17 @@ export interface LoaderOptions {
   concurrency: number;
 }
 
-export function createLoaders(client: MastodonClient, cache: AcctCache, options: LoaderOptions): SocialLoaders {
+export function createLoaders(client: MastodonClient, cache: AcctCache, statuses: StatusesCache, options: LoaderOptions): SocialLoaders {
+  const recentStatuses = new DataLoader<StatusesKey, MastodonStatus[], string>((keys) => loadStatuses(client, statuses, options, keys), {
+    cacheKeyFn: (key) => `${key.accountId}:${key.limit}`,
+  });
   return {
     accountByAcct: new DataLoader((accts) => loadAccounts(client, cache, options, accts)),
-    recentStatuses: new DataLoader((keys) => loadStatuses(client, options, keys), {
-      cacheKeyFn: (key) => `${key.accountId}:${key.limit}`,
-    }),
+    recentStatuses,
+    prefetchStatuses: (acct, limit) => {
+      const accountId = cache.peek(acct);
+      if (accountId) recentStatuses.load({ accountId, limit }).catch(() => undefined);
+    },
   };
 }
 
@@ -71,12 +82,23 @@ async function loadAccounts(
   });
 }
 
-async function loadStatuses(client: MastodonClient, options: LoaderOptions, keys: readonly StatusesKey[]): Promise<(MastodonStatus[] | Error)[]> {
+async function loadStatuses(
+  client: MastodonClient, cache: StatusesCache, options: LoaderOptions, keys: readonly StatusesKey[],
+): Promise<(MastodonStatus[] | Error)[]> {
   const limits = new Map<string, number>();
   for (const { accountId, limit } of keys) limits.set(accountId, Math.max(limit, limits.get(accountId) ?? 0));
-  const accounts = [...limits.keys()];
-  const pages = await mapWithConcurrency(accounts, options.concurrency, (id) => settle(client.accountStatuses(id, limits.get(id) ?? 0)));
-  const byAccount = new Map(accounts.map((id, i) => [id, pages[i]]));
+  const byAccount = new Map<string, MastodonStatus[] | null | Error>();
+  for (const [id, limit] of limits) {
+    const known = cache.get(id, limit);
+    if (known !== undefined) byAccount.set(id, known);
+  }
+  const missing = [...limits.keys()].filter((id) => !byAccount.has(id));
+  const pages = await mapWithConcurrency(missing, options.concurrency, async (id) => {
+    const page = await settle(client.accountStatuses(id, limits.get(id) ?? 0));
+    if (!(page instanceof Error)) cache.remember(id, limits.get(id) ?? 0, page);
+    return page;
+  });
+  missing.forEach((id, i) => byAccount.set(id, pages[i]));
   return keys.map(({ accountId, limit }) => {
     const page = byAccount.get(accountId);
     return page instanceof Error ? page : (page ?? []).slice(0, limit);
