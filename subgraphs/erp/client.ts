@@ -16,8 +16,8 @@ const SYSTEM = 'Odoo';
 export interface OdooClient {
   /** Active partners with one of these ids, or whose email equals one of these case-insensitively. */
   findPartners(ids: number[], emails: string[]): Promise<OdooPartner[]>;
-  /** The customer invoices (out_invoice) of these partners, newest first. */
-  customerInvoices(partnerIds: number[]): Promise<OdooInvoice[]>;
+  /** The customer invoices (out_invoice) of these partners, and of the partners with one of these emails (any case), newest first. */
+  customerInvoices(partnerIds: number[], partnerEmails?: string[]): Promise<OdooInvoice[]>;
   /** Sales orders whose client_order_ref (the shop's order number) is one of these, newest first. */
   saleOrdersByClientRef(refs: string[]): Promise<OdooSaleOrder[]>;
   /** Sales orders by name (e.g. "S00042"), for the shop order number an invoice bills. */
@@ -105,8 +105,11 @@ export function createOdooClient(config: OdooConfig): OdooClient {
 
   return {
     findPartners: (ids, emails) => searchPartners(ids, emails, PARTNER_FIELDS),
-    customerInvoices: async (partnerIds) => partnerIds.length === 0 ? [] : searchRead('account.move',
-      [['partner_id', 'in', partnerIds], ['move_type', '=', 'out_invoice']],
+    customerInvoices: async (partnerIds, partnerEmails = []) => partnerIds.length + partnerEmails.length === 0 ? [] : searchRead('account.move',
+      [['move_type', '=', 'out_invoice'], ...anyOf([
+        ...(partnerIds.length ? [['partner_id', 'in', partnerIds]] : []),
+        ...partnerEmails.map((e) => ['partner_id.email', '=ilike', escapeLike(e)]),
+      ])],
       ['name', 'partner_id', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'state',
         'payment_state', 'invoice_origin', 'create_date', 'write_date'],
       'invoice_date desc, id desc'),
