@@ -8,7 +8,7 @@ import { DEFAULT_STATUSES_CACHE, type StatusesCacheOptions } from './statuses-ca
 export interface SocialConfig {
   /** MASTODON_URL, MASTODON_TOKEN, MASTODON_TIMEOUT_MS. */
   mastodon: UpstreamConfig;
-  /** MASTODON_CONCURRENCY: Mastodon calls in flight at once for lookups and statuses (default 8). */
+  /** MASTODON_CONCURRENCY: Mastodon lookups or statuses calls one request sends at once (default 16: a page's profiles in one or two rounds). */
   concurrency: number;
   /** MASTODON_ACCT_CACHE_MAX (default 50000) and MASTODON_NOT_FOUND_TTL_MS (default 300000). */
   acctCache: AcctCacheOptions;
@@ -22,7 +22,7 @@ export interface SocialConfig {
 export function readSocialConfig(env: NodeJS.ProcessEnv): SocialConfig {
   return {
     mastodon: readUpstreamConfig(env, 'MASTODON', { baseUrl: 'http://127.0.0.1:4104', credential: 'mastodon-dev-token', timeoutMs: 5000 }),
-    concurrency: envInteger(env, 'MASTODON_CONCURRENCY', 8, { min: 1 }),
+    concurrency: envInteger(env, 'MASTODON_CONCURRENCY', 16, { min: 1 }),
     acctCache: {
       max: envInteger(env, 'MASTODON_ACCT_CACHE_MAX', DEFAULT_ACCT_CACHE.max, { min: 1 }),
       notFoundTtlMs: envInteger(env, 'MASTODON_NOT_FOUND_TTL_MS', DEFAULT_ACCT_CACHE.notFoundTtlMs, { min: 1 }),
