@@ -12,7 +12,7 @@ export interface SocialConfig {
   concurrency: number;
   /** MASTODON_ACCT_CACHE_MAX (default 50000) and MASTODON_NOT_FOUND_TTL_MS (default 300000). */
   acctCache: AcctCacheOptions;
-  /** MASTODON_STATUSES_TTL_MS (default 10000; 0: not kept) and MASTODON_STATUSES_CACHE_MAX (default 10000). */
+  /** MASTODON_STATUSES_TTL_MS (default 30000; 0: not kept) and MASTODON_STATUSES_CACHE_MAX (default 10000). */
   statusesCache: StatusesCacheOptions;
   /** SOCIAL_PORT (default 4004), HOST (default 127.0.0.1). */
   listen: SubgraphListenConfig;

@@ -16,7 +16,7 @@ export interface StatusesCacheOptions {
   ttlMs: number;
 }
 
-export const DEFAULT_STATUSES_CACHE: StatusesCacheOptions = { max: 10_000, ttlMs: 10_000 };
+export const DEFAULT_STATUSES_CACHE: StatusesCacheOptions = { max: 10_000, ttlMs: 30_000 };
 
 export interface StatusesCache {
   /** The account's newest `limit` statuses (null: the account is gone), or undefined when not known well enough. */

@@ -4,7 +4,7 @@ import { UNIFIED_CUSTOMER_FIELDS } from '../load/queries.ts';
 import { criticalPath } from '../bench/gateways/critical-path.ts';
 import { traceCalls } from '../bench/gateways/standin-admin.ts';
 
-/** Statuses are kept 3 s here (10 s by default), so that one test can also see them cold. */
+/** Statuses are kept 3 s here (30 s by default), so that one test can also see them cold. */
 const STATUSES_TTL_MS = 3000;
 const t = useStack({ env: { MASTODON_STATUSES_TTL_MS: String(STATUSES_TTL_MS) } });
 
