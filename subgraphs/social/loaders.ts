@@ -11,9 +11,9 @@
  *   rather than after it.
  */
 import DataLoader from 'dataloader';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { AcctCache } from './acct-cache.ts';
 import type { MastodonClient } from './client.ts';
-import { mapWithConcurrency } from './concurrency.ts';
 import type { StatusesCache } from './statuses-cache.ts';
 import type { MastodonAccount, MastodonStatus } from './types.ts';
 
@@ -32,16 +32,18 @@ export interface SocialLoaders {
 }
 
 export interface LoaderOptions {
-  /** Upstream calls in flight at once for the calls that cannot be batched (lookups, statuses). */
+  /** Upstream calls one request has in flight at once for the calls that cannot be batched (lookups, statuses; p-limit). */
   concurrency: number;
 }
 
 export function createLoaders(client: MastodonClient, cache: AcctCache, statuses: StatusesCache, options: LoaderOptions): SocialLoaders {
-  const recentStatuses = new DataLoader<StatusesKey, MastodonStatus[], string>((keys) => loadStatuses(client, statuses, options, keys), {
+  // One bound for the request's calls that cannot be batched.
+  const bound = pLimit(options.concurrency);
+  const recentStatuses = new DataLoader<StatusesKey, MastodonStatus[], string>((keys) => loadStatuses(client, statuses, bound, keys), {
     cacheKeyFn: (key) => `${key.accountId}:${key.limit}`,
   });
   return {
-    accountByAcct: new DataLoader((accts) => loadAccounts(client, cache, options, accts)),
+    accountByAcct: new DataLoader((accts) => loadAccounts(client, cache, bound, accts)),
     recentStatuses,
     prefetchStatuses: (acct, limit) => {
       const accountId = cache.peek(acct);
@@ -51,7 +53,7 @@ export function createLoaders(client: MastodonClient, cache: AcctCache, statuses
 }
 
 async function loadAccounts(
-  client: MastodonClient, cache: AcctCache, options: LoaderOptions, accts: readonly string[],
+  client: MastodonClient, cache: AcctCache, bound: LimitFunction, accts: readonly string[],
 ): Promise<(MastodonAccount | null | Error)[]> {
   const known = new Map<string, string | null>(accts.flatMap((acct) => {
     const id = cache.get(acct);
@@ -62,7 +64,7 @@ async function loadAccounts(
 
   const [byId, lookedUp] = await Promise.all([
     ids.length ? settle(client.accountsById(ids)) : [],
-    mapWithConcurrency(unknown, options.concurrency, (acct) => settle(client.lookupAccount(acct))),
+    bound.map(unknown, (acct) => settle(client.lookupAccount(acct))),
   ]);
   const found = new Map(byId instanceof Error ? [] : byId.map((a) => [a.id, a]));
   const lookups = new Map(unknown.map((acct, i) => [acct, lookedUp[i]]));
@@ -83,7 +85,7 @@ async function loadAccounts(
 }
 
 async function loadStatuses(
-  client: MastodonClient, cache: StatusesCache, options: LoaderOptions, keys: readonly StatusesKey[],
+  client: MastodonClient, cache: StatusesCache, bound: LimitFunction, keys: readonly StatusesKey[],
 ): Promise<(MastodonStatus[] | Error)[]> {
   const limits = new Map<string, number>();
   for (const { accountId, limit } of keys) limits.set(accountId, Math.max(limit, limits.get(accountId) ?? 0));
@@ -93,7 +95,7 @@ async function loadStatuses(
     if (known !== undefined) byAccount.set(id, known);
   }
   const missing = [...limits.keys()].filter((id) => !byAccount.has(id));
-  const pages = await mapWithConcurrency(missing, options.concurrency, async (id) => {
+  const pages = await bound.map(missing, async (id) => {
     const page = await settle(client.accountStatuses(id, limits.get(id) ?? 0));
     if (!(page instanceof Error)) cache.remember(id, limits.get(id) ?? 0, page);
     return page;
