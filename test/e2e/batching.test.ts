@@ -4,9 +4,8 @@ import { UNIFIED_CUSTOMER_FIELDS } from '../load/queries.ts';
 import { criticalPath } from '../bench/gateways/critical-path.ts';
 import { traceCalls } from '../bench/gateways/standin-admin.ts';
 
-/** Statuses are kept 3 s here (30 s by default), so that one test can also see them cold. */
-const STATUSES_TTL_MS = 3000;
-const t = useStack({ env: { MASTODON_STATUSES_TTL_MS: String(STATUSES_TTL_MS) } });
+/** Statuses are kept 2 minutes here (30 s by default): the tests after the first count on them, however slow the machine. */
+const t = useStack({ env: { MASTODON_STATUSES_TTL_MS: '120000' } });
 
 /** The bench's S1 page (README "Performance"): account, orders with fulfilment, lifetime value, social profiles and their recent posts. */
 const PAGE = (first: number) => `{ customers(first: ${first}) { edges { node { ${UNIFIED_CUSTOMER_FIELDS} } } } }`;
@@ -35,6 +34,14 @@ const profilesOn = async (first: number) => {
 };
 
 describe('no N+1 across the federated read path', () => {
+  // First in the file: no statuses are kept yet.
+  it('asks Mastodon once for each profile\'s posts, and not again within the TTL for another page size', async () => {
+    const profiles = await profilesOn(50);
+    const cold = await requestsFor(50);
+    expect(cold[STATUSES]).toBe(profiles);
+    expect((await requestsFor(10))[STATUSES]).toBeUndefined();
+  });
+
   it('makes as many upstream requests for 50 customers as for 10, with recentPosts, at most one per system and query level', async () => {
     // Mastodon has no batch lookup by handle: the first sight of each handle costs one lookup, after which the
     // subgraph's handle→id cache lets one accounts?id[]= call serve the whole batch. Statuses are kept briefly.
@@ -55,14 +62,6 @@ describe('no N+1 across the federated read path', () => {
       'shopify POST /admin/api/2025-10/graphql.json': 1,
       'mastodon GET /api/v1/accounts': 1,
     });
-  });
-
-  it('asks Mastodon for each profile\'s posts once a TTL, and not again for another page size within it', async () => {
-    const profiles = await profilesOn(50);
-    await new Promise((resolve) => setTimeout(resolve, STATUSES_TTL_MS + 200));
-    const cold = await requestsFor(50);
-    expect(cold[STATUSES]).toBe(profiles);
-    expect((await requestsFor(10))[STATUSES]).toBeUndefined();
   });
 
   // The gateway's plan reads sources and version from the CRM last, after commerce → ERP (orders, then their sales
