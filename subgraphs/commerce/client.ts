@@ -34,9 +34,12 @@ export interface ShopifyClient {
   listOrders(args: { first: number; after: string | null; filter: OrderFilter | null }): Promise<ShopifyEdgePage<ShopifyOrderNode>>;
   /** The variants with these SKUs (one search) and the shop's currency. */
   variantsBySkus(skus: readonly string[]): Promise<{ shopCurrency: string; variants: ShopifyVariantNode[] }>;
-  /** Customers by stored gid (null where none) and by email, in one request. */
-  /** `first` caps the email search's page (default 250): Shopify charges a query's points by it, not by what it finds. */
-  findCustomers(args: { gids: readonly string[]; emails: readonly string[]; first?: number }): Promise<{ byGid: (ShopifyCustomerNode | null)[]; byEmail: ShopifyCustomerNode[] }>;
+  /**
+   * Customers by stored gid (null where none) and by email, in one request. `first` caps the email
+   * search's page (default 250): Shopify charges a query's points by it, not by what it finds. With
+   * `orders`, each customer comes with that page of its orders; with `totals`, with the first page of its order totals.
+   */
+  findCustomers(args: FindCustomersArgs): Promise<{ byGid: (ShopifyCustomerNode | null)[]; byEmail: ShopifyCustomerNode[] }>;
   /** One page of each customer's orders, newest first; null for a gid that names no customer. */
   customerOrders(gids: readonly string[], page: { first: number; after: string | null }): Promise<(ShopifyEdgePage<ShopifyOrderNode> | null)[]>;
   /** The first page of each customer's order totals; null for a gid that names no customer. */
@@ -60,6 +63,14 @@ export interface ShopifyClient {
   ordersChangedSince(args: ChangedSincePage): Promise<ShopifyNodesPage<ShopifyOrderChangeNode>>;
   /** A page of the orders named by one of these numbers ("#1001"), oldest change first, as ordersChangedSince gives them. */
   ordersByNames(args: PageArgs & { names: readonly string[] }): Promise<ShopifyNodesPage<ShopifyOrderChangeNode>>;
+}
+
+export interface FindCustomersArgs {
+  gids: readonly string[];
+  emails: readonly string[];
+  first?: number;
+  orders?: PageArgs;
+  totals?: boolean;
 }
 
 export interface PageArgs {
@@ -173,9 +184,10 @@ export function createShopifyClient(config: UpstreamConfig, options: ShopifyClie
       );
       return { shopCurrency: data.shop.currencyCode, variants: data.productVariants.nodes };
     },
-    async findCustomers({ gids, emails, first = SHOPIFY_MAX_PAGE }) {
+    async findCustomers({ gids, emails, first = SHOPIFY_MAX_PAGE, orders, totals = false }) {
       const data = await graphql<{ nodes?: (ShopifyCustomerNode | null)[]; customers?: { nodes: ShopifyCustomerNode[] } }>(FIND_CUSTOMERS, {
         ids: gids, withIds: gids.length > 0, emailQuery: anyOf('email', emails), withEmails: emails.length > 0, first,
+        withOrders: orders !== undefined, ordersFirst: orders?.first ?? 1, ordersAfter: orders?.after ?? null, withTotals: totals,
       });
       return { byGid: (data.nodes ?? []).map(present), byEmail: data.customers?.nodes ?? [] };
     },

@@ -1,7 +1,9 @@
 /**
  * Per-request DataLoaders over the Shopify client. Each batch of entities costs a fixed number of
  * requests: `nodes(ids:)` for orders and customers, one search for SKUs or emails, and one
- * `nodes(ids:) { ... on Customer { orders } }` per distinct page asked for.
+ * `nodes(ids:) { ... on Customer { orders } }` per distinct page asked for. When the resolvers announce
+ * (expectOrders, expectTotals) that they will want the customers' orders, the customer lookup brings
+ * them in the same request and primes customerOrders and orderTotals: one request, not two in a row.
  */
 import DataLoader from 'dataloader';
 import type { CustomerLinks } from '../shared/sources.ts';
@@ -35,12 +37,38 @@ export interface Loaders {
   orderTotals: DataLoader<string, OrderTotal[]>;
   /** One page of the shop's orders, newest first (a list, so nothing to batch). */
   listOrders(args: { first: number; after: string | null; filter: OrderFilter | null }): Promise<OrderPage>;
+  /** Before a shopCustomer load: this request will want this page of the customers' orders. */
+  expectOrders(page: { first: number; after: string | null }): void;
+  /** Before a shopCustomer load: this request will want the customers' order totals. */
+  expectTotals(): void;
+}
+
+/** What the shopCustomer lookups of one request bring along (the first page announced; later ones load on their own). */
+interface Expected {
+  orders?: { first: number; after: string | null };
+  totals: boolean;
 }
 
 const lower = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 export function createLoaders(client: ShopifyClient): Loaders {
+  const expected: Expected = { totals: false };
+  const customerOrders = new DataLoader((keys: readonly CustomerOrdersKey[]) => customerOrderPages(client, keys), {
+    maxBatchSize: SHOPIFY_MAX_PAGE,
+    cacheKeyFn: pageKey,
+  });
+  const orderTotals = new DataLoader((gids: readonly string[]) => allOrderTotals(client, gids), { maxBatchSize: SHOPIFY_MAX_PAGE });
+  /** The orders a lookup brought along, for the loaders that would otherwise ask for them next. */
+  const primeFrom = (customer: ShopifyCustomerNode) => {
+    if (customer.orders && expected.orders) {
+      customerOrders.prime({ gid: customer.id, ...expected.orders }, toOrderPage(customer.orders));
+    }
+    // Totals beyond the first page take more requests: those customers go through orderTotals itself.
+    if (customer.orderTotals && !customer.orderTotals.pageInfo.hasNextPage) {
+      orderTotals.prime(customer.id, toOrderTotals(customer.orderTotals.nodes));
+    }
+  };
   return {
     order: new DataLoader(async (ids) => {
       const nodes = await client.ordersByIds(ids.map((id) => toGid('Order', id)));
@@ -56,20 +84,29 @@ export function createLoaders(client: ShopifyClient): Loaders {
       });
     }, { maxBatchSize: SEARCH_BATCH }),
 
-    shopCustomer: new DataLoader((keys) => findShopCustomers(client, keys), {
+    shopCustomer: new DataLoader(async (keys) => {
+      const lookup = (args: { gids: readonly string[]; emails: readonly string[] }) =>
+        client.findCustomers({ ...args, orders: expected.orders, totals: expected.totals });
+      const matches = await findShopCustomers(lookup, keys);
+      for (const match of matches) if (match) primeFrom(match.node);
+      return matches.map((match) => match && match.match);
+    }, {
       maxBatchSize: SEARCH_BATCH,
       cacheKeyFn: (key) => `${key.shopCustomerId ?? ''}|${lower(key.email) ?? ''}`,
     }),
 
-    customerOrders: new DataLoader((keys) => customerOrderPages(client, keys), {
-      maxBatchSize: SHOPIFY_MAX_PAGE,
-      cacheKeyFn: pageKey,
-    }),
-
-    orderTotals: new DataLoader((gids) => allOrderTotals(client, gids), { maxBatchSize: SHOPIFY_MAX_PAGE }),
+    customerOrders,
+    orderTotals,
 
     async listOrders({ first, after, filter }) {
       return toOrderPage(await client.listOrders({ first, after, filter }));
+    },
+
+    expectOrders: (page) => {
+      expected.orders ??= page;
+    },
+    expectTotals: () => {
+      expected.totals = true;
     },
   };
 }
@@ -79,7 +116,10 @@ export function createLoaders(client: ShopifyClient): Loaders {
  * gid that names no customer (deleted in the shop) falls back to its email, in a second request
  * that only such stale links cost.
  */
-async function findShopCustomers(client: ShopifyClient, keys: readonly CustomerLinkKey[]): Promise<(ShopCustomerMatch | null)[]> {
+async function findShopCustomers(
+  findCustomers: (args: { gids: readonly string[]; emails: readonly string[] }) => ReturnType<ShopifyClient['findCustomers']>,
+  keys: readonly CustomerLinkKey[],
+): Promise<({ match: ShopCustomerMatch; node: ShopifyCustomerNode } | null)[]> {
   const stored = (key: CustomerLinkKey) => (gidNumber(key.shopCustomerId, 'Customer') ? key.shopCustomerId!.trim() : null);
   const gids = unique(keys.map(stored).filter((g): g is string => g !== null));
   const emailsFor = (wanted: readonly CustomerLinkKey[]) => unique(wanted.map((k) => lower(k.email)).filter((e): e is string => e !== null));
@@ -95,16 +135,16 @@ async function findShopCustomers(client: ShopifyClient, keys: readonly CustomerL
   };
 
   const emails = emailsFor(keys.filter((k) => !stored(k)));
-  remember(await client.findCustomers({ gids, emails }), gids);
+  remember(await findCustomers({ gids, emails }), gids);
   const stale = emailsFor(keys.filter((k) => stored(k) && !byGid.has(stored(k)!))).filter((e) => !emails.includes(e));
-  if (stale.length) remember(await client.findCustomers({ gids: [], emails: stale }), []);
+  if (stale.length) remember(await findCustomers({ gids: [], emails: stale }), []);
 
   return keys.map((key) => {
     const gid = stored(key);
     const linked = gid ? byGid.get(gid) : undefined;
-    if (linked) return toShopCustomerMatch(linked, 'STORED_ID');
+    if (linked) return { match: toShopCustomerMatch(linked, 'STORED_ID'), node: linked };
     const matched = byEmail.get(lower(key.email) ?? '');
-    return matched ? toShopCustomerMatch(matched, 'EMAIL_MATCH') : null;
+    return matched ? { match: toShopCustomerMatch(matched, 'EMAIL_MATCH'), node: matched } : null;
   });
 }
 

@@ -98,6 +98,7 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
     /** For the ERP's lifetimeValue only: null when Shopify fails (the ERP reports it), [] without a shop customer. */
     shopOrderTotals: (customer: CustomerRepresentation, _: unknown, { loaders }: CommerceContext): Promise<OrderTotal[] | null> =>
       fallbackOnUpstreamFailure<OrderTotal[] | null>(null, async () => {
+        loaders.expectTotals();
         const match = await shopCustomerOf(customer, loaders);
         return match ? loaders.orderTotals.load(match.gid) : [];
       }),
@@ -106,6 +107,7 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
       const first = checkFirst(args.first, MAX_FIRST);
       const after = decodeCursor(args.after);
       return degradeOnUpstreamFailure(ctx, info, EMPTY_ORDER_PAGE, async () => {
+        ctx.loaders.expectOrders({ first, after });
         const match = await shopCustomerOf(customer, ctx.loaders);
         return match ? ctx.loaders.customerOrders.load({ gid: match.gid, first, after }) : EMPTY_ORDER_PAGE;
       });

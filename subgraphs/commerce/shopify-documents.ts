@@ -71,12 +71,24 @@ query VariantsBySku($first: Int!, $query: String!) {
   productVariants(first: $first, query: $query) { nodes { sku title price } }
 }`;
 
-/** Stored gids and email matches in one request; either half is left out when it has nothing to look up. */
+/**
+ * Stored gids and email matches in one request; either half is left out when it has nothing to look up.
+ * When the read path also wants the customers' orders (a page of them, and/or the first page of every
+ * order's total), they come in the same request: Customer.orders is a connection on the customer.
+ */
 export const FIND_CUSTOMERS = `
-query FindCustomers($ids: [ID!]!, $withIds: Boolean!, $emailQuery: String!, $withEmails: Boolean!, $first: Int!) {
-  nodes(ids: $ids) @include(if: $withIds) { ... on Customer { ...CustomerFields } }
-  customers(first: $first, query: $emailQuery) @include(if: $withEmails) { nodes { ...CustomerFields } }
-}${CUSTOMER_FIELDS}`;
+query FindCustomers($ids: [ID!]!, $withIds: Boolean!, $emailQuery: String!, $withEmails: Boolean!, $first: Int!,
+  $withOrders: Boolean = false, $ordersFirst: Int = 1, $ordersAfter: String, $withTotals: Boolean = false) {
+  nodes(ids: $ids) @include(if: $withIds) { ... on Customer { ...CustomerFields ...CustomerOrders } }
+  customers(first: $first, query: $emailQuery) @include(if: $withEmails) { nodes { ...CustomerFields ...CustomerOrders } }
+}
+fragment CustomerOrders on Customer {
+  orders(first: $ordersFirst, after: $ordersAfter, sortKey: CREATED_AT, reverse: true) @include(if: $withOrders) {
+    edges { cursor node { ...OrderFields } }
+    pageInfo { hasNextPage endCursor }
+  }
+  orderTotals: orders(first: ${ORDERS_PER_PAGE}, sortKey: CREATED_AT, reverse: true) @include(if: $withTotals) { ...TotalsPage }
+}${CUSTOMER_FIELDS}${ORDER_FIELDS}${TOTALS_PAGE}`;
 
 export const CUSTOMER_ORDERS = `
 query CustomerOrders($ids: [ID!]!, $first: Int!, $after: String) {

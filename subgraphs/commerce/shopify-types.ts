@@ -60,6 +60,10 @@ export interface ShopifyCustomerNode {
   id: string;
   updatedAt: string;
   defaultEmailAddress: { emailAddress: string | null } | null;
+  /** Present when the lookup asked for a page of the customer's orders. */
+  orders?: ShopifyEdgePage<ShopifyOrderNode>;
+  /** Present when the lookup asked for the first page of the customer's order totals. */
+  orderTotals?: ShopifyNodesPage<ShopifyOrderTotalNode>;
 }
 
 export interface ShopifyVariantNode {

@@ -5,7 +5,7 @@
  * methods (for the sync subgraph's write adapter) report Odoo's refusals with its reason.
  */
 import { codedError } from '../../schema/errors.ts';
-import { unexpectedResponse, upstreamRequest, type UpstreamResponse } from '../shared/upstream-http.ts';
+import { unexpectedResponse, upstreamRequest, type RequestOptions, type UpstreamResponse } from '../shared/upstream-http.ts';
 import type { OdooConfig } from './config.ts';
 import type {
   ChangePosition, OdooCompany, OdooCurrencyRate, OdooInvoice, OdooPartner, OdooPartnerContact, OdooProduct, OdooQuant, OdooSaleOrder, OdooSaleOrderTotal,
@@ -16,8 +16,8 @@ const SYSTEM = 'Odoo';
 export interface OdooClient {
   /** Active partners with one of these ids, or whose email equals one of these case-insensitively. */
   findPartners(ids: number[], emails: string[]): Promise<OdooPartner[]>;
-  /** The customer invoices (out_invoice) of these partners, newest first. */
-  customerInvoices(partnerIds: number[]): Promise<OdooInvoice[]>;
+  /** The customer invoices (out_invoice) of these partners, and of the partners with one of these emails (any case), newest first. */
+  customerInvoices(partnerIds: number[], partnerEmails?: string[]): Promise<OdooInvoice[]>;
   /** Sales orders whose client_order_ref (the shop's order number) is one of these, newest first. */
   saleOrdersByClientRef(refs: string[]): Promise<OdooSaleOrder[]>;
   /** Sales orders by name (e.g. "S00042"), for the shop order number an invoice bills. */
@@ -55,6 +55,14 @@ export interface OdooClient {
 type Domain = unknown[];
 type Failure = (res: UpstreamResponse, call: string) => Error;
 
+/**
+ * Models no write of the gateway changes: identical reads of them in flight at once share one request
+ * (upstream-http.ts). A read of the others must see our own latest write: partners and sales orders are
+ * written, and cancelling a sales order also cancels its draft invoices (account.move) and releases its
+ * reserved stock (stock.quant).
+ */
+const NEVER_WRITTEN = new Set(['res.currency.rate', 'res.company', 'res.country', 'product.product']);
+
 const PARTNER_FIELDS = ['name', 'email', 'ref', 'credit_limit', 'property_payment_term_id', 'write_date'];
 const CONTACT_FIELDS = ['phone', 'street', 'street2', 'city', 'zip', 'country_id'];
 const SALE_TOTAL_FIELDS = ['name', 'client_order_ref', 'state', 'amount_total', 'currency_id', 'date_order', 'write_date'];
@@ -63,7 +71,7 @@ const CHANGE_ORDER = 'write_date asc, id asc';
 
 export function createOdooClient(config: OdooConfig): OdooClient {
   /** One JSON-2 call: Odoo's 200 answer, else the error `failure` makes of its refusal. */
-  const post = async (model: string, method: string, args: Record<string, unknown>, failure: Failure): Promise<UpstreamResponse> => {
+  const post = async (model: string, method: string, args: Record<string, unknown>, failure: Failure, options: RequestOptions = {}): Promise<UpstreamResponse> => {
     const res = await upstreamRequest(SYSTEM, `${config.baseUrl}/json/2/${model}/${method}`, {
       method: 'POST',
       headers: {
@@ -73,12 +81,13 @@ export function createOdooClient(config: OdooConfig): OdooClient {
         accept: 'application/json',
       },
       body: JSON.stringify(args),
-    }, config.timeoutMs);
+    }, config.timeoutMs, options);
     if (res.status !== 200) throw failure(res, `${model}/${method}`);
     return res;
   };
+  /** A read (search_read, read) answered with records. */
   const call = async (model: string, method: string, args: Record<string, unknown>): Promise<unknown[]> => {
-    const res = await post(model, method, args, odooFailure);
+    const res = await post(model, method, args, odooFailure, { shareInFlight: NEVER_WRITTEN.has(model) });
     if (!isRecordList(res.body)) throw unexpectedResponse(SYSTEM, res, `${model}/${method}`);
     return res.body;
   };
@@ -96,8 +105,11 @@ export function createOdooClient(config: OdooConfig): OdooClient {
 
   return {
     findPartners: (ids, emails) => searchPartners(ids, emails, PARTNER_FIELDS),
-    customerInvoices: async (partnerIds) => partnerIds.length === 0 ? [] : searchRead('account.move',
-      [['partner_id', 'in', partnerIds], ['move_type', '=', 'out_invoice']],
+    customerInvoices: async (partnerIds, partnerEmails = []) => partnerIds.length + partnerEmails.length === 0 ? [] : searchRead('account.move',
+      [['move_type', '=', 'out_invoice'], ...anyOf([
+        ...(partnerIds.length ? [['partner_id', 'in', partnerIds]] : []),
+        ...partnerEmails.map((e) => ['partner_id.email', '=ilike', escapeLike(e)]),
+      ])],
       ['name', 'partner_id', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'currency_id', 'state',
         'payment_state', 'invoice_origin', 'create_date', 'write_date'],
       'invoice_date desc, id desc'),

@@ -18,6 +18,11 @@ export interface ErpLoaders {
   partner: DataLoader<PartnerKey, PartnerMatch | null, string>;
   /** A partner's customer invoices, newest first. */
   invoices: DataLoader<number, ErpInvoice[]>;
+  /**
+   * The customer invoices of every partner a batch of keys may match (by stored id or email), newest
+   * first, searched beside `partner` rather than after it; filter them by the matched partner's id.
+   */
+  invoicesCovering: DataLoader<PartnerKey, ErpInvoice[], string>;
   /** The shop order number (client_order_ref) of a sales order, by the sales order's name. */
   orderNumberOfSaleOrder: DataLoader<string, string | null>;
   /** The sales order that fulfils a shop order, by the shop's order number. */
@@ -29,14 +34,25 @@ export interface ErpLoaders {
   rateTable(): Promise<RateTable>;
 }
 
+/** Every email is searched, also for stored ids, so a stale id can fall back in the same request. */
+const searchTerms = (keys: readonly PartnerKey[]) => ({
+  ids: unique(keys.map(storedPartnerId)),
+  emails: unique(keys.map((k) => normalizedEmail(k.email))),
+});
+const partnerKeyId = (k: PartnerKey) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}`;
+
 export function createLoaders(client: OdooClient, reference: ReferenceData): ErpLoaders {
   return {
     partner: new DataLoader(async (keys) => {
-      const ids = unique(keys.map(storedPartnerId));
-      // Every email is searched, also for stored ids, so a stale id can fall back in the same request.
-      const emails = unique(keys.map((k) => normalizedEmail(k.email)));
+      const { ids, emails } = searchTerms(keys);
       return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
-    }, { cacheKeyFn: (k) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}` }),
+    }, { cacheKeyFn: partnerKeyId }),
+
+    invoicesCovering: new DataLoader(async (keys) => {
+      const { ids, emails } = searchTerms(keys);
+      const invoices = (await client.customerInvoices(ids, emails)).map(fromOdooInvoice);
+      return keys.map(() => invoices);
+    }, { cacheKeyFn: partnerKeyId }),
 
     invoices: new DataLoader(async (partnerIds) => {
       const invoices = (await client.customerInvoices([...partnerIds])).map(fromOdooInvoice);

@@ -5,7 +5,9 @@
  * authorization can wrap fields one by one.
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DateTimeScalar } from '../shared/scalars.ts';
+import { selectsAny } from '../shared/look-ahead.ts';
 import { checkFirst } from '../shared/pagination.ts';
 import type { Money } from '../shared/money.ts';
 import { fallbackOnUpstreamFailure } from '../shared/field-errors.ts';
@@ -13,7 +15,7 @@ import { unavailableSource, type CustomerLinks, type SourceRecord } from '../sha
 import { UNAVAILABLE_MARKER } from '../shared/version.ts';
 import { codedError } from '../../schema/errors.ts';
 import type { ErpLoaders } from './loaders.ts';
-import type { PartnerMatch } from './partner-match.ts';
+import type { PartnerKey, PartnerMatch } from './partner-match.ts';
 import { accountNumber, creditLimit, toErpSource, type ErpPartner } from './transform-partner.ts';
 import { openBalance, type ErpInvoice } from './transform-invoice.ts';
 import type { ErpSaleOrder } from './transform-fulfillment.ts';
@@ -41,12 +43,20 @@ interface OrderRef {
 
 interface AccountParent {
   partner: ErpPartner;
+  /** Invoices searched beside the partner (a superset: this partner's are those with its id), when balance or invoices is selected. */
+  covering?: Promise<ErpInvoice[]>;
+}
+
+/** The partner's invoices, newest first: from the search begun beside the partner's when there is one. */
+async function invoicesOf({ partner, covering }: AccountParent, ctx: ErpContext): Promise<ErpInvoice[]> {
+  return covering ? (await covering).filter((i) => i.partnerId === partner.id) : ctx.loaders.invoices.load(partner.id);
 }
 
 const MAX_INVOICES = 100;
 
-const partnerOf = (ref: CustomerRef, ctx: ErpContext): Promise<PartnerMatch | null> =>
-  ctx.loaders.partner.load({ erpPartnerId: ref.links?.erpPartnerId ?? null, email: ref.links?.email ?? null });
+const partnerKeyOf = (ref: CustomerRef): PartnerKey => ({ erpPartnerId: ref.links?.erpPartnerId ?? null, email: ref.links?.email ?? null });
+
+const partnerOf = (ref: CustomerRef, ctx: ErpContext): Promise<PartnerMatch | null> => ctx.loaders.partner.load(partnerKeyOf(ref));
 
 const saleOrderOf = (ref: OrderRef, ctx: ErpContext): Promise<ErpSaleOrder | null> =>
   ref.number ? ctx.loaders.saleOrder.load(ref.number) : Promise.resolve(null);
@@ -61,9 +71,12 @@ export const resolvers: GraphQLResolverMap<ErpContext> = {
       const match = await partnerOf(ref, ctx);
       return match && toErpSource(match.partner, match.linkedBy);
     }),
-    account: async (ref: CustomerRef, _args, ctx: ErpContext): Promise<AccountParent | null> => {
+    account: async (ref: CustomerRef, _args, ctx: ErpContext, info: GraphQLResolveInfo): Promise<AccountParent | null> => {
+      // The invoices are searched by the same stored id and email now, not once the partner is known.
+      const covering = selectsAny(info, ['balance', 'invoices']) ? ctx.loaders.invoicesCovering.load(partnerKeyOf(ref)) : undefined;
+      covering?.catch(() => undefined); // Read (and reported) by balance or invoices; unread when the partner is missing.
       const match = await partnerOf(ref, ctx);
-      return match && { partner: match.partner };
+      return match && { partner: match.partner, covering };
     },
     lifetimeValue: async (ref: CustomerRef, { currency }: { currency?: string | null }, ctx: ErpContext) => {
       if (ref.shopOrderTotals === null) throw codedError('UPSTREAM_UNAVAILABLE', 'Order totals from commerce are unavailable.');
@@ -87,14 +100,14 @@ export const resolvers: GraphQLResolverMap<ErpContext> = {
     number: ({ partner }: AccountParent) => accountNumber(partner),
     currency: (_parent: AccountParent, _args, ctx: ErpContext) => ctx.loaders.companyCurrency(),
     creditLimit: async ({ partner }: AccountParent, _args, ctx: ErpContext) => creditLimit(partner, await ctx.loaders.companyCurrency()),
-    balance: async ({ partner }: AccountParent, _args, ctx: ErpContext) => {
-      const [invoices, table] = await Promise.all([ctx.loaders.invoices.load(partner.id), ctx.loaders.rateTable()]);
+    balance: async (parent: AccountParent, _args, ctx: ErpContext) => {
+      const [invoices, table] = await Promise.all([invoicesOf(parent, ctx), ctx.loaders.rateTable()]);
       return openBalance(invoices, table);
     },
     paymentTerms: ({ partner }: AccountParent) => partner.paymentTerms,
-    invoices: async ({ partner }: AccountParent, { first }: { first?: number | null }, ctx: ErpContext) => {
+    invoices: async (parent: AccountParent, { first }: { first?: number | null }, ctx: ErpContext) => {
       const count = checkFirst(first, MAX_INVOICES);
-      return (await ctx.loaders.invoices.load(partner.id)).slice(0, count);
+      return (await invoicesOf(parent, ctx)).slice(0, count);
     },
   },
 

@@ -7,7 +7,9 @@
  * Odoo stamps `write_date` to the second: two writes to one record within the same second leave its
  * marker unchanged, so a version check cannot tell them apart.
  */
+import { LRUCache } from 'lru-cache';
 import { codedError } from '../../schema/errors.ts';
+import { recordCacheLookup } from '../shared/observability/cache-lookup.ts';
 import type { CustomerField, CustomerFields, ErpOrderAdapter, LinkedWriteAdapter, SystemRecord, SystemValues } from '../shared/write-adapter.ts';
 import type { OdooClient } from './client.ts';
 import { matchPartners, normalizedEmail, storedPartnerId, type PartnerKey, type PartnerMatch } from './partner-match.ts';
@@ -22,8 +24,21 @@ import type { OdooPartnerContact } from './types.ts';
 
 const ALL_FIELDS: CustomerField[] = ['firstName', 'lastName', 'company', 'email', 'phone', 'address', 'lifecycleStage'];
 
-/** Reads and writes res.partner and sale.order through `client`; every read goes to Odoo, nothing is cached. */
+/**
+ * Reads and writes res.partner and sale.order through `client`; every read of them goes to Odoo. Only
+ * country ids are kept (res.country is reference data: a code keeps its id), so an address costs no lookup after the first.
+ */
 export function createErpWriteAdapter(client: OdooClient): LinkedWriteAdapter & ErpOrderAdapter {
+  const countryIds = new LRUCache<string, number>({ max: COUNTRIES_KEPT });
+  const countryId = async (code: string): Promise<number> => {
+    const key = code.trim().toUpperCase();
+    const known = countryIds.get(key);
+    recordCacheLookup('odoo_country_id', known !== undefined);
+    if (known !== undefined) return known;
+    const id = await lookUpCountryId(client, key);
+    countryIds.set(key, id);
+    return id;
+  };
   /** The read path's search and rule (stored id, else email ignoring case) for many keys in one search, with the contact fields too. */
   const findPartners = async (keys: readonly PartnerKey[]): Promise<({ match: PartnerMatch; record: OdooPartnerContact } | null)[]> => {
     const ids = keys.map(storedPartnerId).filter((id): id is number => id !== null);
@@ -49,7 +64,7 @@ export function createErpWriteAdapter(client: OdooClient): LinkedWriteAdapter & 
 
   const project = async (desired: CustomerFields, fields: CustomerField[]): Promise<SystemValues> => {
     const country = fields.includes('address') ? desired.address?.country ?? null : null;
-    return toPartnerVals(desired, fields, country === null ? false : await countryId(client, country));
+    return toPartnerVals(desired, fields, country === null ? false : await countryId(country));
   };
 
   return {
@@ -90,9 +105,12 @@ export function createErpWriteAdapter(client: OdooClient): LinkedWriteAdapter & 
   };
 }
 
-/** The res.country id of an ISO code; BAD_USER_INPUT naming `address.country` when the ERP has none. */
-async function countryId(client: OdooClient, code: string): Promise<number> {
-  const id = await client.countryIdByCode(code.trim().toUpperCase());
+/** More than there are ISO 3166 codes. */
+const COUNTRIES_KEPT = 300;
+
+/** The res.country id of an ISO code (upper case); BAD_USER_INPUT naming `address.country` when the ERP has none (not kept). */
+async function lookUpCountryId(client: OdooClient, code: string): Promise<number> {
+  const id = await client.countryIdByCode(code);
   if (id === null) {
     throw codedError('BAD_USER_INPUT', `Field "address.country": the ERP knows no country with the code "${code}".`, { field: 'address.country' });
   }

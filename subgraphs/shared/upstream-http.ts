@@ -1,8 +1,11 @@
 /**
  * The one place subgraph clients turn HTTP into results or coded errors. Every call has a timeout;
- * messages name the system, never its URL, host or credential.
+ * messages name the system, never its URL, host or credential. Reads a client marks as shareable are
+ * sent once while identical ones are in flight (see RequestOptions).
  */
+import { createHash } from 'node:crypto';
 import { codedError } from '../../schema/errors.ts';
+import { recordCacheLookup } from './observability/cache-lookup.ts';
 import { callTimeoutMs } from './deadline.ts';
 import { propagate } from './logging/request-scope.ts';
 import { observedFetch } from './observability/observed-fetch.ts';
@@ -22,6 +25,26 @@ export interface UpstreamResponse {
   body: unknown;
 }
 
+export interface RequestOptions {
+  /**
+   * A read that an identical request already in flight may answer (same system, method, URL, body and
+   * headers, the credential included, so one caller's answer never serves another credential). Only
+   * for reads of data the gateway never writes: a read begun after one of our writes was answered must
+   * not join a request sent before it (read-after-write). Never for writes.
+   */
+  shareInFlight?: boolean;
+}
+
+/** An answer as it came, before it is interpreted: each sharer parses its own copy of the body. */
+interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Shareable reads in flight in this process, by shareKey. */
+const inFlight = new Map<string, Promise<RawAnswer>>();
+
 /** Statuses that mean "try again later" rather than "the request is wrong". */
 const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -33,9 +56,31 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
  * UPSTREAM_UNAVAILABLE (429 with `throttled: true`; a timeout or a connection lost once made with `outcomeUnknown: true`; with the upstream's Retry-After as `retryAfterMs`); a refused credential and other 5xx become UPSTREAM_ERROR. Other 4xx answers are
  * returned for the client to interpret (404 → NOT_FOUND, validation errors, …).
  */
-export async function upstreamRequest(system: string, url: string, init: RequestInit, configuredTimeoutMs: number): Promise<UpstreamResponse> {
+export async function upstreamRequest(
+  system: string, url: string, init: RequestInit, configuredTimeoutMs: number, options: RequestOptions = {},
+): Promise<UpstreamResponse> {
   // Within a request's deadline (shared/deadline.ts) a call is shorter, or not started at all.
   const timeoutMs = callTimeoutMs(system, configuredTimeoutMs);
+  const shareable = options.shareInFlight === true && (init.body === undefined || typeof init.body === 'string');
+  if (!shareable) return interpret(system, await send(system, url, init, timeoutMs));
+  const key = shareKey(system, url, init);
+  let answer = inFlight.get(key);
+  recordCacheLookup('upstream_in_flight', answer !== undefined);
+  if (!answer) {
+    answer = send(system, url, init, timeoutMs).finally(() => inFlight.delete(key));
+    inFlight.set(key, answer);
+  }
+  return interpret(system, await answer);
+}
+
+/** Everything that makes two requests the same request, hashed (the key holds no credential or body in clear). */
+function shareKey(system: string, url: string, init: RequestInit): string {
+  const headers = [...new Headers(init.headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify([system, init.method ?? 'GET', url, init.body ?? null, headers])).digest('base64url');
+}
+
+/** One request on the wire; a network failure or timeout becomes UPSTREAM_UNAVAILABLE. */
+async function send(system: string, url: string, init: RequestInit, timeoutMs: number): Promise<RawAnswer> {
   let res: Response;
   try {
     res = await observedFetch(system, url, { ...init, headers: withPropagation(init.headers, system), signal: AbortSignal.timeout(timeoutMs) });
@@ -45,7 +90,12 @@ export async function upstreamRequest(system: string, url: string, init: Request
     const outcomeUnknown = timedOut || !NOT_SENT.has(String((err as { cause?: { code?: unknown } }).cause?.code));
     throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, outcomeUnknown ? { system, outcomeUnknown } : { system });
   }
-  const text = await res.text().catch(() => '');
+  return { status: res.status, headers: res.headers, text: await res.text().catch(() => '') };
+}
+
+/** The answer as a result, or the coded error its status means. */
+function interpret(system: string, res: RawAnswer): UpstreamResponse {
+  const { text } = res;
   if (UNAVAILABLE_STATUSES.has(res.status)) {
     const retryAfterMs = retryAfter(res.headers.get('retry-after'));
     throw codedError('UPSTREAM_UNAVAILABLE', `${system} is unavailable (HTTP ${res.status}).`, {

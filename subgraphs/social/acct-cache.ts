@@ -18,6 +18,8 @@ export interface AcctCacheOptions {
 /** What the cache knows about an acct: its id, null for "no such account", undefined for "unknown". */
 export interface AcctCache {
   get(acct: string): string | null | undefined;
+  /** get without counting a lookup (for a prefetch, whose real lookup comes later). */
+  peek(acct: string): string | null | undefined;
   remember(acct: string, id: string | null): void;
 }
 
@@ -35,6 +37,7 @@ export function createAcctCache(options: AcctCacheOptions = DEFAULT_ACCT_CACHE):
       recordCacheLookup('mastodon_acct', entry !== undefined);
       return entry?.id;
     },
+    peek: (acct) => cache.peek(acct)?.id,
     remember: (acct, id) => {
       cache.set(acct, { id }, id === null ? { ttl: options.notFoundTtlMs } : {});
     },

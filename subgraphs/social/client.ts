@@ -34,7 +34,8 @@ export function createMastodonClient(config: UpstreamConfig): MastodonClient {
     upstreamRequest(SYSTEM, `${config.baseUrl}${path}?${query}`, {
       method: 'GET',
       headers: { authorization: `Bearer ${config.credential}`, accept: 'application/json' },
-    }, config.timeoutMs);
+      // Every call here is a read of data the gateway never writes: concurrent identical ones share one request.
+    }, config.timeoutMs, { shareInFlight: true });
 
   return {
     async lookupAccount(acct) {

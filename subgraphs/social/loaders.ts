@@ -5,12 +5,16 @@
  *   (one per 40 ids); unknown accts are looked up one by one, a few at a time, and each lookup's answer
  *   serves as the account for this request and teaches the cache its id. Warm, N customers cost 1 request.
  * - statuses: one request per distinct account, a few at a time; the same account asked twice in a request
- *   (even with different `first`) costs one request, for the largest `first`.
+ *   (even with different `first`) costs one request, for the largest `first`. Answers are kept briefly
+ *   across requests (statuses-cache.ts), and identical requests in flight are shared (upstream-http.ts).
+ *   When the handle's id is known, `prefetchStatuses` starts the request together with the account's,
+ *   rather than after it.
  */
 import DataLoader from 'dataloader';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { AcctCache } from './acct-cache.ts';
 import type { MastodonClient } from './client.ts';
-import { mapWithConcurrency } from './concurrency.ts';
+import type { StatusesCache } from './statuses-cache.ts';
 import type { MastodonAccount, MastodonStatus } from './types.ts';
 
 export interface StatusesKey {
@@ -23,24 +27,33 @@ export interface SocialLoaders {
   accountByAcct: DataLoader<string, MastodonAccount | null>;
   /** The account's newest statuses, at most `limit`; empty when the account is gone. */
   recentStatuses: DataLoader<StatusesKey, MastodonStatus[], string>;
+  /** Starts recentStatuses for an acct whose account id is already known (else does nothing); failures surface at the later load. */
+  prefetchStatuses(acct: string, limit: number): void;
 }
 
 export interface LoaderOptions {
-  /** Upstream calls in flight at once for the calls that cannot be batched (lookups, statuses). */
+  /** Upstream calls one request has in flight at once for the calls that cannot be batched (lookups, statuses; p-limit). */
   concurrency: number;
 }
 
-export function createLoaders(client: MastodonClient, cache: AcctCache, options: LoaderOptions): SocialLoaders {
+export function createLoaders(client: MastodonClient, cache: AcctCache, statuses: StatusesCache, options: LoaderOptions): SocialLoaders {
+  // One bound for the request's calls that cannot be batched.
+  const bound = pLimit(options.concurrency);
+  const recentStatuses = new DataLoader<StatusesKey, MastodonStatus[], string>((keys) => loadStatuses(client, statuses, bound, keys), {
+    cacheKeyFn: (key) => `${key.accountId}:${key.limit}`,
+  });
   return {
-    accountByAcct: new DataLoader((accts) => loadAccounts(client, cache, options, accts)),
-    recentStatuses: new DataLoader((keys) => loadStatuses(client, options, keys), {
-      cacheKeyFn: (key) => `${key.accountId}:${key.limit}`,
-    }),
+    accountByAcct: new DataLoader((accts) => loadAccounts(client, cache, bound, accts)),
+    recentStatuses,
+    prefetchStatuses: (acct, limit) => {
+      const accountId = cache.peek(acct);
+      if (accountId) recentStatuses.load({ accountId, limit }).catch(() => undefined);
+    },
   };
 }
 
 async function loadAccounts(
-  client: MastodonClient, cache: AcctCache, options: LoaderOptions, accts: readonly string[],
+  client: MastodonClient, cache: AcctCache, bound: LimitFunction, accts: readonly string[],
 ): Promise<(MastodonAccount | null | Error)[]> {
   const known = new Map<string, string | null>(accts.flatMap((acct) => {
     const id = cache.get(acct);
@@ -51,7 +64,7 @@ async function loadAccounts(
 
   const [byId, lookedUp] = await Promise.all([
     ids.length ? settle(client.accountsById(ids)) : [],
-    mapWithConcurrency(unknown, options.concurrency, (acct) => settle(client.lookupAccount(acct))),
+    bound.map(unknown, (acct) => settle(client.lookupAccount(acct))),
   ]);
   const found = new Map(byId instanceof Error ? [] : byId.map((a) => [a.id, a]));
   const lookups = new Map(unknown.map((acct, i) => [acct, lookedUp[i]]));
@@ -71,12 +84,23 @@ async function loadAccounts(
   });
 }
 
-async function loadStatuses(client: MastodonClient, options: LoaderOptions, keys: readonly StatusesKey[]): Promise<(MastodonStatus[] | Error)[]> {
+async function loadStatuses(
+  client: MastodonClient, cache: StatusesCache, bound: LimitFunction, keys: readonly StatusesKey[],
+): Promise<(MastodonStatus[] | Error)[]> {
   const limits = new Map<string, number>();
   for (const { accountId, limit } of keys) limits.set(accountId, Math.max(limit, limits.get(accountId) ?? 0));
-  const accounts = [...limits.keys()];
-  const pages = await mapWithConcurrency(accounts, options.concurrency, (id) => settle(client.accountStatuses(id, limits.get(id) ?? 0)));
-  const byAccount = new Map(accounts.map((id, i) => [id, pages[i]]));
+  const byAccount = new Map<string, MastodonStatus[] | null | Error>();
+  for (const [id, limit] of limits) {
+    const known = cache.get(id, limit);
+    if (known !== undefined) byAccount.set(id, known);
+  }
+  const missing = [...limits.keys()].filter((id) => !byAccount.has(id));
+  const pages = await bound.map(missing, async (id) => {
+    const page = await settle(client.accountStatuses(id, limits.get(id) ?? 0));
+    if (!(page instanceof Error)) cache.remember(id, limits.get(id) ?? 0, page);
+    return page;
+  });
+  missing.forEach((id, i) => byAccount.set(id, pages[i]));
   return keys.map(({ accountId, limit }) => {
     const page = byAccount.get(accountId);
     return page instanceof Error ? page : (page ?? []).slice(0, limit);

@@ -45,6 +45,16 @@ describe('Odoo domains in the stand-in', () => {
     expect(ids([['email', 'ilike', 'AXL@']])).toEqual([2]);
   });
 
+  it('follows a many2one to a field of its record (partner_id.email), and refuses a path through another field', () => {
+    const moves: OdooRow[] = [{ id: 10, partner_id: [1, 'Ada'] }, { id: 11, partner_id: [2, 'Bob'] }, { id: 12, partner_id: false }];
+    const related = (model: string, id: number) => (model === 'res.partner' ? rows.find((r) => r.id === id) : undefined);
+    const moveIds = (domain: unknown) => moves.filter(compileDomain(domain, 'account.move', MODELS['account.move'], related)).map((r) => r.id);
+    expect(moveIds([['partner_id.email', '=ilike', 'adaxl@example.com']])).toEqual([11]);
+    expect(moveIds(['|', ['partner_id', 'in', [1]], ['partner_id.email', '=ilike', 'adaxl@example.com']])).toEqual([10, 11]);
+    expect(moveIds([['partner_id.country_id', '=', 233]])).toEqual([10]);
+    expect(() => moveIds([['name.email', '=', 'x']])).toThrow('Invalid field account.move.name.email');
+  });
+
   it('refuses malformed domains and unknown fields as Odoo does, with a ValueError', () => {
     for (const bad of [['|', ['id', '=', 1]], [['nope', '=', 1]], [['id', 'between', 1]], 'id = 1']) {
       expect(() => ids(bad)).toThrow(expect.objectContaining({ status: 500, pythonName: 'builtins.ValueError' }));

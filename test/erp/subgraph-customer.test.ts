@@ -54,6 +54,20 @@ describe('Customer in the ERP subgraph', () => {
     });
   });
 
+  it('serves an email-matched and a stored-id customer their own partners\' invoices from one search made beside the partner\'s', async () => {
+    const byEmail = contactWhere((c) => !c.properties.erp_partner_id
+      && t.dataset.odoo['res.partner'].some((p) => p.email === c.properties.email!.toUpperCase() && invoicesOf(t.dataset, p.id).length > 0));
+    const partner = t.dataset.odoo['res.partner'].find((p) => p.email === byEmail.properties.email!.toUpperCase())!;
+    const stored = contactWhere((c) => !!c.properties.erp_partner_id && invoicesOf(t.dataset, Number(c.properties.erp_partner_id)).length > 0);
+    const { body } = await t.entities([customerRep(byEmail), customerRep(stored)], `... on Customer { account { balance { amount currency } invoices(first: 50) { number } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities.map((e: { account: unknown }) => e.account)).toEqual([partner.id, Number(stored.properties.erp_partner_id)].map((id) => ({
+      balance: expectedBalance(t.dataset, id),
+      invoices: invoicesOf(t.dataset, id).map((m) => ({ number: expectedInvoice(t.dataset, m).number })),
+    })));
+    expect(t.odoo.counters()).toMatchObject({ 'POST /json/2/res.partner/search_read': 1, 'POST /json/2/account.move/search_read': 1 });
+  });
+
   it('falls back to the email when the stored partner id no longer exists', async () => {
     const contact = contactWhere((c) => !!c.properties.erp_partner_id);
     const stale = customerRep(contact);

@@ -126,6 +126,8 @@ describe('GET /metrics', () => {
     expect(delta(before, after, 'subgraph_cache_lookups_total')).toEqual({
       'subgraph_cache_lookups_total{cache="mastodon_acct",result="hit",subgraph="social"}': 1,
       'subgraph_cache_lookups_total{cache="mastodon_acct",result="miss",subgraph="social"}': 1,
+      // The lookup, then accounts?id[]=: Mastodon reads are shareable, neither found an identical one in flight.
+      'subgraph_cache_lookups_total{cache="upstream_in_flight",result="miss",subgraph="social"}': 2,
     });
   });
 

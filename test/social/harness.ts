@@ -7,6 +7,7 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/serv
 import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { socialSubgraph } from '../../subgraphs/social/index.ts';
 import type { AcctCacheOptions } from '../../subgraphs/social/acct-cache.ts';
+import type { StatusesCacheOptions } from '../../subgraphs/social/statuses-cache.ts';
 
 export const TOKEN = 'mastodon-test-token';
 
@@ -30,6 +31,8 @@ export async function startSocialStack(options: {
   dataset?: Dataset;
   rateLimit?: MastodonStandInOptions['rateLimit'];
   acctCache?: AcctCacheOptions;
+  /** Default: nothing kept, so that each test counts its own statuses requests. */
+  statusesCache?: StatusesCacheOptions;
   concurrency?: number;
   timeoutMs?: number;
 } = {}): Promise<SocialStack> {
@@ -39,6 +42,7 @@ export async function startSocialStack(options: {
     mastodon: { baseUrl: mastodon.url, credential: TOKEN, timeoutMs: options.timeoutMs ?? 2000 },
     concurrency: options.concurrency ?? 4,
     acctCache: options.acctCache ?? { max: 1000, notFoundTtlMs: 60_000 },
+    statusesCache: options.statusesCache ?? { max: 1000, ttlMs: 0 },
   }), TEST_LISTEN);
   return {
     dataset,

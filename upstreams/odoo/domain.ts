@@ -3,9 +3,11 @@
  * (two operands) and `!` (one), in Polish notation; terms left over at the top level are ANDed.
  * Comparison follows Odoo's SQL: an empty value (`false`) is NULL, so it matches nothing but `=
  * false`, and the negative operators (`!=`, `not in`, `not like`, `not ilike`) also match NULL.
- * A many2one compares by id (or by display name when the value is a string).
+ * A many2one compares by id (or by display name when the value is a string). A leaf may follow a
+ * many2one to a field of the related record (`["partner_id.email", "=ilike", "ada@example.com"]`), as
+ * Odoo's domains do; `related` gives the stand-in's rows for that.
  */
-import type { ModelSpec, FieldSpec } from './models.ts';
+import { MODELS, type ModelSpec, type FieldSpec } from './models.ts';
 import { valueError } from './errors.ts';
 
 export type OdooRow = Record<string, unknown>;
@@ -16,32 +18,49 @@ const NEGATIONS: Record<string, string> = { '!=': '=', 'not in': 'in', 'not like
 export const PLAIN_TYPES = new Set(['integer', 'char', 'float', 'monetary', 'date', 'datetime', 'selection']);
 const OPERATORS = new Set(['=', 'in', '<', '<=', '>', '>=', '=like', '=ilike', 'like', 'ilike', ...Object.keys(NEGATIONS)]);
 
+/** The row of `model` with this id, or undefined (for leaves that follow a many2one). */
+export type RelatedRow = (model: string, id: number) => OdooRow | undefined;
+
 /** Compiles a domain against a model; a malformed domain or an unknown field is Odoo's ValueError. */
-export function compileDomain(domain: unknown, modelName: string, spec: ModelSpec): Predicate {
+export function compileDomain(domain: unknown, modelName: string, spec: ModelSpec, related: RelatedRow = () => undefined): Predicate {
   if (domain === undefined || domain === null || domain === false) return () => true;
   if (!Array.isArray(domain)) throw valueError(`Invalid domain: ${JSON.stringify(domain)}`);
   const terms = [...domain];
   const parts: Predicate[] = [];
-  while (terms.length > 0) parts.push(readTerm(terms, modelName, spec, domain));
+  while (terms.length > 0) parts.push(readTerm(terms, modelName, spec, domain, related));
   return (row) => parts.every((p) => p(row));
 }
 
-function readTerm(terms: unknown[], modelName: string, spec: ModelSpec, domain: unknown[]): Predicate {
+function readTerm(terms: unknown[], modelName: string, spec: ModelSpec, domain: unknown[], related: RelatedRow): Predicate {
   if (terms.length === 0) throw valueError(`Invalid domain (an operator lacks operands): ${JSON.stringify(domain)}`);
   const term = terms.shift();
   if (term === '&' || term === '|') {
-    const left = readTerm(terms, modelName, spec, domain);
-    const right = readTerm(terms, modelName, spec, domain);
+    const left = readTerm(terms, modelName, spec, domain, related);
+    const right = readTerm(terms, modelName, spec, domain, related);
     return term === '&' ? (row) => left(row) && right(row) : (row) => left(row) || right(row);
   }
   if (term === '!') {
-    const operand = readTerm(terms, modelName, spec, domain);
+    const operand = readTerm(terms, modelName, spec, domain, related);
     return (row) => !operand(row);
   }
   if (!Array.isArray(term) || term.length !== 3 || typeof term[0] !== 'string' || typeof term[1] !== 'string') {
     throw valueError(`Invalid leaf ${JSON.stringify(term)}`);
   }
   const [field, rawOperator, value] = term as [string, string, unknown];
+  const dot = field.indexOf('.');
+  if (dot > 0) {
+    // A many2one followed to its record: the leaf holds for a row whose related record matches the rest.
+    const via = spec.fields[field.slice(0, dot)];
+    const target = via?.type === 'many2one' && via.relation ? MODELS[via.relation] : undefined;
+    if (!target) throw valueError(`Invalid field ${modelName}.${field} in leaf ${JSON.stringify(term)}`);
+    const rest = compileDomain([[field.slice(dot + 1), rawOperator, value]], via.relation!, target, related);
+    const head = field.slice(0, dot);
+    return (row) => {
+      const id = Array.isArray(row[head]) ? (row[head] as [number, string])[0] : undefined;
+      const record = id === undefined ? undefined : related(via.relation!, id);
+      return record !== undefined && rest(record);
+    };
+  }
   const operator = rawOperator.toLowerCase();
   const fieldSpec = spec.fields[field];
   if (!fieldSpec) throw valueError(`Invalid field ${modelName}.${field} in leaf ${JSON.stringify(term)}`);

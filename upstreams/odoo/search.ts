@@ -20,7 +20,7 @@ export interface SearchArgs {
 
 export function search(store: OdooStore, model: string, args: SearchArgs): OdooRow[] {
   const spec = MODELS[model];
-  const matches = compileDomain(args.domain, model, spec);
+  const matches = compileDomain(args.domain, model, spec, (relation, id) => store.indexes(relation).lookup('field:id', (row) => [valueKey(row.id)])(valueKey(id))[0]);
   const activeTest = 'active' in spec.fields && (args.context as { active_test?: unknown } | undefined)?.active_test !== false && !mentions(args.domain, 'active');
   const keep = (row: OdooRow) => (!activeTest || row.active !== false) && matches(row);
   const order = typeof args.order === 'string' && args.order.trim() ? args.order : spec.order;
