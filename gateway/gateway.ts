@@ -52,8 +52,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // Built before anything starts: a limit the schema cannot live with refuses to start here.
   const apiSchema = apiSchemaOf(supergraphSdl);
   const costRules = readCostRules(supergraphSdl);
-  const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables));
   const observability = createGatewayObservability();
+  const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables),
+    (hit) => observability.metrics.cacheLookup('document', hit));
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
@@ -106,7 +107,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
     prepare,
     budget: createCostBudget(config.costBudgets),
-    authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl)),
+    authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl), (hit) => observability.metrics.cacheLookup('authorization', hit)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
     cors: createCorsHandler(config.cors),
