@@ -44,11 +44,11 @@ export function keepAliveFetcher(timeoutMs: number): Fetcher {
     };
     const req = (secure ? httpsRequest : httpRequest)(target, { method: init.method ?? 'GET', headers: init.headers, agent: agents[target.protocol as 'http:' | 'https:'] });
     const timer = setTimeout(() => fail(new SubgraphTimeoutError(`No complete answer within ${timeoutMs} ms.`)), timeoutMs);
-    req.once('error', fail);
+    req.on('error', fail);
     req.once('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('error', fail);
+      res.on('error', fail);
       res.once('close', () => {
         if (!res.complete) return fail(new Error('The subgraph closed the connection before the answer was complete.'));
         if (settled) return;
