@@ -33,6 +33,8 @@ export interface GatewayConfig {
   auditDbPath: string;
   /** How long audit records are kept before the gateway deletes them (AUDIT_RETENTION_DAYS). */
   auditRetentionMs: number;
+  /** How long an audit record may wait to be written with others (AUDIT_FLUSH_MS; 0: each before its response is sent). */
+  auditFlushMs: number;
   /** On SIGTERM, how long requests in flight may take to finish before they are cut (SHUTDOWN_GRACE_MS). */
   shutdownGraceMs: number;
   /** The front door's limits on one operation (MAX_QUERY_*, MAX_PAGE_SIZE, MAX_RESPONSE_BYTES). */
@@ -74,6 +76,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     internalAuth: readInternalAuthConfig(env),
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
     auditRetentionMs: envInteger(env, 'AUDIT_RETENTION_DAYS', 365, { min: 1, max: 36_500 }) * DAY_MS,
+    auditFlushMs: envInteger(env, 'AUDIT_FLUSH_MS', 1_000, { min: 0, max: 60_000 }),
     shutdownGraceMs: readShutdownGraceMs(env),
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),

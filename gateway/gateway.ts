@@ -10,6 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { reusingInternalTokens } from './subgraph-transport/reused-internal-tokens.ts';
 import { createUnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
@@ -46,13 +47,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // only this env variable, so it is set here rather than left to each deployment.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const internalToken = createInternalTokenSigner(config.internalAuth);
+  const internalToken = reusingInternalTokens(createInternalTokenSigner(config.internalAuth));
   const whenUnavailable = createUnavailableResponder(supergraphSdl);
   // Built before anything starts: a limit the schema cannot live with refuses to start here.
   const apiSchema = apiSchemaOf(supergraphSdl);
   const costRules = readCostRules(supergraphSdl);
-  const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables));
   const observability = createGatewayObservability();
+  const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables),
+    (hit) => observability.metrics.cacheLookup('document', hit));
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
@@ -96,13 +98,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   await apollo.start();
   // The supergraph is loaded once Apollo has started; readiness says so until close() begins.
   let stopping = false;
-  const audit = openSqliteAuditLog(config.auditDbPath);
+  const audit = openSqliteAuditLog(config.auditDbPath, Date.now, {
+    flushIntervalMs: config.auditFlushMs,
+    onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
+  });
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const server = createHttpServer(apollo, {
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
     prepare,
     budget: createCostBudget(config.costBudgets),
-    authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl)),
+    authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl), (hit) => observability.metrics.cacheLookup('authorization', hit)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
     cors: createCorsHandler(config.cors),

@@ -1,6 +1,6 @@
 /**
- * How the gateway reaches a subgraph: RemoteGraphQLDataSource over Node's fetch (keep-alive by
- * default) with a per-request timeout, an allowlist of forwarded headers, and the gateway's internal
+ * How the gateway reaches a subgraph: RemoteGraphQLDataSource over node:http with keep-alive and a
+ * per-request timeout (subgraph-transport/http-fetcher.ts), an allowlist of forwarded headers, and the gateway's internal
  * token in place of the caller's (see subgraphs/shared/internal-token-signer.ts). A subgraph's refusal (a non-2xx GraphQL
  * answer) keeps its errors; a subgraph that cannot be reached costs only its own fields
  * (subgraph-failure/), with errors that name it but never its URL.
@@ -11,6 +11,7 @@ import type { GatewayContext } from './context.ts';
 import type { InternalTokenSigner } from '../subgraphs/shared/internal-token-signer.ts';
 import { propagate } from '../subgraphs/shared/logging/request-scope.ts';
 import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
+import { keepAliveFetcher } from './subgraph-transport/http-fetcher.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 
@@ -35,7 +36,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     private readonly internalToken: InternalTokenSigner, private readonly whenUnavailable: UnavailableResponder,
   ) {
     super({ url });
-    this.fetcher = timedFetcher(timeoutMs);
+    this.fetcher = keepAliveFetcher(timeoutMs);
   }
 
   /** Without a verified principal (never the case for a client's request) no token is sent and the subgraph refuses. */
@@ -66,9 +67,4 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       return this.whenUnavailable(this.serviceName, options.request);
     }
   }
-}
-
-/** Node's global fetch with a timeout on every request. Never retries: mutations must not be repeated blindly. */
-function timedFetcher(timeoutMs: number): RemoteGraphQLDataSource['fetcher'] {
-  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'];
 }

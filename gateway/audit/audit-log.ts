@@ -23,7 +23,7 @@ export interface AuditRecord {
 }
 
 export interface AuditLog {
-  /** Appends durably before the response is sent. */
+  /** Appends durably: within the flush interval, or at once when it is 0 (sqlite-audit-log.ts). */
   record(event: AuditEvent): void;
   bySubject(subject: string, limit?: number): AuditRecord[];
   byCustomer(customerId: string, limit?: number): AuditRecord[];

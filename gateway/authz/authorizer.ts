@@ -11,6 +11,10 @@
  * 2. `finish` puts each removed field back into the response as null with a FORBIDDEN error at its
  *    path, reports the audited (pii:read, finance:read) fields served and whose they are, and strips
  *    the helper fields the rewrite added (finish-response.ts).
+ *
+ * Both steps' work (the rewritten text, the response plan) is done once per document, scope set and
+ * deciding variables, and remembered (authorization-cache.ts): the same request again is neither
+ * rewritten nor printed, and Apollo gets the same text, so its own document and plan caches hit.
  */
 import { print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
@@ -21,6 +25,9 @@ import { rewriteDocument } from './rewrite.ts';
 import { helperFieldsFor } from './helper-fields.ts';
 import { compileResponsePlan } from './response-plan.ts';
 import { finishResponse } from './finish-response.ts';
+import { authorizationCache } from './authorization-cache.ts';
+import type { HelperFields } from './helper-fields.ts';
+import type { ResponsePlan } from './response-plan.ts';
 
 /** The GraphQL request as the client sent it (POST body or GET parameters). */
 export interface GraphQLRequestParts {
@@ -67,23 +74,41 @@ export interface Authorizer {
 const unchanged = (request: GraphQLRequestParts): AuthorizedRequest =>
   ({ request, finish: (body) => ({ body, sensitive: { fields: [], customerIds: [] } }) });
 
-/** An authorizer enforcing `rules` on queries against `schema` (the API schema). */
-export function authorizerFor(schema: GraphQLSchema, rules: ScopeRules): Authorizer {
-  checkDisclosures(schema, rules);
-  return { authorize: (request, principal, parsed) => authorize(schema, rules, request, principal, parsed) };
+/** What `authorize` works out for one operation and scope set: the query to execute (null: the client's, unchanged) and the response pass. */
+interface Authorization {
+  query: string | null;
+  plan: ResponsePlan;
+  helpers: HelperFields;
 }
 
-function authorize(schema: GraphQLSchema, rules: ScopeRules, request: GraphQLRequestParts, principal: Principal, parsed: ParsedOperation): AuthorizedRequest {
+/**
+ * An authorizer enforcing `rules` on queries against `schema` (the API schema); `onLookup` is told of
+ * each request whether its work was remembered.
+ */
+export function authorizerFor(schema: GraphQLSchema, rules: ScopeRules, onLookup?: (hit: boolean) => void): Authorizer {
+  checkDisclosures(schema, rules);
+  const cache = authorizationCache<Authorization>(schema, onLookup);
+  return {
+    authorize: (request, principal, parsed) => {
+      const work = cache.get(request.query ?? '', request.operationName, parsed.document, parsed.variables, principal.scopes,
+        () => authorization(schema, rules, parsed, principal.scopes));
+      if (work.query === null) return unchanged(request);
+      return {
+        request: { ...request, query: work.query },
+        finish: (body) => finishResponse(body, work.plan, schema, work.helpers),
+      };
+    },
+  };
+}
+
+function authorization(schema: GraphQLSchema, rules: ScopeRules, parsed: ParsedOperation, scopes: ReadonlySet<string>): Authorization {
   const { document, operation, variables } = parsed;
-  const access = operationAccess(schema, rules, document, operation, variables, principal.scopes);
+  const access = operationAccess(schema, rules, document, operation, variables, scopes);
   const helpers = helperFieldsFor(document);
   const rewritten = rewriteDocument(document, access, helpers);
   const plan = compileResponsePlan(document, operation, access, variables);
-  if (!rewritten.removed && plan.entries.length === 0) return unchanged(request);
-  return {
-    request: { ...request, query: print(rewritten.document) },
-    finish: (body) => finishResponse(body, plan, schema, helpers),
-  };
+  const query = !rewritten.removed && plan.entries.length === 0 ? null : print(rewritten.document);
+  return { query, plan, helpers };
 }
 
 /**

@@ -13,6 +13,8 @@ export interface GatewayMetrics {
   readonly requests: RequestMetrics;
   refused(limit: RefusalLimit): void;
   authFailed(reason: AuthFailureReason): void;
+  /** A lookup in one of the per-document caches (`document`: parsed and validated; `authorization`: rewritten), hit or missed. */
+  cacheLookup(cache: 'document' | 'authorization', hit: boolean): void;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -26,10 +28,15 @@ export function createGatewayMetrics(): GatewayMetrics {
     name: 'gateway_auth_failures_total', help: 'Requests refused with 401 by the reason the token was not accepted.',
     labelNames: ['reason'], registers: [registry],
   });
+  const cacheLookups = new Counter({
+    name: 'gateway_operation_cache_lookups_total', help: 'Lookups in the per-document caches (document: parsed and validated; authorization: rewritten for a scope set) by result.',
+    labelNames: ['cache', 'result'], registers: [registry],
+  });
   return {
     registry,
     requests: createRequestMetrics(registry, 'gateway'),
     refused: (limit) => refusals.inc({ limit }),
     authFailed: (reason) => authFailures.inc({ reason }),
+    cacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
   };
 }

@@ -5,11 +5,16 @@
  * the variables, bound every page size, and estimate the cost against the limit. The parsed document
  * and coerced variables are handed on to the authorizer; Apollo parses the (rewritten) text once more,
  * from its document cache for a text it has seen.
+ *
+ * A document that parsed and validated is remembered with its selected operation (by text and
+ * operation name, in a bounded LRU): the same text again is neither parsed nor validated. What depends
+ * on the variables (their coercion, page sizes, cost) is checked on every request.
  */
 import {
   getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate,
   type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { codedError } from '../../schema/errors.ts';
 import type { GraphQLRequestParts } from '../authz/authorizer.ts';
 import { limitError } from '../limits/limit-error.ts';
@@ -41,19 +46,40 @@ export type CostEstimator = (document: DocumentNode, operation: OperationDefinit
 
 export type OperationPreparer = (params: GraphQLRequestParts, method: string) => PreparedOperation | RefusedOperation;
 
-export function createOperationPreparer(schema: GraphQLSchema, limits: OperationLimits, estimateCost: CostEstimator): OperationPreparer {
+/** Valid documents remembered, and the characters of their texts kept at most (keys included). */
+const MAX_DOCUMENTS = 500;
+const MAX_DOCUMENT_TEXT = 2_000_000;
+
+/** `onLookup` is told of each request whether its document was remembered (for the metrics). */
+export function createOperationPreparer(schema: GraphQLSchema, limits: OperationLimits, estimateCost: CostEstimator, onLookup: (hit: boolean) => void = () => {}): OperationPreparer {
   const defaultPageSize = largestDefaultPageSize(schema);
   if (limits.maxPageSize < defaultPageSize) throw new Error(`MAX_PAGE_SIZE must be at least the schema's largest default page size (${defaultPageSize}): ${limits.maxPageSize}`);
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
-  return (params, method) => {
+  const selected = new LRUCache<string, { document: DocumentNode; operation: OperationDefinitionNode }>({
+    max: MAX_DOCUMENTS, maxSize: MAX_DOCUMENT_TEXT, sizeCalculation: (_value, key) => Math.max(1, key.length),
+  });
+  /** The document and its operation to run, parsed, validated and selected, or what refused it. */
+  const select = (params: GraphQLRequestParts): { document: DocumentNode; operation: OperationDefinitionNode } | RefusedOperation => {
+    // The name as JSON (no raw newline in it), so no name and text can pass for another pair.
+    const key = `${JSON.stringify(params.operationName ?? null)}\n${params.query ?? ''}`;
+    const remembered = selected.get(key);
+    onLookup(remembered !== undefined);
+    if (remembered) return remembered;
     const parsed = parseBounded(params.query ?? '', limits.maxTokens);
     if (parsed instanceof GraphQLError) return { refused: 'invalid', errors: [parsed] };
     const invalid = validate(schema, parsed, rules, { maxErrors: limits.maxValidationErrors });
     if (invalid.length > 0) return { refused: 'invalid', errors: invalid.map(withValidationCode) };
-
     const operation = getOperationAST(parsed, params.operationName ?? undefined);
     if (!operation) return { refused: 'selection', errors: [codedError('BAD_USER_INPUT', selectionMessage(parsed, params.operationName))] };
     if (operation.operation === 'subscription') return { refused: 'selection', errors: [codedError('BAD_USER_INPUT', 'Subscriptions are not supported.')] };
+    const valid = { document: parsed, operation };
+    selected.set(key, valid);
+    return valid;
+  };
+  return (params, method) => {
+    const found = select(params);
+    if ('refused' in found) return found;
+    const { document: parsed, operation } = found;
     if (operation.operation === 'mutation' && method === 'GET') return { refused: 'method', errors: [codedError('BAD_USER_INPUT', 'Mutations must be sent with POST.')] };
 
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], params.variables ?? {}, { maxErrors: limits.maxValidationErrors });

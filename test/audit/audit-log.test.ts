@@ -60,6 +60,56 @@ describe('the audit log', () => {
   });
 });
 
+describe('the audit log in batches', () => {
+  const recordsIn = (path: string, subject: string) => {
+    const reader = openSqliteAuditLog(path);
+    try {
+      return reader.bySubject(subject).map((r) => r.requestId);
+    } finally {
+      reader.close();
+    }
+  };
+
+  it('writes its records once the interval has passed, each with the time it was made', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'audit-batch-')), 'audit.db');
+    let clock = Date.UTC(2026, 10, 25, 9, 0, 0);
+    const errors: unknown[] = [];
+    const log = openSqliteAuditLog(path, () => (clock += 1000), { flushIntervalMs: 300, onError: (err) => errors.push(err) });
+    log.record({ principal: alice, requestId: 'b1', fields: ['Customer.email'], customerIds: ['C1'] });
+    log.record({ principal: alice, requestId: 'b2', fields: ['Customer.phone'], customerIds: ['C2'] });
+    // Another connection (as `npm run audit` would be) sees nothing yet.
+    expect(recordsIn(path, 'alice')).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(recordsIn(path, 'alice')).toEqual(['b2', 'b1']);
+    const reader = openSqliteAuditLog(path);
+    expect(reader.bySubject('alice').map((r) => r.at)).toEqual(['2026-11-25T09:00:02.000Z', '2026-11-25T09:00:01.000Z']);
+    reader.close();
+    expect(errors).toEqual([]);
+    log.close();
+  });
+
+  it('writes what is pending when closed, and its own reads see pending records', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'audit-batch-')), 'audit.db');
+    const log = openSqliteAuditLog(path, Date.now, { flushIntervalMs: 60_000, onError: (err) => { throw err; } });
+    log.record({ principal: bob, requestId: 'c1', fields: ['Customer.account'], customerIds: ['C3'] });
+    expect(recordsIn(path, 'bob')).toEqual([]);
+    expect(log.byCustomer('C3').map((r) => r.requestId)).toEqual(['c1']);
+    log.record({ principal: bob, requestId: 'c2', fields: ['Customer.account'], customerIds: ['C3'] });
+    log.close();
+    expect(recordsIn(path, 'bob')).toEqual(['c2', 'c1']);
+  });
+
+  it('writes at once when 1,000 records are waiting, whatever the interval', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'audit-batch-')), 'audit.db');
+    const log = openSqliteAuditLog(path, Date.now, { flushIntervalMs: 60_000, onError: (err) => { throw err; } });
+    for (let i = 0; i < 999; i++) log.record({ principal: bob, requestId: `d${i}`, fields: ['Customer.account'], customerIds: [] });
+    expect(recordsIn(path, 'bob')).toEqual([]);
+    log.record({ principal: bob, requestId: 'd999', fields: ['Customer.account'], customerIds: [] });
+    expect(recordsIn(path, 'bob')).toHaveLength(100);
+    log.close();
+  });
+});
+
 const DAY = 24 * 60 * 60 * 1000;
 /** Each file of the log's folder with its permission bits. */
 const modes = (file: string): Record<string, string> =>
@@ -102,6 +152,12 @@ describe('audit retention', () => {
     expect(log.byCustomer('only-1')).toEqual([]);
     expect(log.byCustomer('C1').map((r) => r.requestId)).toEqual(['r3', 'r2']);
     log.close();
+  });
+
+  it('batches for AUDIT_FLUSH_MS, 1 s by default', () => {
+    const defaults = { supergraphPath: 'schema/supergraph.graphql' };
+    expect(readGatewayConfig({}, defaults).auditFlushMs).toBe(1000);
+    expect(readGatewayConfig({ AUDIT_FLUSH_MS: '0' }, defaults).auditFlushMs).toBe(0);
   });
 
   it('defaults to 365 days and reads AUDIT_RETENTION_DAYS', () => {

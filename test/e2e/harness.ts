@@ -31,7 +31,9 @@ export function useStack(options: StackOptions = {}): TestStack {
     const env = {
       SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'), OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', BREAKER_COOLDOWN_MS: '500',
       // One token subject sends every request of a file: budgets are tested on their own (test/limits/cost-budget.test.ts).
-      RECONCILE_INTERVAL_MS: '0', COST_BUDGET_PER_MINUTE: '1000000000', ...options.env,
+      RECONCILE_INTERVAL_MS: '0', COST_BUDGET_PER_MINUTE: '1000000000',
+      // Tests read the audit log right after a response; batching is tested on its own (test/audit).
+      AUDIT_FLUSH_MS: '0', ...options.env,
     };
     const logFile = join(inject('logDir'), `${dir.split('/').pop()}.log`);
     stack = await startStack({ logLevel: 'info', logFile, ...options, env });
