@@ -10,6 +10,8 @@ import { gidNumber, toGid } from './gid.ts';
 import type { ShopifyCustomerNode } from './shopify-types.ts';
 import { EMPTY_ORDER_PAGE, fromShopifyOrder, fromShopifyVariant, toOrderPage, toOrderTotals, toShopCustomerMatch } from './transforms.ts';
 import type { Order, OrderFilter, OrderPage, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
+import type { RecordCache } from '../shared/record-cache/record-cache.ts';
+import { readThrough } from '../shared/record-cache/read-through.ts';
 
 /** Searches with one term per value are kept to this many values, so the query string stays short. */
 const SEARCH_BATCH = 100;
@@ -40,7 +42,11 @@ export interface Loaders {
 const lower = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
-export function createLoaders(client: ShopifyClient): Loaders {
+/**
+ * `cache`: the subgraph's record cache, which serves a shop customer by its stored gid when it was last
+ * found by that gid (a match by email is always searched afresh); null: none, as for the write path.
+ */
+export function createLoaders(client: ShopifyClient, cache: RecordCache | null = null): Loaders {
   return {
     order: new DataLoader(async (ids) => {
       const nodes = await client.ordersByIds(ids.map((id) => toGid('Order', id)));
@@ -56,7 +62,10 @@ export function createLoaders(client: ShopifyClient): Loaders {
       });
     }, { maxBatchSize: SEARCH_BATCH }),
 
-    shopCustomer: new DataLoader((keys) => findShopCustomers(client, keys), {
+    shopCustomer: new DataLoader(readThrough(cache?.shelf<ShopCustomerMatch>('customer') ?? null, {
+      idOf: (key) => gidNumber(key.shopCustomerId, 'Customer'),
+      keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+    }, (keys) => findShopCustomers(client, keys)), {
       maxBatchSize: SEARCH_BATCH,
       cacheKeyFn: (key) => `${key.shopCustomerId ?? ''}|${lower(key.email) ?? ''}`,
     }),

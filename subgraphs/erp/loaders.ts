@@ -12,6 +12,8 @@ import { fromOdooInvoice, type ErpInvoice } from './transform-invoice.ts';
 import { fromOdooSaleOrder, pickSaleOrder, type ErpSaleOrder } from './transform-fulfillment.ts';
 import { toStockLevels, type StockLevel } from './transform-stock.ts';
 import { many2oneId, text } from './odoo-values.ts';
+import type { RecordCache } from '../shared/record-cache/record-cache.ts';
+import { readThrough } from '../shared/record-cache/read-through.ts';
 
 export interface ErpLoaders {
   /** The partner linked to a customer, by stored id else email. */
@@ -29,14 +31,21 @@ export interface ErpLoaders {
   rateTable(): Promise<RateTable>;
 }
 
-export function createLoaders(client: OdooClient, reference: ReferenceData): ErpLoaders {
+/**
+ * `cache`: the subgraph's record cache, which serves a partner by its stored id when it was last found
+ * by that id (a match by email is always searched afresh); null: none.
+ */
+export function createLoaders(client: OdooClient, reference: ReferenceData, cache: RecordCache | null = null): ErpLoaders {
   return {
-    partner: new DataLoader(async (keys) => {
+    partner: new DataLoader(readThrough(cache?.shelf<PartnerMatch>('partner') ?? null, {
+      idOf: (key) => storedPartnerId(key)?.toString() ?? null,
+      keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+    }, async (keys) => {
       const ids = unique(keys.map(storedPartnerId));
       // Every email is searched, also for stored ids, so a stale id can fall back in the same request.
       const emails = unique(keys.map((k) => normalizedEmail(k.email)));
       return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
-    }, { cacheKeyFn: (k) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}` }),
+    }), { cacheKeyFn: (k) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}` }),
 
     invoices: new DataLoader(async (partnerIds) => {
       const invoices = (await client.customerInvoices([...partnerIds])).map(fromOdooInvoice);
