@@ -14,6 +14,6 @@ export interface WriteContext {
   /** When a write that failed transiently inside a request is retried first. */
   firstRetryAt: () => number;
   crash: (point: CrashPoint) => void;
-  /** Tells the read subgraphs' record caches of records found changed (writes tell them through the adapters). */
+  /** Tells the read subgraphs' record caches of records found changed (writes tell them through the adapters); the mutation awaits it before answering. */
   invalidation?: RecordInvalidation;
 }

@@ -53,6 +53,7 @@ import { syncObservability } from './observability/sync-observability.ts';
 import { createHttpInvalidation } from '../shared/record-cache/http-invalidation.ts';
 import { invalidatingAdapters } from './record-invalidation/invalidating-adapters.ts';
 import { webhookRecordKeys } from './record-invalidation/webhook-keys.ts';
+import { answeringAfterInvalidation, trackPending } from './record-invalidation/pending-invalidations.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -85,13 +86,13 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
   const costBucket = createShopifyCostBucket(now);
   const gates = createSystemGates(config.outbox, costBucket, now);
   // Every write, on any path, then tells the read subgraphs' record caches what it changed (outside the gate: telling is no upstream call).
-  const invalidation = createHttpInvalidation({
+  const invalidation = trackPending(createHttpInvalidation({
     ...config.recordInvalidation, internalAuth: config.listen.internalAuth,
     onDelivery: (system, result, reason) => {
       syncMetrics.recordInvalidation(system, result);
       if (result === 'failed') logger.warn({ job: 'record-invalidation', system, reason }, 'a read subgraph did not confirm dropping changed records; they stay cached until their TTL ends');
     },
-  });
+  }));
   const adapters: Adapters = invalidatingAdapters(guardAdapters({
     crm: createCrmWriteAdapter(config.hubspot),
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
@@ -154,12 +155,12 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
       sdl: readSubgraphSdl('sync'),
       resolvers: {
         ...graph, DateTime: DateTimeScalar, Query: { ...graph.Query, ...mutations.Query },
-        Mutation: {
+        Mutation: answeringAfterInvalidation({
           ...mutations.Mutation,
           // resolveDiscrepancy writes through updateCustomer's path: the same deadline applies.
           resolveDiscrepancy: (parent: unknown, args: Parameters<typeof graph.Mutation.resolveDiscrepancy>[1], request: SyncRequestContext) =>
             withDeadline(request.deadline, () => graph.Mutation.resolveDiscrepancy(parent, args)),
-        },
+        }, invalidation),
       },
       context: createRequestContext(config.deadline),
       observability: syncObservability(metrics, syncMetrics, store, gates, now),

@@ -40,7 +40,7 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
       assertVersion('customer', expectedVersion, snapshot.version, ['CRM', 'ERP', 'COMMERCE']);
     } catch (err) {
       // The stale version may come from a cached record (one changed behind our back): the client's next read must be fresh.
-      await ctx.invalidation?.publish(snapshotRecordKeys(snapshot));
+      void ctx.invalidation?.publish(snapshotRecordKeys(snapshot));
       throw err;
     }
     assertNoPendingLead(ctx, contactId);

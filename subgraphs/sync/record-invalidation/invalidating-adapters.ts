@@ -1,8 +1,8 @@
 /**
- * The write adapters, each write followed by news of the record it touched (record-invalidation),
- * awaited before the write's caller goes on: every write path (a mutation's inline writes, the outbox,
- * the inbox's propagation, reconciliation's carry-over) goes through the adapters, so the read
- * subgraphs' caches hear of every write this service applies before the mutation answers. Also after a
+ * The write adapters, each write followed by news of the record it touched (record-invalidation):
+ * every write path (a mutation's inline writes, the outbox, the inbox's propagation, reconciliation's
+ * carry-over) goes through the adapters, so the read subgraphs' caches hear of every write this service
+ * applies; a mutation waits for that news before it answers (pending-invalidations.ts). Also after a
  * write that failed: a timed-out write may have landed. Reads (version checks) are untouched: they
  * never go through a cache.
  */
@@ -16,7 +16,7 @@ export function invalidatingAdapters(adapters: Adapters, invalidation: RecordInv
       try {
         return await write(...args);
       } finally {
-        await invalidation.publish(keysOf(...args).filter((k): k is RecordKey => k !== null));
+        void invalidation.publish(keysOf(...args).filter((k): k is RecordKey => k !== null));
       }
     };
   const { crm, erp, commerce } = adapters;
