@@ -33,7 +33,8 @@ export interface ErpLoaders {
 
 /**
  * `cache`: the subgraph's record cache, which serves a partner by its stored id when it was last found
- * by that id (a match by email is always searched afresh); null: none.
+ * by that id (a match by email is always searched afresh), a partner's invoices and a shop order's
+ * sales order (not its absence: one may be created any moment); null: none.
  */
 export function createLoaders(client: OdooClient, reference: ReferenceData, cache: RecordCache | null = null): ErpLoaders {
   return {
@@ -47,20 +48,20 @@ export function createLoaders(client: OdooClient, reference: ReferenceData, cach
       return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
     }), { cacheKeyFn: (k) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}` }),
 
-    invoices: new DataLoader(async (partnerIds) => {
+    invoices: new DataLoader(readThrough(cache?.shelf<ErpInvoice[]>('invoices') ?? null, { idOf: String, keeps: () => true }, async (partnerIds) => {
       const invoices = (await client.customerInvoices([...partnerIds])).map(fromOdooInvoice);
       return partnerIds.map((id) => invoices.filter((i) => i.partnerId === id));
-    }),
+    })),
 
     orderNumberOfSaleOrder: new DataLoader(async (names) => {
       const orders = await client.saleOrdersByName([...names]);
       return names.map((name) => text(orders.find((o) => o.name === name)?.client_order_ref));
     }),
 
-    saleOrder: new DataLoader(async (numbers) => {
+    saleOrder: new DataLoader(readThrough(cache?.shelf<ErpSaleOrder>('sale_order') ?? null, { idOf: (n) => n, keeps: () => true }, async (numbers) => {
       const orders = (await client.saleOrdersByClientRef([...numbers])).map(fromOdooSaleOrder);
       return numbers.map((n) => pickSaleOrder(orders.filter((o) => o.clientOrderRef === n)));
-    }),
+    })),
 
     invoiceName: new DataLoader(async (ids) => {
       const invoices = await client.invoiceNames([...ids]);

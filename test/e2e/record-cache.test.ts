@@ -116,6 +116,22 @@ describe('with the record cache (default TTL)', () => {
     expect((await view(cached, contact.id)).phone).toBe('+33611223309');
   });
 
+  it('shows a cancelled order\'s sales order as cancelled at once, though sales orders are cached by order number', async () => {
+    const confirmed = new Set(cached.stack.dataset.odoo['sale.order'].filter((s) => s.state === 'sale').map((s) => s.client_order_ref));
+    const { body } = await cached.gql('{ orders(first: 100) { edges { node { id number status } } } }');
+    const order = body.data.orders.edges.map((e: any) => e.node).find((o: any) => o.status !== 'CANCELLED' && confirmed.has(o.number));
+    const ORDER = 'query($id: ID!) { order(id: $id) { version fulfillment { status } } }';
+    const first = (await cached.gql(ORDER, { id: order.id })).body.data.order;
+    expect(first.fulfillment.status).not.toBe('CANCELLED');
+    cached.stack.resetUpstreamCounters();
+    expect((await cached.gql(ORDER, { id: order.id })).body.data.order).toEqual(first);
+    expect(cached.stack.upstreamCounters()['odoo POST /json/2/sale.order/search_read']).toBeUndefined();
+
+    const cancelled = await cached.gql('mutation($id: ID!, $v: String!) { cancelOrder(id: $id, expectedVersion: $v) { order { id } } }', { id: order.id, v: first.version });
+    expect(cancelled.body.errors).toBeUndefined();
+    expect((await cached.gql(ORDER, { id: order.id })).body.data.order.fulfillment.status).toBe('CANCELLED');
+  });
+
   it('refuses an invalidation without the internal token', async () => {
     const route = cached.stack.subgraphs.crm.url.replace(/graphql$/, 'internal/record-invalidation');
     const body = JSON.stringify({ keys: [{ system: 'CRM', kind: 'contact', id: '1' }] });

@@ -9,7 +9,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { recordCacheLookup } from '../observability/cache-lookup.ts';
-import { keyText, type CachedSystem, type RecordKey } from './record-keys.ts';
+import { EVERY, keyText, type CachedSystem, type RecordKey } from './record-keys.ts';
 
 export interface RecordCacheConfig {
   /** How long a record is served from memory; 0 turns the cache off. */
@@ -33,7 +33,7 @@ export interface RecordShelf<V extends object> {
 export interface RecordCache {
   system: CachedSystem;
   shelf<V extends object>(kind: string): RecordShelf<V>;
-  /** Drops these records (keys of other systems are ignored). */
+  /** Drops these records (keys of other systems are ignored; EVERY drops the whole kind). */
   drop(keys: readonly RecordKey[]): void;
 }
 
@@ -50,6 +50,8 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
     max: config.maxEntries,
     dispose: (at, _key, reason) => { if (reason === 'evict') floor = Math.max(floor, at); },
   });
+  // The last drop of each whole kind (few kinds: never evicted).
+  const kindDroppedAt = new Map<string, number>();
   return {
     system,
     shelf<V extends object>(kind: string): RecordShelf<V> {
@@ -64,7 +66,7 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
         ticket: () => sequence,
         set(id, value, ticket) {
           const key = text(id);
-          if (ticket < floor || (droppedAt.peek(key) ?? -1) > ticket) return false;
+          if (ticket < floor || (droppedAt.peek(key) ?? -1) > ticket || (kindDroppedAt.get(kind) ?? -1) > ticket) return false;
           records.set(key, value);
           return true;
         },
@@ -75,8 +77,14 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
         if (key.system !== system) continue;
         const text = keyText(key);
         sequence += 1;
-        droppedAt.set(text, sequence);
-        records.delete(text);
+        if (key.id === EVERY) {
+          kindDroppedAt.set(key.kind, sequence);
+          const prefix = text.slice(0, -EVERY.length);
+          for (const stored of [...records.keys()]) if (stored.startsWith(prefix)) records.delete(stored);
+        } else {
+          droppedAt.set(text, sequence);
+          records.delete(text);
+        }
       }
     },
   };

@@ -11,12 +11,18 @@ export interface RecordKey {
   system: CachedSystem;
   /** e.g. "contact", "partner", "customer". */
   kind: string;
-  /** The upstream's id: a HubSpot contact id, an Odoo partner id, the number of a Shopify gid. */
+  /** The upstream's id: a HubSpot contact id, an Odoo partner id, the number of a Shopify gid; EVERY for all of the kind. */
   id: string;
 }
 
+/** The id that names every record of a kind (a write that cannot name the ones it changed). */
+export const EVERY = '*';
+export const everyOf = (system: CachedSystem, kind: string): RecordKey => ({ system, kind, id: EVERY });
+
 export const crmContactKey = (contactId: string): RecordKey => ({ system: 'CRM', kind: 'contact', id: contactId.trim() });
 export const erpPartnerKey = (partnerId: string | number): RecordKey => ({ system: 'ERP', kind: 'partner', id: String(partnerId).trim() });
+/** The sales order fulfilling a shop order, by the shop's order number (its client_order_ref). */
+export const erpSaleOrderKey = (orderNumber: string): RecordKey => ({ system: 'ERP', kind: 'sale_order', id: orderNumber });
 
 /** A shop customer by its gid (gid://shopify/Customer/7) or bare number (7, as webhooks send it); null for neither. */
 export function commerceCustomerKey(gidOrNumber: string | number): RecordKey | null {
