@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { useStack, type TestStack } from './harness.ts';
 import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
-import { odooWritePartner } from './upstream-views.ts';
+import { odooWritePartner, shopify } from './upstream-views.ts';
 import { internalAuthHeader } from '../support/internal-token.ts';
 
 const cached = useStack();
@@ -81,6 +81,17 @@ describe('with the record cache (default TTL)', () => {
     cached.stack.resetUpstreamCounters();
     expect((await view(cached, contact.id)).phone).toBe('+33611223303');
     expect(cached.stack.upstreamCounters()[BATCH_READ]).toBeGreaterThan(0);
+  });
+
+  it('drops a shop customer when Shopify\'s webhook about it arrives', async () => {
+    const contact = linked(cached, 5);
+    const before = await view(cached, contact.id);
+    expect(await view(cached, contact.id)).toEqual(before);
+    await shopify(cached.stack, 'mutation($input: CustomerInput!) { customerUpdate(input: $input) { userErrors { message } } }',
+      { input: { id: contact.properties.shop_customer_id, tags: ['edited-in-admin'] } });
+    await cached.stack.standIns.shopify.webhooksSettled();
+    // The shop customer's updatedAt is part of the version: the edit shows in it at once.
+    expect((await view(cached, contact.id)).version).not.toBe(before.version);
   });
 
   it('refreshes what a conflicting version was read from: a partner edited in Odoo, which sends no webhook', async () => {
