@@ -111,9 +111,16 @@ export async function startSubgraphs(env: NodeJS.ProcessEnv, ports: [number, num
     commerce: await startSubgraph(commerceSubgraph(readCommerceConfig(env)), listen(commercePort)),
     social: await startSubgraph(socialSubgraph(readSocialConfig(env)), listen(socialPort)),
   };
-  const sync = withSync ? startSyncService(readSyncConfig(env), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
+  // The sync service tells these subgraphs' record caches what it wrote.
+  const syncEnv = { ...env, ...subgraphUrlEnv(subgraphs) };
+  const sync = withSync ? startSyncService(readSyncConfig(syncEnv), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
   const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
   return { subgraphs, sync, syncSubgraph };
+}
+
+/** CRM_SUBGRAPH_URL … SOCIAL_SUBGRAPH_URL of running read subgraphs. */
+export function subgraphUrlEnv(subgraphs: Record<'crm' | 'erp' | 'commerce' | 'social', RunningSubgraph>): NodeJS.ProcessEnv {
+  return Object.fromEntries((['crm', 'erp', 'commerce', 'social'] as const).map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, subgraphs[name].url]));
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {

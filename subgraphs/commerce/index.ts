@@ -5,16 +5,22 @@ import { createShopifyClient } from './client.ts';
 import type { CommerceConfig } from './config.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type CommerceContext } from './resolvers.ts';
+import { subgraphRecordCache } from '../shared/record-cache/subgraph-cache.ts';
 
 export type { CommerceContext } from './resolvers.ts';
 
-/** No cache outlives a request: every request gets fresh loaders over one shared client. */
-export function commerceSubgraph(config: Pick<CommerceConfig, 'shopify'>): SubgraphOptions<CommerceContext> {
+/**
+ * Every request gets fresh loaders over one shared client; shop customers read by their stored gid are
+ * also kept in the record cache (config.recordCache), which the sync service drops from after each write.
+ */
+export function commerceSubgraph(config: Pick<CommerceConfig, 'shopify' | 'recordCache'>): SubgraphOptions<CommerceContext> {
   const client = createShopifyClient(config.shopify);
+  const { cache, internalRoutes } = subgraphRecordCache('COMMERCE', config.recordCache);
   return {
     name: 'commerce',
     sdl: readSubgraphSdl('commerce'),
     resolvers,
-    context: () => ({ loaders: createLoaders(client) }),
+    context: () => ({ loaders: createLoaders(client, cache) }),
+    internalRoutes,
   };
 }

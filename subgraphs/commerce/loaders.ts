@@ -12,6 +12,8 @@ import { gidNumber, toGid } from './gid.ts';
 import type { ShopifyCustomerNode } from './shopify-types.ts';
 import { EMPTY_ORDER_PAGE, fromShopifyOrder, fromShopifyVariant, toOrderPage, toOrderTotals, toShopCustomerMatch } from './transforms.ts';
 import type { Order, OrderFilter, OrderPage, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
+import type { RecordCache } from '../shared/record-cache/record-cache.ts';
+import { readThrough } from '../shared/record-cache/read-through.ts';
 
 /** Searches with one term per value are kept to this many values, so the query string stays short. */
 const SEARCH_BATCH = 100;
@@ -52,7 +54,11 @@ interface Expected {
 const lower = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
-export function createLoaders(client: ShopifyClient): Loaders {
+/**
+ * `cache`: the subgraph's record cache, which serves a shop customer by its stored gid when it was last
+ * found by that gid (a match by email is always searched afresh); null: none, as for the write path.
+ */
+export function createLoaders(client: ShopifyClient, cache: RecordCache | null = null): Loaders {
   const expected: Expected = { totals: false };
   const customerOrders = new DataLoader((keys: readonly CustomerOrdersKey[]) => customerOrderPages(client, keys), {
     maxBatchSize: SHOPIFY_MAX_PAGE,
@@ -84,13 +90,17 @@ export function createLoaders(client: ShopifyClient): Loaders {
       });
     }, { maxBatchSize: SEARCH_BATCH }),
 
-    shopCustomer: new DataLoader(async (keys) => {
+    // A customer served from the cache brings no orders along: its orders load on their own.
+    shopCustomer: new DataLoader(readThrough(cache?.shelf<ShopCustomerMatch>('customer') ?? null, {
+      idOf: (key) => gidNumber(key.shopCustomerId, 'Customer'),
+      keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+    }, async (keys) => {
       const lookup = (args: { gids: readonly string[]; emails: readonly string[] }) =>
         client.findCustomers({ ...args, orders: expected.orders, totals: expected.totals });
       const matches = await findShopCustomers(lookup, keys);
       for (const match of matches) if (match) primeFrom(match.node);
       return matches.map((match) => match && match.match);
-    }, {
+    }), {
       maxBatchSize: SEARCH_BATCH,
       cacheKeyFn: (key) => `${key.shopCustomerId ?? ''}|${lower(key.email) ?? ''}`,
     }),

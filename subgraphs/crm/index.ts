@@ -5,16 +5,22 @@ import type { CrmConfig } from './config.ts';
 import { createHubSpotClient } from './client.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type CrmContext } from './resolvers.ts';
+import { subgraphRecordCache } from '../shared/record-cache/subgraph-cache.ts';
 
 export type { CrmContext } from './resolvers.ts';
 
-/** No cache outlives a request: every request gets fresh loaders over one shared client. */
+/**
+ * Every request gets fresh loaders over one shared client; contacts read by id are also kept in the
+ * subgraph's record cache (config.recordCache), which the sync service drops from after each write.
+ */
 export function crmSubgraph(config: CrmConfig): SubgraphOptions<CrmContext> {
   const client = createHubSpotClient(config.hubspot);
+  const { cache, internalRoutes } = subgraphRecordCache('CRM', config.recordCache);
   return {
     name: 'crm',
     sdl: readSubgraphSdl('crm'),
     resolvers,
-    context: () => ({ loaders: createLoaders(client) }),
+    context: () => ({ loaders: createLoaders(client, cache) }),
+    internalRoutes,
   };
 }

@@ -6,6 +6,8 @@
 import DataLoader from 'dataloader';
 import type { ContactPageQuery, HubSpotClient } from './client.ts';
 import { fromHubSpotContact, type CrmCustomer, type HubSpotRecord } from './transforms.ts';
+import type { RecordCache } from '../shared/record-cache/record-cache.ts';
+import { readThrough } from '../shared/record-cache/read-through.ts';
 
 /** The shop customer behind an order, as the commerce subgraph passes it (`id` is the Shopify gid). */
 export interface ShopCustomerRef {
@@ -30,12 +32,13 @@ export interface CrmLoaders {
 /** Keeps each lookup search's `IN` list at 100 values at most. */
 const MAX_LOOKUP_BATCH = 100;
 
-export function createLoaders(client: HubSpotClient): CrmLoaders {
+/** `cache`: the subgraph's record cache, which serves `customer` by id (null: none, as for the write path). */
+export function createLoaders(client: HubSpotClient, cache: RecordCache | null = null): CrmLoaders {
   return {
-    customer: new DataLoader(async (ids) => {
+    customer: new DataLoader(readThrough(cache?.shelf<CrmCustomer>('contact') ?? null, { idOf: (id) => id, keeps: () => true }, async (ids) => {
       const byId = new Map((await client.readContacts([...ids])).map((r) => [r.id, r]));
       return ids.map((id) => toCustomer(byId.get(id)));
-    }),
+    })),
 
     customerPage: new DataLoader(
       (queries) => Promise.all(queries.map(async (q) => {

@@ -2,6 +2,8 @@
 import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { envInteger } from '../shared/env-integer.ts';
+import { readRecordCacheConfig } from '../shared/record-cache/config.ts';
+import type { RecordCacheConfig } from '../shared/record-cache/record-cache.ts';
 
 export interface OdooConfig extends UpstreamConfig {
   /** Sent as X-Odoo-Database; Odoo needs it when one server hosts several databases. */
@@ -16,6 +18,8 @@ export interface ErpConfig {
    * the same for every caller, are reused across requests. 0 reads them once per request instead.
    */
   referenceTtlMs: number;
+  /** ERP_RECORD_TTL_MS, RECORD_CACHE_MAX: partners read by stored id, kept across requests (absent: none). */
+  recordCache?: RecordCacheConfig;
   /** ERP_PORT (default 4002), HOST (default 127.0.0.1). */
   listen: SubgraphListenConfig;
 }
@@ -31,6 +35,7 @@ export function readErpConfig(env: NodeJS.ProcessEnv): ErpConfig {
       database,
     },
     referenceTtlMs: ttl,
+    recordCache: readRecordCacheConfig(env, 'ERP'),
     listen: readListenConfig(env, 'ERP', 4002),
   };
 }

@@ -12,6 +12,8 @@ import { fromOdooInvoice, type ErpInvoice } from './transform-invoice.ts';
 import { fromOdooSaleOrder, pickSaleOrder, type ErpSaleOrder } from './transform-fulfillment.ts';
 import { toStockLevels, type StockLevel } from './transform-stock.ts';
 import { many2oneId, text } from './odoo-values.ts';
+import type { RecordCache } from '../shared/record-cache/record-cache.ts';
+import { readThrough } from '../shared/record-cache/read-through.ts';
 
 export interface ErpLoaders {
   /** The partner linked to a customer, by stored id else email. */
@@ -41,33 +43,48 @@ const searchTerms = (keys: readonly PartnerKey[]) => ({
 });
 const partnerKeyId = (k: PartnerKey) => `${storedPartnerId(k) ?? ''}|${normalizedEmail(k.email) ?? ''}`;
 
-export function createLoaders(client: OdooClient, reference: ReferenceData): ErpLoaders {
+/**
+ * `cache`: the subgraph's record cache, which serves a partner by its stored id when it was last found
+ * by that id (a match by email is always searched afresh), a partner's invoices and a shop order's
+ * sales order (not its absence: one may be created any moment); null: none.
+ */
+export function createLoaders(client: OdooClient, reference: ReferenceData, cache: RecordCache | null = null): ErpLoaders {
+  const invoiceShelf = cache?.shelf<ErpInvoice[]>('invoices') ?? null;
   return {
-    partner: new DataLoader(async (keys) => {
+    partner: new DataLoader(readThrough(cache?.shelf<PartnerMatch>('partner') ?? null, {
+      idOf: (key) => storedPartnerId(key)?.toString() ?? null,
+      keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+    }, async (keys) => {
       const { ids, emails } = searchTerms(keys);
       return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
-    }, { cacheKeyFn: partnerKeyId }),
+    }), { cacheKeyFn: partnerKeyId }),
 
     invoicesCovering: new DataLoader(async (keys) => {
-      const { ids, emails } = searchTerms(keys);
+      // A stored id whose invoices the cache holds needs no search; the search keeps each stored id's own.
+      const cached = keys.map((k) => (invoiceShelf && storedPartnerId(k) !== null ? invoiceShelf.get(String(storedPartnerId(k))) : undefined));
+      const missing = keys.filter((_, i) => cached[i] === undefined);
+      if (!missing.length) return cached as ErpInvoice[][];
+      const ticket = invoiceShelf?.ticket() ?? 0;
+      const { ids, emails } = searchTerms(missing);
       const invoices = (await client.customerInvoices(ids, emails)).map(fromOdooInvoice);
-      return keys.map(() => invoices);
+      for (const id of ids) invoiceShelf?.set(String(id), invoices.filter((i) => i.partnerId === id), ticket);
+      return cached.map((hit) => hit ?? invoices);
     }, { cacheKeyFn: partnerKeyId }),
 
-    invoices: new DataLoader(async (partnerIds) => {
+    invoices: new DataLoader(readThrough(cache?.shelf<ErpInvoice[]>('invoices') ?? null, { idOf: String, keeps: () => true }, async (partnerIds) => {
       const invoices = (await client.customerInvoices([...partnerIds])).map(fromOdooInvoice);
       return partnerIds.map((id) => invoices.filter((i) => i.partnerId === id));
-    }),
+    })),
 
     orderNumberOfSaleOrder: new DataLoader(async (names) => {
       const orders = await client.saleOrdersByName([...names]);
       return names.map((name) => text(orders.find((o) => o.name === name)?.client_order_ref));
     }),
 
-    saleOrder: new DataLoader(async (numbers) => {
+    saleOrder: new DataLoader(readThrough(cache?.shelf<ErpSaleOrder>('sale_order') ?? null, { idOf: (n) => n, keeps: () => true }, async (numbers) => {
       const orders = (await client.saleOrdersByClientRef([...numbers])).map(fromOdooSaleOrder);
       return numbers.map((n) => pickSaleOrder(orders.filter((o) => o.clientOrderRef === n)));
-    }),
+    })),
 
     invoiceName: new DataLoader(async (ids) => {
       const invoices = await client.invoiceNames([...ids]);

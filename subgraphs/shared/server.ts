@@ -34,6 +34,8 @@ export interface SubgraphOptions<Context extends BaseContext> {
    * by signature, not by the gateway's internal token). They get the raw body and answer themselves.
    */
   routes?: Record<string, RouteHandler>;
+  /** Like routes, for other processes of this system only: the server checks the internal token first (401 without it). */
+  internalRoutes?: Record<string, RouteHandler>;
   /** Metrics made by the service, readiness checks beyond the server's own (GET /metrics, /healthz, /readyz). */
   observability?: SubgraphObservability;
 }
@@ -90,7 +92,12 @@ export async function startSubgraph<Context extends BaseContext>(
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', subgraph: options.name }));
       return;
     }
-    const route = options.routes?.[url.pathname];
+    const internalRoute = options.internalRoutes?.[url.pathname];
+    if (internalRoute && !(await verifyInternalToken(req.headers.authorization).then(() => true, () => false))) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'This route serves only the gateway\'s own services: no valid internal token.' }));
+      return;
+    }
+    const route = internalRoute ?? options.routes?.[url.pathname];
     if (route) {
       // A body the sender aborted or sent malformed must not reject out of the request handler (an
       // unhandled rejection ends the process, and webhook routes face the internet).

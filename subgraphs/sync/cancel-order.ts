@@ -14,6 +14,7 @@ import type { PlannedWrite } from './store/types.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
 import { writeIdOf } from './write-status.ts';
 import type { Operation } from './operations.ts';
+import { erpSaleOrderKey } from '../shared/record-cache/record-keys.ts';
 
 export interface OrderPayload {
   orderId: string;
@@ -33,7 +34,13 @@ export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion
     if (!order) throw codedError('NOT_FOUND', 'No order has this id.', { field: 'id' });
     const sale = await readSale(ctx, order.number);
     const current = encodeVersion({ COMMERCE: order.marker, ERP: sale === 'unreadable' ? UNAVAILABLE_MARKER : sale?.marker ?? null });
-    assertVersion('order', expectedVersion, current, ['COMMERCE', 'ERP']);
+    try {
+      assertVersion('order', expectedVersion, current, ['COMMERCE', 'ERP']);
+    } catch (err) {
+      // The stale version may come from a cached sales order (one Odoo changed): the client's next read must be fresh.
+      void ctx.invalidation?.publish([erpSaleOrderKey(order.number)]);
+      throw err;
+    }
 
     const writes: PlannedWrite[] = [];
     const unchanged: SyncResult[] = [];

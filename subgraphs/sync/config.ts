@@ -8,6 +8,7 @@ import { readErpConfig, type OdooConfig } from '../erp/config.ts';
 import { readCommerceConfig } from '../commerce/config.ts';
 import type { CrashPoint } from './crash-points.ts';
 import { readDeadlineConfig, type DeadlineConfig } from './deadline-config.ts';
+import { readRecordInvalidationConfig, type RecordInvalidationConfig } from './record-invalidation/config.ts';
 
 export interface SyncConfig {
   hubspot: UpstreamConfig;
@@ -23,6 +24,8 @@ export interface SyncConfig {
   webhooks: WebhookConfig;
   reconcile: ReconcileConfig;
   retention: RetentionConfig;
+  /** Where the read subgraphs' record caches hear of changed records (CRM_SUBGRAPH_URL…, RECORD_INVALIDATION_TIMEOUT_MS). */
+  recordInvalidation: RecordInvalidationConfig;
   /** Test hook: SIGKILL this process when it reaches this point (SYNC_CRASH_POINT); refused in production. */
   crashPoint: CrashPoint | null;
   listen: SubgraphListenConfig;
@@ -95,7 +98,7 @@ const DAY_MS = 24 * HOUR_MS;
  * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS, RECONCILE_INTERVAL_MS,
  * RECONCILE_LOOKBACK_MS, ORDER_GRACE_MS, RECONCILE_CONCURRENCY, OUTBOX_RETENTION_DAYS, INBOX_RETENTION_DAYS,
  * DISCREPANCY_RETENTION_DAYS, IDEMPOTENCY_KEY_TTL_HOURS, PRUNE_INTERVAL_MS, PRUNE_BATCH_SIZE, SHUTDOWN_GRACE_MS,
- * SYNC_CRASH_POINT (tests only).
+ * CRM_SUBGRAPH_URL, ERP_SUBGRAPH_URL, COMMERCE_SUBGRAPH_URL, RECORD_INVALIDATION_TIMEOUT_MS, SYNC_CRASH_POINT (tests only).
  */
 export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
   return {
@@ -126,6 +129,7 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
       intervalMs: envInteger(env, 'PRUNE_INTERVAL_MS', 5 * 60_000, { min: 1 }),
       batchSize: envInteger(env, 'PRUNE_BATCH_SIZE', 500, { min: 1 }),
     },
+    recordInvalidation: readRecordInvalidationConfig(env),
     crashPoint: readCrashPoint(env),
     listen: readListenConfig(env, 'SYNC', 4005),
   };

@@ -3,6 +3,7 @@ import type { Adapters } from './adapters.ts';
 import type { SyncStore } from './store/types.ts';
 import type { KeyedLock } from './locks.ts';
 import type { CrashPoint } from './crash-points.ts';
+import type { RecordInvalidation } from '../shared/record-cache/record-invalidation.ts';
 
 export interface WriteContext {
   adapters: Adapters;
@@ -13,4 +14,6 @@ export interface WriteContext {
   /** When a write that failed transiently inside a request is retried first. */
   firstRetryAt: () => number;
   crash: (point: CrashPoint) => void;
+  /** Tells the read subgraphs' record caches of records found changed (writes tell them through the adapters); the mutation awaits it before answering. */
+  invalidation?: RecordInvalidation;
 }

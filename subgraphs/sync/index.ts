@@ -29,7 +29,7 @@ import { hubspotReceiver } from './webhooks/hubspot-receiver.ts';
 import { shopifyReceiver } from './webhooks/shopify-receiver.ts';
 import { startInboxWorker, type InboxWorker } from './webhooks/inbox-worker.ts';
 import { createEventProcessor } from './webhooks/process-event.ts';
-import type { SyncStore } from './store/types.ts';
+import type { InboxEventInput, SyncStore, WebhookSource } from './store/types.ts';
 import { createResolvers, createRequestContext, type SyncRequestContext } from './resolvers.ts';
 import { withDeadline } from '../shared/deadline.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
@@ -50,6 +50,10 @@ import { createSyncMetrics } from './observability/sync-metrics.ts';
 import { observeSyncStore } from './observability/observe-store.ts';
 import { countingDeliveries } from './observability/webhook-deliveries.ts';
 import { syncObservability } from './observability/sync-observability.ts';
+import { createHttpInvalidation } from '../shared/record-cache/http-invalidation.ts';
+import { invalidatingAdapters } from './record-invalidation/invalidating-adapters.ts';
+import { webhookRecordKeys } from './record-invalidation/webhook-keys.ts';
+import { answeringAfterInvalidation, trackPending } from './record-invalidation/pending-invalidations.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -81,11 +85,19 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
   const gates = createSystemGates(config.outbox, costBucket, now);
-  const adapters: Adapters = guardAdapters({
+  // Every write, on any path, then tells the read subgraphs' record caches what it changed (outside the gate: telling is no upstream call).
+  const invalidation = trackPending(createHttpInvalidation({
+    ...config.recordInvalidation, internalAuth: config.listen.internalAuth,
+    onDelivery: (system, result, reason) => {
+      syncMetrics.recordInvalidation(system, result);
+      if (result === 'failed') logger.warn({ job: 'record-invalidation', system, reason }, 'a read subgraph did not confirm dropping changed records; they stay cached until their TTL ends');
+    },
+  }));
+  const adapters: Adapters = invalidatingAdapters(guardAdapters({
     crm: createCrmWriteAdapter(config.hubspot),
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
-  }, gates);
+  }, gates), invalidation);
   const store = observeSyncStore(openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs }), syncMetrics);
   const ctx: WriteContext = {
     adapters,
@@ -95,6 +107,7 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
     firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),
     crash: createCrashHook(config.crashPoint),
+    invalidation,
   };
   const readers = createReconcileReaders(config);
   const worker = startOutboxWorker({
@@ -121,7 +134,7 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     backoff: config.outbox.backoff,
     now,
   });
-  const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake() };
+  const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake(), recordsChanged: (source: WebhookSource, events: InboxEventInput[]) => invalidation.publish(webhookRecordKeys(source, events)) };
   const reconciler = startReconciler(
     { ctx, readers, settings: config.reconcile, now },
     // A scheduled pass records its failures in the store (Query.syncStatus); every pass has its job line,
@@ -142,12 +155,12 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
       sdl: readSubgraphSdl('sync'),
       resolvers: {
         ...graph, DateTime: DateTimeScalar, Query: { ...graph.Query, ...mutations.Query },
-        Mutation: {
+        Mutation: answeringAfterInvalidation({
           ...mutations.Mutation,
           // resolveDiscrepancy writes through updateCustomer's path: the same deadline applies.
           resolveDiscrepancy: (parent: unknown, args: Parameters<typeof graph.Mutation.resolveDiscrepancy>[1], request: SyncRequestContext) =>
             withDeadline(request.deadline, () => graph.Mutation.resolveDiscrepancy(parent, args)),
-        },
+        }, invalidation),
       },
       context: createRequestContext(config.deadline),
       observability: syncObservability(metrics, syncMetrics, store, gates, now),

@@ -14,6 +14,7 @@ import { readCustomerSnapshot, type CustomerSnapshot } from './snapshot.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
 import { writeIdOf } from './write-status.ts';
 import type { LockClaim } from './locks.ts';
+import { snapshotRecordKeys } from './record-invalidation/snapshot-keys.ts';
 
 export interface CustomerPayload {
   customerId: string;
@@ -35,7 +36,13 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
     const snapshot = await readCustomerSnapshot(ctx.adapters, contactId);
     if (!snapshot) throw codedError('NOT_FOUND', 'No customer has this id.', { field: 'id' });
     const patch = normalizeCustomerInput(input, snapshot.fields);
-    assertVersion('customer', expectedVersion, snapshot.version, ['CRM', 'ERP', 'COMMERCE']);
+    try {
+      assertVersion('customer', expectedVersion, snapshot.version, ['CRM', 'ERP', 'COMMERCE']);
+    } catch (err) {
+      // The stale version may come from a cached record (one changed behind our back): the client's next read must be fresh.
+      void ctx.invalidation?.publish(snapshotRecordKeys(snapshot));
+      throw err;
+    }
     assertNoPendingLead(ctx, contactId);
     const request = { ...snapshot, claim, expectedVersion, caller };
     const newEmail = patch.email && patch.email !== snapshot.fields.email?.toLowerCase() ? patch.email : null;

@@ -61,6 +61,8 @@ export function useSubgraphProcesses(): SubgraphProcesses {
       LOG_LEVEL: 'info', LOG_FILE: join(inject('logDir'), `${dir.split('/').pop()}-subgraphs.log`),
     };
     for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
+    // The gateway's subgraph URLs; the sync process reads them too (it tells the read subgraphs' caches what it wrote).
+    Object.assign(env, Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[name]}/graphql`])));
     await Promise.all(SUBGRAPH_NAMES.map(start));
     const url = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
     const config = readGatewayConfig({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, inject } from 'vitest';
-import { standInEnv, type Stack } from '../../upstreams/stack.ts';
+import { standInEnv, subgraphUrlEnv, type Stack } from '../../upstreams/stack.ts';
 import { useStack, type TestStack } from '../e2e/harness.ts';
 import { freePort } from './ports.ts';
 
@@ -48,6 +48,8 @@ async function startSyncProcess(stack: Stack, port: number, databasePath: string
       // Its log goes to the run's log folder (for the end-of-run scan), not to the stdout read below.
       LOG_LEVEL: 'info', LOG_FILE: logFile,
       ...standInEnv(standIns),
+      // Where the read subgraphs' record caches hear of its writes.
+      ...subgraphUrlEnv(stack.subgraphs),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

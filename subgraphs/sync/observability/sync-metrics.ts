@@ -16,12 +16,16 @@ export type WebhookEventResult = 'received' | 'duplicate' | 'applied' | 'stale' 
 /** What the receiver answered a delivery: 200 accepted, 401 bad signature, 400 malformed, else refused. */
 export type DeliveryResult = 'accepted' | 'bad_signature' | 'malformed' | 'refused';
 
+/** What became of one delivery of changed record keys to a read subgraph's cache. */
+export type InvalidationResult = 'delivered' | 'failed';
+
 export interface SyncMetrics {
   versionConflict(source: ConflictSource): void;
   webhookDelivery(source: WebhookSource, result: DeliveryResult): void;
   webhookEvents(result: WebhookEventResult, count?: number): void;
   reconcileRun(status: Exclude<RunStatus, 'RUNNING'>, seconds: number): void;
   discrepancyFound(kind: DiscrepancyKind): void;
+  recordInvalidation(system: string, result: InvalidationResult): void;
   /** Where the scrape-time gauges read from; until then they are empty. */
   collectFrom(sources: { outboxStats: () => OutboxStats; breakers: () => Record<string, BreakerState> }): void;
 }
@@ -63,6 +67,7 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
   const runs = new Counter({ name: 'sync_reconcile_runs_total', help: 'Reconciliation passes finished, by status (DONE, FAILED, INTERRUPTED).', labelNames: ['status'], registers });
   const runDuration = new Histogram({ name: 'sync_reconcile_duration_seconds', help: 'How long reconciliation passes took.', buckets: PASS_BUCKETS, registers });
   const discrepancies = new Counter({ name: 'sync_reconcile_discrepancies_total', help: 'Discrepancies found by reconciliation and webhook checks, by kind.', labelNames: ['kind'], registers });
+  const invalidations = new Counter({ name: 'sync_record_invalidations_total', help: 'Deliveries of changed record keys to the read subgraphs\' record caches, by system and result (delivered, failed).', labelNames: ['system', 'result'], registers });
   return {
     versionConflict: (source) => conflicts.inc({ source }),
     webhookDelivery: (source, result) => deliveries.inc({ source, result }),
@@ -72,6 +77,7 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
       runDuration.observe(seconds);
     },
     discrepancyFound: (kind) => discrepancies.inc({ kind }),
+    recordInvalidation: (system, result) => invalidations.inc({ system, result }),
     collectFrom: (given) => { sources = given; },
   };
 }

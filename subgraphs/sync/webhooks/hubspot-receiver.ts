@@ -25,6 +25,7 @@ export function hubspotReceiver(deps: ReceiverDeps): RouteHandler {
     const events = parseHubSpotEvents(parseJson(rawBody));
     if (!events) return reply(res, 400, { error: 'The body is not a list of HubSpot webhook events.' });
     const { accepted, duplicates } = deps.store.enqueueEvents('HUBSPOT', events, deps.now());
+    await deps.recordsChanged('HUBSPOT', events);
     reply(res, 200, { accepted, duplicates });
     deps.wake();
   };

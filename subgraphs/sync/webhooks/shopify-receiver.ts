@@ -20,6 +20,7 @@ export function shopifyReceiver(deps: ReceiverDeps): RouteHandler {
     const event = parseShopifyEvent(req, parseJson(rawBody), deps.now());
     if (!event) return reply(res, 400, { error: 'The webhook lacks X-Shopify-Topic, X-Shopify-Event-Id or the record id.' });
     const { accepted, duplicates } = deps.store.enqueueEvents('SHOPIFY', [event], deps.now());
+    await deps.recordsChanged('SHOPIFY', [event]);
     reply(res, 200, { accepted, duplicates });
     deps.wake();
   };

@@ -1,7 +1,8 @@
 /**
  * The bench's processes, each its own: the four stand-ins, the five subgraphs, and the gateways under
  * test (the project's, the plain @apollo/gateway baseline, and Hive Gateway with `--peer hive`), all on
- * free loopback ports. The load generator is the bench process itself.
+ * free loopback ports; the peers read through a second set of the four read subgraphs with the record
+ * cache off (one sync service serves all). The load generator is the bench process itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -84,12 +85,16 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
       SHOPIFY_URL: standIns.shopify.base, SHOPIFY_TOKEN: DEV_CREDENTIALS.shopify,
       MASTODON_URL: standIns.mastodon.base, MASTODON_TOKEN: DEV_CREDENTIALS.mastodon,
     };
-    const subgraphList = await Promise.all(SUBGRAPH_NAMES.map((name) =>
-      start(name, here(`../../../subgraphs/${name}/main.ts`), [], upstreamEnv, '/health')));
-    const subgraphs = Object.fromEntries(subgraphList.map((s) => [s.name, s])) as Topology['subgraphs'];
-    const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${subgraphs[name].base}/graphql`]));
+    const startReadSubgraphs = (extraEnv: NodeJS.ProcessEnv) => Promise.all(READ_SUBGRAPHS.map((name) =>
+      start(name, here(`../../../subgraphs/${name}/main.ts`), [], { ...upstreamEnv, ...extraEnv }, '/health')));
+    const readSubgraphs = await startReadSubgraphs({});
+    // The sync service tells the (cached) read subgraphs what it wrote, whichever gateway the write came through.
+    const sync = await start('sync', here('../../../subgraphs/sync/main.ts'), [], { ...upstreamEnv, ...urlEnv(readSubgraphs) }, '/health');
+    const subgraphs = Object.fromEntries([...readSubgraphs, sync].map((s) => [s.name, s])) as Topology['subgraphs'];
+    // The peers (baseline, Hive) have "no cache": they read through a second set of the same read subgraphs with the record cache off.
+    const uncached = kinds.some((kind) => kind !== 'ours') ? [...await startReadSubgraphs(RECORD_CACHE_OFF), sync] : null;
     const gateways = await Promise.all(kinds.map(async (kind) => {
-      const p = await start(kind, ENTRY[kind], [], subgraphEnv, READY_PATH[kind]);
+      const p = await start(kind, ENTRY[kind], [], urlEnv(kind === 'ours' ? [...readSubgraphs, sync] : uncached!), READY_PATH[kind]);
       return { ...p, kind, url: `${p.base}/graphql` };
     }));
     return { standIns, subgraphs, gateways, stop };
@@ -98,6 +103,13 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
     throw err;
   }
 }
+
+const READ_SUBGRAPHS = SUBGRAPH_NAMES.filter((name) => name !== 'sync');
+const RECORD_CACHE_OFF = { CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0' };
+
+/** <NAME>_SUBGRAPH_URL of each process. */
+const urlEnv = (processes: RunningProcess[]): NodeJS.ProcessEnv =>
+  Object.fromEntries(processes.map((p) => [`${p.name.toUpperCase()}_SUBGRAPH_URL`, `${p.base}/graphql`]));
 
 class ExitedEarly extends Error {}
 

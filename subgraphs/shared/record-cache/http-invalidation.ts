@@ -1,0 +1,56 @@
+/**
+ * RecordInvalidation across processes on one node: publish POSTs the keys to the internal route of
+ * the read subgraph that owns each key's system (POST /internal/record-invalidation, under an internal
+ * token for that subgraph) and waits for its answer, at most `timeoutMs`. A delivery that fails or
+ * times out is logged and counted, not raised: the record then stays cached until its TTL ends.
+ */
+import type { InternalAuthConfig } from '../internal-auth.ts';
+import { createInternalTokenSigner } from '../internal-token-signer.ts';
+import { createLocalInvalidation, type RecordInvalidation } from './record-invalidation.ts';
+import type { CachedSystem, RecordKey } from './record-keys.ts';
+
+export const INVALIDATION_PATH = '/internal/record-invalidation';
+
+/** The read subgraph owning each system's records. */
+export const SUBGRAPH_OF: Record<CachedSystem, string> = { CRM: 'crm', ERP: 'erp', COMMERCE: 'commerce' };
+
+export interface HttpInvalidationOptions {
+  /** Each owning subgraph's base URL (http://127.0.0.1:4001); a system without one is not told. */
+  targets: Partial<Record<CachedSystem, string>>;
+  internalAuth: InternalAuthConfig;
+  timeoutMs: number;
+  /** One call per delivery attempt: `delivered`, or `failed` with the reason (never a URL or a record id). */
+  onDelivery(system: CachedSystem, result: 'delivered' | 'failed', reason?: string): void;
+}
+
+/** The caller the internal tokens name: the sync service itself, with no scope. */
+const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
+
+export function createHttpInvalidation(options: HttpInvalidationOptions): RecordInvalidation {
+  const sign = createInternalTokenSigner(options.internalAuth);
+  const local = createLocalInvalidation();
+  const deliver = async (system: CachedSystem, base: string, keys: RecordKey[]) => {
+    try {
+      const res = await fetch(`${base}${INVALIDATION_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(SENDER, SUBGRAPH_OF[system])}` },
+        body: JSON.stringify({ keys }),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      await res.arrayBuffer();
+      options.onDelivery(system, res.ok ? 'delivered' : 'failed', res.ok ? undefined : `HTTP ${res.status}`);
+    } catch (err) {
+      options.onDelivery(system, 'failed', (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
+    }
+  };
+  return {
+    async publish(keys) {
+      await local.publish(keys);
+      await Promise.all(Object.entries(options.targets).map(([system, base]) => {
+        const mine = keys.filter((k) => k.system === system);
+        return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
+      }));
+    },
+    subscribe: local.subscribe,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * POST /internal/record-invalidation on a read subgraph: the sync service's list of changed records
+ * ({ "keys": [{ "system", "kind", "id" }] }), handed to the subgraph's own RecordInvalidation, whose
+ * subscriber (the record cache) drops them before the answer (204). The server checks the internal
+ * token before this runs (SubgraphOptions.internalRoutes).
+ */
+import type { RouteHandler } from '../server.ts';
+import type { RecordInvalidation } from './record-invalidation.ts';
+import { INVALIDATION_PATH } from './http-invalidation.ts';
+import { parseRecordKeys } from './record-keys.ts';
+
+export function invalidationRoutes(invalidation: RecordInvalidation): Record<string, RouteHandler> {
+  return {
+    [INVALIDATION_PATH]: async (req, res, rawBody) => {
+      if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
+      const keys = parseRecordKeys(parse(rawBody)?.keys);
+      if (!keys) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The body is not { "keys": [...] }.' }));
+      await invalidation.publish(keys);
+      res.writeHead(204).end();
+    },
+  };
+}
+
+function parse(text: string): { keys?: unknown } | null {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : null;
+  } catch {
+    return null;
+  }
+}

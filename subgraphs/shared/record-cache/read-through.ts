@@ -1,0 +1,43 @@
+/**
+ * A DataLoader batch function in front of the record cache: the keys whose record the cache holds are
+ * answered from it, the rest go to the upstream in one batch as before, and the records found are kept
+ * (unless dropped meanwhile, see record-cache.ts).
+ */
+import type { RecordShelf } from './record-cache.ts';
+
+export interface ReadThrough<K, V> {
+  /** The cache's id for a key, or null when the key cannot be answered from the cache (e.g. a search by email). */
+  idOf(key: K): string | null;
+  /** Whether an answer may be kept under idOf(key) (e.g. only a record found by that id, not by an email fallback). */
+  keeps(key: K, value: V): boolean;
+}
+
+/** A batch whose answers are R (null for "none", which is never kept) or an Error (never kept either). */
+type Batch<K, R> = (keys: readonly K[]) => Promise<readonly (R | Error)[]>;
+
+/** `load` itself when there is no cache. */
+export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & object> | null, rule: ReadThrough<K, NoInfer<NonNullable<R>>>, load: Batch<K, R>): Batch<K, R> {
+  if (!shelf) return load;
+  return async (keys) => {
+    const answers: (R | Error)[] = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const id = rule.idOf(key);
+      const cached = id === null ? undefined : shelf.get(id);
+      if (cached === undefined) missing.push(i);
+      else answers[i] = cached as R;
+    });
+    if (!missing.length) return answers;
+    const ticket = shelf.ticket();
+    const loaded = await load(missing.map((i) => keys[i]));
+    missing.forEach((i, j) => {
+      const value = loaded[j];
+      answers[i] = value;
+      const id = rule.idOf(keys[i]);
+      if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)) {
+        shelf.set(id, value as NonNullable<R> & object, ticket);
+      }
+    });
+    return answers;
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The names of cached upstream records, shared by the read subgraphs (which cache them) and the sync
+ * service (which names what it wrote or heard a webhook about). A record is named by its system, its
+ * kind within the system and the system's own id for it.
+ */
+/** The systems whose records the read subgraphs cache (Mastodon is never written by this gateway). */
+export type CachedSystem = 'CRM' | 'ERP' | 'COMMERCE';
+export const CACHED_SYSTEMS: readonly CachedSystem[] = ['CRM', 'ERP', 'COMMERCE'];
+
+export interface RecordKey {
+  system: CachedSystem;
+  /** e.g. "contact", "partner", "customer". */
+  kind: string;
+  /** The upstream's id: a HubSpot contact id, an Odoo partner id, the number of a Shopify gid; EVERY for all of the kind. */
+  id: string;
+}
+
+/** The id that names every record of a kind (a write that cannot name the ones it changed). */
+export const EVERY = '*';
+export const everyOf = (system: CachedSystem, kind: string): RecordKey => ({ system, kind, id: EVERY });
+
+export const crmContactKey = (contactId: string): RecordKey => ({ system: 'CRM', kind: 'contact', id: contactId.trim() });
+export const erpPartnerKey = (partnerId: string | number): RecordKey => ({ system: 'ERP', kind: 'partner', id: String(partnerId).trim() });
+/** The sales order fulfilling a shop order, by the shop's order number (its client_order_ref). */
+export const erpSaleOrderKey = (orderNumber: string): RecordKey => ({ system: 'ERP', kind: 'sale_order', id: orderNumber });
+
+/** A shop customer by its gid (gid://shopify/Customer/7) or bare number (7, as webhooks send it); null for neither. */
+export function commerceCustomerKey(gidOrNumber: string | number): RecordKey | null {
+  const text = String(gidOrNumber).trim();
+  const id = /^\d+$/.test(text) ? text : /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(text)?.[1];
+  return id ? { system: 'COMMERCE', kind: 'customer', id } : null;
+}
+
+/** Where a key lives in a cache, and how it travels. */
+export const keyText = (key: RecordKey): string => `${key.system}:${key.kind}:${key.id}`;
+
+/** The keys in a message from elsewhere (an invalidation body), or null when it is not a list of keys. */
+export function parseRecordKeys(value: unknown): RecordKey[] | null {
+  if (!Array.isArray(value)) return null;
+  const keys: RecordKey[] = [];
+  for (const item of value) {
+    const key = item as Partial<RecordKey> | null;
+    if (typeof key !== 'object' || key === null || !CACHED_SYSTEMS.includes(key.system as CachedSystem)
+      || typeof key.kind !== 'string' || !key.kind || typeof key.id !== 'string' || !key.id) return null;
+    keys.push({ system: key.system as CachedSystem, kind: key.kind, id: key.id });
+  }
+  return keys;
+}
