@@ -1,18 +1,21 @@
 /**
  * The gateway's metrics, in its own registry: requests, latency and errors (as every server keeps
- * them), refusals by the limit that refused, authentication failures by reason, and the process's
- * default metrics.
+ * them), refusals by the limit that refused, authentication failures by reason, admission control's
+ * bound and queue, and the process's default metrics.
  */
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { createRequestMetrics, type RequestMetrics } from '../../subgraphs/shared/observability/request-metrics.ts';
 import type { AuthFailureReason } from '../auth/principal.ts';
 import type { RefusalLimit } from './limit-refusal.ts';
+import type { AdmissionState } from '../limits/admission/admission-control.ts';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
   readonly requests: RequestMetrics;
   refused(limit: RefusalLimit): void;
   authFailed(reason: AuthFailureReason): void;
+  /** Where the admission gauges read their figures at each scrape. */
+  watchAdmission(state: () => AdmissionState): void;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -26,10 +29,25 @@ export function createGatewayMetrics(): GatewayMetrics {
     name: 'gateway_auth_failures_total', help: 'Requests refused with 401 by the reason the token was not accepted.',
     labelNames: ['reason'], registers: [registry],
   });
+  let admission: () => AdmissionState = () => ({ limit: 0, running: 0, waiting: 0 });
+  new Gauge({
+    name: 'gateway_admission_limit', help: 'Operations admission control lets run at once now (it adapts to ADMISSION_LATENCY_TARGET_MS).',
+    registers: [registry], collect() { this.set(admission().limit); },
+  });
+  new Gauge({
+    name: 'gateway_admission_operations', help: 'Operations admitted and running, and requests waiting for a slot.',
+    labelNames: ['state'], registers: [registry],
+    collect() {
+      const { running, waiting } = admission();
+      this.set({ state: 'running' }, running);
+      this.set({ state: 'waiting' }, waiting);
+    },
+  });
   return {
     registry,
     requests: createRequestMetrics(registry, 'gateway'),
     refused: (limit) => refusals.inc({ limit }),
     authFailed: (reason) => authFailures.inc({ reason }),
+    watchAdmission: (state) => { admission = state; },
   };
 }
