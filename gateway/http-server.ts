@@ -87,6 +87,12 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     req.resume();
     return sendErrors(res, 406, [codedError('BAD_USER_INPUT', 'The Accept header allows neither application/graphql-response+json nor application/json.')]);
   }
+  // When no slot could be had anyway, refused before the body is read and the token checked: under
+  // overload the cheapest answer is the best one.
+  if (pipeline.admission.refusesNow()) {
+    req.resume();
+    return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
+  }
   const read = await readGraphQLParams(req, url, MAX_BODY_BYTES);
   if ('refusal' in read) return sendErrors(res, read.refusal.status, [read.refusal.error], mediaType, read.refusal.headers);
 
@@ -98,9 +104,9 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     return sendErrors(res, 401, [codedError('UNAUTHENTICATED', err.message)], mediaType, { 'www-authenticate': 'Bearer error="invalid_token"' });
   }
 
-  // Admitted after the checks that cost next to nothing (media type, a body read to its cap, the token)
-  // and before the ones that cost CPU (parse, validation, cost) and the budget: a refusal here parses
-  // nothing and spends nothing, and a client trickling its body never holds a slot.
+  // A slot taken after the checks that cost next to nothing (media type, a body read to its cap, the
+  // token) and before the ones that cost CPU (parse, validation, cost) and the budget: a refusal here
+  // parses nothing and spends nothing, and a client trickling its body never holds a slot.
   const slot = await pipeline.admission.admit(() => req.socket.destroyed);
   if ('refused' in slot) {
     if (slot.refused === 'gone') return;

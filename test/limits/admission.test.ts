@@ -67,6 +67,10 @@ describe('far more concurrent requests than the bound', () => {
       sent.push(ask(gateway.url, auth));
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    // While every slot is taken, even a request without a token is refused before it is looked at.
+    const anonymous = await ask(gateway.url, {});
+    expect(anonymous.status).toBe(503);
+    expect(codeOf(anonymous)).toBe('OVERLOADED');
     const answers = await Promise.all(sent);
     const admitted = answers.filter((a) => a.status === 200);
     const refused = answers.filter((a) => a.status !== 200);
@@ -92,11 +96,11 @@ describe('far more concurrent requests than the bound', () => {
 
   it('counts the refusals by limit and logs each on its request line, answered at once from arrival', async () => {
     const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
-    expect(metrics).toMatch(/^gateway_refusals_total\{limit="admission"\} 40$/m);
+    expect(metrics).toMatch(/^gateway_refusals_total\{limit="admission"\} 41$/m);
     expect(metrics).toMatch(/^gateway_admission_limit 4$/m);
     expect(metrics).toMatch(/^gateway_admission_operations\{state="running"\} 0$/m);
     const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'request' && l.status === 503);
-    expect(lines).toHaveLength(40);
+    expect(lines).toHaveLength(41);
     for (const line of lines) expect(line).toMatchObject({ path: '/graphql', outcome: 'refused', refused: 'OVERLOADED', calls: {} });
     // The open loop's refusals (the warm-up's ran code for the first time), from arrival to answer.
     const ids = new Set(measured.map((a) => a.requestId));

@@ -24,6 +24,8 @@ export interface AdmissionState {
 }
 
 export interface AdmissionControl {
+  /** Whether a request arriving now would be refused at once (every slot taken, no turn within the max wait). */
+  refusesNow(): boolean;
   /** A slot, at once or after a short wait, or why not; `gone` says whether the client has left meanwhile. */
   admit(gone: () => boolean): Promise<Slot | NotAdmitted>;
   state(): AdmissionState;
@@ -65,11 +67,14 @@ export function createAdmissionControl(settings: AdmissionSettings, now: () => n
 
   /** When the request `ahead` places from a slot would start, at the rate slots free up now. */
   const expectedWaitMs = (ahead: number) => (ahead * bound.averageRunMs) / Math.max(1, bound.limit);
+  const slotFree = () => running < bound.limit && queue.length === 0;
+  const refusesNow = () => !slotFree() && expectedWaitMs(queue.length + 1) > settings.maxWaitMs;
 
   return {
+    refusesNow,
     admit(gone) {
-      if (running < bound.limit && queue.length === 0) return Promise.resolve(start());
-      if (expectedWaitMs(queue.length + 1) > settings.maxWaitMs) return Promise.resolve({ refused: 'full' });
+      if (slotFree()) return Promise.resolve(start());
+      if (refusesNow()) return Promise.resolve({ refused: 'full' });
       return new Promise((settle) => {
         const waiter: Waiter = {
           gone,

@@ -18,7 +18,8 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   minConcurrent: 4,
   maxConcurrent: 256,
   latencyTargetMs: 400,
-  maxWaitMs: 200,
+  // Within the 100 ms a refusal should take: a request queued in vain is still told promptly.
+  maxWaitMs: 50,
 };
 
 /** What a refused client is told to wait (Retry-After): the smallest whole second, as the queue drains in well under one. */
