@@ -182,6 +182,19 @@ describe('the adaptive bound', () => {
     expect(bound.limit).toBe(4);
   });
 
+  it('shrinks before any operation finishes when those running have been running long, and only then', () => {
+    const bound = new ConcurrencyBound(settings);
+    // 100 running for 100 ms on average: about 200 ms each, within the target.
+    bound.stillRunning(100, 100);
+    expect(bound.limit).toBe(256);
+    // 100 running for 1 s on average: about 2 s each, so 20 could run within 400 ms.
+    for (let i = 0; i < 40; i++) bound.stillRunning(100, 1000);
+    expect(bound.limit).toBe(20);
+    // No more than the minimum running: left alone.
+    for (let i = 0; i < 40; i++) bound.stillRunning(4, 10_000);
+    expect(bound.limit).toBe(20);
+  });
+
   it('grows back while operations are faster than the target and the bound is full, and only then', () => {
     const bound = new ConcurrencyBound(settings);
     for (let i = 0; i < 100; i++) bound.finished(1000, 10, true);

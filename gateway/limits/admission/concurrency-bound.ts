@@ -5,7 +5,9 @@
  * once and still finish within the target. The bound moves toward that figure: down (quickly) while
  * operations take longer than the target with more than the minimum running, up (slowly) while they
  * are faster and the bound is full. Below the minimum it never shrinks: an operation slow on its own
- * (a full page of customers, a loaded machine) is not made faster by running fewer.
+ * (a full page of customers, a loaded machine) is not made faster by running fewer. Operations still
+ * running count too, before they finish: when a rush fills a bound that was high, the first answers come
+ * late, and the bound must not wait for them to learn that it lets too many run.
  */
 import type { AdmissionSettings } from './admission-settings.ts';
 
@@ -41,5 +43,18 @@ export class ConcurrencyBound {
     if (sustainable < this.#bound && running > minConcurrent) this.#bound += STEP_DOWN * (sustainable - this.#bound);
     else if (sustainable > this.#bound && full) this.#bound += STEP_UP * (sustainable - this.#bound);
     this.#bound = Math.min(maxConcurrent, Math.max(minConcurrent, this.#bound));
+  }
+
+  /**
+   * `running` operations have been running `meanAgeMs` on average; each will take about twice that
+   * (while they keep arriving). Only shrinks, and only when that is longer than both the target and
+   * the recent run time (which finished operations already account for).
+   */
+  stillRunning(running: number, meanAgeMs: number): void {
+    const { minConcurrent, latencyTargetMs } = this.settings;
+    const runMs = 2 * meanAgeMs;
+    if (running <= minConcurrent || runMs <= Math.max(latencyTargetMs, this.averageRunMs)) return;
+    const sustainable = (running * latencyTargetMs) / runMs;
+    if (sustainable < this.#bound) this.#bound = Math.max(minConcurrent, this.#bound + STEP_DOWN * (sustainable - this.#bound));
   }
 }
