@@ -13,7 +13,7 @@ import type { AdmissionSettings } from './admission-settings.ts';
 
 /** Weight of the newest run time in the running average. */
 const LATENCY_WEIGHT = 0.2;
-/** Share of the gap to the Little's-law figure closed per finished operation, down and up. */
+/** Share of the gap to the Little's-law figure closed per observation (an operation finished, or one arrived), down and up. */
 const STEP_DOWN = 0.25;
 const STEP_UP = 0.1;
 
