@@ -11,6 +11,7 @@ import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
 import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 import { readCorsConfig, type CorsConfig } from './http/cors.ts';
 import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
+import { DEFAULT_ADMISSION, type AdmissionSettings } from './limits/admission/admission-settings.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   limits: OperationLimits;
   /** Cost points per caller per minute (COST_BUDGET_PER_MINUTE, COST_BUDGETS). */
   costBudgets: CostBudgets;
+  /** Operations running at once and the wait for a slot (ADMISSION_*). */
+  admission: AdmissionSettings;
   /** Whether browsers get GraphiQL at / and /graphql (GRAPHIQL; on in development, off in production). */
   graphiql: boolean;
   /** Which other origins' pages may call the gateway (CORS_ORIGINS). */
@@ -80,6 +83,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     shutdownGraceMs: readShutdownGraceMs(env),
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),
+    admission: readAdmission(env),
     graphiql: readGraphiQLSetting(env, production),
     cors: readCorsConfig(env, production),
   };
@@ -114,6 +118,18 @@ function readLimits(env: NodeJS.ProcessEnv): OperationLimits {
     maxPageSize: envInteger(env, 'MAX_PAGE_SIZE', d.maxPageSize, { min: 1, max: 100 }),
     maxCost: envInteger(env, 'MAX_QUERY_COST', d.maxCost, { min: 1, max: 1e9 }),
     maxResponseBytes: envInteger(env, 'MAX_RESPONSE_BYTES', d.maxResponseBytes, { min: 1000, max: 1e9 }),
+  };
+}
+
+/** ADMISSION_*: each setting, else its default (gateway/limits/admission/admission-settings.ts). */
+function readAdmission(env: NodeJS.ProcessEnv): AdmissionSettings {
+  const d = DEFAULT_ADMISSION;
+  const maxConcurrent = envInteger(env, 'ADMISSION_MAX_CONCURRENT', d.maxConcurrent, { min: 1, max: 100_000 });
+  return {
+    minConcurrent: envInteger(env, 'ADMISSION_MIN_CONCURRENT', Math.min(d.minConcurrent, maxConcurrent), { min: 1, max: maxConcurrent }),
+    maxConcurrent,
+    latencyTargetMs: envInteger(env, 'ADMISSION_LATENCY_TARGET_MS', d.latencyTargetMs, { min: 1, max: 600_000 }),
+    maxWaitMs: envInteger(env, 'ADMISSION_MAX_WAIT_MS', d.maxWaitMs, { min: 0, max: 600_000 }),
   };
 }
 

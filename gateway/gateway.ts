@@ -21,6 +21,7 @@ import { readScopeRules } from './authz/scope-rules.ts';
 import { apiSchemaOf, supergraphForPlanning } from './authz/planning-supergraph.ts';
 import { createOperationPreparer } from './operation/prepare-operation.ts';
 import { createCostBudget } from './limits/cost-budget.ts';
+import { createAdmissionControl } from './limits/admission/admission-control.ts';
 import { estimateCost, readCostRules } from './limits/cost/index.ts';
 import { openSqliteAuditLog } from './audit/sqlite-audit-log.ts';
 import { startAuditRetention } from './audit/audit-retention.ts';
@@ -103,8 +104,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
   });
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
+  const admission = createAdmissionControl(config.admission);
+  observability.metrics.watchAdmission(admission.state);
   const server = createHttpServer(apollo, {
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
+    admission,
     prepare,
     budget: createCostBudget(config.costBudgets),
     authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl), (hit) => observability.metrics.cacheLookup('authorization', hit)),

@@ -4,9 +4,11 @@
  *
  * 1. media types and parameters (406, 405, 415, 413, 400: gateway/http/);
  * 2. authentication (401);
- * 3. the operation: parse, validate, shape limits, page sizes, cost (gateway/operation/);
- * 4. the caller's cost budget (429 with Retry-After: gateway/limits/cost-budget.ts);
- * 5. field authorization, execution through Apollo, the authorizer's finish, the audit log, and the
+ * 3. admission: a slot among the operations running at once, or 503 OVERLOADED with Retry-After
+ *    (gateway/limits/admission/);
+ * 4. the operation: parse, validate, shape limits, page sizes, cost (gateway/operation/);
+ * 5. the caller's cost budget (429 with Retry-After: gateway/limits/cost-budget.ts);
+ * 6. field authorization, execution through Apollo, the authorizer's finish, the audit log, and the
  *    response size cap.
  *
  * Assigns every request an id and a trace context (subgraphs/shared/logging/trace-context.ts), echoes
@@ -20,14 +22,16 @@ import type { GatewayContext } from './context.ts';
 import { FORWARDED_HEADERS } from './subgraph-data-source.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import { AuthenticationError, type Principal } from './auth/principal.ts';
-import type { Authorizer, GraphQLResponseBody } from './authz/authorizer.ts';
+import type { Authorizer, GraphQLRequestParts, GraphQLResponseBody } from './authz/authorizer.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { codedError } from '../schema/errors.ts';
 import { formatGatewayError } from './format-error.ts';
 import type { OperationPreparer } from './operation/prepare-operation.ts';
 import type { CostBudget } from './limits/cost-budget.ts';
+import type { AdmissionControl } from './limits/admission/admission-control.ts';
+import { OVERLOADED_STATUS, overloadedError, overloadedHeaders } from './limits/admission/overloaded-error.ts';
 import { readGraphQLParams } from './http/graphql-params.ts';
-import { responseMediaType } from './http/media-types.ts';
+import { responseMediaType, type ResponseMediaType } from './http/media-types.ts';
 import { refusalOf, refusalStatus, sendErrors, sendJson } from './http/respond.ts';
 import { runInScope, currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 import { traceIdentity } from '../subgraphs/shared/logging/trace-context.ts';
@@ -58,6 +62,8 @@ export function createHttpServer(apollo: ApolloServer<GatewayContext>, pipeline:
 /** The per-request stages around Apollo: who is calling, what they may run and see, what they spend, what gets audited. */
 export interface RequestPipeline {
   authenticator: Authenticator;
+  /** Operations running at once and the short wait for a slot (gateway/limits/admission/). */
+  admission: AdmissionControl;
   prepare: OperationPreparer;
   budget: CostBudget;
   authorizer: Authorizer;
@@ -81,6 +87,12 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     req.resume();
     return sendErrors(res, 406, [codedError('BAD_USER_INPUT', 'The Accept header allows neither application/graphql-response+json nor application/json.')]);
   }
+  // When no slot could be had anyway, refused before the body is read and the token checked: under
+  // overload the cheapest answer is the best one.
+  if (pipeline.admission.refusesNow()) {
+    req.resume();
+    return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
+  }
   const read = await readGraphQLParams(req, url, MAX_BODY_BYTES);
   if ('refusal' in read) return sendErrors(res, read.refusal.status, [read.refusal.error], mediaType, read.refusal.headers);
 
@@ -92,7 +104,24 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     return sendErrors(res, 401, [codedError('UNAUTHENTICATED', err.message)], mediaType, { 'www-authenticate': 'Bearer error="invalid_token"' });
   }
 
-  const prepared = pipeline.prepare(read.params, req.method ?? 'GET');
+  // A slot taken after the checks that cost next to nothing (media type, a body read to its cap, the
+  // token) and before the ones that cost CPU (parse, validation, cost) and the budget: a refusal here
+  // parses nothing and spends nothing, and a client trickling its body never holds a slot.
+  const slot = await pipeline.admission.admit(() => req.socket.destroyed);
+  if ('refused' in slot) {
+    if (slot.refused === 'gone') return;
+    return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
+  }
+  try {
+    await operate(apollo, pipeline, req, res, requestId, mediaType, read.params, principal);
+  } finally {
+    slot.release();
+  }
+}
+
+/** An admitted operation, from its parse to its answer. */
+async function operate(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string, mediaType: ResponseMediaType, params: GraphQLRequestParts, principal: Principal): Promise<void> {
+  const prepared = pipeline.prepare(params, req.method ?? 'GET');
   if ('refused' in prepared) {
     const { status, headers } = refusalStatus(prepared.refused, mediaType);
     return sendErrors(res, status, prepared.errors, mediaType, headers);
@@ -113,7 +142,7 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
   // Always set: createServer runs every request inside its scope.
   const scope = currentScope()!;
   scope.operationName = prepared.operation.name?.value;
-  const authorized = pipeline.authorizer.authorize(read.params, principal, prepared);
+  const authorized = pipeline.authorizer.authorize(params, principal, prepared);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
   headers.set('x-request-id', requestId);

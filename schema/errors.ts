@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   GRAPHQL_VALIDATION_FAILED: 'The query does not match the schema.',
   QUERY_TOO_COMPLEX: 'The operation is over one of the limits (tokens, depth, aliases, root fields, directives, cost); extensions.measure names it, extensions.limit gives it; nothing was fetched.',
   RATE_LIMITED: "The caller's cost budget for this minute is spent (HTTP 429); retry after the Retry-After header's seconds.",
+  OVERLOADED: "The gateway is running all the operations it can and could not start this one within its max wait (HTTP 503); nothing was run: retry after the Retry-After header's seconds.",
   RESPONSE_TOO_LARGE: 'The response would be larger than the limit; ask for fewer records or fields.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure inside the gateway; details are in its logs, not in the response.',
 } as const;

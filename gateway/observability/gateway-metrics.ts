@@ -1,12 +1,13 @@
 /**
  * The gateway's metrics, in its own registry: requests, latency and errors (as every server keeps
- * them), refusals by the limit that refused, authentication failures by reason, and the process's
- * default metrics.
+ * them), refusals by the limit that refused, authentication failures by reason, admission control's
+ * bound and queue, and the process's default metrics.
  */
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { createRequestMetrics, type RequestMetrics } from '../../subgraphs/shared/observability/request-metrics.ts';
 import type { AuthFailureReason } from '../auth/principal.ts';
 import type { RefusalLimit } from './limit-refusal.ts';
+import type { AdmissionState } from '../limits/admission/admission-control.ts';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -15,6 +16,8 @@ export interface GatewayMetrics {
   authFailed(reason: AuthFailureReason): void;
   /** A lookup in one of the per-document caches (`document`: parsed and validated; `authorization`: rewritten), hit or missed. */
   cacheLookup(cache: 'document' | 'authorization', hit: boolean): void;
+  /** Where the admission gauges read their figures at each scrape. */
+  watchAdmission(state: () => AdmissionState): void;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -32,11 +35,26 @@ export function createGatewayMetrics(): GatewayMetrics {
     name: 'gateway_operation_cache_lookups_total', help: 'Lookups in the per-document caches (document: parsed and validated; authorization: rewritten for a scope set) by result.',
     labelNames: ['cache', 'result'], registers: [registry],
   });
+  let admission: () => AdmissionState = () => ({ limit: 0, running: 0, waiting: 0 });
+  new Gauge({
+    name: 'gateway_admission_limit', help: 'Operations admission control lets run at once now (it adapts to ADMISSION_LATENCY_TARGET_MS).',
+    registers: [registry], collect() { this.set(admission().limit); },
+  });
+  new Gauge({
+    name: 'gateway_admission_operations', help: 'Operations admitted and running, and requests waiting for a slot.',
+    labelNames: ['state'], registers: [registry],
+    collect() {
+      const { running, waiting } = admission();
+      this.set({ state: 'running' }, running);
+      this.set({ state: 'waiting' }, waiting);
+    },
+  });
   return {
     registry,
     requests: createRequestMetrics(registry, 'gateway'),
     refused: (limit) => refusals.inc({ limit }),
     authFailed: (reason) => authFailures.inc({ reason }),
     cacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
+    watchAdmission: (state) => { admission = state; },
   };
 }

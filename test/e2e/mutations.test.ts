@@ -3,7 +3,11 @@ import { useStack } from './harness.ts';
 import { hubspotContact, odooPartner, odooWritePartner, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
 
 // No ERP record cache: with the ERP down, a partner read before would come from memory and the new version would cover it.
-const t = useStack({ env: { ERP_RECORD_TTL_MS: '0' } });
+// Admission held at 50 operations at once: this file sends 50 concurrent writes to one record to test the
+// version check behind them. With its defaults the gateway would refuse part of such a burst as OVERLOADED
+// (on shared cores each write then takes seconds, past ADMISSION_LATENCY_TARGET_MS), as it should under
+// overload; admission itself is tested in test/limits/admission.test.ts.
+const t = useStack({ env: { ERP_RECORD_TTL_MS: '0', ADMISSION_MIN_CONCURRENT: '50', ADMISSION_MAX_CONCURRENT: '50' } });
 
 const READ = `query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node {
   id version firstName lastName email phone address { line1 city postalCode country } sources { system externalId linkedBy } } } } }`;

@@ -2,7 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from './harness.ts';
 import { hubspotContact, upstreamWrites } from './upstream-views.ts';
 
-const t = useStack();
+// Admission held at 300 operations at once: this file sends 300 concurrent writes to one record to test the
+// version check behind them. With its defaults the gateway would refuse part of such a burst as OVERLOADED
+// (on shared cores each write then takes seconds, past ADMISSION_LATENCY_TARGET_MS), as it should under
+// overload; admission itself is tested in test/limits/admission.test.ts.
+const t = useStack({ env: { ADMISSION_MIN_CONCURRENT: '300', ADMISSION_MAX_CONCURRENT: '300' } });
 // No webhooks: a write's own CRM and shop webhooks make the sync service read the upstreams afterwards, at
 // a moment these tests do not control, and they count upstream calls.
 beforeAll(() => {

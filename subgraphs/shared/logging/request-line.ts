@@ -14,7 +14,9 @@ export function logRequestLine(logger: Logger, req: IncomingMessage, res: Server
   const started = performance.now();
   res.on('finish', () => {
     const refusal = refusalOf(res);
-    const outcome = res.statusCode >= 500 ? 'failed' : refusal ? 'refused' : scope.errorCodes.length ? 'errors' : 'ok';
+    // A 503 with Retry-After is load shed at the door (admission control), not a failure.
+    const refused = refusal && (res.statusCode < 500 || res.hasHeader('retry-after'));
+    const outcome = refused ? 'refused' : res.statusCode >= 500 ? 'failed' : scope.errorCodes.length ? 'errors' : 'ok';
     const path = req.url?.split('?')[0];
     // The legacy /health probe comes every few seconds: its line is debug, not info.
     logger[path === '/health' ? 'debug' : 'info']({

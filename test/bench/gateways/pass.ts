@@ -50,6 +50,14 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     while (performance.now() < end) {
       const op = scenario.next();
       const answer = await post(gateway.url, token, op.request);
+      // Shed at the door (503 with Retry-After): listed with the errors, not counted as an answered
+      // operation, and the client waits as told, as a well-behaved one does (else it would spin on refusals).
+      if (answer.status === 503 && answer.retryAfterS !== null) {
+        result.errors[answer.code ?? 'HTTP_503'] = (result.errors[answer.code ?? 'HTTP_503'] ?? 0) + 1;
+        op.settle(answer.body);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(answer.retryAfterS! * 1000, end - performance.now()))));
+        continue;
+      }
       result.ops += 1;
       result.latenciesMs.push(answer.latencyMs);
       if (answer.code === null) result.ok += 1;
@@ -73,6 +81,8 @@ export interface Answer {
   status: number;
   /** null for an answer with data and no errors; else the first error's code, HTTP_<status>, TIMEOUT or NETWORK. */
   code: string | null;
+  /** The Retry-After header's seconds, when the answer had one. */
+  retryAfterS: number | null;
   body: unknown;
 }
 
@@ -92,8 +102,9 @@ export async function post(url: string, token: string, request: object, timeoutM
     const latencyMs = performance.now() - started;
     const firstCode = body?.errors?.[0] ? String(body.errors[0].extensions?.code ?? 'NO_CODE') : null;
     const code = res.status !== 200 ? (firstCode ?? `HTTP_${res.status}`) : body?.data == null && !firstCode ? 'NO_DATA' : firstCode;
-    return { latencyMs, status: res.status, code, body };
+    const retryAfter = res.headers.get('retry-after');
+    return { latencyMs, status: res.status, code, retryAfterS: retryAfter === null ? null : Number(retryAfter), body };
   } catch (err) {
-    return { latencyMs: performance.now() - started, status: 0, code: (err as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', body: null };
+    return { latencyMs: performance.now() - started, status: 0, code: (err as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', retryAfterS: null, body: null };
   }
 }
