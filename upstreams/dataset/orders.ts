@@ -55,9 +55,10 @@ export function generateOrders(rng: Random, count: number, plans: CustomerPlan[]
     const updated = Math.min(now, placed + rng.int(0, 20) * DAY_MS);
     const id = 450_000 + k;
     const name = `#${1001 + k}`;
+    const [placedAt, updatedAt] = [isoSeconds(placed), isoSeconds(updated)];
     out.shopOrders.push({
-      id, name, customerId: buyer.shopCustomerId, createdAt: isoSeconds(placed), processedAt: isoSeconds(placed),
-      updatedAt: isoSeconds(updated), cancelledAt: cancelled ? isoSeconds(updated) : null,
+      id, name, customerId: buyer.shopCustomerId, createdAt: placedAt, processedAt: placedAt,
+      updatedAt, cancelledAt: cancelled ? updatedAt : null,
       displayFinancialStatus: financial, displayFulfillmentStatus: fulfillment,
       currencyCode: 'USD', presentmentCurrencyCode: presentment,
       subtotalPriceSet: bag(subtotal), totalTaxSet: bag(tax), totalPriceSet: bag(total),
@@ -70,6 +71,9 @@ export function generateOrders(rng: Random, count: number, plans: CustomerPlan[]
     // No ERP sales order yet: recent orders, orders of customers without a partner, and a few strays.
     if (recent || buyer.erpPartnerId === null || rng.chance(0.03)) return;
     const currency = CURRENCIES.find((c) => c.code === presentment)!;
+    const partnerName = partnerNameOf(buyer);
+    const partner = (): [number, string] => [buyer.erpPartnerId!, partnerName];
+    const writeDate = odooDatetime(updated);
     const money = (usd: Minor) => odooFloat(convertMinor(usd, rate, presentment));
     const saleId = 3000 + k;
     const saleName = `S${String(k + 1).padStart(5, '0')}`;
@@ -85,37 +89,28 @@ export function generateOrders(rng: Random, count: number, plans: CustomerPlan[]
         : paymentState === 'partial' ? { units: total.units * 5n, scale: 3 } : total;
       out.invoices.push({
         id: invoiceId, name: `INV/${new Date(placed).getUTCFullYear()}/${String(k + 1).padStart(5, '0')}`,
-        move_type: 'out_invoice', partner_id: [buyer.erpPartnerId, 'partner'], invoice_date: dateOnly(placed),
+        move_type: 'out_invoice', partner_id: partner(), invoice_date: dateOnly(placed),
         invoice_date_due: rng.chance(0.1) ? false : dateOnly(placed + 30 * DAY_MS),
         amount_total: money(total), amount_residual: money(due), currency_id: [currency.id, presentment],
         state: rng.chance(0.05) ? 'draft' : 'posted', payment_state: paymentState, invoice_origin: saleName,
-        write_date: odooDatetime(updated),
+        write_date: writeDate,
       });
     }
     const warehouse = rng.pick([[1, 'San Francisco'], [2, 'Berlin']] as [number, string][]);
     out.saleOrders.push({
-      id: saleId, name: saleName, partner_id: [buyer.erpPartnerId, 'partner'], client_order_ref: name,
+      id: saleId, name: saleName, partner_id: partner(), client_order_ref: name,
       date_order: odooDatetime(placed), state,
       amount_untaxed: money(subtotal), amount_tax: money(tax), amount_total: money(total), currency_id: [currency.id, presentment],
       warehouse_id: warehouse,
       effective_date: fulfillment === 'FULFILLED' && state === 'sale' ? odooDatetime(placed + rng.int(1, 5) * DAY_MS) : false,
-      invoice_ids: invoiceIds, write_date: odooDatetime(updated),
+      invoice_ids: invoiceIds, write_date: writeDate,
     });
   });
-  fixPartnerNames(out, plans);
   return out;
 }
 
-/** Odoo's many2one carries the partner's display name; fill it in from the partners generated. */
-function fixPartnerNames(out: GeneratedOrders, plans: CustomerPlan[]): void {
-  const names = new Map<number, string>();
-  for (const p of plans) {
-    if (p.erpPartnerId === null) continue;
-    const props = p.contact.properties;
-    names.set(p.erpPartnerId, [props.firstname, props.lastname].filter(Boolean).join(' ') || props.company || props.email || '');
-  }
-  for (const rec of [...out.saleOrders, ...out.invoices]) {
-    const [pid] = rec.partner_id as [number, string];
-    rec.partner_id = [pid, names.get(pid) ?? ''];
-  }
-}
+/** Odoo's many2one carries the partner's display name: the buyer's, as its partner was generated. */
+const partnerNameOf = (buyer: CustomerPlan): string => {
+  const props = buyer.contact.properties;
+  return [props.firstname, props.lastname].filter(Boolean).join(' ') || props.company || props.email || '';
+};
