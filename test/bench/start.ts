@@ -55,11 +55,16 @@ export async function timeStart(customers: number | null): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
       let pending = '';
+      let ready = false;
       child.stdout!.on('data', (chunk: Buffer) => {
+        if (ready) return;
         const lines = (pending + chunk.toString()).split('\n');
         pending = lines.pop()!;
         for (const line of lines) {
-          if (line.includes('Gateway ready')) return resolve();
+          if (line.includes('Gateway ready')) {
+            ready = true;
+            return resolve();
+          }
           if (line.trim()) console.log(`  ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s | ${line}`);
         }
       });
