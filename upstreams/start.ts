@@ -21,6 +21,7 @@ let stack: Stack;
 try {
   stack = await startStack({
     onProgress: progress,
+    handOverDataset: true,
     dataset,
     ports: {
       gateway: port('PORT', 4000),
