@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dataset, DatasetOptions } from './dataset/types.ts';
 import { generateDataset } from './dataset/generate.ts';
 import type { StandIn } from './shared/standin.ts';
+import { handOver } from './shared/copy-data.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from './hubspot/server.ts';
 import { startOdooStandIn } from './odoo/server.ts';
 import { startShopifyStandIn, type ShopifyStandIn } from './shopify/server.ts';
@@ -48,6 +49,13 @@ export interface StackOptions {
   logLevel?: string;
   /** Append every process's log (gateway, subgraphs, workers) here instead of stdout. */
   logFile?: string;
+  /** Hears each step as it is done (npm start prints them: at 20 000 customers they take seconds). */
+  onProgress?: (step: string) => void;
+  /**
+   * The stand-ins keep the generated records as their own instead of copying them (npm start, which
+   * reads no `Stack.dataset`); `Stack.dataset` then changes with every write to a stand-in.
+   */
+  handOverDataset?: boolean;
 }
 
 export interface Stack {
@@ -124,14 +132,19 @@ export function subgraphUrlEnv(subgraphs: Record<'crm' | 'erp' | 'commerce' | 's
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const progress = options.onProgress ?? (() => {});
   const dataset = generateDataset(options.dataset);
+  progress(`dataset generated: ${dataset.hubspot.contacts.length} contacts, ${dataset.shopify.orders.length} orders`);
+  if (options.handOverDataset) handOver(dataset.hubspot.contacts, dataset.shopify, dataset.mastodon);
   // The sync subgraph that receives the webhooks starts after the stand-ins (it needs their URLs).
   let webhookTarget = options.externalSyncUrl?.replace(/\/graphql$/, '') ?? 'http://127.0.0.1:1';
   const standIns = await startStandIns(dataset, options.ports?.standIns, () => webhookTarget);
+  progress('stand-ins listening');
   const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
   const env: NodeJS.ProcessEnv = { ...standInEnv(standIns), ...options.env };
   const log = { level: options.logLevel ?? 'silent', ...(options.logFile && { file: options.logFile }) };
   const { subgraphs, sync, syncSubgraph } = await startSubgraphs(env, [crmPort, erpPort, commercePort, socialPort, syncPort], !options.externalSyncUrl, log);
+  progress('subgraphs listening');
   if (syncSubgraph) webhookTarget = syncSubgraph.url.replace(/\/graphql$/, '');
   const gatewayConfig = readGatewayConfig({
     PORT: String(options.ports?.gateway ?? 0),

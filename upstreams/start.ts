@@ -13,10 +13,16 @@ const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 // Warnings and errors unless LOG_LEVEL says otherwise; LOG_FILE sends every part's lines to that file.
 const logSettings = readLogSettings(env, 'warn');
+const dataset = readDatasetOptions(env);
+// Seconds since the process started (loading the code takes a few of them), then each step as it is done.
+const progress = (step: string) => console.log(`${process.uptime().toFixed(1).padStart(5)} s  ${step}`);
+progress(`starting: ${dataset.customers} customers, ${dataset.orders} orders in the dataset (DATASET_CUSTOMERS, DATASET_ORDERS)`);
 let stack: Stack;
 try {
   stack = await startStack({
-    dataset: readDatasetOptions(env),
+    onProgress: progress,
+    handOverDataset: true,
+    dataset,
     ports: {
       gateway: port('PORT', 4000),
       subgraphs: [port('CRM_PORT', 4001), port('ERP_PORT', 4002), port('COMMERCE_PORT', 4003), port('SOCIAL_PORT', 4004), port('SYNC_PORT', 4005)],

@@ -5,9 +5,10 @@
 import { benchContention } from './contention.ts';
 import { benchGateways } from './gateways/index.ts';
 import { benchReconcile } from './reconcile.ts';
+import { benchStart } from './start.ts';
 import { benchWrites } from './writes.ts';
 
-const BENCHES: Record<string, (args: string[]) => Promise<void>> = { gateways: benchGateways, writes: benchWrites, contention: benchContention, reconcile: benchReconcile };
+const BENCHES: Record<string, (args: string[]) => Promise<void>> = { gateways: benchGateways, writes: benchWrites, contention: benchContention, reconcile: benchReconcile, start: benchStart };
 
 const first = process.argv[2];
 const name = first === undefined || first.startsWith('--') ? 'gateways' : first;

@@ -19,9 +19,9 @@ import { requestPass } from '../../subgraphs/sync/reconcile/client.ts';
 import type { PassSummary } from '../../subgraphs/sync/reconcile/pass.ts';
 import { freePort } from '../support/ports.ts';
 import { stopChild } from '../load/processes.ts';
+import { timeStart } from './start.ts';
 
 const SYNC_MAIN = fileURLToPath(new URL('../../subgraphs/sync/main.ts', import.meta.url));
-const START_MAIN = fileURLToPath(new URL('../../upstreams/start.ts', import.meta.url));
 const ORDERS_PER_CUSTOMER = 5;
 const RSS_SAMPLE_MS = 250;
 
@@ -50,7 +50,10 @@ export async function benchReconcile(): Promise<void> {
     const perFour = Math.log(4) / Math.log(b.customers / a.customers);
     console.log(`time ${a.customers} → ${b.customers}: ×${(b.passS / a.passS).toFixed(2)} (×${((b.passS / a.passS) ** perFour).toFixed(2)} per 4× of customers)`);
   }
-  if (values.start) await benchStart(Math.max(...sizes));
+  if (values.start) {
+    const customers = Math.max(...sizes);
+    console.log(`\nnpm start at ${customers} customers, ${customers * ORDERS_PER_CUSTOMER} orders: ready in ${(await timeStart(customers)).toFixed(1)} s`);
+  }
 }
 
 async function benchSize(customers: number): Promise<SizeResult> {
@@ -102,31 +105,6 @@ async function startSync(standIns: StandIns, port: number): Promise<ChildProcess
     child.once('exit', (code) => reject(new Error(`the sync service exited early (${code})`)));
   });
   return child;
-}
-
-/** `npm start` at this size on free ports: seconds until it prints "Gateway ready". */
-async function benchStart(customers: number): Promise<void> {
-  const ports = await Promise.all(Array.from({ length: 10 }, freePort));
-  const names = ['PORT', 'CRM_PORT', 'ERP_PORT', 'COMMERCE_PORT', 'SOCIAL_PORT', 'SYNC_PORT', 'HUBSPOT_STANDIN_PORT', 'ODOO_STANDIN_PORT', 'SHOPIFY_STANDIN_PORT', 'MASTODON_STANDIN_PORT'];
-  const dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', START_MAIN], {
-    env: {
-      ...process.env, ...Object.fromEntries(names.map((n, i) => [n, String(ports[i])])),
-      DATASET_CUSTOMERS: String(customers), DATASET_ORDERS: String(customers * ORDERS_PER_CUSTOMER),
-      SYNC_DB_PATH: join(dir, 'gateway.db'), AUDIT_DB_PATH: join(dir, 'audit.db'),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Gateway ready')) resolve(); });
-      child.once('exit', (code) => reject(new Error(`npm start exited early (${code})`)));
-    });
-    console.log(`\nnpm start at ${customers} customers, ${customers * ORDERS_PER_CUSTOMER} orders: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    await stopChild(child);
-  }
 }
 
 /** Resident set of a process in KiB (Linux /proc), 0 once it is gone. */

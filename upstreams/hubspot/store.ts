@@ -4,6 +4,7 @@
  * and each changed property gets a history entry at that time.
  */
 import type { HubSpotContact } from '../dataset/types.ts';
+import { copyData } from '../shared/copy-data.ts';
 import { importedHistory, recordChanges, type PropertyHistory } from './history.ts';
 import { compareParts, createRecordIndexes, type RecordIndexes } from '../shared/record-index.ts';
 
@@ -29,8 +30,14 @@ export interface ContactStore {
 
 /** `now` is injectable so tests can pin the clock. */
 export function createContactStore(contacts: HubSpotContact[], now: () => number = Date.now): ContactStore {
-  const records = new Map<string, HubSpotContact>(structuredClone(contacts).map((c) => [c.id, c]));
-  const histories = new Map<string, PropertyHistory>([...records.values()].map((c) => [c.id, importedHistory(c)]));
+  const records = new Map<string, HubSpotContact>(copyData(contacts).map((c) => [c.id, c]));
+  // A dataset contact's history is its import, made on first use (a read, or before its first write).
+  const histories = new Map<string, PropertyHistory>();
+  const historyOf = (contact: HubSpotContact): PropertyHistory => {
+    let history = histories.get(contact.id);
+    if (!history) histories.set(contact.id, (history = importedHistory(contact)));
+    return history;
+  };
   let nextId = [...records.keys()].reduce((max, id) => Math.max(max, Number(id)), 100) + 1;
   const indexes = createRecordIndexes(() => records.values());
 
@@ -58,7 +65,10 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
       return contact && !contact.archived ? contact : undefined;
     },
     byEmail,
-    history: (id) => histories.get(id),
+    history: (id) => {
+      const contact = records.get(id);
+      return contact && historyOf(contact);
+    },
     create(values, sourceType) {
       const conflictId = takenBy(values.email);
       if (conflictId) return { conflictId };
@@ -80,10 +90,11 @@ export function createContactStore(contacts: HubSpotContact[], now: () => number
       if (!contact || contact.archived) return null;
       const conflictId = 'email' in values ? takenBy(values.email, id) : null;
       if (conflictId) return { conflictId };
+      const history = historyOf(contact);
       const before = { ...contact.properties };
       Object.assign(contact.properties, values);
       touch(contact);
-      recordChanges(histories.get(id)!, before, contact.properties, contact.updatedAt, sourceType);
+      recordChanges(history, before, contact.properties, contact.updatedAt, sourceType);
       return { contact };
     },
     archive(id) {

@@ -3,6 +3,7 @@
  * profile note, for now). Mastodon keeps no change marker on accounts or statuses, so there is none to update.
  */
 import type { MastodonAccount, MastodonData, MastodonStatus } from '../dataset/types.ts';
+import { copyData } from '../shared/copy-data.ts';
 
 export interface MastodonStore {
   /** The instance's own domain (LOCAL_DOMAIN), e.g. social.example. */
@@ -20,7 +21,7 @@ export interface MastodonStore {
 
 /** Copies the data so that the stand-in's writes never reach the caller's dataset. */
 export function createMastodonStore(data: MastodonData): MastodonStore {
-  const copy = structuredClone(data);
+  const copy = copyData(data);
   const byId = new Map(copy.accounts.map((a) => [a.id, a]));
   const byUsername = new Map(copy.accounts.map((a) => [a.username.toLowerCase(), a]));
   const statuses = new Map<string, MastodonStatus[]>();

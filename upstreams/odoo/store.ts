@@ -8,6 +8,7 @@ import { MODELS, displayNameOf, type ModelSpec } from './models.ts';
 import type { OdooRow } from './domain.ts';
 import { missingError, validationError, valueError } from './errors.ts';
 import { createRecordIndexes, type RecordIndexes } from '../shared/record-index.ts';
+import { copyData } from '../shared/copy-data.ts';
 
 /** Odoo's naive UTC datetime, to the second: "2026-11-20 09:15:00". */
 const odooNow = (date: Date): string => date.toISOString().slice(0, 19).replace('T', ' ');
@@ -23,7 +24,8 @@ export class OdooStore {
 
   constructor(data: OdooData, private readonly now: () => Date = () => new Date()) {
     for (const [name, spec] of Object.entries(MODELS)) {
-      const rows = (structuredClone(data[name as keyof OdooData]) ?? []) as OdooRow[];
+      // withDefaults makes each row anew; its array values (many2one pairs, id lists) are copied there.
+      const rows = (data[name as keyof OdooData] ?? []) as OdooRow[];
       this.tables.set(name, new Map(rows.map((row) => [row.id as number, withDefaults(row, spec)])));
     }
     const companies = this.tables.get('res.company')!;
@@ -121,6 +123,6 @@ export class OdooStore {
 
 function withDefaults(row: OdooRow, spec: ModelSpec): OdooRow {
   const out: OdooRow = {};
-  for (const [name, field] of Object.entries(spec.fields)) out[name] = row[name] ?? field.default ?? (field.type.endsWith('2many') ? [] : false);
+  for (const [name, field] of Object.entries(spec.fields)) out[name] = copyData(row[name]) ?? field.default ?? (field.type.endsWith('2many') ? [] : false);
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import type { ShopifyCustomer, ShopifyData, ShopifyOrder, ShopifyVariant } from '../dataset/types.ts';
 import { createRecordIndexes, type RecordIndexes } from '../shared/record-index.ts';
+import { copyData } from '../shared/copy-data.ts';
 
 export type StoredOrder = ShopifyOrder & { cancelReason: string | null };
 
@@ -37,7 +38,7 @@ const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\
 
 /** `onChange` hears every write, after it is made (the webhooks); a cancel is both an update and a cancel. */
 export function createShopifyStore(data: ShopifyData, clock: () => number = Date.now, onChange: (change: ShopifyChange) => void = () => {}): ShopifyStore {
-  const copy = structuredClone(data);
+  const copy = copyData(data);
   const customers = new Map(copy.customers.map((c) => [c.id, c]));
   const orders = new Map<number, StoredOrder>(copy.orders.map((o) => [o.id, { ...o, cancelReason: null }]));
   const variants = new Map(copy.variants.map((v) => [v.id, v]));
