@@ -9,7 +9,7 @@
 import { codedError } from '../../schema/errors.ts';
 import { unexpectedResponse, upstreamRequest, type UpstreamConfig } from '../shared/upstream-http.ts';
 import {
-  CUSTOMER_CREATE, CUSTOMER_FOR_WRITE, CUSTOMERS_FOR_WRITE, CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, CUSTOMER_UPDATE, CUSTOMERS_BY_UPDATE, FIND_CUSTOMERS, LIST_ORDERS,
+  CUSTOMER_CREATE, CUSTOMER_FOR_WRITE, CUSTOMERS_FOR_WRITE, CUSTOMER_ORDER_TOTALS, CUSTOMER_ORDERS, CUSTOMER_UPDATE, CUSTOMERS_BY_UPDATE, FIND_CUSTOMERS, FIND_CUSTOMERS_WITH_ORDERS, LIST_ORDERS,
   moreCustomerOrderTotals, ORDER_CANCEL, ORDERS_BY_IDS, ORDERS_BY_UPDATE, VARIANTS_BY_SKU,
 } from './shopify-documents.ts';
 import { anyOf, changedSinceQuery, orderSearchQuery } from './shopify-search.ts';
@@ -185,10 +185,12 @@ export function createShopifyClient(config: UpstreamConfig, options: ShopifyClie
       return { shopCurrency: data.shop.currencyCode, variants: data.productVariants.nodes };
     },
     async findCustomers({ gids, emails, first = SHOPIFY_MAX_PAGE, orders, totals = false }) {
-      const data = await graphql<{ nodes?: (ShopifyCustomerNode | null)[]; customers?: { nodes: ShopifyCustomerNode[] } }>(FIND_CUSTOMERS, {
-        ids: gids, withIds: gids.length > 0, emailQuery: anyOf('email', emails), withEmails: emails.length > 0, first,
-        withOrders: orders !== undefined, ordersFirst: orders?.first ?? 1, ordersAfter: orders?.after ?? null, withTotals: totals,
-      });
+      const lookup = { ids: gids, withIds: gids.length > 0, emailQuery: anyOf('email', emails), withEmails: emails.length > 0, first };
+      const withOrders = orders !== undefined || totals;
+      const data = await graphql<{ nodes?: (ShopifyCustomerNode | null)[]; customers?: { nodes: ShopifyCustomerNode[] } }>(
+        withOrders ? FIND_CUSTOMERS_WITH_ORDERS : FIND_CUSTOMERS,
+        withOrders ? { ...lookup, withOrders: orders !== undefined, ordersFirst: orders?.first ?? 1, ordersAfter: orders?.after ?? null, withTotals: totals } : lookup,
+      );
       return { byGid: (data.nodes ?? []).map(present), byEmail: data.customers?.nodes ?? [] };
     },
     async customerOrders(gids, { first, after }) {

@@ -77,7 +77,18 @@ query VariantsBySku($first: Int!, $query: String!) {
  * order's total), they come in the same request: Customer.orders is a connection on the customer.
  */
 export const FIND_CUSTOMERS = `
-query FindCustomers($ids: [ID!]!, $withIds: Boolean!, $emailQuery: String!, $withEmails: Boolean!, $first: Int!,
+query FindCustomers($ids: [ID!]!, $withIds: Boolean!, $emailQuery: String!, $withEmails: Boolean!, $first: Int!) {
+  nodes(ids: $ids) @include(if: $withIds) { ... on Customer { ...CustomerFields } }
+  customers(first: $first, query: $emailQuery) @include(if: $withEmails) { nodes { ...CustomerFields } }
+}${CUSTOMER_FIELDS}`;
+
+/**
+ * FIND_CUSTOMERS bringing each customer's orders and/or order totals along. A separate document, not
+ * FIND_CUSTOMERS with more @include'd fields: Shopify's requested cost counts a field whatever its
+ * @include, and the write path's plain lookups must stay cheap.
+ */
+export const FIND_CUSTOMERS_WITH_ORDERS = `
+query FindCustomersWithOrders($ids: [ID!]!, $withIds: Boolean!, $emailQuery: String!, $withEmails: Boolean!, $first: Int!,
   $withOrders: Boolean = false, $ordersFirst: Int = 1, $ordersAfter: String, $withTotals: Boolean = false) {
   nodes(ids: $ids) @include(if: $withIds) { ... on Customer { ...CustomerFields ...CustomerOrders } }
   customers(first: $first, query: $emailQuery) @include(if: $withEmails) { nodes { ...CustomerFields ...CustomerOrders } }

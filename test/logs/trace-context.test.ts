@@ -13,7 +13,8 @@ import { encodeId } from '../../subgraphs/shared/ids.ts';
 import { readLogLines } from './log-lines.ts';
 
 const logFile = join(inject('logDir'), `trace-context-${process.pid}-${Date.now()}.log`);
-const t = useStack({ logFile });
+// Record caches off: every request must reach the upstreams for their traces to be read.
+const t = useStack({ logFile, env: { CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0' } });
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_SPAN = '00f067aa0ba902b7';
