@@ -3,7 +3,8 @@
  * per-request timeout (subgraph-transport/http-fetcher.ts), an allowlist of forwarded headers, and the gateway's internal
  * token in place of the caller's (see subgraphs/shared/internal-token-signer.ts). A subgraph's refusal (a non-2xx GraphQL
  * answer) keeps its errors; a subgraph that cannot be reached costs only its own fields
- * (subgraph-failure/), with errors that name it but never its URL.
+ * (subgraph-failure/), with errors that name it but never its URL. Where `shareReads` is given, identical
+ * reads for queries in flight at once are sent once (subgraph-transport/in-flight-reads.ts).
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
@@ -12,6 +13,7 @@ import type { InternalTokenSigner } from '../subgraphs/shared/internal-token-sig
 import { propagate } from '../subgraphs/shared/logging/request-scope.ts';
 import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
 import { keepAliveFetcher } from './subgraph-transport/http-fetcher.ts';
+import { SHARE_SCOPES_HEADER, shareScopesValue, sharingInFlightReads, type InFlightLookup } from './subgraph-transport/in-flight-reads.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 
@@ -34,13 +36,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(
     readonly serviceName: string, url: string, private readonly timeoutMs: number,
     private readonly internalToken: InternalTokenSigner, private readonly whenUnavailable: UnavailableResponder,
+    /** Given for a subgraph whose reads may be shared (SHARED_READ_SUBGRAPHS), told of each shareable call. */
+    private readonly shareReads: InFlightLookup | null = null,
   ) {
     super({ url });
-    this.fetcher = keepAliveFetcher(timeoutMs);
+    this.fetcher = shareReads ? sharingInFlightReads(keepAliveFetcher(timeoutMs), shareReads) : keepAliveFetcher(timeoutMs);
   }
 
   /** Without a verified principal (never the case for a client's request) no token is sent and the subgraph refuses. */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions): Promise<void> {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions): Promise<void> {
+    const { request, context } = options;
     const { incomingHeaders, principal } = context as Partial<GatewayContext>;
     for (const name of FORWARDED_HEADERS) {
       const value = incomingHeaders?.get(name);
@@ -51,6 +56,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     // The fetch's timeout starts as it is sent, right after this hook.
     request.http?.headers.set(DEADLINE_HEADER, String(this.timeoutMs));
     if (principal) request.http?.headers.set('authorization', `Bearer ${await this.internalToken(principal, this.serviceName)}`);
+    // A call for a query (never a mutation, whose later reads must see its writes) may join an identical one.
+    if (principal && this.shareReads && 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'query') {
+      request.http?.headers.set(SHARE_SCOPES_HEADER, shareScopesValue(principal.scopes));
+    }
   }
 
   /** A non-2xx answer: the subgraph's refusal when it is one, else a failure (whose details are not kept). */
