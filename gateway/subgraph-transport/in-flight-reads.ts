@@ -9,7 +9,8 @@
  * - with the same body (query, variables) and the same scope set, which together are the key.
  * Every caller parses the answer itself (BufferedResponse.json() reads the bytes anew), so none holds
  * another's objects, and refusals and failures reach each caller as its own errors. The entry is gone
- * once the call settles: nothing is cached. A joined caller waits on the first caller's call, whose
+ * once the call settles: nothing is cached, and a call sent before a write through the gateway settled is
+ * not joined after it (InFlightReads.writeSettled). A joined caller waits on the first caller's call, whose
  * timeout (the same subgraph timeout) runs from when it was sent: never longer than its own call would.
  */
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
@@ -34,24 +35,42 @@ export type InFlightLookup = (joined: boolean) => void;
 /** The value of SHARE_SCOPES_HEADER for a caller's scopes: the same set always gives the same value. */
 export const shareScopesValue = (scopes: ReadonlySet<string>): string => JSON.stringify([...scopes].sort());
 
-/** Wraps a fetcher so that calls marked with SHARE_SCOPES_HEADER and identical in scopes and body are sent once. */
-export function sharingInFlightReads(fetcher: Fetcher, onLookup: InFlightLookup): Fetcher {
-  const inFlight = new Map<string, Promise<FetcherResponse>>();
-  const send = fetcher as unknown as (url: string, init?: FetcherInit) => Promise<FetcherResponse>;
-  const sharing = (url: string, init: FetcherInit = {}) => {
-    const scopes = init.headers?.[SHARE_SCOPES_HEADER];
-    if (scopes === undefined) return send(url, init);
-    const headers = { ...init.headers };
-    delete headers[SHARE_SCOPES_HEADER];
-    if (typeof init.body !== 'string') return send(url, { ...init, headers });
-    const key = JSON.stringify([url, scopes, init.body]);
-    let answer = inFlight.get(key);
-    onLookup(answer !== undefined);
-    if (!answer) {
-      answer = send(url, { ...init, headers }).finally(() => inFlight.delete(key));
-      inFlight.set(key, answer);
-    }
-    return answer;
-  };
-  return sharing as unknown as Fetcher;
+/**
+ * The reads in flight, for all subgraphs. A read is joined only if it was sent after the last write
+ * through this gateway settled: a caller reading after its own write never gets an answer fetched before it.
+ */
+export class InFlightReads {
+  private readonly inFlight = new Map<string, { answer: Promise<FetcherResponse>; writesBefore: number }>();
+  private writesSettled = 0;
+
+  constructor(private readonly onLookup: InFlightLookup) {}
+
+  /** A call made for a mutation settled: reads in flight now may predate its write, so none of them is joined any more. */
+  writeSettled(): void {
+    this.writesSettled += 1;
+  }
+
+  /** Wraps a fetcher so that calls marked with SHARE_SCOPES_HEADER and identical in URL, scopes and body are sent once. */
+  sharing(fetcher: Fetcher): Fetcher {
+    const send = fetcher as unknown as (url: string, init?: FetcherInit) => Promise<FetcherResponse>;
+    const sharing = (url: string, init: FetcherInit = {}) => {
+      const scopes = init.headers?.[SHARE_SCOPES_HEADER];
+      if (scopes === undefined) return send(url, init);
+      const headers = { ...init.headers };
+      delete headers[SHARE_SCOPES_HEADER];
+      if (typeof init.body !== 'string') return send(url, { ...init, headers });
+      const key = JSON.stringify([url, scopes, init.body]);
+      const joinable = this.inFlight.get(key);
+      this.onLookup(joinable?.writesBefore === this.writesSettled);
+      if (joinable?.writesBefore === this.writesSettled) return joinable.answer;
+      const entry = { answer: send(url, { ...init, headers }), writesBefore: this.writesSettled };
+      // Gone once settled; a newer call under the same key (sent after a write) keeps its own entry.
+      entry.answer.finally(() => {
+        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+      }).catch(() => {});
+      this.inFlight.set(key, entry);
+      return entry.answer;
+    };
+    return sharing as unknown as Fetcher;
+  }
 }

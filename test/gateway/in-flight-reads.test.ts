@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepAliveFetcher } from '../../gateway/subgraph-transport/http-fetcher.ts';
-import { SHARE_SCOPES_HEADER, shareScopesValue, sharingInFlightReads } from '../../gateway/subgraph-transport/in-flight-reads.ts';
+import { InFlightReads, SHARE_SCOPES_HEADER, shareScopesValue } from '../../gateway/subgraph-transport/in-flight-reads.ts';
 
 let server: Server;
 let base: string;
@@ -33,12 +33,13 @@ afterAll(() => {
 
 function sharing(timeoutMs = 5_000) {
   const lookups: boolean[] = [];
-  const fetcher = sharingInFlightReads(keepAliveFetcher(timeoutMs), (joined) => lookups.push(joined));
+  const reads = new InFlightReads((joined) => lookups.push(joined));
+  const fetcher = reads.sharing(keepAliveFetcher(timeoutMs));
   const call = (body: string, scopes: string[] | null, path = '/graphql') => fetcher(`${base}${path}`, {
     method: 'POST', body,
     headers: { 'content-type': 'application/json', ...(scopes ? { [SHARE_SCOPES_HEADER]: shareScopesValue(new Set(scopes)) } : {}) },
   });
-  return { call, lookups };
+  return { call, lookups, reads };
 }
 
 describe('sharing identical subgraph reads in flight', () => {
@@ -69,6 +70,19 @@ describe('sharing identical subgraph reads in flight', () => {
     await call('{"query":"{ a }"}', ['a:read']);
     expect(received.length - before).toBe(6);
     expect(lookups).toEqual([false, false, false, false]);
+  });
+
+  it('does not join a call sent before a write settled: a read after a write sees it', async () => {
+    const { call, lookups, reads } = sharing();
+    const before = received.length;
+    const first = call('{"query":"{ w }"}', ['a:read']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    reads.writeSettled();
+    const [, second, third] = await Promise.all([first, call('{"query":"{ w }"}', ['a:read']), call('{"query":"{ w }"}', ['a:read'])]);
+    expect(received.length - before).toBe(2);
+    // The third joined the second (sent after the write), not the first.
+    expect(lookups).toEqual([false, false, true]);
+    expect(await second.json()).toEqual(await third.json());
   });
 
   it('gives every joined caller the failure of the call it joined (here the timeout, counted from the first call)', async () => {
