@@ -11,6 +11,7 @@ import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { reusingInternalTokens } from './subgraph-transport/reused-internal-tokens.ts';
+import { InFlightReads } from './subgraph-transport/in-flight-reads.ts';
 import { createUnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
@@ -56,10 +57,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const observability = createGatewayObservability();
   const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables),
     (hit) => observability.metrics.cacheLookup('document', hit));
+  const reads = new InFlightReads((joined) => observability.metrics.cacheLookup('subgraph_in_flight', joined));
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
-    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable),
+    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable, reads),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   const apollo = new ApolloServer<GatewayContext>({

@@ -3,7 +3,8 @@
  * per-request timeout (subgraph-transport/http-fetcher.ts), an allowlist of forwarded headers, and the gateway's internal
  * token in place of the caller's (see subgraphs/shared/internal-token-signer.ts). A subgraph's refusal (a non-2xx GraphQL
  * answer) keeps its errors; a subgraph that cannot be reached costs only its own fields
- * (subgraph-failure/), with errors that name it but never its URL.
+ * (subgraph-failure/), with errors that name it but never its URL. Given `reads`, identical reads for
+ * queries in flight at once are sent once where the subgraph allows it (subgraph-transport/in-flight-reads.ts).
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
@@ -12,8 +13,10 @@ import type { InternalTokenSigner } from '../subgraphs/shared/internal-token-sig
 import { propagate } from '../subgraphs/shared/logging/request-scope.ts';
 import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
 import { keepAliveFetcher } from './subgraph-transport/http-fetcher.ts';
+import { SHARE_SCOPES_HEADER, SHARED_READ_SUBGRAPHS, shareScopesValue, type InFlightReads } from './subgraph-transport/in-flight-reads.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
+import type { SubgraphName } from '../schema/subgraphs.ts';
 
 /**
  * Request headers that may travel from the client to a subgraph; everything else stays at the gateway,
@@ -31,16 +34,23 @@ export const DEADLINE_HEADER = 'x-deadline-ms';
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
+  /** Whether this subgraph's calls for queries may join identical ones in flight (SHARED_READ_SUBGRAPHS). */
+  private readonly sharesReads: boolean;
+
   constructor(
     readonly serviceName: string, url: string, private readonly timeoutMs: number,
     private readonly internalToken: InternalTokenSigner, private readonly whenUnavailable: UnavailableResponder,
+    /** The reads in flight, shared by every subgraph's data source; told of every settled call for a mutation. */
+    private readonly reads: InFlightReads | null = null,
   ) {
     super({ url });
-    this.fetcher = keepAliveFetcher(timeoutMs);
+    this.sharesReads = reads !== null && SHARED_READ_SUBGRAPHS.has(serviceName as SubgraphName);
+    this.fetcher = this.sharesReads ? reads!.sharing(keepAliveFetcher(timeoutMs)) : keepAliveFetcher(timeoutMs);
   }
 
   /** Without a verified principal (never the case for a client's request) no token is sent and the subgraph refuses. */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions): Promise<void> {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions): Promise<void> {
+    const { request, context } = options;
     const { incomingHeaders, principal } = context as Partial<GatewayContext>;
     for (const name of FORWARDED_HEADERS) {
       const value = incomingHeaders?.get(name);
@@ -51,6 +61,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     // The fetch's timeout starts as it is sent, right after this hook.
     request.http?.headers.set(DEADLINE_HEADER, String(this.timeoutMs));
     if (principal) request.http?.headers.set('authorization', `Bearer ${await this.internalToken(principal, this.serviceName)}`);
+    // A call for a query (never a mutation, whose later reads must see its writes) may join an identical one.
+    if (principal && this.sharesReads && operationOf(options) === 'query') {
+      request.http?.headers.set(SHARE_SCOPES_HEADER, shareScopesValue(principal.scopes));
+    }
   }
 
   /** A non-2xx answer: the subgraph's refusal when it is one, else a failure (whose details are not kept). */
@@ -65,6 +79,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     } catch (error) {
       if (error instanceof SubgraphRefusal) return error.response(fetchPaths(options.request));
       return this.whenUnavailable(this.serviceName, options.request);
+    } finally {
+      // Whatever it wrote is now readable: reads in flight from before are no longer joined.
+      if (this.reads && operationOf(options) === 'mutation') this.reads.writeSettled();
     }
   }
 }
+
+/** The kind of the incoming operation a call is made for; undefined for the gateway's own calls (health checks, loading). */
+const operationOf = (options: GraphQLDataSourceProcessOptions) =>
+  ('incomingRequestContext' in options ? options.incomingRequestContext.operation?.operation : undefined);
