@@ -17,7 +17,7 @@ import { createSystemGates } from './pacing/gates.ts';
 import { guardAdapters } from './pacing/guard-adapters.ts';
 import type { SyncConfig } from './config.ts';
 import type { Adapters } from './adapters.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { openSqliteStore } from './store/sqlite/store.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
 import { retryDelayMs } from './ticker.ts';
 import { KeyedLock } from './locks.ts';
@@ -107,7 +107,9 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     // A write's first failure is recorded where it happened (run-intent.ts); the worker adds refusals,
     // not each retry of an outage.
     onEvent: (event) => {
-      if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
+      if (event.type === 'failed') {
+        recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR').catch(() => logger.error({ job: 'outbox' }, 'recording a failure failed'));
+      }
       if (event.type === 'tick-failed') logger.error({ job: 'outbox' }, 'outbox tick failed');
       if (event.type === 'failed' && event.code === 'VERSION_CONFLICT') syncMetrics.versionConflict('outbox');
     },
@@ -164,7 +166,7 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     stopWork,
     close: async () => {
       await stopWork();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -30,7 +30,7 @@ const probe = async (path: string) => {
 describe('the sync subgraph /readyz', () => {
   it('is ready with its database open, and 503 naming the database once it is closed; /healthz stays 200', async () => {
     expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready', parts: { http: 'ok', database: 'ok' } } });
-    service.store.close();
+    await service.store.close();
     expect(await probe('/readyz')).toEqual({ status: 503, body: { status: 'not ready', parts: { http: 'ok', database: 'failing' } } });
     expect(await probe('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
     // The old liveness path still answers.
