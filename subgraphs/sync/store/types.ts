@@ -97,6 +97,8 @@ export interface OutboxStore {
    * PENDING entry of its (system, recordKey): writes to one record are applied in the order they were
    * accepted, and a later one never overtakes an earlier one that is backing off or held by a request.
    * Entries of `skipSystems` are left out (systems the outbox is not sending to right now).
+   * A store shared by replicas (PostgreSQL) claims the entries it returns for this instance: the other
+   * instances skip them until they are settled or the claim lapses (a crashed replica's entries).
    */
   dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[]): Promise<OutboxEntry[]>;
   /**
@@ -132,12 +134,12 @@ export interface IdempotencyStore {
 }
 
 /**
- * The whole store. Opening it starts a new process instance, which lets go of what the previous one
- * held when it stopped or was killed: its intents are released, so the worker completes their PENDING
+ * The whole store. Opening the SQLite store starts a new process instance, which lets go of what the previous one
+ * held when it stopped or was killed (PostgreSQL, shared by live replicas, lets each hold lapse after its lease instead): its intents are released, so the worker completes their PENDING
  * entries, and its IN_PROGRESS idempotency keys are deleted, so a retry runs again. That is safe
  * because such a request either recorded its intent, whose outcome the outbox now completes (the retry
  * then re-reads the records and sees the new versions), or wrote nothing at all.
- * One process at a time may open a store.
+ * One process at a time may open a SQLite store; any number of replicas may share a PostgreSQL one.
  */
 export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, ReconcileStore, RetentionStore, RecordLocks {
   close(): Promise<void>;
@@ -225,6 +227,7 @@ export interface InboxStore {
    * Up to `limit` PENDING events due at `now`, each the earliest PENDING one (by occurredAt, then seq)
    * of its record (source, objectType, objectId): the events of one record are processed one at a
    * time in the order they happened, and a later one never overtakes one that is backing off.
+   * Claimed for this instance as dueEntries claims entries.
    */
   dueEvents(now: number, limit: number): Promise<InboxEvent[]>;
   /** The newest occurredAt of an APPLIED event of this record, or null. */
