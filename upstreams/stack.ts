@@ -111,7 +111,7 @@ export async function startSubgraphs(env: NodeJS.ProcessEnv, ports: [number, num
     commerce: await startSubgraph(commerceSubgraph(readCommerceConfig(env)), listen(commercePort)),
     social: await startSubgraph(socialSubgraph(readSocialConfig(env)), listen(socialPort)),
   };
-  const sync = withSync ? startSyncService(readSyncConfig(env), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
+  const sync = withSync ? await startSyncService(readSyncConfig(env), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
   const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
   return { subgraphs, sync, syncSubgraph };
 }

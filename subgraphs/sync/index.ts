@@ -1,5 +1,5 @@
 /**
- * The sync subgraph: the mutations over the write adapters, the SQLite store, and the outbox worker
+ * The sync subgraph: the mutations over the write adapters, the store (SQLite, or PostgreSQL at DATABASE_URL), and the outbox worker
  * that completes what requests left pending (including after a crash: opening the store releases
  * the previous process's intents). Also the webhook receivers (POST /webhooks/hubspot and
  * /webhooks/shopify, authenticated by signature) and the inbox worker that processes what they stored;
@@ -17,7 +17,7 @@ import { createSystemGates } from './pacing/gates.ts';
 import { guardAdapters } from './pacing/guard-adapters.ts';
 import type { SyncConfig } from './config.ts';
 import type { Adapters } from './adapters.ts';
-import { openSqliteStore } from './store/sqlite/store.ts';
+import { openSyncStore } from './store/open.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
 import { retryDelayMs } from './ticker.ts';
 import { KeyedLock } from './locks.ts';
@@ -70,13 +70,14 @@ export interface SyncService {
 }
 
 /** `logger` gets a line per worker job (outbox entry, inbox event, reconciliation pass, pruning run); by default one from LOG_LEVEL and LOG_FILE. */
-export function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): SyncService {
+export async function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): Promise<SyncService> {
+  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs });
   // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
   const metrics = createSubgraphMetrics('sync');
-  return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics));
+  return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics, opened));
 }
 
-function buildSyncService(config: SyncConfig, now: () => number, logger: Logger, metrics: SubgraphMetrics): SyncService {
+function buildSyncService(config: SyncConfig, now: () => number, logger: Logger, metrics: SubgraphMetrics, opened: SyncStore): SyncService {
   const syncMetrics = createSyncMetrics(metrics.registry);
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
@@ -86,11 +87,11 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
   }, gates);
-  const store = observeSyncStore(openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs }), syncMetrics);
+  const store = observeSyncStore(opened, syncMetrics);
   const ctx: WriteContext = {
     adapters,
     store,
-    lock: new KeyedLock(),
+    lock: new KeyedLock(store),
     lockWaitMs: config.deadline.lockWaitMs,
     // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
     firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),

@@ -13,7 +13,7 @@ let server: RunningSubgraph;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sync-readiness-'));
-  service = startSyncService(readSyncConfig({ SYNC_DB_PATH: join(dir, 'sync.db'), RECONCILE_INTERVAL_MS: '0' }));
+  service = await startSyncService(readSyncConfig({ SYNC_DB_PATH: join(dir, 'sync.db'), RECONCILE_INTERVAL_MS: '0' }));
   server = await startSubgraph(service.subgraph, TEST_LISTEN);
 });
 
