@@ -14,6 +14,13 @@ describe.each(storeBackends)('idempotency keys on $name', (backend) => {
   afterEach(async () => { await store.close(); });
 
   describe('idempotency keys', () => {
+    it('keeps a key holding any character, NUL included (callers join their id and the key with one)', async () => {
+      await store.claimIdempotencyKey('caller\u0000key-1', 'hash-a', T0);
+      await store.completeIdempotencyKey('caller\u0000key-1', RESPONSE);
+      expect(await store.claimIdempotencyKey('caller\u0000key-1', 'hash-a', T0 + 10)).toEqual({ state: 'DONE', response: RESPONSE });
+      expect(await store.claimIdempotencyKey('caller\u0000key-2', 'hash-a', T0 + 10)).toEqual({ state: 'CLAIMED' });
+    });
+
     it('claims a new key, then reports it IN_PROGRESS to the same request', async () => {
       expect(await store.claimIdempotencyKey('key-1', 'hash-a', T0)).toEqual({ state: 'CLAIMED' });
       expect(await store.claimIdempotencyKey('key-1', 'hash-a', T0 + 10)).toEqual({ state: 'IN_PROGRESS' });

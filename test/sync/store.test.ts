@@ -75,6 +75,14 @@ describe.each(storeBackends)('the outbox on $name', (backend) => {
       expect(await store.intentEntries(entry.intentId)).toEqual([{ ...entry, status: 'APPLIED', attempts: 1, result: { externalId: '42', wrote: true } }]);
     });
 
+    it('keeps a retry time with a fraction of a millisecond (jitter) as the next whole millisecond', async () => {
+      const { entries: [entry] } = await queue(write('ERP', 'ERP:res.partner:42'));
+      await store.markRetry(entry.id, 'ERP is unreachable.', T0 + 500.25);
+      expect((await store.intentEntries(entry.intentId))[0].nextAttemptAt).toBeGreaterThanOrEqual(T0 + 500.25);
+      expect(await due(T0 + 500)).toEqual([]);
+      expect(await due(T0 + 501)).toEqual(['ERP:res.partner:42#1']);
+    });
+
     it('keeps a retried entry PENDING with its error and next attempt time', async () => {
       const { entries: [entry] } = await queue(write('ERP', 'ERP:res.partner:42'));
       await store.markRetry(entry.id, 'ERP is unreachable.', T0 + 500);

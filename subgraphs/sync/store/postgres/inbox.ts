@@ -66,7 +66,7 @@ export function postgresInbox(pool: Pool, instanceId: string, claimMs: number): 
       [row.source, row.object_type, row.object_id, row.occurred_at]);
     }),
     markEventRetry: async (seq, error, nextAttemptAt) => settled(await changes(pool,
-      `UPDATE inbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, ${unclaimed} WHERE seq = $3 AND status = 'PENDING'`, [error, nextAttemptAt, seq]), seq),
+      `UPDATE inbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, ${unclaimed} WHERE seq = $3 AND status = 'PENDING'`, [error, Math.ceil(nextAttemptAt), seq]), seq),
     markEventFailed: async (seq, error, processedAt) => settled(await changes(pool,
       `UPDATE inbox SET status = 'FAILED', attempts = attempts + 1, last_error = $1, processed_at = $2, payload = 'null', ${unclaimed}
       WHERE seq = $3 AND status = 'PENDING'`, [error, processedAt, seq]), seq),

@@ -44,9 +44,10 @@ const MIGRATIONS: string[] = [
   CREATE INDEX outbox_by_intent ON outbox (intent_id, seq);
   CREATE INDEX outbox_pending_by_record ON outbox (system, record_key, seq) WHERE status = 'PENDING';
   CREATE INDEX outbox_pending_by_seq ON outbox (seq) WHERE status = 'PENDING';
-  -- An idempotency key is its primary key: two replicas can never both claim it.
+  -- An idempotency key is its primary key: two replicas can never both claim it. BYTEA: the key is the
+  -- caller's id and the client's key joined by a NUL, which TEXT cannot hold.
   CREATE TABLE idempotency_keys (
-    key          TEXT PRIMARY KEY,
+    key          BYTEA PRIMARY KEY,
     request_hash TEXT NOT NULL,
     state        TEXT NOT NULL CHECK (state IN ('IN_PROGRESS', 'DONE')),
     response     TEXT,

@@ -71,8 +71,9 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
     },
     markApplied: (entryId, result) => settle(`UPDATE outbox SET status = 'APPLIED', attempts = attempts + 1, result = $1, ${unclaimed}
       WHERE id = $2 AND status = 'PENDING'`, [toJson(result), entryId], entryId),
+    // Retry times come with jitter, fractions of a ms; the column holds whole ms (never sooner than asked).
     markRetry: (entryId, error, nextAttemptAt) => settle(`UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, ${unclaimed}
-      WHERE id = $3 AND status = 'PENDING'`, [error, nextAttemptAt, entryId], entryId),
+      WHERE id = $3 AND status = 'PENDING'`, [error, Math.ceil(nextAttemptAt), entryId], entryId),
     markFailed: (entryId, message) => settle(`UPDATE outbox SET status = 'FAILED', attempts = attempts + 1, last_error = $1, ${unclaimed}
       WHERE id = $2 AND status = 'PENDING'`, [message, entryId], entryId),
     cancelIntent: (intentId) => transaction(pool, async (client) => {
