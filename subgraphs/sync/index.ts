@@ -6,6 +6,7 @@
  * and the reconciliation (reconcile/): passes over each system's changes, the discrepancy report and
  * Query.syncStatus.
  */
+import { hostname } from 'node:os';
 import { readSubgraphSdl } from '../../schema/compose.ts';
 import type { SubgraphOptions } from '../shared/server.ts';
 import { createCrmWriteAdapter } from '../crm/write-adapter.ts';
@@ -71,7 +72,9 @@ export interface SyncService {
 
 /** `logger` gets a line per worker job (outbox entry, inbox event, reconciliation pass, pruning run); by default one from LOG_LEVEL and LOG_FILE. */
 export async function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): Promise<SyncService> {
-  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs });
+  // A replica on a fixed port keeps its name across restarts, so a restart lets go of what the killed run held at once.
+  const replicaName = config.listen.port ? `${hostname()}:${config.listen.port}` : undefined;
+  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs, replicaName });
   // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
   const metrics = createSubgraphMetrics('sync');
   return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics, opened));

@@ -52,6 +52,18 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL', () => {
     expect((await b.dueEntries(T0 + LEASES.holdMs, 10)).map((e) => e.id)).toEqual(entries.map((e) => e.id));
   });
 
+  it('lets go at once of what a replica held when it restarts under the same name (host and port)', async () => {
+    const { entries } = await record(a, 1);
+    await a.claimIdempotencyKey('k', 'h', T0);
+    const restarted = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'a', now: () => T0, leases: LEASES });
+    try {
+      expect((await b.dueEntries(T0, 10)).map((e) => e.id)).toEqual(entries.map((e) => e.id));
+      expect(await b.claimIdempotencyKey('k', 'h', T0)).toEqual({ state: 'CLAIMED' });
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('claims an idempotency key once across replicas, and lets a retry run again once the claimer\'s lease lapses', async () => {
     const claims = await Promise.all([a.claimIdempotencyKey('k', 'h', T0), b.claimIdempotencyKey('k', 'h', T0)]);
     expect(claims.map((c) => c.state).sort()).toEqual(['CLAIMED', 'IN_PROGRESS']);

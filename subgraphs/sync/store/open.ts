@@ -9,6 +9,14 @@ export interface StoreLocation {
   databasePath: string;
 }
 
-export async function openSyncStore(location: StoreLocation, options: { now?: () => number; idempotencyKeyTtlMs?: number } = {}): Promise<SyncStore> {
-  return location.databaseUrl ? openPostgresStore(location.databaseUrl, options) : openSqliteStore(location.databasePath, options);
+export interface OpenOptions {
+  now?: () => number;
+  idempotencyKeyTtlMs?: number;
+  /** This replica's name in a shared database, kept across its restarts (e.g. host:port); default a random one. */
+  replicaName?: string;
+}
+
+export async function openSyncStore(location: StoreLocation, options: OpenOptions = {}): Promise<SyncStore> {
+  const { replicaName, ...common } = options;
+  return location.databaseUrl ? openPostgresStore(location.databaseUrl, { ...common, instanceId: replicaName }) : openSqliteStore(location.databasePath, common);
 }

@@ -9,6 +9,7 @@
  * writes that hold one.
  */
 import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, type SyncStore } from '../types.ts';
 import { createPool, transaction } from './db.ts';
 import { migrate } from './migrations.ts';
@@ -32,6 +33,10 @@ export interface PostgresStoreOptions {
   /** The schema holding the tables (created if missing); default the server's search_path (public). */
   schema?: string;
   now?: () => number;
+  /**
+   * Names this replica in what it holds. One that keeps its name across restarts (host and port) lets
+   * go of what its previous run held at once on opening, as the SQLite store does; default a random UUID.
+   */
   instanceId?: string;
   idempotencyKeyTtlMs?: number;
   leases?: Partial<StoreLeases>;
@@ -44,6 +49,14 @@ const DEFAULT_LEASES: StoreLeases = { holdMs: 2 * 60_000, claimMs: 60_000, idemp
 
 /** The advisory lock a reconciliation pass holds (reconcile.ts reads it at start). */
 export const RECONCILE_LOCK = 7_151_002;
+
+/** What this replica's previous run held when it stopped or was killed: no other process has its name. */
+async function releasePreviousRun(client: PoolClient, instanceId: string): Promise<void> {
+  await client.query('UPDATE intents SET held_by = NULL, held_until = NULL WHERE held_by = $1', [instanceId]);
+  await client.query('UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = $1', [instanceId]);
+  await client.query('UPDATE inbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = $1', [instanceId]);
+  await client.query(`DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS' AND owner = $1`, [instanceId]);
+}
 
 /** SQLSTATE lock_not_available: lock_timeout ran out. */
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -58,6 +71,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     await transaction(pool, async (client) => {
       if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(options.schema)}`);
       await migrate(client);
+      await releasePreviousRun(client, instanceId);
       await interruptAbandonedRuns(client, now(), RECONCILE_LOCK);
     });
   } catch (err) {
