@@ -121,7 +121,7 @@ export async function startSubgraphs(env: NodeJS.ProcessEnv, ports: [number, num
   };
   // The sync service tells these subgraphs' record caches what it wrote.
   const syncEnv = { ...env, ...subgraphUrlEnv(subgraphs) };
-  const sync = withSync ? startSyncService(readSyncConfig(syncEnv), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
+  const sync = withSync ? await startSyncService(readSyncConfig(syncEnv), Date.now, createServiceLogger({ service: 'sync', ...log })) : null;
   const syncSubgraph = sync ? await startSubgraph(sync.subgraph, listen(syncPort)) : null;
   return { subgraphs, sync, syncSubgraph };
 }

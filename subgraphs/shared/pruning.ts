@@ -11,7 +11,7 @@ import { logJob } from './logging/job-log.ts';
 /** One table's pruning: deletes up to `limit` rows that have outlived their retention at `now`; returns how many. */
 export interface PruneTask {
   name: string;
-  pruneBatch(now: number, limit: number): number;
+  pruneBatch(now: number, limit: number): number | Promise<number>;
 }
 
 export interface PruningOptions {
@@ -43,7 +43,7 @@ export function startPruning(tasks: PruneTask[], options: PruningOptions): Pruni
       deleted[task.name] = 0;
       try {
         for (let n = batchSize; n === batchSize && !stopped; await nextTurn()) {
-          n = task.pruneBatch(now(), batchSize);
+          n = await task.pruneBatch(now(), batchSize);
           deleted[task.name] += n;
         }
       } catch (err) {

@@ -56,9 +56,9 @@ export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion
     } else if (sale) unchanged.push(syncResult('ERP', 'UNCHANGED', sale.externalId));
     if (writes.length === 0) return { orderId: id, sync: unchanged, writeId: null };
 
-    const { intent, entries } = ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason, caller } }, writes);
+    const { intent, entries } = await ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason, caller } }, writes);
     ctx.crash('after-intent');
-    const planned: PlannedEntry[] = entries.map((entry) => ({ entry, lead: entry.system === 'COMMERCE', queued: ctx.store.hasPending(entry.system, entry.recordKey, entry.seq) }));
+    const planned: PlannedEntry[] = await Promise.all(entries.map(async (entry) => ({ entry, lead: entry.system === 'COMMERCE', queued: await ctx.store.hasPending(entry.system, entry.recordKey, entry.seq) })));
     const applied = await runIntent(ctx, intent.id, planned, (systems) => claim.commit(systems));
     return { orderId: id, sync: [...applied, ...unchanged].sort(bySystem), writeId: writeIdOf(intent.id) };
   }, { version: expectedVersion, waitMs: ctx.lockWaitMs });

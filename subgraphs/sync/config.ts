@@ -14,8 +14,10 @@ export interface SyncConfig {
   hubspot: UpstreamConfig;
   odoo: OdooConfig;
   shopify: UpstreamConfig;
-  /** SQLite file with intents, the outbox and idempotency keys (created on first start). */
+  /** SQLite file with intents, the outbox and idempotency keys (created on first start); unused with databaseUrl. */
   databasePath: string;
+  /** DATABASE_URL: a PostgreSQL database (postgres://…) shared by every sync replica instead of the file; null for the file. */
+  databaseUrl: string | null;
   outbox: OutboxConfig;
   /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
   idempotencyWaitMs: number;
@@ -92,7 +94,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH,
+ * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH, DATABASE_URL,
  * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS,
  * OUTBOX_CONCURRENCY, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
  * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS, RECONCILE_INTERVAL_MS,
@@ -106,6 +108,7 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     odoo: readErpConfig(env).odoo,
     shopify: readCommerceConfig(env).shopify,
     databasePath: env.SYNC_DB_PATH ?? DEFAULT_DATABASE,
+    databaseUrl: readDatabaseUrl(env),
     outbox: {
       intervalMs: envInteger(env, 'OUTBOX_INTERVAL_MS', 1000, { min: 1 }),
       backoff: { baseMs: envInteger(env, 'OUTBOX_BACKOFF_BASE_MS', 500, { min: 1 }), maxMs: envInteger(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000, { min: 1 }) },
@@ -133,6 +136,13 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     crashPoint: readCrashPoint(env),
     listen: readListenConfig(env, 'SYNC', 4005),
   };
+}
+
+/** DATABASE_URL when set: only PostgreSQL is a server database this store speaks. The URL is not quoted back (it may hold a password). */
+function readDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const url = env.DATABASE_URL || null;
+  if (url !== null && !/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
+  return url;
 }
 
 /** SYNC_CRASH_POINT kills the process on purpose: a test hook, refused outright in production. */

@@ -41,7 +41,7 @@ export async function createCustomer(ctx: WriteContext, input: CustomerInput & {
       { system: 'ERP', recordKey: key('ERP'), operation: { type: 'createLinked', system: 'ERP', desired } },
       { system: 'COMMERCE', recordKey: key('COMMERCE'), operation: { type: 'createLinked', system: 'COMMERCE', desired } },
     ];
-    const { intent, entries } = ctx.store.recordIntent({ kind: 'createCustomer', subjectKey: `create:${emailHash}`, request: { fields: Object.keys(input), caller } }, writes);
+    const { intent, entries } = await ctx.store.recordIntent({ kind: 'createCustomer', subjectKey: `create:${emailHash}`, request: { fields: Object.keys(input), caller } }, writes);
     ctx.crash('after-intent');
     const sync = await runIntent(withCrashAfterCrmCreate(ctx), intent.id, entries.map((entry) => ({ entry, queued: false, lead: entry.system === 'CRM' })));
     // No id when the CRM's answer was lost: its part is PENDING for the outbox (run-intent.ts).
@@ -55,9 +55,9 @@ export async function createCustomer(ctx: WriteContext, input: CustomerInput & {
  * outbox has made or found the contact, WRITE_PENDING with the write's id (Query.writeStatus); a key
  * replayed after that gets the created customer with its parts as they stand now.
  */
-export function createdCustomer(store: SyncStore, payload: CreatePayload): CustomerPayload {
+export async function createdCustomer(store: SyncStore, payload: CreatePayload): Promise<CustomerPayload> {
   if (payload.customerId !== null) return { ...payload, customerId: payload.customerId };
-  const crm = currentSync(store, payload.writeId, payload.sync).find((r) => r.system === 'CRM');
+  const crm = (await currentSync(store, payload.writeId, payload.sync)).find((r) => r.system === 'CRM');
   if (crm?.status === 'APPLIED' && crm.externalId) return { ...payload, customerId: encodeId('Customer', crm.externalId) };
   if (crm?.status === 'FAILED') throw codedError('UPSTREAM_ERROR', 'The CRM refused the queued create: the customer was not created.', { system: 'CRM' });
   throw codedError('WRITE_PENDING', "The create was accepted and is queued: the CRM's answer was lost, so the customer's id is not known yet. Ask writeStatus about extensions.writeId, or retry with the same idempotency key.", { writeId: payload.writeId });

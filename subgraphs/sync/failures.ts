@@ -38,6 +38,6 @@ export function failureSystem(err: unknown, fallback: WriteSystem): WriteSystem 
   return (typeof upstream === 'string' && SYSTEM_OF_UPSTREAM[upstream]) || fallback;
 }
 
-export function recordFailure(store: Pick<ReconcileStore, 'recordFailure'>, at: number, system: WriteSystem, source: FailureSource, code: string): void {
-  store.recordFailure({ at, system, source, code, message: failureMessage(system, code) });
+export function recordFailure(store: Pick<ReconcileStore, 'recordFailure'>, at: number, system: WriteSystem, source: FailureSource, code: string): Promise<void> {
+  return store.recordFailure({ at, system, source, code, message: failureMessage(system, code) });
 }

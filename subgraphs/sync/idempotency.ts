@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { codedError } from '../../schema/errors.ts';
-import type { IdempotencyStore } from './store/types.ts';
+import type { IdempotencyClaim, IdempotencyStore } from './store/types.ts';
 import { remainingMs } from '../shared/deadline.ts';
 
 /** Outcomes that are the request's answer, not an accident of the moment: a repeat must get the same. */
@@ -44,7 +44,7 @@ export async function withIdempotency<T>(options: IdempotencyOptions, key: strin
   // caller gets IDEMPOTENCY_KEY_IN_USE, not the gateway's timeout.
   const deadline = options.now() + Math.min(options.waitMs, Math.max(0, remainingMs() ?? options.waitMs));
   for (;;) {
-    const claim = claimKey(options, key, hash, mutation, args);
+    const claim = await claimKey(options, key, hash, mutation, args);
     if (claim.state === 'DONE') return replay(claim.response as Stored) as T;
     if (claim.state === 'MISMATCH') {
       throw codedError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different input.', { field: 'idempotencyKey' });
@@ -60,15 +60,15 @@ export async function withIdempotency<T>(options: IdempotencyOptions, key: strin
 async function run<T>(store: IdempotencyStore, key: string, work: () => Promise<T>): Promise<T> {
   try {
     const result = await work();
-    store.completeIdempotencyKey(key, { ok: result } satisfies Stored);
+    await store.completeIdempotencyKey(key, { ok: result } satisfies Stored);
     return result;
   } catch (err) {
     const code = err instanceof GraphQLError ? String(err.extensions.code) : null;
     if (code && FINAL_CODES.has(code)) {
-      store.completeIdempotencyKey(key, { error: { message: (err as GraphQLError).message, extensions: (err as GraphQLError).extensions } } satisfies Stored);
+      await store.completeIdempotencyKey(key, { error: { message: (err as GraphQLError).message, extensions: (err as GraphQLError).extensions } } satisfies Stored);
     } else {
       // Unavailable or failed upstream before anything was written: a retry with the same key may run again.
-      store.releaseIdempotencyKey(key);
+      await store.releaseIdempotencyKey(key);
     }
     throw err;
   }
@@ -107,14 +107,14 @@ function canonical(value: unknown): unknown {
  * the upgrade gets its stored outcome, not IDEMPOTENCY_KEY_REUSED. v1 treated null as absent; such
  * keys keep that meaning until they expire (24 h after the upgrade nothing is left to compare).
  */
-function claimKey(options: IdempotencyOptions, key: string, hash: string, mutation: string, args: unknown) {
-  const claim = options.store.claimIdempotencyKey(key, hash, options.now());
+async function claimKey(options: IdempotencyOptions, key: string, hash: string, mutation: string, args: unknown): Promise<IdempotencyClaim> {
+  const claim = await options.store.claimIdempotencyKey(key, hash, options.now());
   if (claim.state !== 'MISMATCH') return claim;
-  const legacy = options.store.claimIdempotencyKey(key, legacyFingerprint(mutation, args), options.now());
+  const legacy = await options.store.claimIdempotencyKey(key, legacyFingerprint(mutation, args), options.now());
   // CLAIMED only if the v2 row expired in between: give the row back and let the loop claim it with v2.
   if (legacy.state === 'CLAIMED') {
-    options.store.releaseIdempotencyKey(key);
-    return { state: 'IN_PROGRESS' } as const;
+    await options.store.releaseIdempotencyKey(key);
+    return { state: 'IN_PROGRESS' };
   }
   return legacy;
 }

@@ -1,11 +1,12 @@
 /**
- * The sync subgraph: the mutations over the write adapters, the SQLite store, and the outbox worker
+ * The sync subgraph: the mutations over the write adapters, the store (SQLite, or PostgreSQL at DATABASE_URL), and the outbox worker
  * that completes what requests left pending (including after a crash: opening the store releases
  * the previous process's intents). Also the webhook receivers (POST /webhooks/hubspot and
  * /webhooks/shopify, authenticated by signature) and the inbox worker that processes what they stored;
  * and the reconciliation (reconcile/): passes over each system's changes, the discrepancy report and
  * Query.syncStatus.
  */
+import { hostname } from 'node:os';
 import { readSubgraphSdl } from '../../schema/compose.ts';
 import type { SubgraphOptions } from '../shared/server.ts';
 import { createCrmWriteAdapter } from '../crm/write-adapter.ts';
@@ -17,7 +18,7 @@ import { createSystemGates } from './pacing/gates.ts';
 import { guardAdapters } from './pacing/guard-adapters.ts';
 import type { SyncConfig } from './config.ts';
 import type { Adapters } from './adapters.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { openSyncStore } from './store/open.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
 import { retryDelayMs } from './ticker.ts';
 import { KeyedLock } from './locks.ts';
@@ -74,13 +75,16 @@ export interface SyncService {
 }
 
 /** `logger` gets a line per worker job (outbox entry, inbox event, reconciliation pass, pruning run); by default one from LOG_LEVEL and LOG_FILE. */
-export function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): SyncService {
+export async function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): Promise<SyncService> {
+  // A replica on a fixed port keeps its name across restarts, so a restart lets go of what the killed run held at once.
+  const replicaName = config.listen.port ? `${hostname()}:${config.listen.port}` : undefined;
+  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs, replicaName });
   // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
   const metrics = createSubgraphMetrics('sync');
-  return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics));
+  return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics, opened));
 }
 
-function buildSyncService(config: SyncConfig, now: () => number, logger: Logger, metrics: SubgraphMetrics): SyncService {
+function buildSyncService(config: SyncConfig, now: () => number, logger: Logger, metrics: SubgraphMetrics, opened: SyncStore): SyncService {
   const syncMetrics = createSyncMetrics(metrics.registry);
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
@@ -98,11 +102,11 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
   }, gates), invalidation);
-  const store = observeSyncStore(openSqliteStore(config.databasePath, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs }), syncMetrics);
+  const store = observeSyncStore(opened, syncMetrics);
   const ctx: WriteContext = {
     adapters,
     store,
-    lock: new KeyedLock(),
+    lock: new KeyedLock(store),
     lockWaitMs: config.deadline.lockWaitMs,
     // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
     firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),
@@ -120,7 +124,9 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     // A write's first failure is recorded where it happened (run-intent.ts); the worker adds refusals,
     // not each retry of an outage.
     onEvent: (event) => {
-      if (event.type === 'failed') recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR');
+      if (event.type === 'failed') {
+        recordFailure(store, now(), event.system, 'OUTBOX', event.code ?? 'INTERNAL_SERVER_ERROR').catch(() => logger.error({ job: 'outbox' }, 'recording a failure failed'));
+      }
       if (event.type === 'tick-failed') logger.error({ job: 'outbox' }, 'outbox tick failed');
       if (event.type === 'failed' && event.code === 'VERSION_CONFLICT') syncMetrics.versionConflict('outbox');
     },
@@ -177,7 +183,7 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     stopWork,
     close: async () => {
       await stopWork();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Serializes this process's writes to one record: the upstreams have no conditional writes, so two
- * of our read-check-write sequences on one customer or order must never interleave. One sync process
- * owns a database file (see README); a server database implementation would use row locks instead.
+ * of our read-check-write sequences on one customer or order must never interleave. Within a process
+ * they queue here; across the replicas sharing a PostgreSQL store, the holder also takes the store's
+ * record lock (RecordLocks.withRecordLock; SQLite, owned by one process, has nothing to wait for).
  *
  * It also fails contention fast. A write names the version it expects; once a write of that version
  * has been committed to (its lead write landed, or is queued and will land) the version is superseded:
@@ -11,6 +12,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { codedError } from '../../schema/errors.ts';
+import { RecordLockTimeout, type RecordLocks } from './store/types.ts';
 
 export interface LockOptions {
   /** The expectedVersion of the write: it is refused at once when that version is superseded. */
@@ -46,6 +48,9 @@ export class KeyedLock {
   private readonly queues = new Map<string, Queue>();
   private readonly superseded = new LRUCache<string, Map<string, string[]>>({ max: 10_000, ttl: SUPERSEDED_TTL_MS });
 
+  /** `records`: the store's cross-process lock, taken by each holder around its work. */
+  constructor(private readonly records?: RecordLocks) {}
+
   /** Runs `work` after every earlier holder of `key` has finished; see the module comment for `options`. */
   async run<T>(key: string, work: (claim: LockClaim) => Promise<T>, options: LockOptions = {}): Promise<T> {
     this.refuseSuperseded(key, options.version);
@@ -56,7 +61,11 @@ export class KeyedLock {
     try {
       // The holder before this one may have superseded this version while it waited.
       this.refuseSuperseded(key, options.version);
-      return await work({ commit: (systems) => this.supersede(key, options.version, systems) });
+      const claimed = () => work({ commit: (systems) => this.supersede(key, options.version, systems) });
+      if (!this.records) return await claimed();
+      return await this.records.withRecordLock(key, claimed, options.waitMs).catch((err: unknown) => {
+        throw err instanceof RecordLockTimeout ? writeInProgress(key) : err;
+      });
     } finally {
       const next = queue.waiters.shift();
       if (next) next.start();
@@ -101,11 +110,14 @@ export class KeyedLock {
       if (options.waitMs === undefined) return;
       timer = setTimeout(() => {
         queue.waiters = queue.waiters.filter((w) => w !== waiter);
-        reject(codedError('WRITE_IN_PROGRESS', 'Other writes to this record are still in progress; nothing was written. Read it again and retry.', { record: key.split(':')[0] }));
+        reject(writeInProgress(key));
       }, Math.max(0, options.waitMs));
     });
   }
 }
+
+const writeInProgress = (key: string) =>
+  codedError('WRITE_IN_PROGRESS', 'Other writes to this record are still in progress; nothing was written. Read it again and retry.', { record: key.split(':')[0] });
 
 const conflict = (systems: string[]) =>
   codedError('VERSION_CONFLICT', 'Another write of this version is being applied, so this one cannot succeed; nothing was written. Read the record again and retry.', { systems });

@@ -8,7 +8,7 @@ import { createLogger } from '../shared/logging/logger.ts';
 const config = readSyncConfig(process.env);
 // One logger (one file handle with LOG_FILE) for the workers' job lines and the server's request lines.
 const logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) });
-const service = startSyncService(config, Date.now, logger);
+const service = await startSyncService(config, Date.now, logger);
 const running = await startSubgraph(service.subgraph, { ...config.listen, logger });
 console.log(`sync subgraph ready at ${running.url}`);
 

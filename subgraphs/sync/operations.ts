@@ -47,7 +47,7 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
   const op = entry.operation as Operation;
   switch (op.type) {
     case 'updateCustomer': {
-      if (op.afterLead) leadResult(entry, ctx.store);
+      if (op.afterLead) await leadResult(entry, ctx.store);
       const adapter = op.system === 'CRM' ? ctx.adapters.crm : op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
       const record = ctx.freshRecord ?? await adapter.read(op.links);
       // The client's version said there was no record here, and there still is none: nothing to write.
@@ -68,7 +68,7 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
       return { externalId: contactId, wrote: true };
     }
     case 'createLinked': {
-      const contactId = leadResult(entry, ctx.store).externalId;
+      const contactId = (await leadResult(entry, ctx.store)).externalId;
       const adapter = op.system === 'ERP' ? ctx.adapters.erp : ctx.adapters.commerce;
       // The contact as it is now: an update accepted while this create waited must not be lost.
       const contact = await ctx.adapters.crm.readContact(contactId);
@@ -83,7 +83,7 @@ export async function applyEntry(entry: OutboxEntry, ctx: ApplyContext): Promise
       return { externalId: order.externalId, wrote: !order.cancelled };
     }
     case 'cancelSaleOrder': {
-      if (op.afterLead) leadResult(entry, ctx.store);
+      if (op.afterLead) await leadResult(entry, ctx.store);
       const sale = await ctx.adapters.erp.readSaleOrder(op.orderNumber);
       if (!sale && op.expectedMarkerHash === NO_RECORD) return { externalId: '', wrote: false };
       if (!sale) throw codedError('NOT_FOUND', 'The ERP sales order no longer exists.');
@@ -136,8 +136,8 @@ function assertMarker(expectedHash: string | undefined, marker: string, system: 
  * follow it: while it is pending they wait (a transient error, retried), and if it was refused they
  * are refused too, so no system is changed when the system of record said no.
  */
-function leadResult(entry: OutboxEntry, store: SyncStore): AppliedResult {
-  const lead = store.intentEntries(entry.intentId)[0];
+async function leadResult(entry: OutboxEntry, store: SyncStore): Promise<AppliedResult> {
+  const [lead] = await store.intentEntries(entry.intentId);
   if (!lead || lead.id === entry.id) throw codedError('INTERNAL_SERVER_ERROR', 'This write has no lead write to follow.');
   if (lead.status === 'APPLIED') return lead.result as AppliedResult;
   if (lead.status === 'PENDING') throw codedError('UPSTREAM_UNAVAILABLE', `Waiting for the ${lead.system} write of the same change.`);

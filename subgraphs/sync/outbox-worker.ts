@@ -82,7 +82,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  async function settle(entry: OutboxEntry): Promise<void> {
+  /** Applies the entry and records the outcome; returns its intent when the entry is settled for good. */
+  async function settle(entry: OutboxEntry): Promise<string | null> {
     const base = { entryId: entry.id, intentId: entry.intentId, system: entry.system, attempts: entry.attempts + 1 };
     let result: unknown;
     try {
@@ -91,17 +92,17 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const kind = classifyFailure(err);
       if (kind !== 'final') {
         const delayMs = kind === 'throttled' ? throttleDelayMs(entry, err) : retryDelayMs(backoff, entry.attempts, random);
-        store.markRetry(entry.id, messageOf(err), now() + delayMs);
+        await store.markRetry(entry.id, messageOf(err), now() + delayMs);
         emit({ type: 'retry', delayMs, throttled: kind === 'throttled', ...base });
-        return;
+        return null;
       }
-      store.markFailed(entry.id, messageOf(err));
+      await store.markFailed(entry.id, messageOf(err));
       emit({ type: 'failed', code: errorCode(err), ...base });
-      return finish(entry.intentId);
+      return entry.intentId;
     }
-    store.markApplied(entry.id, result);
+    await store.markApplied(entry.id, result);
     emit({ type: 'applied', ...base });
-    finish(entry.intentId);
+    return entry.intentId;
   }
 
   /** A throttled write waits for its system's pace (the whole system's, not a timer of its own), with a little jitter. */
@@ -110,8 +111,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return Math.max(MIN_RETRY_DELAY_MS, systemWait + backoff.baseMs * random());
   }
 
-  function finish(intentId: string): void {
-    if (store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
+  async function finish(intentId: string): Promise<void> {
+    if (await store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
   }
 
   /** Ticks until nothing is due; returns how soon a skipped system will be ready (ms), if one was skipped. */
@@ -119,10 +120,14 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     while (!stopped()) {
       const at = now();
       const waiting = SYSTEMS.filter((system) => (options.gates?.[system].readyAt() ?? 0) > at);
-      const due = perSystemLimit(store.dueEntries(at, batchSize, waiting));
+      const due = perSystemLimit(await store.dueEntries(at, batchSize, waiting));
       if (due.length === 0) return waiting.length ? Math.min(...waiting.map((s) => options.gates![s].readyAt() - at)) : undefined;
       // allSettled: the tick must not end while some of its writes are still in flight.
-      const failure = (await Promise.allSettled(due.map(settle))).find((r) => r.status === 'rejected');
+      const outcomes = await Promise.allSettled(due.map(settle));
+      // Once per intent, after its entries of this batch are settled: two finishing side by side would both see it DONE.
+      const settledIntents = new Set(outcomes.flatMap((r) => (r.status === 'fulfilled' && r.value !== null ? [r.value] : [])));
+      for (const intentId of settledIntents) await finish(intentId);
+      const failure = outcomes.find((r) => r.status === 'rejected');
       if (failure) throw failure.reason;
     }
   }

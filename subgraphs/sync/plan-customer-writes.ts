@@ -48,7 +48,7 @@ export async function planCustomerWrites(
     const recordKey = `${system}:customer:${snapshot.contactId}`;
     // An earlier write of ours to this record is still pending, so the record does not show it yet:
     // never call it UNCHANGED; queue behind it and let applyEntry compare when it is applied.
-    const queued = ctx.store.hasPending(system, recordKey);
+    const queued = await ctx.store.hasPending(system, recordKey);
     if (record !== UNREADABLE && !queued) {
       const changes = changedValues(record.values, await adapter.project(desired, fields));
       if (Object.keys(changes).length === 0) {

@@ -51,7 +51,7 @@ export async function propagateCustomer(ctx: WriteContext, contactId: string, fi
 
     // IntentKind has no value of its own for this (the intents table's CHECK lists the three
     // mutations); the request says where the change came from.
-    const { intent, entries } = ctx.store.recordIntent(
+    const { intent, entries } = await ctx.store.recordIntent(
       { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { propagatedFrom: 'CRM', contactId, fields } },
       plan.writes.map((w) => w.write),
     );

@@ -54,10 +54,10 @@ export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptio
     });
   };
   // A replayed answer reports the parts as they stand now (the outbox may have finished them since).
-  const customerPayload = (p: CustomerPayload) =>
-    ({ customer: { __typename: 'Customer', id: p.customerId }, sync: currentSync(ctx.store, p.writeId, p.sync), writeId: p.writeId ?? null });
-  const orderPayload = (p: OrderPayload) =>
-    ({ order: { __typename: 'Order', id: p.orderId }, sync: currentSync(ctx.store, p.writeId, p.sync), writeId: p.writeId ?? null });
+  const customerPayload = async (p: CustomerPayload) =>
+    ({ customer: { __typename: 'Customer', id: p.customerId }, sync: await currentSync(ctx.store, p.writeId, p.sync), writeId: p.writeId ?? null });
+  const orderPayload = async (p: OrderPayload) =>
+    ({ order: { __typename: 'Order', id: p.orderId }, sync: await currentSync(ctx.store, p.writeId, p.sync), writeId: p.writeId ?? null });
 
   return {
     Query: {
@@ -65,7 +65,7 @@ export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptio
     },
     Mutation: {
       createCustomer: async (_: unknown, args: { input: CustomerInput & { email: string } } & KeyArgs, request: SyncRequestContext) =>
-        customerPayload(createdCustomer(ctx.store, await once('createCustomer', args, request, () => createCustomer(ctx, args.input, callerOf(request))))),
+        customerPayload(await createdCustomer(ctx.store, await once('createCustomer', args, request, () => createCustomer(ctx, args.input, callerOf(request))))),
       updateCustomer: async (_: unknown, args: { id: string; expectedVersion: string; input: CustomerInput } & KeyArgs, request: SyncRequestContext) =>
         customerPayload(await once('updateCustomer', args, request, () => updateCustomer(ctx, args.id, args.expectedVersion, args.input, callerOf(request)))),
       cancelOrder: async (_: unknown, args: { id: string; expectedVersion: string; reason?: string | null } & KeyArgs, request: SyncRequestContext) =>

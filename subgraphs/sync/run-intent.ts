@@ -55,7 +55,7 @@ export async function runIntent(ctx: WriteContext, intentId: string, planned: Pl
     if (!lead && results.some((r) => r.status === 'APPLIED' || r.status === 'PENDING')) onCommit(systems);
     return results;
   } finally {
-    if (!ctx.store.completeIntentIfDone(intentId)) ctx.store.releaseIntent(intentId);
+    if (!await ctx.store.completeIntentIfDone(intentId)) await ctx.store.releaseIntent(intentId);
   }
 }
 
@@ -65,21 +65,21 @@ async function runLead(ctx: WriteContext, intentId: string, lead: PlannedEntry):
     return settled(lead.entry.system, await attempt(ctx, lead));
   } catch (err) {
     if (!isTransient(err) || notStarted(err)) {
-      ctx.store.cancelIntent(intentId);
+      await ctx.store.cancelIntent(intentId);
       throw err;
     }
     const landed = await landedAnyway(lead.entry, ctx).catch(() => null);
     if (landed) {
       // The system took the write but the answer was lost: carry on as if it had answered.
-      ctx.store.markApplied(lead.entry.id, landed);
+      await ctx.store.markApplied(lead.entry.id, landed);
       return settled(lead.entry.system, landed);
     }
     if (!outcomeUnknown(err)) {
       // It answered "unavailable" (429, 502-504) or could not be connected to: it did not take the write.
-      ctx.store.cancelIntent(intentId);
+      await ctx.store.cancelIntent(intentId);
       throw err;
     }
-    ctx.store.markRetry(lead.entry.id, (err as Error).message, ctx.firstRetryAt());
+    await ctx.store.markRetry(lead.entry.id, (err as Error).message, ctx.firstRetryAt());
     return 'UNKNOWN';
   }
 }
@@ -91,12 +91,12 @@ async function runFollower(ctx: WriteContext, p: PlannedEntry): Promise<SyncResu
   } catch (err) {
     const message = (err as Error).message;
     // A call the deadline did not let us send is no failure of the system's.
-    if (!notStarted(err)) recordFailure(ctx.store, Date.now(), p.entry.system, 'OUTBOX', failureCode(err));
+    if (!notStarted(err)) await recordFailure(ctx.store, Date.now(), p.entry.system, 'OUTBOX', failureCode(err));
     if (isTransient(err)) {
-      ctx.store.markRetry(p.entry.id, message, ctx.firstRetryAt());
+      await ctx.store.markRetry(p.entry.id, message, ctx.firstRetryAt());
       return syncResult(p.entry.system as SourceSystem, 'PENDING', p.fresh?.externalId ?? null, `${message} Queued; it will be retried until applied.`);
     }
-    ctx.store.markFailed(p.entry.id, message);
+    await ctx.store.markFailed(p.entry.id, message);
     return syncResult(p.entry.system as SourceSystem, 'FAILED', p.fresh?.externalId ?? null, message);
   }
 }
@@ -104,7 +104,7 @@ async function runFollower(ctx: WriteContext, p: PlannedEntry): Promise<SyncResu
 /** One attempt; on success the entry is marked applied before anything else happens. */
 async function attempt(ctx: WriteContext, p: PlannedEntry): Promise<AppliedResult> {
   const result = await applyEntry(p.entry, { adapters: ctx.adapters, store: ctx.store, freshRecord: p.fresh });
-  ctx.store.markApplied(p.entry.id, result);
+  await ctx.store.markApplied(p.entry.id, result);
   return result;
 }
 

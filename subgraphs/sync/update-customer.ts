@@ -43,7 +43,7 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
       void ctx.invalidation?.publish(snapshotRecordKeys(snapshot));
       throw err;
     }
-    assertNoPendingLead(ctx, contactId);
+    await assertNoPendingLead(ctx, contactId);
     const request = { ...snapshot, claim, expectedVersion, caller };
     const newEmail = patch.email && patch.email !== snapshot.fields.email?.toLowerCase() ? patch.email : null;
     // A new email is also locked, as createCustomer locks it, so two customers never end up sharing one.
@@ -65,8 +65,8 @@ interface CheckedWrite extends CustomerSnapshot {
  * A CRM write of ours to this customer that is still queued (its system did not answer in time) is
  * not in the version the client read, so no version can be checked against it until it lands.
  */
-function assertNoPendingLead(ctx: WriteContext, contactId: string): void {
-  if (ctx.store.hasPending('CRM', `CRM:customer:${contactId}`)) {
+async function assertNoPendingLead(ctx: WriteContext, contactId: string): Promise<void> {
+  if (await ctx.store.hasPending('CRM', `CRM:customer:${contactId}`)) {
     throw codedError('VERSION_CONFLICT', 'An earlier change to this customer is still being applied; nothing was written. Read it again once that change is applied and retry.', { systems: ['CRM'] });
   }
 }
@@ -81,7 +81,7 @@ async function write(ctx: WriteContext, id: string, snapshot: CheckedWrite, patc
   const unchanged = plan.unchanged.map((system) => syncResult(system, 'UNCHANGED', externalIdOf(snapshot, system)));
   if (plan.writes.length === 0) return { customerId: id, sync: unchanged.sort(bySystem), writeId: null };
 
-  const { intent, entries } = ctx.store.recordIntent(
+  const { intent, entries } = await ctx.store.recordIntent(
     { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { id, fields, caller } },
     plan.writes.map((w) => w.write),
   );

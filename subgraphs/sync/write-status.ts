@@ -21,12 +21,12 @@ export interface WriteStatusView {
 export const writeIdOf = (intentId: string): string => encodeId('Write', intentId);
 
 /** The write's status, or null when there is none with this id or another caller asked for it. */
-export function writeStatus(store: SyncStore, writeId: string, caller: string | null): WriteStatusView | null {
+export async function writeStatus(store: SyncStore, writeId: string, caller: string | null): Promise<WriteStatusView | null> {
   const intentId = decodeId('Write', writeId);
-  const intent = intentId === null ? null : store.getIntent(intentId);
+  const intent = intentId === null ? null : await store.getIntent(intentId);
   // Intents of no caller (propagations, reconciliation) are not a client's to ask about.
   if (!intent || caller === null || (intent.request as { caller?: unknown })?.caller !== caller) return null;
-  const entries = store.intentEntries(intent.id).filter((e) => e.status !== 'CANCELLED');
+  const entries = (await store.intentEntries(intent.id)).filter((e) => e.status !== 'CANCELLED');
   const state: WriteState = intent.status === 'OPEN' ? 'PENDING' : entries.length === 0 ? 'CANCELLED' : 'DONE';
   return { id: writeId, state, sync: entries.map(resultOf).sort(bySystem) };
 }
@@ -35,10 +35,10 @@ export function writeStatus(store: SyncStore, writeId: string, caller: string | 
  * A payload's `sync` with each written system's part as it stands now (a replay after the outbox
  * finished a PENDING part reports it APPLIED or FAILED). Parts whose status did not change keep their message.
  */
-export function currentSync(store: SyncStore, writeId: string | null | undefined, sync: SyncResult[]): SyncResult[] {
+export async function currentSync(store: SyncStore, writeId: string | null | undefined, sync: SyncResult[]): Promise<SyncResult[]> {
   const intentId = writeId ? decodeId('Write', writeId) : null;
   if (intentId === null) return sync;
-  const entries = new Map(store.intentEntries(intentId).map((e) => [e.system as string, e]));
+  const entries = new Map((await store.intentEntries(intentId)).map((e) => [e.system as string, e]));
   return sync.map((part) => {
     const entry = entries.get(part.system);
     if (!entry || entry.status === 'CANCELLED') return part;

@@ -70,14 +70,14 @@ export async function benchWrites(): Promise<void> {
         const key = payload ? payload.sync.map((p: { system: string; status: string }) => `${p.system}:${p.status}`).join(' ') : (result.errors?.[0]?.extensions?.code ?? 'error');
         answers.set(key, (answers.get(key) ?? 0) + 1);
         const done = [...answers.values()].reduce((a, b) => a + b, 0);
-        if (done % 100 === 0) console.log(`  ${done} answered after ${seconds(started)} s; outbox pending ${pending(s)}`);
+        if (done % 100 === 0) console.log(`  ${done} answered after ${seconds(started)} s; outbox pending ${await pending(s)}`);
       }
     }
     await Promise.all(Array.from({ length: WRITERS }, writer));
     const answered = seconds(started);
-    while (pending(s) > 0) {
+    while (await pending(s) > 0) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      console.log(`  draining after ${seconds(started)} s: outbox pending ${pending(s)}`);
+      console.log(`  draining after ${seconds(started)} s: outbox pending ${await pending(s)}`);
     }
     const drained = seconds(started);
 
@@ -106,4 +106,4 @@ export async function benchWrites(): Promise<void> {
 }
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
-const pending = (stack: Stack) => Object.values(stack.sync!.store.outboxStats(Date.now())).reduce((n, s) => n + s.pending, 0);
+const pending = async (stack: Stack) => Object.values(await stack.sync!.store.outboxStats(Date.now())).reduce((n, s) => n + s.pending, 0);

@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readBody } from '../../subgraphs/shared/read-body.ts';
 import { readShutdownGraceMs } from '../../subgraphs/shared/config.ts';
 import { standInEnv } from '../../upstreams/stack.ts';
-import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
+import { openSqliteStore } from '../../subgraphs/sync/store/sqlite/store.ts';
 import { useStack } from './harness.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { internalAuthHeader } from '../support/internal-token.ts';
@@ -26,7 +26,7 @@ import { freePort } from '../support/ports.ts';
 const t = useStack();
 const children: ChildProcess[] = [];
 const proxies: Server[] = [];
-afterAll(() => {
+afterAll(async () => {
   children.forEach((c) => c.kill('SIGKILL'));
   proxies.forEach((p) => p.close());
 });
@@ -158,7 +158,7 @@ describe('SIGTERM during a burst', () => {
     expect(() => openSqliteStore(databasePath).close()).not.toThrow();
   });
 
-  it('waits 10 s by default, SHUTDOWN_GRACE_MS when set, and refuses a grace that is not a whole number of ms', () => {
+  it('waits 10 s by default, SHUTDOWN_GRACE_MS when set, and refuses a grace that is not a whole number of ms', async () => {
     expect(readShutdownGraceMs({})).toBe(10_000);
     expect(readShutdownGraceMs({ SHUTDOWN_GRACE_MS: '2500' })).toBe(2500);
     expect(() => readShutdownGraceMs({ SHUTDOWN_GRACE_MS: '1.5s' })).toThrow('SHUTDOWN_GRACE_MS must be an integer from 0 to 600000: 1.5s');

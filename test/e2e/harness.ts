@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startStack, type Stack, type StackOptions } from '../../upstreams/stack.ts';
 import { devToken } from '../support/dev-token.ts';
+import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
 
 export interface GraphQLResult {
   status: number;
@@ -23,6 +24,7 @@ export interface TestStack {
 export function useStack(options: StackOptions = {}): TestStack {
   let stack: Stack | undefined;
   let token: string | undefined;
+  let schema: TestSchema | undefined;
   beforeAll(async () => {
     token = await devToken();
     // Each test file gets its own gateway database and a brisk outbox worker.
@@ -35,11 +37,14 @@ export function useStack(options: StackOptions = {}): TestStack {
       // Tests read the audit log right after a response; batching is tested on its own (test/audit).
       AUDIT_FLUSH_MS: '0', ...options.env,
     };
+    // With DATABASE_URL (a PostgreSQL server), the sync store lives in a schema of this file's own.
+    schema = process.env.DATABASE_URL ? await createTestSchema(process.env.DATABASE_URL) : undefined;
     const logFile = join(inject('logDir'), `${dir.split('/').pop()}.log`);
-    stack = await startStack({ logLevel: 'info', logFile, ...options, env });
+    stack = await startStack({ logLevel: 'info', logFile, ...options, env: { ...env, ...(schema && { DATABASE_URL: schema.url }) } });
   });
   afterAll(async () => {
     await stack?.close();
+    await schema?.drop();
   });
   return {
     get stack() {

@@ -142,7 +142,7 @@ describe('GET /metrics', () => {
     expect(delta(before, after, 'sync_reconcile_runs_total')).toEqual({ 'sync_reconcile_runs_total{status="DONE",subgraph="sync"}': 1 });
     expect(valueOf(after, 'sync_reconcile_duration_seconds_count', { subgraph: 'sync' }) - valueOf(before, 'sync_reconcile_duration_seconds_count', { subgraph: 'sync' })).toBe(1);
     expect(delta(before, after, 'sync_webhook_deliveries_total')).toEqual({ 'sync_webhook_deliveries_total{result="bad_signature",source="HUBSPOT",subgraph="sync"}': 1 });
-    const stats = t.stack.sync!.store.outboxStats(Date.now());
+    const stats = await t.stack.sync!.store.outboxStats(Date.now());
     for (const system of ['CRM', 'ERP', 'COMMERCE'] as const) {
       expect(valueOf(after, 'sync_outbox_pending', { subgraph: 'sync', system })).toBe(stats[system].pending);
       expect(valueOf(after, 'sync_breaker_state', { subgraph: 'sync', system, state: 'CLOSED' })).toBe(1);
@@ -158,7 +158,7 @@ describe('GET /metrics', () => {
     await fetch(`${hubspot.url}/__admin/webhooks`, { method: 'POST', body: JSON.stringify({ enabled: true }) });
     const before = await scrape(syncBase);
     const deliveriesBefore = hubspot.deliveries().length;
-    const eventsBefore = sync.store.inboxEvents('HUBSPOT').length;
+    const eventsBefore = (await sync.store.inboxEvents('HUBSPOT')).length;
 
     // Someone edits the contact in HubSpot's UI: HubSpot sends its webhook, the inbox worker propagates it.
     const edit = await fetch(`${hubspot.url}/crm/v3/objects/contacts/${contact.id}`, {
@@ -174,7 +174,7 @@ describe('GET /metrics', () => {
     const after = await scrape(syncBase);
 
     const deliveries = hubspot.deliveries().slice(deliveriesBefore);
-    const events = sync.store.inboxEvents('HUBSPOT').slice(eventsBefore);
+    const events = (await sync.store.inboxEvents('HUBSPOT')).slice(eventsBefore);
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d) => d.status === 200)).toBe(true);
     expect(delta(before, after, 'sync_webhook_deliveries_total')).toEqual({

@@ -13,7 +13,7 @@ let server: RunningSubgraph;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sync-readiness-'));
-  service = startSyncService(readSyncConfig({ SYNC_DB_PATH: join(dir, 'sync.db'), RECONCILE_INTERVAL_MS: '0' }));
+  service = await startSyncService(readSyncConfig({ SYNC_DB_PATH: join(dir, 'sync.db'), RECONCILE_INTERVAL_MS: '0' }));
   server = await startSubgraph(service.subgraph, TEST_LISTEN);
 });
 
@@ -30,7 +30,7 @@ const probe = async (path: string) => {
 describe('the sync subgraph /readyz', () => {
   it('is ready with its database open, and 503 naming the database once it is closed; /healthz stays 200', async () => {
     expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready', parts: { http: 'ok', database: 'ok' } } });
-    service.store.close();
+    await service.store.close();
     expect(await probe('/readyz')).toEqual({ status: 503, body: { status: 'not ready', parts: { http: 'ok', database: 'failing' } } });
     expect(await probe('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
     // The old liveness path still answers.

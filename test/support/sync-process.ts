@@ -8,6 +8,7 @@ import { afterAll, inject } from 'vitest';
 import { standInEnv, subgraphUrlEnv, type Stack } from '../../upstreams/stack.ts';
 import { useStack, type TestStack } from '../e2e/harness.ts';
 import { freePort } from './ports.ts';
+import { createTestSchema } from './postgres-schema.ts';
 
 const SYNC_MAIN = fileURLToPath(new URL('../../subgraphs/sync/main.ts', import.meta.url));
 
@@ -25,13 +26,18 @@ export async function useStackWithSyncProcess(): Promise<StackWithSyncProcess> {
   const syncUrl = `http://127.0.0.1:${port}/graphql`;
   const databasePath = join(mkdtempSync(join(tmpdir(), 'gateway-sync-process-')), 'gateway.db');
   const t = useStack({ externalSyncUrl: syncUrl });
+  // With DATABASE_URL (a PostgreSQL server), every start of the process uses one schema of this file's own.
+  const schema = process.env.DATABASE_URL ? await createTestSchema(process.env.DATABASE_URL) : undefined;
   const children: ChildProcess[] = [];
-  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+  afterAll(async () => {
+    children.forEach((c) => c.kill('SIGKILL'));
+    await schema?.drop();
+  });
   return {
     t,
     syncUrl,
     startSyncProcess: async (extraEnv = {}) => {
-      const child = await startSyncProcess(t.stack, port, databasePath, extraEnv);
+      const child = await startSyncProcess(t.stack, port, databasePath, { ...(schema && { DATABASE_URL: schema.url }), ...extraEnv });
       children.push(child);
       return child;
     },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { requestFingerprint, withIdempotency, type IdempotencyOptions } from '../../subgraphs/sync/idempotency.ts';
-import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
+import { openSqliteStore } from '../../subgraphs/sync/store/sqlite/store.ts';
 import { withDeadline } from '../../subgraphs/shared/deadline.ts';
 import type { SyncStore } from '../../subgraphs/sync/store/types.ts';
 
@@ -10,11 +10,11 @@ const T0 = Date.parse('2026-11-20T12:00:00.000Z');
 let store: SyncStore;
 let options: IdempotencyOptions;
 
-beforeEach(() => {
+beforeEach(async () => {
   store = openSqliteStore(':memory:');
   options = { store, now: () => T0, waitMs: 0, pollMs: 1 };
 });
-afterEach(() => store.close());
+afterEach(async () => { await store.close(); });
 
 /** Runs `args` under `key` and returns what it answered, or the error code it failed with. */
 async function send(key: string, mutation: string, args: unknown): Promise<unknown> {
@@ -26,24 +26,24 @@ async function send(key: string, mutation: string, args: unknown): Promise<unkno
 }
 
 describe('requestFingerprint', () => {
-  it('tells a field sent as null from a field left out', () => {
+  it('tells a field sent as null from a field left out', async () => {
     expect(requestFingerprint('updateCustomer', { input: { phone: '+1', company: null } }))
       .not.toBe(requestFingerprint('updateCustomer', { input: { phone: '+1' } }));
   });
 
-  it('tells a nested address part sent as null from one left out', () => {
+  it('tells a nested address part sent as null from one left out', async () => {
     expect(requestFingerprint('updateCustomer', { input: { address: { city: 'Paris', line2: null } } }))
       .not.toBe(requestFingerprint('updateCustomer', { input: { address: { city: 'Paris' } } }));
     expect(requestFingerprint('updateCustomer', { input: { address: null } }))
       .not.toBe(requestFingerprint('updateCustomer', { input: {} }));
   });
 
-  it('does not depend on the order of keys at any depth', () => {
+  it('does not depend on the order of keys at any depth', async () => {
     expect(requestFingerprint('updateCustomer', { id: 'A', expectedVersion: 'v', input: { phone: '+1', address: { city: 'Paris', country: 'FR' } } }))
       .toBe(requestFingerprint('updateCustomer', { input: { address: { country: 'FR', city: 'Paris' }, phone: '+1' }, expectedVersion: 'v', id: 'A' }));
   });
 
-  it('covers the mutation name and every argument', () => {
+  it('covers the mutation name and every argument', async () => {
     const base = { id: 'A', expectedVersion: 'v1', reason: 'fraud' };
     const fingerprint = requestFingerprint('cancelOrder', base);
     expect(requestFingerprint('updateCustomer', base)).not.toBe(fingerprint);
@@ -52,7 +52,7 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint('cancelOrder', { ...base, reason: null })).not.toBe(fingerprint);
   });
 
-  it('carries its version, so a stored hash says how it was made', () => {
+  it('carries its version, so a stored hash says how it was made', async () => {
     expect(requestFingerprint('createCustomer', { input: { email: 'a@example.com' } })).toMatch(/^v2:[0-9a-f]{64}$/);
   });
 });
@@ -77,8 +77,8 @@ describe('withIdempotency', () => {
   it('answers a key stored with the unversioned hash of before v2 with its stored outcome', async () => {
     // What v1 stored: a bare SHA-256 of the input with nulls dropped and keys sorted.
     const v1 = createHash('sha256').update(JSON.stringify({ mutation: 'updateCustomer', args: { id: 'A', input: { phone: '+1' } } })).digest('hex');
-    store.claimIdempotencyKey('k3', v1, T0);
-    store.completeIdempotencyKey('k3', { ok: 'stored before the upgrade' });
+    await store.claimIdempotencyKey('k3', v1, T0);
+    await store.completeIdempotencyKey('k3', { ok: 'stored before the upgrade' });
     expect(await send('k3', 'updateCustomer', { input: { phone: '+1' }, id: 'A' })).toBe('stored before the upgrade');
     expect(await send('k3', 'updateCustomer', { id: 'A', input: { phone: '+2' } })).toBe('IDEMPOTENCY_KEY_REUSED');
   });

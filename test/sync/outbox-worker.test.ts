@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codedError } from '../../schema/errors.ts';
 import { MIN_RETRY_DELAY_MS, startOutboxWorker, type OutboxEvent, type OutboxWorker, type OutboxWorkerOptions } from '../../subgraphs/sync/outbox-worker.ts';
-import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
+import { openSqliteStore } from '../../subgraphs/sync/store/sqlite/store.ts';
 import type { OutboxEntry, SyncStore, WriteSystem } from '../../subgraphs/sync/store/types.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
@@ -10,7 +10,7 @@ let store: SyncStore;
 let worker: OutboxWorker | undefined;
 let events: OutboxEvent[];
 
-beforeEach(() => {
+beforeEach(async () => {
   clock = T0;
   store = openSqliteStore(':memory:', { now: () => clock });
   events = [];
@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await worker?.stop();
-  store.close();
+  await store.close();
 });
 
 /** A worker on the test's store and clock: backoff 100 ms doubling up to 1 s, jitter fixed at one half. */
@@ -31,10 +31,10 @@ function start(apply: OutboxWorkerOptions['apply'], options: Partial<OutboxWorke
 }
 
 /** Records an intent with one write per [system, recordKey, n] and hands it to the worker. */
-function queue(...writes: [WriteSystem, string, number][]) {
-  const recorded = store.recordIntent({ kind: 'updateCustomer', subjectKey: 'contact:101', request: {} },
+async function queue(...writes: [WriteSystem, string, number][]) {
+  const recorded = await store.recordIntent({ kind: 'updateCustomer', subjectKey: 'contact:101', request: {} },
     writes.map(([system, recordKey, n]) => ({ system, recordKey, operation: { n } })));
-  store.releaseIntent(recorded.intent.id);
+  await store.releaseIntent(recorded.intent.id);
   return recorded;
 }
 
@@ -67,9 +67,9 @@ function blockingApply() {
 
 describe('outbox worker: order', () => {
   it('applies the writes to one record one at a time in the order they were accepted, and different records side by side', async () => {
-    queue(['ERP', 'ERP:42', 1], ['COMMERCE', 'COMMERCE:9', 1]);
-    queue(['ERP', 'ERP:42', 2]);
-    queue(['ERP', 'ERP:42', 3], ['COMMERCE', 'COMMERCE:9', 2]);
+    await queue(['ERP', 'ERP:42', 1], ['COMMERCE', 'COMMERCE:9', 1]);
+    await queue(['ERP', 'ERP:42', 2]);
+    await queue(['ERP', 'ERP:42', 3], ['COMMERCE', 'COMMERCE:9', 2]);
     const log: string[] = [];
     await start(loggingApply(log)).drain();
     expect(log).toEqual([
@@ -80,15 +80,15 @@ describe('outbox worker: order', () => {
   });
 
   it('takes at most batchSize entries at once', async () => {
-    queue(['ERP', 'ERP:1', 1], ['ERP', 'ERP:2', 1], ['ERP', 'ERP:3', 1]);
+    await queue(['ERP', 'ERP:1', 1], ['ERP', 'ERP:2', 1], ['ERP', 'ERP:3', 1]);
     const log: string[] = [];
     await start(loggingApply(log), { batchSize: 2 }).drain();
     expect(log).toEqual(['start ERP:1#1', 'start ERP:2#1', 'end ERP:1#1', 'end ERP:2#1', 'start ERP:3#1', 'end ERP:3#1']);
   });
 
   it('never lets a later write to a record overtake an earlier one that is backing off', async () => {
-    queue(['ERP', 'ERP:42', 1]);
-    queue(['ERP', 'ERP:42', 2], ['CRM', 'CRM:101', 1]);
+    await queue(['ERP', 'ERP:42', 1]);
+    await queue(['ERP', 'ERP:42', 2], ['CRM', 'CRM:101', 1]);
     const calls: string[] = [];
     const w = start(async (entry) => {
       calls.push(label(entry));
@@ -102,12 +102,12 @@ describe('outbox worker: order', () => {
   });
 
   it('leaves an intent held by its request alone until it is released', async () => {
-    const { intent } = store.recordIntent({ kind: 'cancelOrder', subjectKey: 'order:1', request: {} }, [{ system: 'ERP', recordKey: 'ERP:7', operation: { n: 1 } }]);
+    const { intent } = await store.recordIntent({ kind: 'cancelOrder', subjectKey: 'order:1', request: {} }, [{ system: 'ERP', recordKey: 'ERP:7', operation: { n: 1 } }]);
     const calls: string[] = [];
     const w = start(async (entry) => void calls.push(label(entry)));
     await w.drain();
     expect(calls).toEqual([]);
-    store.releaseIntent(intent.id);
+    await store.releaseIntent(intent.id);
     await w.drain();
     expect(calls).toEqual(['ERP:7#1']);
   });
@@ -115,13 +115,13 @@ describe('outbox worker: order', () => {
 
 describe('outbox worker: outcomes', () => {
   it('keeps what apply returns on the entry and completes the intent', async () => {
-    const { intent, entries } = queue(['CRM', 'CRM:101', 1], ['ERP', 'ERP:42', 1]);
+    const { intent, entries } = await queue(['CRM', 'CRM:101', 1], ['ERP', 'ERP:42', 1]);
     await start(async (entry) => ({ externalId: entry.recordKey.split(':')[1], wrote: true })).drain();
-    expect(store.intentEntries(intent.id)).toEqual([
+    expect(await store.intentEntries(intent.id)).toEqual([
       { ...entries[0], status: 'APPLIED', attempts: 1, result: { externalId: '101', wrote: true } },
       { ...entries[1], status: 'APPLIED', attempts: 1, result: { externalId: '42', wrote: true } },
     ]);
-    expect(store.getIntent(intent.id)).toMatchObject({ status: 'DONE', completedAt: T0 });
+    expect(await store.getIntent(intent.id)).toMatchObject({ status: 'DONE', completedAt: T0 });
     expect(events).toEqual([
       { type: 'applied', entryId: entries[0].id, intentId: intent.id, system: 'CRM', attempts: 1 },
       { type: 'applied', entryId: entries[1].id, intentId: intent.id, system: 'ERP', attempts: 1 },
@@ -130,7 +130,7 @@ describe('outbox worker: outcomes', () => {
   });
 
   it('retries UPSTREAM_UNAVAILABLE with exponential backoff and full jitter until it is applied', async () => {
-    const { intent, entries: [entry] } = queue(['ERP', 'ERP:42', 1]);
+    const { intent, entries: [entry] } = await queue(['ERP', 'ERP:42', 1]);
     let calls = 0;
     const w = start(async () => {
       calls += 1;
@@ -140,14 +140,14 @@ describe('outbox worker: outcomes', () => {
     await w.drain();
     expect(calls).toBe(1);
     for (let i = 0; i < 5; i++) {
-      clock = store.intentEntries(intent.id)[0].nextAttemptAt;
+      clock = (await store.intentEntries(intent.id))[0].nextAttemptAt;
       await w.drain();
     }
     expect(calls).toBe(6);
     expect(events.filter((e) => e.type === 'retry')).toEqual([50, 100, 200, 400, 500].map((delayMs, i) => (
       { type: 'retry', delayMs, throttled: false, entryId: entry.id, intentId: intent.id, system: 'ERP', attempts: i + 1 })));
     expect(clock).toBe(T0 + 1250);
-    expect(store.intentEntries(intent.id)).toEqual([{ ...entry, status: 'APPLIED', attempts: 6, lastError: 'ERP is unreachable.', nextAttemptAt: T0 + 1250 }]);
+    expect(await store.intentEntries(intent.id)).toEqual([{ ...entry, status: 'APPLIED', attempts: 6, lastError: 'ERP is unreachable.', nextAttemptAt: T0 + 1250 }]);
     expect(events.slice(-2)).toEqual([
       { type: 'applied', entryId: entry.id, intentId: intent.id, system: 'ERP', attempts: 6 },
       { type: 'intent-done', intentId: intent.id },
@@ -155,13 +155,13 @@ describe('outbox worker: outcomes', () => {
   });
 
   it(`never retries sooner than ${MIN_RETRY_DELAY_MS} ms, even when the jitter draws 0`, async () => {
-    const { intent } = queue(['ERP', 'ERP:42', 1]);
+    const { intent } = await queue(['ERP', 'ERP:42', 1]);
     await start(async () => { throw unavailable(); }, { random: () => 0 }).drain();
-    expect(store.intentEntries(intent.id)[0]).toMatchObject({ status: 'PENDING', attempts: 1, nextAttemptAt: T0 + MIN_RETRY_DELAY_MS });
+    expect((await store.intentEntries(intent.id))[0]).toMatchObject({ status: 'PENDING', attempts: 1, nextAttemptAt: T0 + MIN_RETRY_DELAY_MS });
   });
 
   it('fails an entry for good on any other error, keeping its message, and never tries it again', async () => {
-    const { intent, entries: [shop, erp] } = queue(['COMMERCE', 'COMMERCE:9', 1], ['ERP', 'ERP:42', 1]);
+    const { intent, entries: [shop, erp] } = await queue(['COMMERCE', 'COMMERCE:9', 1], ['ERP', 'ERP:42', 1]);
     let calls = 0;
     const w = start(async (entry) => {
       calls += 1;
@@ -171,7 +171,7 @@ describe('outbox worker: outcomes', () => {
     clock += 60_000;
     await w.drain();
     expect(calls).toBe(2);
-    expect(store.intentEntries(intent.id)).toEqual([
+    expect(await store.intentEntries(intent.id)).toEqual([
       { ...shop, status: 'FAILED', attempts: 1, lastError: 'Shopify refused the change: Phone is invalid' },
       { ...erp, status: 'FAILED', attempts: 1, lastError: 'boom' },
     ]);
@@ -185,13 +185,13 @@ describe('outbox worker: outcomes', () => {
 
 describe('outbox worker: lifecycle', () => {
   it('starts with a tick of its own, so entries left by a previous process are applied', async () => {
-    const { intent } = queue(['ERP', 'ERP:42', 1]);
+    const { intent } = await queue(['ERP', 'ERP:42', 1]);
     start(async () => undefined);
-    await vi.waitFor(() => expect(store.getIntent(intent.id)?.status).toBe('DONE'));
+    await vi.waitFor(async () => expect((await store.getIntent(intent.id))?.status).toBe('DONE'));
   });
 
   it('stop() waits for the tick in flight, and then ticks no more', async () => {
-    const { intent } = queue(['ERP', 'ERP:42', 1]);
+    const { intent } = await queue(['ERP', 'ERP:42', 1]);
     const blocking = blockingApply();
     const w = start(blocking.apply, { intervalMs: 5 });
     await blocking.started;
@@ -201,14 +201,14 @@ describe('outbox worker: lifecycle', () => {
     expect(stopped).toBe(false);
     blocking.finish();
     await stopping;
-    expect(store.intentEntries(intent.id)[0].status).toBe('APPLIED');
-    queue(['ERP', 'ERP:43', 1]);
+    expect((await store.intentEntries(intent.id))[0].status).toBe('APPLIED');
+    await queue(['ERP', 'ERP:43', 1]);
     await sleep(30);
     expect(blocking.calls).toEqual(['ERP:42#1']);
   });
 
   it('runs one tick at a time: drain waits for the tick in flight', async () => {
-    const { intent } = queue(['ERP', 'ERP:42', 1]);
+    const { intent } = await queue(['ERP', 'ERP:42', 1]);
     const blocking = blockingApply();
     const w = start(blocking.apply, { intervalMs: 1 });
     await blocking.started;
@@ -218,37 +218,37 @@ describe('outbox worker: lifecycle', () => {
     blocking.finish();
     await drained;
     expect(blocking.calls).toEqual(['ERP:42#1']);
-    expect(store.intentEntries(intent.id)[0].status).toBe('APPLIED');
+    expect((await store.intentEntries(intent.id))[0].status).toBe('APPLIED');
   });
 
   it('reports a failing store as an event and tries again on the next tick', async () => {
-    const { intent } = queue(['ERP', 'ERP:42', 1]);
+    const { intent } = await queue(['ERP', 'ERP:42', 1]);
     let failures = 1;
     const flaky: SyncStore = {
       ...store,
-      dueEntries(now, limit) {
+      async dueEntries(now, limit) {
         if (failures-- > 0) throw new Error('database is locked');
         return store.dueEntries(now, limit);
       },
     };
     start(async () => undefined, { store: flaky, intervalMs: 5 });
-    await vi.waitFor(() => expect(store.getIntent(intent.id)?.status).toBe('DONE'));
+    await vi.waitFor(async () => expect((await store.getIntent(intent.id))?.status).toBe('DONE'));
     expect(events.map((e) => e.type)).toEqual(['tick-failed', 'applied', 'intent-done']);
     expect(events[0]).toEqual({ type: 'tick-failed', message: 'database is locked' });
   });
 
   it('rejects drain() when the store fails', async () => {
-    const broken: SyncStore = { ...store, dueEntries: () => { throw new Error('disk I/O error'); } };
+    const broken: SyncStore = { ...store, dueEntries: async () => { throw new Error('disk I/O error'); } };
     await expect(start(async () => undefined, { store: broken }).drain()).rejects.toThrow('disk I/O error');
   });
 
   it('keeps going when the onEvent hook throws', async () => {
-    const { intent } = queue(['ERP', 'ERP:42', 1], ['CRM', 'CRM:101', 1]);
+    const { intent } = await queue(['ERP', 'ERP:42', 1], ['CRM', 'CRM:101', 1]);
     await start(async () => undefined, { onEvent: () => { throw new Error('logger down'); } }).drain();
-    expect(store.getIntent(intent.id)?.status).toBe('DONE');
+    expect((await store.getIntent(intent.id))?.status).toBe('DONE');
   });
 
-  it('refuses options that are not positive numbers, naming the value', () => {
+  it('refuses options that are not positive numbers, naming the value', async () => {
     const base = { store, apply: async () => undefined, intervalMs: 10, backoff: { baseMs: 100, maxMs: 1000 } };
     expect(() => startOutboxWorker({ ...base, intervalMs: 0 })).toThrow('intervalMs must be a positive number: 0');
     expect(() => startOutboxWorker({ ...base, backoff: { baseMs: -1, maxMs: 1000 } })).toThrow('backoff.baseMs must be a positive number: -1');

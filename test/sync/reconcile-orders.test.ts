@@ -1,6 +1,6 @@
 /** Comparing shop orders with ERP sales orders over a real store, with the readers faked: one bad order does not stop the others. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../subgraphs/sync/store/sqlite-store.ts';
+import { openSqliteStore } from '../../subgraphs/sync/store/sqlite/store.ts';
 import type { SyncStore } from '../../subgraphs/sync/store/types.ts';
 import { checkDueOrders, checkShopOrders } from '../../subgraphs/sync/reconcile/check-orders.ts';
 import type { ReconcileReaders } from '../../subgraphs/sync/reconcile/readers.ts';
@@ -10,8 +10,8 @@ import { codedError } from '../../schema/errors.ts';
 const T = Date.parse('2026-11-20T12:00:00.000Z');
 const DAY = 86_400_000;
 let store: SyncStore;
-beforeEach(() => { store = openSqliteStore(':memory:', { instanceId: 'test' }); });
-afterEach(() => store.close());
+beforeEach(async () => { store = openSqliteStore(':memory:', { instanceId: 'test' }); });
+afterEach(async () => { await store.close(); });
 
 const shopOrder = (n: number, placedAt: number, currency = 'USD'): ChangedShopOrder => ({
   externalId: `gid://shopify/Order/${n}`, orderId: String(n), number: `#${n}`, changedAt: placedAt, placedAt, cancelled: false,
@@ -38,7 +38,7 @@ describe('checkShopOrders', () => {
     const result = await checkShopOrders(readers(orders), store, orders, { dryRun: false, now: () => T, graceMs: DAY });
     expect(result.failed).toEqual(['BAD_USER_INPUT']);
     expect([...result.found]).toEqual([['#2', 1]]);
-    expect(store.discrepancies({}, null, 10).map((d) => [d.kind, d.orderId])).toEqual([['MISSING_ERP_ORDER', '2']]);
+    expect((await store.discrepancies({}, null, 10)).map((d) => [d.kind, d.orderId])).toEqual([['MISSING_ERP_ORDER', '2']]);
   });
 
   it('schedules a new order again for the end of its grace period, and checks it then; an order it cannot compare is not scheduled for ever', async () => {
@@ -46,11 +46,11 @@ describe('checkShopOrders', () => {
     const blocked = shopOrder(1, T - DAY / 2);
     const all = [fresh, blocked];
     await checkShopOrders(readers(all), store, [fresh], { dryRun: false, now: () => T, graceMs: DAY });
-    expect(store.dueOrderRechecks(T + DAY, 10)).toEqual(['#3']);
-    store.scheduleOrderRecheck('#1', T);
+    expect(await store.dueOrderRechecks(T + DAY, 10)).toEqual(['#3']);
+    await store.scheduleOrderRecheck('#1', T);
     const later = await checkDueOrders(readers(all), store, { dryRun: false, now: () => T + DAY, graceMs: DAY });
     expect([...later.found]).toEqual([['#3', 1]]);
     expect(later.failed).toEqual(['BAD_USER_INPUT']);
-    expect(store.dueOrderRechecks(T + 10 * DAY, 10)).toEqual([]);
+    expect(await store.dueOrderRechecks(T + 10 * DAY, 10)).toEqual([]);
   });
 });

@@ -50,8 +50,8 @@ async function postShopify(topic: string, eventId: string, payload: Record<strin
   return { status: res.status, body: await res.json() };
 }
 
-const stored = (source: WebhookSource): InboxEvent[] => t.stack.sync!.store.inboxEvents(source);
-const storedById = (source: WebhookSource, eventId: number | string) => stored(source).filter((e) => e.eventId === String(eventId));
+const stored = (source: WebhookSource): Promise<InboxEvent[]> => t.stack.sync!.store.inboxEvents(source);
+const storedById = async (source: WebhookSource, eventId: number | string) => (await stored(source)).filter((e) => e.eventId === String(eventId));
 
 /** A fully linked contact no other test in this file touches. */
 function linkedContact(n: number) {
@@ -79,12 +79,12 @@ describe('POST /webhooks/hubspot', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(res).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
     for (const e of events) {
-      const [row] = storedById('HUBSPOT', e.eventId);
+      const [row] = await storedById('HUBSPOT', e.eventId);
       expect(row).toEqual(expect.objectContaining({ objectType: 'contact', objectId: contact.id, occurredAt: e.occurredAt, topic: 'contact.propertyChange' }));
       // The body as sent until the worker has processed it, which drops it.
       expect(row.payload).toEqual(row.status === 'PENDING' ? e : null);
     }
-    expect(t.stack.sync!.store.lastWebhookReceived().HUBSPOT).toBeGreaterThanOrEqual(Date.now() - 5000);
+    expect((await t.stack.sync!.store.lastWebhookReceived()).HUBSPOT).toBeGreaterThanOrEqual(Date.now() - 5000);
   });
 
   it('acknowledges the same batch again with 200 and processes it only once', async () => {
@@ -92,22 +92,22 @@ describe('POST /webhooks/hubspot', () => {
     const events = [contactEvent(contact.id, Date.now() - 1000, 'phone')];
     expect((await postHubSpot(events)).body).toEqual({ accepted: 1, duplicates: 0 });
     await t.stack.sync!.inbox.drain();
-    expect(storedById('HUBSPOT', events[0].eventId)).toEqual([expect.objectContaining({ status: 'DONE', outcome: 'APPLIED', attempts: 1 })]);
+    expect(await storedById('HUBSPOT', events[0].eventId)).toEqual([expect.objectContaining({ status: 'DONE', outcome: 'APPLIED', attempts: 1 })]);
 
     t.stack.resetUpstreamCounters();
     expect(await postHubSpot(events)).toEqual({ status: 200, body: { accepted: 0, duplicates: 1 } });
     await t.stack.sync!.inbox.drain();
-    expect(storedById('HUBSPOT', events[0].eventId)).toEqual([expect.objectContaining({ status: 'DONE', outcome: 'APPLIED', attempts: 1 })]);
+    expect(await storedById('HUBSPOT', events[0].eventId)).toEqual([expect.objectContaining({ status: 'DONE', outcome: 'APPLIED', attempts: 1 })]);
     expect(hubspotReads()).toEqual([]);
   });
 
   it('refuses a forged signature with 401 and stores nothing', async () => {
-    const before = t.stack.sync!.store.lastWebhookReceived().HUBSPOT;
+    const before = (await t.stack.sync!.store.lastWebhookReceived()).HUBSPOT;
     const events = [contactEvent(linkedContact(2).id, Date.now())];
     const res = await postHubSpot(events, { secret: 'not-the-app-secret' });
     expect(res).toEqual({ status: 401, body: { error: 'The signature does not match.' } });
-    expect(storedById('HUBSPOT', events[0].eventId)).toEqual([]);
-    expect(t.stack.sync!.store.lastWebhookReceived().HUBSPOT).toBe(before);
+    expect(await storedById('HUBSPOT', events[0].eventId)).toEqual([]);
+    expect((await t.stack.sync!.store.lastWebhookReceived()).HUBSPOT).toBe(before);
   });
 
   it('refuses a body changed after signing with 401', async () => {
@@ -120,7 +120,7 @@ describe('POST /webhooks/hubspot', () => {
       body: JSON.stringify(events),
     });
     expect(res.status).toBe(401);
-    expect(storedById('HUBSPOT', events[0].eventId)).toEqual([]);
+    expect(await storedById('HUBSPOT', events[0].eventId)).toEqual([]);
   });
 
   it('refuses a replayed request whose timestamp is older than 5 minutes with 401 and stores nothing, even when correctly signed', async () => {
@@ -129,7 +129,7 @@ describe('POST /webhooks/hubspot', () => {
     expect(res).toEqual({ status: 401, body: { error: 'The request timestamp is more than 5 minutes away from now.' } });
     const future = await postHubSpot(events, { timestamp: Date.now() + 6 * 60 * 1000 });
     expect(future.status).toBe(401);
-    expect(storedById('HUBSPOT', events[0].eventId)).toEqual([]);
+    expect(await storedById('HUBSPOT', events[0].eventId)).toEqual([]);
   });
 
   it('refuses a body over 1 MB with 413 and a signed body that is not a list of events with 400', async () => {
@@ -168,8 +168,8 @@ describe('POST /webhooks/hubspot', () => {
     t.stack.resetUpstreamCounters();
     await postHubSpot([older]);
     await t.stack.sync!.inbox.drain();
-    expect(storedById('HUBSPOT', newer.eventId)[0]).toMatchObject({ status: 'DONE', outcome: 'APPLIED' });
-    expect(storedById('HUBSPOT', older.eventId)[0]).toMatchObject({ status: 'DONE', outcome: 'STALE' });
+    expect((await storedById('HUBSPOT', newer.eventId))[0]).toMatchObject({ status: 'DONE', outcome: 'APPLIED' });
+    expect((await storedById('HUBSPOT', older.eventId))[0]).toMatchObject({ status: 'DONE', outcome: 'STALE' });
     expect(hubspotReads()).toEqual([]);
   });
 
@@ -179,10 +179,10 @@ describe('POST /webhooks/hubspot', () => {
     const [first, second] = [contactEvent(contact.id, at, 'phone'), contactEvent(contact.id, at + 1000, 'email')];
     await postHubSpot([second, first]);
     await t.stack.sync!.inbox.drain();
-    const [a, b] = [storedById('HUBSPOT', first.eventId)[0], storedById('HUBSPOT', second.eventId)[0]];
+    const [a, b] = [(await storedById('HUBSPOT', first.eventId))[0], (await storedById('HUBSPOT', second.eventId))[0]];
     expect([a.outcome, b.outcome]).toEqual(['APPLIED', 'APPLIED']);
     expect(a.processedAt!).toBeLessThanOrEqual(b.processedAt!);
-    expect(t.stack.sync!.store.appliedUpTo('HUBSPOT', 'contact', contact.id)).toBe(at + 1000);
+    expect(await t.stack.sync!.store.appliedUpTo('HUBSPOT', 'contact', contact.id)).toBe(at + 1000);
   });
 
   it('stores a change of a field the CRM does not propagate and marks it done without effect', async () => {
@@ -191,7 +191,7 @@ describe('POST /webhooks/hubspot', () => {
     t.stack.resetUpstreamCounters();
     await postHubSpot([event]);
     await t.stack.sync!.inbox.drain();
-    expect(storedById('HUBSPOT', event.eventId)[0]).toMatchObject({ status: 'DONE', outcome: 'IGNORED' });
+    expect((await storedById('HUBSPOT', event.eventId))[0]).toMatchObject({ status: 'DONE', outcome: 'IGNORED' });
     expect(hubspotReads()).toEqual([]);
   });
 });
@@ -207,24 +207,24 @@ describe('POST /webhooks/shopify', () => {
     expect((await postShopify('orders/updated', 'evt-order-1', { id: 450789, updated_at: updatedAt })).status).toBe(200);
     expect((await postShopify('orders/cancelled', 'evt-order-2', { id: 450789, updated_at: '2026-11-20T09:16:00Z', cancelled_at: '2026-11-20T09:16:00Z' })).status).toBe(200);
     await t.stack.sync!.inbox.drain();
-    expect(storedById('SHOPIFY', 'evt-customer-1')).toEqual([expect.objectContaining({
+    expect(await storedById('SHOPIFY', 'evt-customer-1')).toEqual([expect.objectContaining({
       objectType: 'customer', objectId: String(numericId(customerGid())), occurredAt: Date.parse(updatedAt), topic: 'customers/update', status: 'DONE', outcome: 'APPLIED',
     })]);
-    expect(storedById('SHOPIFY', 'evt-order-2')).toEqual([expect.objectContaining({ objectType: 'order', topic: 'orders/cancelled', status: 'DONE' })]);
-    expect(t.stack.sync!.store.lastWebhookReceived().SHOPIFY).toBeGreaterThanOrEqual(Date.now() - 5000);
+    expect(await storedById('SHOPIFY', 'evt-order-2')).toEqual([expect.objectContaining({ objectType: 'order', topic: 'orders/cancelled', status: 'DONE' })]);
+    expect((await t.stack.sync!.store.lastWebhookReceived()).SHOPIFY).toBeGreaterThanOrEqual(Date.now() - 5000);
   });
 
   it('acknowledges a redelivered event with 200 and stores it once', async () => {
     const payload = { id: 450790, updated_at: '2026-11-20T10:00:00Z' };
     await postShopify('orders/updated', 'evt-order-redelivered', payload);
     expect(await postShopify('orders/updated', 'evt-order-redelivered', payload)).toEqual({ status: 200, body: { accepted: 0, duplicates: 1 } });
-    expect(storedById('SHOPIFY', 'evt-order-redelivered')).toHaveLength(1);
+    expect(await storedById('SHOPIFY', 'evt-order-redelivered')).toHaveLength(1);
   });
 
   it('refuses a wrong HMAC with 401 and stores nothing', async () => {
     const res = await postShopify('orders/updated', 'evt-forged', { id: 450791 }, 'not-the-secret');
     expect(res).toEqual({ status: 401, body: { error: 'The signature does not match.' } });
-    expect(storedById('SHOPIFY', 'evt-forged')).toEqual([]);
+    expect(await storedById('SHOPIFY', 'evt-forged')).toEqual([]);
   });
 
   it('refuses a signed webhook without an event id with 400', async () => {

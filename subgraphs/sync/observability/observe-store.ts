@@ -11,48 +11,48 @@ export function observeSyncStore(store: SyncStore, metrics: SyncMetrics): SyncSt
   const startedAt = new Map<number, number>();
   return {
     ...store,
-    enqueueEvents(source, events, receivedAt) {
-      const stored = store.enqueueEvents(source, events, receivedAt);
+    async enqueueEvents(source, events, receivedAt) {
+      const stored = await store.enqueueEvents(source, events, receivedAt);
       metrics.webhookEvents('received', stored.accepted);
       metrics.webhookEvents('duplicate', stored.duplicates);
       return stored;
     },
-    markEventDone(seq, outcome, processedAt) {
-      store.markEventDone(seq, outcome, processedAt);
+    async markEventDone(seq, outcome, processedAt) {
+      await store.markEventDone(seq, outcome, processedAt);
       metrics.webhookEvents(SETTLED[outcome]);
     },
-    markEventRetry(seq, error, nextAttemptAt) {
-      store.markEventRetry(seq, error, nextAttemptAt);
+    async markEventRetry(seq, error, nextAttemptAt) {
+      await store.markEventRetry(seq, error, nextAttemptAt);
       metrics.webhookEvents('retried');
     },
-    markEventFailed(seq, error, processedAt) {
-      store.markEventFailed(seq, error, processedAt);
+    async markEventFailed(seq, error, processedAt) {
+      await store.markEventFailed(seq, error, processedAt);
       metrics.webhookEvents('failed');
     },
-    startRun(input) {
-      const id = store.startRun(input);
+    async startRun(input) {
+      const id = await store.startRun(input);
       startedAt.set(id, performance.now());
       return id;
     },
-    finishRun(id, status, stats, finishedAt) {
-      store.finishRun(id, status, stats, finishedAt);
+    async finishRun(id, status, stats, finishedAt) {
+      await store.finishRun(id, status, stats, finishedAt);
       const started = startedAt.get(id);
       startedAt.delete(id);
       metrics.reconcileRun(status, started === undefined ? 0 : (performance.now() - started) / 1000);
     },
     // Every way findings reach the store: one subject (webhook checks), a page of customers, a page of orders.
-    recordFindings(subjectKey, scope, findings, now) {
-      const recorded = store.recordFindings(subjectKey, scope, findings, now);
+    async recordFindings(subjectKey, scope, findings, now) {
+      const recorded = await store.recordFindings(subjectKey, scope, findings, now);
       for (const finding of findings) metrics.discrepancyFound(finding.kind);
       return recorded;
     },
-    recordManyFindings(records, now) {
-      const resolved = store.recordManyFindings(records, now);
+    async recordManyFindings(records, now) {
+      const resolved = await store.recordManyFindings(records, now);
       for (const finding of records.flatMap((record) => record.findings)) metrics.discrepancyFound(finding.kind);
       return resolved;
     },
-    recordOrderChecks(checks, scope, now) {
-      const opened = store.recordOrderChecks(checks, scope, now);
+    async recordOrderChecks(checks, scope, now) {
+      const opened = await store.recordOrderChecks(checks, scope, now);
       for (const finding of checks.flatMap((check) => check.findings)) metrics.discrepancyFound(finding.kind);
       return opened;
     },

@@ -27,7 +27,7 @@ export interface SyncMetrics {
   discrepancyFound(kind: DiscrepancyKind): void;
   recordInvalidation(system: string, result: InvalidationResult): void;
   /** Where the scrape-time gauges read from; until then they are empty. */
-  collectFrom(sources: { outboxStats: () => OutboxStats; breakers: () => Record<string, BreakerState> }): void;
+  collectFrom(sources: { outboxStats: () => Promise<OutboxStats>; breakers: () => Record<string, BreakerState> }): void;
 }
 
 const BREAKER_STATES: BreakerState[] = ['CLOSED', 'OPEN', 'HALF_OPEN'];
@@ -40,15 +40,15 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
   let sources: Parameters<SyncMetrics['collectFrom']>[0] | null = null;
   new Gauge({
     name: 'sync_outbox_pending', help: 'Outbox writes still PENDING, per system.', labelNames: ['system'], registers,
-    collect() {
-      for (const [system, stats] of Object.entries(sources?.outboxStats() ?? {})) this.set({ system }, stats.pending);
+    async collect() {
+      for (const [system, stats] of Object.entries(await sources?.outboxStats() ?? {})) this.set({ system }, stats.pending);
     },
   });
   new Gauge({
     name: 'sync_outbox_oldest_pending_age_seconds', help: 'Age of the oldest PENDING outbox write per system (0 when none).',
     labelNames: ['system'], registers,
-    collect() {
-      for (const [system, stats] of Object.entries(sources?.outboxStats() ?? {})) this.set({ system }, (stats.oldestPendingAgeMs ?? 0) / 1000);
+    async collect() {
+      for (const [system, stats] of Object.entries(await sources?.outboxStats() ?? {})) this.set({ system }, (stats.oldestPendingAgeMs ?? 0) / 1000);
     },
   });
   new Gauge({

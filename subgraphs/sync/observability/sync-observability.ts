@@ -16,7 +16,7 @@ export function syncObservability(metrics: SubgraphMetrics, sync: SyncMetrics, s
   return {
     metrics,
     // A read of the outbox: throws once the database is closed or unreadable.
-    readiness: { database: () => typeof store.outboxStats(now()) === 'object' },
+    readiness: { database: async () => typeof await store.outboxStats(now()) === 'object' },
     onRequest: (request) => {
       for (const error of request.errors) if (error.code === 'VERSION_CONFLICT') sync.versionConflict('request');
     },

@@ -161,5 +161,5 @@ export async function checkCustomers(
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, contactIds.length) }, lane));
-  return toRecord.length > 0 ? ctx.store.recordManyFindings(toRecord, options.now()).flat() : [];
+  return toRecord.length > 0 ? (await ctx.store.recordManyFindings(toRecord, options.now())).flat() : [];
 }

@@ -64,18 +64,18 @@ async function checkPairs(
     check.found.set(order.number, findings.length);
     records.push({ subjectKey: `order:${order.orderId}`, orderNumber: order.number, findings, recheckAt });
   }
-  if (!options.dryRun && records.length > 0) check.resolved += store.recordOrderChecks(records, { kinds: ORDER_KINDS, systems: ['ERP'] }, now);
+  if (!options.dryRun && records.length > 0) check.resolved += await store.recordOrderChecks(records, { kinds: ORDER_KINDS, systems: ['ERP'] }, now);
   return check;
 }
 
 /** The orders whose grace period has ended since they were read: checked again now. */
 export async function checkDueOrders(readers: ReconcileReaders, store: SyncStore, options: OrderCheckOptions): Promise<OrdersCheck> {
-  const due = store.dueOrderRechecks(options.now(), DUE_BATCH);
+  const due = await store.dueOrderRechecks(options.now(), DUE_BATCH);
   if (due.length === 0) return { found: new Map(), resolved: 0, failed: [] };
   const orders = await readers.commerce.ordersByNumbers(due);
   const result = await checkShopOrders(readers, store, [...orders.values()], options);
   // Checked now, or no longer in the shop, or impossible to compare (reported as a failure): not again.
-  if (!options.dryRun) for (const number of due) if (!result.found.has(number) || !orders.has(number)) store.clearOrderRecheck(number);
+  if (!options.dryRun) for (const number of due) if (!result.found.has(number) || !orders.has(number)) await store.clearOrderRecheck(number);
   return result;
 }
 

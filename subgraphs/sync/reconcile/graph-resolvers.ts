@@ -41,7 +41,7 @@ export function reconcileResolvers(ctx: WriteContext, now: () => number, gates: 
 
   return {
     Query: {
-      discrepancies: (_: unknown, args: DiscrepancyArgs) => {
+      discrepancies: async (_: unknown, args: DiscrepancyArgs) => {
         const first = checkFirst(args.first, MAX_PAGE);
         const after = decodeCursor(args.after);
         const afterSeq = after === null ? null : Number(after);
@@ -50,7 +50,7 @@ export function reconcileResolvers(ctx: WriteContext, now: () => number, gates: 
         }
         // SOCIAL is read-only and never disagrees: an empty page, not an error.
         if (args.system === 'SOCIAL') return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
-        const rows = store.discrepancies({ system: args.system, kind: args.kind, resolved: args.resolved }, afterSeq, first + 1);
+        const rows = await store.discrepancies({ system: args.system, kind: args.kind, resolved: args.resolved }, afterSeq, first + 1);
         const page = rows.slice(0, first);
         return {
           edges: page.map((node) => ({ cursor: encodeCursor(String(node.seq)), node })),

@@ -69,7 +69,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const store = ctx.store;
   const stats = Object.fromEntries(SYSTEMS.map((s) => [s, emptyStats()])) as Record<WriteSystem, RunSystemStats>;
   const startedAt = now();
-  const runId = store.startRun({ dryRun: options.dryRun, since: options.since, startedAt });
+  const runId = await store.startRun({ dryRun: options.dryRun, since: options.since, startedAt });
   // When each customer and shop order (by number) was last read in this pass: another feed's record
   // of it is compared again only if it changed after that (a change made while the pass runs).
   const checkedContacts = passMemory<number>();
@@ -98,9 +98,13 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   let status: RunStatus = 'DONE';
   let propagations = 0;
 
+  // Failures are counted at once (some are found inside synchronous callbacks) and their records
+  // awaited before the run is finished; a record the store could not keep fails the pass.
+  const recording: Promise<void>[] = [];
+  let recordError: unknown = null;
   const fail = (system: WriteSystem, code: string) => {
     stats[system].failures++;
-    if (!options.dryRun) recordFailure(store, now(), system, 'RECONCILE', code);
+    if (!options.dryRun) recording.push(recordFailure(store, now(), system, 'RECONCILE', code).catch((err) => { recordError ??= err; }));
   };
 
   /**
@@ -188,7 +192,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
 
   try {
     for (const { feed, system, source, process } of plan) {
-      const cursor = store.cursor(feed);
+      const cursor = await store.cursor(feed);
       const from = options.since ?? Math.max(0, (cursor ?? 0) - settings.lookbackMs);
       let read = 0;
       // A --since later than where the feed would read from leaves changes in between unread: then the cursor stays.
@@ -218,21 +222,24 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
           holdCursor = true;
           if (status === 'DONE') status = 'FAILED';
         }
-        if (!options.dryRun && !holdCursor && page.records.length > 0) store.advanceCursor(feed, newestOf(page.records), now());
+        if (!options.dryRun && !holdCursor && page.records.length > 0) await store.advanceCursor(feed, newestOf(page.records), now());
         options.onProgress?.({ feed, read, done: page.next === null, stats });
         after = page.next;
         if (options.shouldStop?.()) status = 'INTERRUPTED';
       } while (after !== null && status !== 'INTERRUPTED');
       if (status === 'INTERRUPTED') break;
-      feeds.push({ feed, read, cursor: store.cursor(feed) });
+      feeds.push({ feed, read, cursor: await store.cursor(feed) });
     }
     if (status !== 'INTERRUPTED') await recheckDueOrders();
   } catch (err) {
     status = 'FAILED';
     throw err;
   } finally {
-    store.finishRun(runId, status, stats, now());
+    await Promise.all(recording);
+    if (recordError !== null) status = 'FAILED';
+    await store.finishRun(runId, status, stats, now());
   }
+  if (recordError !== null) throw recordError;
   return { id: runId, dryRun: options.dryRun, since: options.since, status, startedAt, finishedAt: now(), stats, feeds };
 }
 

@@ -28,7 +28,7 @@ export async function resolveDiscrepancy(
   ctx: WriteContext, id: string, action: ResolveAction, expectedVersion: string | null, now: () => number,
 ): Promise<{ discrepancy: Discrepancy; sync: SyncResult[] }> {
   const seq = Number(decodeId('Discrepancy', id));
-  const found = Number.isSafeInteger(seq) ? ctx.store.discrepancy(seq) : null;
+  const found = Number.isSafeInteger(seq) ? await ctx.store.discrepancy(seq) : null;
   if (!found) throw codedError('NOT_FOUND', 'No discrepancy has this id.', { field: 'id' });
   // Resolved already (by an earlier call or because it is gone): nothing to write.
   if (found.resolvedAt !== null) return { discrepancy: found, sync: [] };
@@ -56,8 +56,8 @@ export async function resolveDiscrepancy(
   }
   // Resolved once every write has landed; a write still queued (a system is down) or refused leaves it
   // open, and the pass after the write lands closes it as GONE.
-  if (sync.every((s) => s.status === 'APPLIED' || s.status === 'UNCHANGED')) ctx.store.resolveDiscrepancy(seq, action, now());
-  return { discrepancy: ctx.store.discrepancy(seq)!, sync };
+  if (sync.every((s) => s.status === 'APPLIED' || s.status === 'UNCHANGED')) await ctx.store.resolveDiscrepancy(seq, action, now());
+  return { discrepancy: (await ctx.store.discrepancy(seq))!, sync };
 }
 
 /**

@@ -7,11 +7,8 @@ const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 const WEBHOOKS: Partial<Record<WriteSystem, WebhookSource>> = { CRM: 'HUBSPOT', COMMERCE: 'SHOPIFY' };
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-export function syncOverview(store: SyncStore, now: number, gates: SystemGates) {
-  const webhooks = store.lastWebhookReceived();
-  const outbox = store.outboxStats(now);
-  const cursors = store.cursors();
-  const run = store.lastRun({ wet: true });
+export async function syncOverview(store: SyncStore, now: number, gates: SystemGates) {
+  const [webhooks, outbox, cursors, run] = await Promise.all([store.lastWebhookReceived(), store.outboxStats(now), store.cursors(), store.lastRun({ wet: true })]);
   return {
     systems: SYSTEMS.map((system) => {
       const source = WEBHOOKS[system];
@@ -31,8 +28,8 @@ export function syncOverview(store: SyncStore, now: number, gates: SystemGates) 
           pending: outbox[system].pending,
           oldestPendingAgeSeconds: outbox[system].oldestPendingAgeMs === null ? null : outbox[system].oldestPendingAgeMs / 1000,
         },
-        recentFailures: ({ first }: { first?: number | null }) =>
-          store.recentFailures(system, Math.max(0, Math.min(first ?? 10, 100))).map((f) => ({ ...f, at: iso(f.at) })),
+        recentFailures: async ({ first }: { first?: number | null }) =>
+          (await store.recentFailures(system, Math.max(0, Math.min(first ?? 10, 100)))).map((f) => ({ ...f, at: iso(f.at) })),
       };
     }),
   };

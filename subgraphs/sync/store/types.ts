@@ -1,10 +1,11 @@
 /**
  * The sync subgraph's durable state: write intents with their outbox entries, and idempotency keys.
- * An interface, so that a server database can replace the embedded SQLite store (sqlite-store.ts)
- * without touching the orchestrator or the outbox worker.
+ * An interface with two implementations, the embedded SQLite file (sqlite/, the default) and
+ * PostgreSQL (postgres/, shared by several replicas); the code above it does not know which it has.
  *
- * Every method is one transaction. Methods are synchronous, like better-sqlite3; a server database
- * would return Promises instead, so callers should `await` them already, which costs nothing today.
+ * Every method is one transaction and returns a Promise. An invariant that spans several reads and
+ * writes (claim a key, settle an entry, complete an intent) lives inside one method, never in two
+ * calls: between two awaits another request, or another replica, may act.
  */
 import type { SourceSystem } from '../../shared/sources.ts';
 
@@ -75,36 +76,38 @@ export interface OutboxStore {
    * entries alone, so the request can apply them inline without the worker applying them a second
    * time, until releaseIntent (or completeIntentIfDone / cancelIntent, or a restart) lets go of it.
    */
-  recordIntent(intent: IntentInput, writes: PlannedWrite[]): { intent: Intent; entries: OutboxEntry[] };
+  recordIntent(intent: IntentInput, writes: PlannedWrite[]): Promise<{ intent: Intent; entries: OutboxEntry[] }>;
   /** Hands the intent's remaining PENDING entries to the outbox worker (the request is done with them). */
-  releaseIntent(intentId: string): void;
+  releaseIntent(intentId: string): Promise<void>;
   /** The entry was written upstream; `result` (JSON) is kept on it. */
-  markApplied(entryId: string, result?: unknown): void;
+  markApplied(entryId: string, result?: unknown): Promise<void>;
   /** A transient failure: attempts + 1, stays PENDING, next tried at `nextAttemptAt` (epoch ms). */
-  markRetry(entryId: string, error: string, nextAttemptAt: number): void;
+  markRetry(entryId: string, error: string, nextAttemptAt: number): Promise<void>;
   /** A permanent refusal: FAILED for good, with the upstream's reason. */
-  markFailed(entryId: string, message: string): void;
+  markFailed(entryId: string, message: string): Promise<void>;
   /** Every PENDING entry of the intent becomes CANCELLED and the intent DONE. Returns how many were cancelled. */
-  cancelIntent(intentId: string): number;
+  cancelIntent(intentId: string): Promise<number>;
   /** Marks the intent DONE (and releases it) when none of its entries is PENDING. Returns whether it is DONE. */
-  completeIntentIfDone(intentId: string): boolean;
-  getIntent(intentId: string): Intent | null;
+  completeIntentIfDone(intentId: string): Promise<boolean>;
+  getIntent(intentId: string): Promise<Intent | null>;
   /** The intent's entries in seq order. */
-  intentEntries(intentId: string): OutboxEntry[];
+  intentEntries(intentId: string): Promise<OutboxEntry[]>;
   /**
    * Up to `limit` PENDING entries of released intents, due at `now`, in seq order, each the earliest
    * PENDING entry of its (system, recordKey): writes to one record are applied in the order they were
    * accepted, and a later one never overtakes an earlier one that is backing off or held by a request.
    * Entries of `skipSystems` are left out (systems the outbox is not sending to right now).
+   * A store shared by replicas (PostgreSQL) claims the entries it returns for this instance: the other
+   * instances skip them until they are settled or the claim lapses (a crashed replica's entries).
    */
-  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[]): OutboxEntry[];
+  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[]): Promise<OutboxEntry[]>;
   /**
    * Whether a write to this record is still PENDING: accepted before `beforeSeq` if given (e.g. the seq
    * of the caller's own entry), else any. Then the caller must leave its write to the worker rather
    * than write directly, or it would overtake the earlier one.
    */
-  hasPending(system: WriteSystem, recordKey: string, beforeSeq?: number): boolean;
-  outboxStats(now: number): OutboxStats;
+  hasPending(system: WriteSystem, recordKey: string, beforeSeq?: number): Promise<boolean>;
+  outboxStats(now: number): Promise<OutboxStats>;
 }
 
 /** The answer to claiming an idempotency key. */
@@ -121,25 +124,44 @@ export type IdempotencyClaim =
 /** Idempotency keys, kept for a TTL (IDEMPOTENCY_KEY_TTL_MS unless configured) after they were first claimed. */
 export interface IdempotencyStore {
   /** Claims `key` for the request whose hash is `requestHash` (an expired key counts as new). */
-  claimIdempotencyKey(key: string, requestHash: string, now: number): IdempotencyClaim;
+  claimIdempotencyKey(key: string, requestHash: string, now: number): Promise<IdempotencyClaim>;
   /** Stores the request's response (JSON) for repeats. */
-  completeIdempotencyKey(key: string, response: unknown): void;
+  completeIdempotencyKey(key: string, response: unknown): Promise<void>;
   /** Forgets a claimed key: the request failed before writing anything, so a retry may run again. */
-  releaseIdempotencyKey(key: string): void;
+  releaseIdempotencyKey(key: string): Promise<void>;
   /** Deletes the keys older than the TTL, at most `limit` (default all), earliest expiry first. Returns how many. */
-  purgeExpired(now: number, limit?: number): number;
+  purgeExpired(now: number, limit?: number): Promise<number>;
 }
 
 /**
- * The whole store. Opening it starts a new process instance, which lets go of what the previous one
- * held when it stopped or was killed: its intents are released, so the worker completes their PENDING
- * entries, and its IN_PROGRESS idempotency keys are deleted, so a retry runs again. That is safe
- * because such a request either recorded its intent, whose outcome the outbox now completes (the retry
- * then re-reads the records and sees the new versions), or wrote nothing at all.
- * One process at a time may open a store.
+ * The whole store. Opening the SQLite store starts a new process instance, which lets go of what the
+ * previous one held when it stopped or was killed: its intents are released, so the worker completes
+ * their PENDING entries, and its IN_PROGRESS idempotency keys are deleted, so a retry runs again. That
+ * is safe because such a request either recorded its intent, whose outcome the outbox now completes
+ * (the retry then re-reads the records and sees the new versions), or wrote nothing at all.
+ * One process at a time may open a SQLite store. Any number of replicas may share a PostgreSQL one,
+ * where what a replica holds lapses after a lease instead (postgres/store.ts, StoreLeases).
  */
-export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, ReconcileStore, RetentionStore {
-  close(): void;
+export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, ReconcileStore, RetentionStore, RecordLocks {
+  close(): Promise<void>;
+}
+
+/**
+ * Serialises the writes to one record across every process sharing the store: a write's version check
+ * and its writes run inside `withRecordLock`, so two replicas never both accept one expectedVersion.
+ * Within a process, locks.ts already queues them; a store one process owns (SQLite) runs `work` at once.
+ */
+export interface RecordLocks {
+  /** Runs `work` holding `key`; rejects with RecordLockTimeout, without running it, after waiting `waitMs` (default: no bound). */
+  withRecordLock<T>(key: string, work: () => Promise<T>, waitMs?: number): Promise<T>;
+}
+
+/** Another process held the record's lock for longer than the write could wait. */
+export class RecordLockTimeout extends Error {
+  constructor() {
+    super('Another process is writing this record.');
+    this.name = 'RecordLockTimeout';
+  }
 }
 
 /**
@@ -148,11 +170,11 @@ export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, Re
  */
 export interface RetentionStore {
   /** Intents DONE before `before` (epoch ms), with their outbox entries (all APPLIED, FAILED or CANCELLED). */
-  pruneIntents(before: number, limit: number): number;
+  pruneIntents(before: number, limit: number): Promise<number>;
   /** Webhook events processed (DONE or FAILED) before `before`; the per-record applied watermarks stay. */
-  pruneInboxEvents(before: number, limit: number): number;
+  pruneInboxEvents(before: number, limit: number): Promise<number>;
   /** Discrepancies resolved before `before`; open ones are never deleted. */
-  pruneDiscrepancies(before: number, limit: number): number;
+  pruneDiscrepancies(before: number, limit: number): Promise<number>;
 }
 
 /** The systems whose webhooks the gateway receives. */
@@ -201,29 +223,30 @@ export interface InboxStore {
    * Stores the events of one delivery in one transaction and records that `source` sent a webhook at
    * `receivedAt`. An event whose (source, eventId) is stored already is a duplicate and is left alone.
    */
-  enqueueEvents(source: WebhookSource, events: InboxEventInput[], receivedAt: number): { accepted: number; duplicates: number };
+  enqueueEvents(source: WebhookSource, events: InboxEventInput[], receivedAt: number): Promise<{ accepted: number; duplicates: number }>;
   /**
    * Up to `limit` PENDING events due at `now`, each the earliest PENDING one (by occurredAt, then seq)
    * of its record (source, objectType, objectId): the events of one record are processed one at a
    * time in the order they happened, and a later one never overtakes one that is backing off.
+   * Claimed for this instance as dueEntries claims entries.
    */
-  dueEvents(now: number, limit: number): InboxEvent[];
+  dueEvents(now: number, limit: number): Promise<InboxEvent[]>;
   /** The newest occurredAt of an APPLIED event of this record, or null. */
-  appliedUpTo(source: WebhookSource, objectType: string, objectId: string): number | null;
+  appliedUpTo(source: WebhookSource, objectType: string, objectId: string): Promise<number | null>;
   /**
    * DONE with its outcome; APPLIED also raises the record's appliedUpTo to this event's occurredAt.
    * The event's payload is dropped (null from then on): processed, it has no further use, and a
    * Shopify body is full of personal data. markEventFailed drops it too.
    */
-  markEventDone(seq: number, outcome: InboxOutcome, processedAt: number): void;
+  markEventDone(seq: number, outcome: InboxOutcome, processedAt: number): Promise<void>;
   /** A transient failure: attempts + 1, stays PENDING, next tried at `nextAttemptAt`. */
-  markEventRetry(seq: number, error: string, nextAttemptAt: number): void;
+  markEventRetry(seq: number, error: string, nextAttemptAt: number): Promise<void>;
   /** A permanent failure: FAILED for good, with its message. */
-  markEventFailed(seq: number, error: string, processedAt: number): void;
+  markEventFailed(seq: number, error: string, processedAt: number): Promise<void>;
   /** The stored events of `source` in the order received (for tools and tests). */
-  inboxEvents(source: WebhookSource): InboxEvent[];
+  inboxEvents(source: WebhookSource): Promise<InboxEvent[]>;
   /** Per source, when a webhook was last received (epoch ms), or null. */
-  lastWebhookReceived(): Record<WebhookSource, number | null>;
+  lastWebhookReceived(): Promise<Record<WebhookSource, number | null>>;
 }
 
 /** How long an idempotency key is kept, from its first claim, unless configured: 24 hours. */
@@ -344,42 +367,42 @@ export interface OrderCheckRecord {
 }
 
 export interface ReconcileStore {
-  cursors(): FeedCursor[];
-  cursor(feed: FeedName): number | null;
+  cursors(): Promise<FeedCursor[]>;
+  cursor(feed: FeedName): Promise<number | null>;
   /** Moves the feed's cursor forward to `position` (never back). */
-  advanceCursor(feed: FeedName, position: number, now: number): void;
+  advanceCursor(feed: FeedName, position: number, now: number): Promise<void>;
   /**
    * Replaces what is known of one subject (a customer or an order) for the given kinds and systems:
    * each finding is opened (or, when already open, refreshed), and every open discrepancy of the
    * subject within that scope that is not among the findings is resolved as GONE. One transaction.
    * Returns how many were opened, and the system of each one resolved.
    */
-  recordFindings(subjectKey: string, scope: FindingScope, findings: DiscrepancyFinding[], now: number): { opened: number; resolved: WriteSystem[] };
+  recordFindings(subjectKey: string, scope: FindingScope, findings: DiscrepancyFinding[], now: number): Promise<{ opened: number; resolved: WriteSystem[] }>;
   /**
    * A page of order checks in one transaction (one disk sync, not two an order): each order's findings
    * as recordFindings records them, and its recheck scheduled (recheckAt) or cleared (null). Returns how
    * many discrepancies were resolved.
    */
-  recordOrderChecks(checks: OrderCheckRecord[], scope: FindingScope, now: number): number;
+  recordOrderChecks(checks: OrderCheckRecord[], scope: FindingScope, now: number): Promise<number>;
   /** Many subjects' findings in one transaction, each as recordFindings records it; per subject, the systems resolved. */
-  recordManyFindings(records: FindingsRecord[], now: number): WriteSystem[][];
+  recordManyFindings(records: FindingsRecord[], now: number): Promise<WriteSystem[][]>;
   /** Up to `limit` discrepancies after `afterSeq`, oldest first. */
-  discrepancies(filter: DiscrepancyFilter, afterSeq: number | null, limit: number): Discrepancy[];
-  discrepancy(seq: number): Discrepancy | null;
+  discrepancies(filter: DiscrepancyFilter, afterSeq: number | null, limit: number): Promise<Discrepancy[]>;
+  discrepancy(seq: number): Promise<Discrepancy | null>;
   /** Marks an open discrepancy resolved; false when it was resolved already. */
-  resolveDiscrepancy(seq: number, resolution: DiscrepancyResolution, now: number): boolean;
-  startRun(input: { dryRun: boolean; since: number | null; startedAt: number }): number;
-  finishRun(id: number, status: Exclude<RunStatus, 'RUNNING'>, stats: ReconcileRun['stats'], finishedAt: number): void;
+  resolveDiscrepancy(seq: number, resolution: DiscrepancyResolution, now: number): Promise<boolean>;
+  startRun(input: { dryRun: boolean; since: number | null; startedAt: number }): Promise<number>;
+  finishRun(id: number, status: Exclude<RunStatus, 'RUNNING'>, stats: ReconcileRun['stats'], finishedAt: number): Promise<void>;
   /** The newest run, or the newest non-dry one when `wet` is set; null when none. */
-  lastRun(options?: { wet?: boolean }): ReconcileRun | null;
+  lastRun(options?: { wet?: boolean }): Promise<ReconcileRun | null>;
   /** Keeps the failure; each system keeps its newest few hundred. */
-  recordFailure(failure: SyncFailure): void;
+  recordFailure(failure: SyncFailure): Promise<void>;
   /** The newest failures of `system`, newest first. */
-  recentFailures(system: WriteSystem, limit: number): SyncFailure[];
+  recentFailures(system: WriteSystem, limit: number): Promise<SyncFailure[]>;
   /** Checks the shop order `orderNumber` again at `dueAt` (epoch ms; replaces an earlier time). */
-  scheduleOrderRecheck(orderNumber: string, dueAt: number): void;
+  scheduleOrderRecheck(orderNumber: string, dueAt: number): Promise<void>;
   /** Forgets a scheduled check (the order was checked after its grace period, or got its sales order). */
-  clearOrderRecheck(orderNumber: string): void;
+  clearOrderRecheck(orderNumber: string): Promise<void>;
   /** Up to `limit` order numbers whose check is due at `now`, earliest first. */
-  dueOrderRechecks(now: number, limit: number): string[];
+  dueOrderRechecks(now: number, limit: number): Promise<string[]>;
 }

@@ -24,7 +24,7 @@ export function hubspotReceiver(deps: ReceiverDeps): RouteHandler {
     if (!check.ok) return reply(res, 401, { error: check.reason });
     const events = parseHubSpotEvents(parseJson(rawBody));
     if (!events) return reply(res, 400, { error: 'The body is not a list of HubSpot webhook events.' });
-    const { accepted, duplicates } = deps.store.enqueueEvents('HUBSPOT', events, deps.now());
+    const { accepted, duplicates } = await deps.store.enqueueEvents('HUBSPOT', events, deps.now());
     await deps.recordsChanged('HUBSPOT', events);
     reply(res, 200, { accepted, duplicates });
     deps.wake();

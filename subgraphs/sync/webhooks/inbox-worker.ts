@@ -47,7 +47,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
   if (!(intervalMs > 0)) throw new Error(`intervalMs must be a positive number: ${intervalMs}`);
 
   async function settle(event: InboxEvent): Promise<void> {
-    const upTo = store.appliedUpTo(event.source, event.objectType, event.objectId);
+    const upTo = await store.appliedUpTo(event.source, event.objectType, event.objectId);
     if (upTo !== null && event.occurredAt < upTo) return store.markEventDone(event.seq, 'STALE', now());
     let outcome: InboxOutcome;
     try {
@@ -55,18 +55,18 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // Once per event, and under the system that failed (processing a shop event reads the CRM and the ERP too).
-      if (event.attempts === 0) recordFailure(store, now(), failureSystem(err, event.source === 'HUBSPOT' ? 'CRM' : 'COMMERCE'), 'INBOX', failureCode(err));
+      if (event.attempts === 0) await recordFailure(store, now(), failureSystem(err, event.source === 'HUBSPOT' ? 'CRM' : 'COMMERCE'), 'INBOX', failureCode(err));
       if (isTransient(err)) {
         return store.markEventRetry(event.seq, message, now() + retryDelayMs(backoff, event.attempts, random));
       }
       return store.markEventFailed(event.seq, message, now());
     }
-    store.markEventDone(event.seq, outcome, now());
+    await store.markEventDone(event.seq, outcome, now());
   }
 
   async function tick(stopped: () => boolean): Promise<void> {
     while (!stopped()) {
-      const due = store.dueEvents(now(), batchSize);
+      const due = await store.dueEvents(now(), batchSize);
       if (due.length === 0) return;
       const failure = (await Promise.allSettled(due.map(settle))).find((r) => r.status === 'rejected');
       if (failure) throw failure.reason;

@@ -1,42 +1,13 @@
 /** Internal to the SQLite store: the reconciliation half of SyncStore (cursors, discrepancies, runs, failures). */
 import type Database from 'better-sqlite3';
-import { fromJson, toJson } from './rows.ts';
-import type {
-  Discrepancy, DiscrepancyFinding, DiscrepancyKind, DiscrepancyResolution, FeedCursor, FeedName, FindingScope, FindingsRecord, OrderCheckRecord, ReconcileRun, ReconcileStore,
-  RunStatus, SyncFailure, WriteSystem,
-} from './types.ts';
-
-interface DiscrepancyRow {
-  seq: number;
-  subject_key: string;
-  kind: DiscrepancyKind;
-  system: WriteSystem;
-  field: string;
-  canonical_value: string | null;
-  source_value: string | null;
-  contact_id: string | null;
-  order_id: string | null;
-  detail: string;
-  detected_at: number;
-  last_seen_at: number;
-  resolved_at: number | null;
-  resolution: DiscrepancyResolution | null;
-}
-
-interface RunRow {
-  id: number;
-  dry_run: number;
-  since: number | null;
-  status: RunStatus;
-  started_at: number;
-  finished_at: number | null;
-  stats: string;
-}
+import { toDiscrepancy, toJson, toRun, type DiscrepancyRow, type RunRow } from '../rows.ts';
+import type { DiscrepancyFinding, FeedCursor, FeedName, FindingScope, FindingsRecord, OrderCheckRecord, ReconcileStore, SyncFailure, WriteSystem } from '../types.ts';
+import type { Synchronous } from './synchronous.ts';
 
 /** How many failures each system keeps; older ones are deleted as new ones arrive. */
 const FAILURES_KEPT = 200;
 
-export function sqliteReconcile(db: Database.Database): ReconcileStore {
+export function sqliteReconcile(db: Database.Database): Synchronous<ReconcileStore> {
   const sql = {
     cursors: db.prepare('SELECT feed, position, updated_at FROM sync_cursors ORDER BY feed'),
     cursor: db.prepare('SELECT position FROM sync_cursors WHERE feed = ?').pluck(),
@@ -135,35 +106,4 @@ export function sqliteReconcile(db: Database.Database): ReconcileStore {
 /** Runs a process left RUNNING when it stopped or was killed: they will never finish. */
 export function interruptAbandonedRuns(db: Database.Database, now: number): void {
   db.prepare(`UPDATE reconcile_runs SET status = 'INTERRUPTED', finished_at = ? WHERE status = 'RUNNING'`).run(now);
-}
-
-function toDiscrepancy(row: DiscrepancyRow): Discrepancy {
-  return {
-    seq: row.seq,
-    subjectKey: row.subject_key,
-    kind: row.kind,
-    system: row.system,
-    field: row.field,
-    canonicalValue: row.canonical_value,
-    sourceValue: row.source_value,
-    contactId: row.contact_id,
-    orderId: row.order_id,
-    detail: fromJson(row.detail),
-    detectedAt: row.detected_at,
-    lastSeenAt: row.last_seen_at,
-    resolvedAt: row.resolved_at,
-    resolution: row.resolution,
-  };
-}
-
-function toRun(row: RunRow): ReconcileRun {
-  return {
-    id: row.id,
-    dryRun: row.dry_run === 1,
-    since: row.since,
-    status: row.status,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    stats: fromJson(row.stats) as ReconcileRun['stats'],
-  };
 }

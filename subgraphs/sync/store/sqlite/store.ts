@@ -8,14 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { preparePrivateSqliteFile } from '../../shared/private-file.ts';
+import { preparePrivateSqliteFile } from '../../../shared/private-file.ts';
 import { migrate } from './schema.ts';
-import { sqliteIdempotency } from './sqlite-idempotency.ts';
-import { sqliteOutbox } from './sqlite-outbox.ts';
-import { sqliteInbox } from './sqlite-inbox.ts';
-import { interruptAbandonedRuns, sqliteReconcile } from './sqlite-reconcile.ts';
-import { sqliteRetention } from './sqlite-retention.ts';
-import { IDEMPOTENCY_KEY_TTL_MS, type SyncStore } from './types.ts';
+import { sqliteIdempotency } from './idempotency.ts';
+import { sqliteOutbox } from './outbox.ts';
+import { sqliteInbox } from './inbox.ts';
+import { interruptAbandonedRuns, sqliteReconcile } from './reconcile.ts';
+import { sqliteRetention } from './retention.ts';
+import { IDEMPOTENCY_KEY_TTL_MS, type SyncStore } from '../types.ts';
+import { promised } from './synchronous.ts';
 
 export interface SqliteStoreOptions {
   /** The clock for timestamps the store sets itself (createdAt, completedAt, first due time). Default Date.now. */
@@ -47,14 +48,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db.close();
     throw err;
   }
-  return {
+  const store = promised<Omit<SyncStore, 'withRecordLock'>>({
     ...sqliteOutbox(db, now, instanceId),
     ...sqliteIdempotency(db, instanceId, options.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS),
     ...sqliteInbox(db),
     ...sqliteReconcile(db),
     ...sqliteRetention(db),
-    close: () => db.close(),
-  };
+    close: () => void db.close(),
+  });
+  // One process owns the file (locking_mode = EXCLUSIVE): there is no other process to wait for.
+  return { ...store, withRecordLock: (_key, work) => work() };
 }
 
 function configure(db: Database.Database, path: string): void {

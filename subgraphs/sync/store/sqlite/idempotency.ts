@@ -1,7 +1,8 @@
 /** Internal to the SQLite store: the idempotency-key half of SyncStore. */
 import type Database from 'better-sqlite3';
-import { fromJson, toJson } from './rows.ts';
-import type { IdempotencyClaim, IdempotencyStore } from './types.ts';
+import { fromJson, toJson } from '../rows.ts';
+import type { IdempotencyClaim, IdempotencyStore } from '../types.ts';
+import type { Synchronous } from './synchronous.ts';
 
 interface KeyRow {
   request_hash: string;
@@ -11,7 +12,7 @@ interface KeyRow {
 }
 
 /** Idempotency keys on `db`, each kept `ttlMs` from its first claim; a key claimed here is owned by `instanceId`. */
-export function sqliteIdempotency(db: Database.Database, instanceId: string, ttlMs: number): IdempotencyStore {
+export function sqliteIdempotency(db: Database.Database, instanceId: string, ttlMs: number): Synchronous<IdempotencyStore> {
   const sql = {
     get: db.prepare('SELECT request_hash, state, response, expires_at FROM idempotency_keys WHERE key = ?'),
     insert: db.prepare(`INSERT INTO idempotency_keys (key, request_hash, state, owner, created_at, expires_at)

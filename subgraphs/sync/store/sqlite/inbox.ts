@@ -1,25 +1,8 @@
 /** Internal to the SQLite store: the webhook inbox half of SyncStore (events, per-record watermarks, receipts). */
 import type Database from 'better-sqlite3';
-import { fromJson, toJson } from './rows.ts';
-import type { InboxEvent, InboxEventInput, InboxOutcome, InboxStatus, InboxStore, WebhookSource } from './types.ts';
-
-interface InboxRow {
-  seq: number;
-  source: WebhookSource;
-  event_id: string;
-  object_type: string;
-  object_id: string;
-  occurred_at: number;
-  topic: string;
-  payload: string;
-  received_at: number;
-  status: InboxStatus;
-  outcome: InboxOutcome | null;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  processed_at: number | null;
-}
+import { toEvent, toJson, type InboxRow } from '../rows.ts';
+import type { InboxEventInput, InboxOutcome, InboxStore, WebhookSource } from '../types.ts';
+import type { Synchronous } from './synchronous.ts';
 
 const SOURCES: WebhookSource[] = ['HUBSPOT', 'SHOPIFY'];
 
@@ -32,7 +15,7 @@ const DUE = `
         AND (p.occurred_at < e.occurred_at OR (p.occurred_at = e.occurred_at AND p.seq < e.seq)))
   ORDER BY e.occurred_at, e.seq LIMIT ?`;
 
-export function sqliteInbox(db: Database.Database): InboxStore {
+export function sqliteInbox(db: Database.Database): Synchronous<InboxStore> {
   const sql = {
     insert: db.prepare(`INSERT INTO inbox (source, event_id, object_type, object_id, occurred_at, topic, payload, received_at, status, next_attempt_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?) ON CONFLICT (source, event_id) DO NOTHING`),
@@ -83,25 +66,5 @@ export function sqliteInbox(db: Database.Database): InboxStore {
       for (const row of sql.receipts.all() as { source: WebhookSource; last_received_at: number }[]) out[row.source] = row.last_received_at;
       return out;
     },
-  };
-}
-
-function toEvent(row: InboxRow): InboxEvent {
-  return {
-    seq: row.seq,
-    source: row.source,
-    eventId: row.event_id,
-    objectType: row.object_type,
-    objectId: row.object_id,
-    occurredAt: row.occurred_at,
-    topic: row.topic,
-    payload: fromJson(row.payload),
-    receivedAt: row.received_at,
-    status: row.status,
-    outcome: row.outcome,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    processedAt: row.processed_at,
   };
 }

@@ -1,8 +1,9 @@
 /** Internal to the SQLite store: the retention half of SyncStore (deleting old rows, a batch per transaction). */
 import type Database from 'better-sqlite3';
-import type { RetentionStore } from './types.ts';
+import type { RetentionStore } from '../types.ts';
+import type { Synchronous } from './synchronous.ts';
 
-export function sqliteRetention(db: Database.Database): RetentionStore {
+export function sqliteRetention(db: Database.Database): Synchronous<RetentionStore> {
   const sql = {
     doneIntents: db.prepare(`SELECT id FROM intents WHERE status = 'DONE' AND completed_at < ? ORDER BY completed_at LIMIT ?`).pluck(),
     entriesOf: db.prepare('DELETE FROM outbox WHERE intent_id = ?'),

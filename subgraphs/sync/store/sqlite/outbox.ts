@@ -1,8 +1,9 @@
 /** Internal to the SQLite store: the outbox half of SyncStore (intents and their entries). */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { toEntry, toIntent, toJson, type IntentRow, type OutboxRow } from './rows.ts';
-import type { IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from './types.ts';
+import { toEntry, toIntent, toJson, type IntentRow, type OutboxRow } from '../rows.ts';
+import type { IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
+import type { Synchronous } from './synchronous.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 
@@ -16,7 +17,7 @@ const DUE = `
   ORDER BY o.seq LIMIT ?`;
 
 /** The outbox on `db`; `instanceId` marks the intents this process holds. */
-export function sqliteOutbox(db: Database.Database, now: () => number, instanceId: string): OutboxStore {
+export function sqliteOutbox(db: Database.Database, now: () => number, instanceId: string): Synchronous<OutboxStore> {
   const sql = {
     insertIntent: db.prepare(`INSERT INTO intents (id, kind, subject_key, request, status, held_by, created_at)
       VALUES (?, ?, ?, ?, 'OPEN', ?, ?) RETURNING *`),

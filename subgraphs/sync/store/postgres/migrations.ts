@@ -1,0 +1,163 @@
+/**
+ * The PostgreSQL schema of the sync store. `schema_migrations` holds one row per migration applied;
+ * each runs once, in order, in one transaction with its row. Replicas starting together take turns
+ * (an advisory lock held for the transaction), so a migration never runs twice.
+ *
+ * Times are epoch ms (BIGINT, read back as numbers); JSON columns are TEXT, opaque to the store as
+ * in the SQLite schema. Beside the SQLite columns, claims for replicas: `held_until` (a request's hold
+ * on its intent), `claimed_by`/`claim_until` (an outbox entry or webhook event being applied by one
+ * replica), `lease_until` (an idempotency key IN_PROGRESS): past its time, another replica takes over.
+ */
+import type { PoolClient } from 'pg';
+
+/** Append only: a released migration is never edited, a change is a new entry. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE intents (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('updateCustomer', 'createCustomer', 'cancelOrder')),
+    subject_key  TEXT NOT NULL,
+    request      TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('OPEN', 'DONE')),
+    held_by      TEXT,
+    held_until   BIGINT,
+    created_at   BIGINT NOT NULL,
+    completed_at BIGINT
+  );
+  CREATE INDEX intents_done_by_completion ON intents (completed_at) WHERE status = 'DONE';
+  CREATE TABLE outbox (
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    intent_id       TEXT NOT NULL REFERENCES intents (id),
+    system          TEXT NOT NULL CHECK (system IN ('CRM', 'ERP', 'COMMERCE')),
+    record_key      TEXT NOT NULL,
+    operation       TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('PENDING', 'APPLIED', 'FAILED', 'CANCELLED')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    last_error      TEXT,
+    result          TEXT,
+    created_at      BIGINT NOT NULL,
+    claimed_by      TEXT,
+    claim_until     BIGINT
+  );
+  CREATE INDEX outbox_by_intent ON outbox (intent_id, seq);
+  CREATE INDEX outbox_pending_by_record ON outbox (system, record_key, seq) WHERE status = 'PENDING';
+  CREATE INDEX outbox_pending_by_seq ON outbox (seq) WHERE status = 'PENDING';
+  -- An idempotency key is its primary key: two replicas can never both claim it. BYTEA: the key is the
+  -- caller's id and the client's key joined by a NUL, which TEXT cannot hold.
+  CREATE TABLE idempotency_keys (
+    key          BYTEA PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('IN_PROGRESS', 'DONE')),
+    response     TEXT,
+    owner        TEXT,
+    lease_until  BIGINT,
+    created_at   BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL
+  );
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+  -- (source, event_id) is unique: a redelivery, to this replica or another, is a no-op.
+  CREATE TABLE inbox (
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source          TEXT NOT NULL CHECK (source IN ('HUBSPOT', 'SHOPIFY')),
+    event_id        TEXT NOT NULL,
+    object_type     TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    occurred_at     BIGINT NOT NULL,
+    topic           TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    received_at     BIGINT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('PENDING', 'DONE', 'FAILED')),
+    outcome         TEXT CHECK (outcome IN ('APPLIED', 'STALE', 'IGNORED')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    last_error      TEXT,
+    processed_at    BIGINT,
+    claimed_by      TEXT,
+    claim_until     BIGINT,
+    UNIQUE (source, event_id)
+  );
+  CREATE INDEX inbox_pending_by_record ON inbox (source, object_type, object_id, occurred_at, seq) WHERE status = 'PENDING';
+  CREATE INDEX inbox_processed_by_time ON inbox (processed_at) WHERE status <> 'PENDING';
+  CREATE TABLE inbox_applied (
+    source      TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id   TEXT NOT NULL,
+    occurred_at BIGINT NOT NULL,
+    PRIMARY KEY (source, object_type, object_id)
+  );
+  CREATE TABLE webhook_receipts (
+    source           TEXT PRIMARY KEY,
+    last_received_at BIGINT NOT NULL
+  );
+  CREATE TABLE sync_cursors (
+    feed       TEXT PRIMARY KEY,
+    position   BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE discrepancies (
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subject_key     TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('FIELD_MISMATCH', 'AMBIGUOUS_EMAIL', 'BROKEN_LINK', 'MISSING_ERP_ORDER', 'ORDER_TOTAL_MISMATCH', 'UNRECOGNISED_COUNTRY')),
+    system          TEXT NOT NULL CHECK (system IN ('CRM', 'ERP', 'COMMERCE')),
+    field           TEXT NOT NULL,
+    canonical_value TEXT,
+    source_value    TEXT,
+    contact_id      TEXT,
+    order_id        TEXT,
+    detail          TEXT NOT NULL,
+    detected_at     BIGINT NOT NULL,
+    last_seen_at    BIGINT NOT NULL,
+    resolved_at     BIGINT,
+    resolution      TEXT CHECK (resolution IN ('GONE', 'ACCEPT_SOURCE', 'KEEP_CANONICAL'))
+  );
+  CREATE UNIQUE INDEX discrepancies_open ON discrepancies (subject_key, kind, system, field) WHERE resolved_at IS NULL;
+  CREATE INDEX discrepancies_by_contact ON discrepancies (contact_id, seq);
+  CREATE INDEX discrepancies_resolved_by_time ON discrepancies (resolved_at) WHERE resolved_at IS NOT NULL;
+  CREATE TABLE reconcile_runs (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dry_run     BOOLEAN NOT NULL,
+    since       BIGINT,
+    status      TEXT NOT NULL CHECK (status IN ('RUNNING', 'DONE', 'FAILED', 'INTERRUPTED')),
+    started_at  BIGINT NOT NULL,
+    finished_at BIGINT,
+    stats       TEXT NOT NULL
+  );
+  CREATE TABLE sync_failures (
+    seq     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at      BIGINT NOT NULL,
+    system  TEXT NOT NULL,
+    source  TEXT NOT NULL CHECK (source IN ('RECONCILE', 'OUTBOX', 'INBOX')),
+    code    TEXT NOT NULL,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX sync_failures_by_system ON sync_failures (system, seq);
+  CREATE TABLE order_rechecks (
+    order_number TEXT PRIMARY KEY,
+    due_at       BIGINT NOT NULL
+  );
+  CREATE INDEX order_rechecks_by_due ON order_rechecks (due_at);
+  `,
+];
+
+/** The advisory lock key migrations run under (any constant shared by every replica). */
+const MIGRATION_LOCK = 7_151_001;
+
+/** Brings the schema up to date on `client` (inside the caller's transaction); refuses one written by newer code. */
+export async function migrate(client: PoolClient): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+  const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  const current = rows[0].version ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The sync database has schema version ${current}, newer than this code knows (${MIGRATIONS.length}).`);
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    await client.query(MIGRATIONS[version - 1]);
+    await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+  }
+}
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

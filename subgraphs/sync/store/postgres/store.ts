@@ -1,0 +1,105 @@
+/**
+ * SyncStore on PostgreSQL (node-postgres), for one or several replicas of the sync service over one
+ * database. Opening it runs the migrations (migrations.ts). Unlike the SQLite store, opening releases
+ * nothing another process holds, since that process may be alive: a hold, a claim or an idempotency
+ * key IN_PROGRESS lapses after its lease instead (see StoreLeases).
+ *
+ * Two pools: one for the store's statements, one for record locks, which are held across a write's
+ * upstream calls; kept apart so that writes waiting for a lock never starve the statements of the
+ * writes that hold one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, type SyncStore } from '../types.ts';
+import { createPool, transaction } from './db.ts';
+import { migrate } from './migrations.ts';
+import { postgresOutbox } from './outbox.ts';
+import { postgresIdempotency } from './idempotency.ts';
+import { postgresInbox } from './inbox.ts';
+import { interruptAbandonedRuns, postgresReconcile } from './reconcile.ts';
+import { postgresRetention } from './retention.ts';
+
+/** How long what a replica holds lasts if it dies holding it. */
+export interface StoreLeases {
+  /** A request's hold on the intent it is applying. Default 2 minutes (a request's deadline is seconds). */
+  holdMs: number;
+  /** A worker's claim on an outbox entry or a webhook event. Default 1 minute. */
+  claimMs: number;
+  /** An idempotency key IN_PROGRESS. Default 2 minutes. */
+  idempotencyMs: number;
+}
+
+export interface PostgresStoreOptions {
+  /** The schema holding the tables (created if missing); default the server's search_path (public). */
+  schema?: string;
+  now?: () => number;
+  /**
+   * Names this replica in what it holds. One that keeps its name across restarts (host and port) lets
+   * go of what its previous run held at once on opening, as the SQLite store does; default a random UUID.
+   */
+  instanceId?: string;
+  idempotencyKeyTtlMs?: number;
+  leases?: Partial<StoreLeases>;
+  /** Connections for statements (default 10) and for record locks (default 20). */
+  poolSize?: number;
+  lockPoolSize?: number;
+}
+
+const DEFAULT_LEASES: StoreLeases = { holdMs: 2 * 60_000, claimMs: 60_000, idempotencyMs: 2 * 60_000 };
+
+/** The advisory lock a reconciliation pass holds (reconcile.ts reads it at start). */
+export const RECONCILE_LOCK = 7_151_002;
+
+/** What this replica's previous run held when it stopped or was killed: no other process has its name. */
+async function releasePreviousRun(client: PoolClient, instanceId: string): Promise<void> {
+  await client.query('UPDATE intents SET held_by = NULL, held_until = NULL WHERE held_by = $1', [instanceId]);
+  await client.query('UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = $1', [instanceId]);
+  await client.query('UPDATE inbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = $1', [instanceId]);
+  await client.query(`DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS' AND owner = $1`, [instanceId]);
+}
+
+/** SQLSTATE lock_not_available: lock_timeout ran out. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<SyncStore> {
+  const now = options.now ?? Date.now;
+  const instanceId = options.instanceId ?? randomUUID();
+  const leases = { ...DEFAULT_LEASES, ...options.leases };
+  const pool = createPool({ connectionString, schema: options.schema, max: options.poolSize });
+  const lockPool = createPool({ connectionString, schema: options.schema, max: options.lockPoolSize ?? 20 });
+  try {
+    await transaction(pool, async (client) => {
+      if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(options.schema)}`);
+      await migrate(client);
+      await releasePreviousRun(client, instanceId);
+      await interruptAbandonedRuns(client, now(), RECONCILE_LOCK);
+    });
+  } catch (err) {
+    await Promise.all([pool.end(), lockPool.end()]);
+    throw err;
+  }
+
+  return {
+    ...postgresOutbox(pool, now, instanceId, leases),
+    ...postgresIdempotency(pool, instanceId, options.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS, leases.idempotencyMs),
+    ...postgresInbox(pool, instanceId, leases.claimMs),
+    ...postgresReconcile(pool),
+    ...postgresRetention(pool),
+    async withRecordLock(key, work, waitMs) {
+      const client = await lockPool.connect();
+      try {
+        await client.query('BEGIN');
+        if (waitMs !== undefined) await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.ceil(waitMs))}`);
+        // Held until this transaction ends, and released by the server if this process dies.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('record:' || $1, 0))`, [key]).catch((err: { code?: string }) => {
+          throw err.code === LOCK_NOT_AVAILABLE ? new RecordLockTimeout() : err;
+        });
+        return await work();
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+      }
+    },
+    close: async () => void await Promise.all([pool.end(), lockPool.end()]),
+  };
+}

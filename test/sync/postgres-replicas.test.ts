@@ -1,0 +1,93 @@
+/**
+ * Two PostgreSQL stores on one schema, as two sync replicas: what one holds or claims the other leaves
+ * alone until it lapses, a webhook event or idempotency key exists once, and a record's lock is one.
+ */
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../subgraphs/sync/store/postgres/store.ts';
+import { RecordLockTimeout, type SyncStore } from '../../subgraphs/sync/store/types.ts';
+import { storeBackends, TEST_DATABASE_URL } from './support/store-backends.ts';
+
+const T0 = Date.parse('2026-11-20T12:00:00.000Z');
+const LEASES = { holdMs: 10_000, claimMs: 5_000, idempotencyMs: 20_000 };
+const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
+
+describe.runIf(onPostgres)('two replicas on one PostgreSQL', () => {
+  let schema: string;
+  let a: SyncStore;
+  let b: SyncStore;
+
+  beforeEach(async () => {
+    schema = `sync_replicas_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    a = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'a', now: () => T0, leases: LEASES });
+    b = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'b', now: () => T0, leases: LEASES });
+  });
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA ${client.escapeIdentifier(schema)} CASCADE`);
+    await client.end();
+  });
+
+  const record = (store: SyncStore, n: number) => store.recordIntent({ kind: 'updateCustomer', subjectKey: `contact:${n}`, request: {} },
+    [{ system: 'ERP', recordKey: `ERP:${n}`, operation: { n } }, { system: 'COMMERCE', recordKey: `COMMERCE:${n}`, operation: { n } }]);
+
+  it('gives each due entry to one replica, and a crashed replica\'s entries to the other once its claim lapses', async () => {
+    for (let n = 0; n < 20; n++) await a.releaseIntent((await record(a, n)).intent.id);
+    const [takenByA, takenByB] = await Promise.all([a.dueEntries(T0, 15), b.dueEntries(T0, 15)]);
+    expect(takenByA.length + takenByB.length).toBe(30);
+    expect(new Set([...takenByA, ...takenByB].map((e) => e.id)).size).toBe(30);
+    // B sees the ten nobody took and its own claims again (it asks only once they are settled), never A's.
+    expect(await b.dueEntries(T0, 100)).toHaveLength(40 - takenByA.length);
+    // A dies with its entries claimed: B takes them once the claim has run out, not before.
+    const ofA = new Set(takenByA.map((e) => e.id));
+    expect((await b.dueEntries(T0 + LEASES.claimMs - 1, 100)).filter((e) => ofA.has(e.id))).toEqual([]);
+    expect((await b.dueEntries(T0 + LEASES.claimMs, 100)).filter((e) => ofA.has(e.id))).toHaveLength(takenByA.length);
+  });
+
+  it('leaves an intent held by a request on the other replica alone until the hold lapses', async () => {
+    const { entries } = await record(a, 1);
+    expect(await b.dueEntries(T0, 10)).toEqual([]);
+    expect((await b.dueEntries(T0 + LEASES.holdMs, 10)).map((e) => e.id)).toEqual(entries.map((e) => e.id));
+  });
+
+  it('lets go at once of what a replica held when it restarts under the same name (host and port)', async () => {
+    const { entries } = await record(a, 1);
+    await a.claimIdempotencyKey('k', 'h', T0);
+    const restarted = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'a', now: () => T0, leases: LEASES });
+    try {
+      expect((await b.dueEntries(T0, 10)).map((e) => e.id)).toEqual(entries.map((e) => e.id));
+      expect(await b.claimIdempotencyKey('k', 'h', T0)).toEqual({ state: 'CLAIMED' });
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('claims an idempotency key once across replicas, and lets a retry run again once the claimer\'s lease lapses', async () => {
+    const claims = await Promise.all([a.claimIdempotencyKey('k', 'h', T0), b.claimIdempotencyKey('k', 'h', T0)]);
+    expect(claims.map((c) => c.state).sort()).toEqual(['CLAIMED', 'IN_PROGRESS']);
+    expect(await b.claimIdempotencyKey('k', 'h', T0 + LEASES.idempotencyMs - 1)).toEqual({ state: 'IN_PROGRESS' });
+    expect(await b.claimIdempotencyKey('k', 'h', T0 + LEASES.idempotencyMs)).toEqual({ state: 'CLAIMED' });
+  });
+
+  it('stores a webhook event delivered to both replicas at once once, and gives it to one of them', async () => {
+    const event = { eventId: 'e1', objectType: 'contact', objectId: '101', occurredAt: T0 - 10, topic: 'contact.propertyChange', payload: { n: 1 } };
+    const stored = await Promise.all([a.enqueueEvents('HUBSPOT', [event], T0), b.enqueueEvents('HUBSPOT', [event], T0)]);
+    expect(stored.map((s) => s.accepted).sort()).toEqual([0, 1]);
+    const [dueA, dueB] = await Promise.all([a.dueEvents(T0, 10), b.dueEvents(T0, 10)]);
+    expect(dueA.length + dueB.length).toBe(1);
+  });
+
+  it('runs one record\'s locked work one replica at a time, and gives up after waitMs', async () => {
+    let release!: () => void;
+    const holding = a.withRecordLock('customer:101', () => new Promise<void>((resolve) => { release = resolve; }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(b.withRecordLock('customer:101', async () => 'ran', 200)).rejects.toBeInstanceOf(RecordLockTimeout);
+    expect(await b.withRecordLock('customer:102', async () => 'other record', 200)).toBe('other record');
+    const waiting = b.withRecordLock('customer:101', async () => 'after a', 5000);
+    release();
+    await holding;
+    expect(await waiting).toBe('after a');
+  });
+});
