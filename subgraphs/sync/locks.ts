@@ -28,6 +28,13 @@ export interface LockClaim {
    * `systems` are the systems it writes, for the refused writes' `extensions.systems`.
    */
   commit(systems: string[]): void;
+  /**
+   * The record read under the lock is no longer at the write's version: something else changed it (a
+   * write through another replica, which this process's queue never saw, or an edit in the upstream).
+   * A version never becomes current again, so it is superseded as by commit: the waiters of it are
+   * refused at once instead of each taking the lock in turn to read the record and find the same.
+   */
+  stale(systems: string[]): void;
 }
 
 interface Waiter {
@@ -61,7 +68,8 @@ export class KeyedLock {
     try {
       // The holder before this one may have superseded this version while it waited.
       this.refuseSuperseded(key, options.version);
-      const claimed = () => work({ commit: (systems) => this.supersede(key, options.version, systems) });
+      const supersede = (systems: string[]) => this.supersede(key, options.version, systems);
+      const claimed = () => work({ commit: supersede, stale: supersede });
       if (!this.records) return await claimed();
       return await this.records.withRecordLock(key, claimed, options.waitMs).catch((err: unknown) => {
         throw err instanceof RecordLockTimeout ? writeInProgress(key) : err;

@@ -1,4 +1,5 @@
 /** The version check shared by every mutation: which systems changed since the client's token. */
+import { GraphQLError } from 'graphql';
 import { codedError } from '../../schema/errors.ts';
 import { decodeVersion, unavailableSystems } from '../shared/version.ts';
 import type { SourceSystem } from '../shared/sources.ts';
@@ -32,4 +33,9 @@ export function assertVersionToken(expectedVersion: string): void {
   if (decodeVersion(expectedVersion) === null) {
     throw codedError('BAD_USER_INPUT', 'Argument "expectedVersion" is not a version this API issued.', { field: 'expectedVersion' });
   }
+}
+
+/** The changed systems when `err` is assertVersion's VERSION_CONFLICT, else null. */
+export function conflictingSystems(err: unknown): string[] | null {
+  return err instanceof GraphQLError && err.extensions.code === 'VERSION_CONFLICT' ? err.extensions.systems as string[] : null;
 }

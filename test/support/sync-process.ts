@@ -45,7 +45,7 @@ export async function useStackWithSyncProcess(): Promise<StackWithSyncProcess> {
 }
 
 /** Starts it on `port` with the database at `databasePath` (brisk outbox); resolves once it listens. */
-async function startSyncProcess(stack: Stack, port: number, databasePath: string, extraEnv: Record<string, string> = {}, logFile = join(inject('logDir'), `sync-process-${port}.log`)): Promise<ChildProcess> {
+export async function startSyncProcess(stack: Pick<Stack, 'standIns'> & { subgraphs: Parameters<typeof subgraphUrlEnv>[0] }, port: number, databasePath: string, extraEnv: Record<string, string> = {}, logFile = join(inject('logDir'), `sync-process-${port}.log`)): Promise<ChildProcess> {
   const { standIns } = stack;
   const child = spawn(process.execPath, ['--import', 'tsx', SYNC_MAIN], {
     env: {
