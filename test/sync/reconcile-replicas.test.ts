@@ -92,4 +92,20 @@ describe.runIf(onPostgres)('reconciliation on two replicas of one PostgreSQL', (
     expect(gate.reads).toBe(1);
     expect(await runsRecorded()).toBe(1);
   });
+
+  it('skip a scheduled pass quietly while another replica runs one', async () => {
+    const running = replicas[0].run(PASS);
+    const errors: unknown[] = [];
+    const scheduled = startReconciler(
+      { ctx: { store: stores[1] } as WriteContext, readers: emptyReaders(gate), settings: SETTINGS, now: Date.now },
+      { intervalMs: 50, onError: (err) => errors.push(err) },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await scheduled.stop();
+    open();
+    await running;
+    expect(errors).toEqual([]);
+    expect(gate.reads).toBe(1);
+    expect(await runsRecorded()).toBe(1);
+  });
 });
