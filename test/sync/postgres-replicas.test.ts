@@ -90,4 +90,46 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL', () => {
     await holding;
     expect(await waiting).toBe('after a');
   });
+
+  it('runs one reconciliation pass at a time across replicas, and a crashed holder\'s lease passes to the other at once', async () => {
+    const ofA = await a.tryReconcileLease();
+    expect(ofA).not.toBeNull();
+    expect(await b.tryReconcileLease()).toBeNull();
+    // A replica opening meanwhile sees the pass in progress: its RUNNING run is not marked INTERRUPTED.
+    await a.startRun({ dryRun: false, since: null, startedAt: T0 });
+    const opened = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'c', now: () => T0 });
+    await opened.close();
+    expect((await b.lastRun())?.status).toBe('RUNNING');
+
+    // A dies mid-pass: its connection ends, and the server lets go of the lease with it.
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+        AND classid = 7151002 AND objid = hashtext($1)::oid AND objsubid = 2`, [schema]);
+      expect(rows).toHaveLength(1);
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+    } finally {
+      await admin.end();
+    }
+    const ofB = await waitFor(() => b.tryReconcileLease());
+    expect(ofB).not.toBeNull();
+    expect(await a.tryReconcileLease()).toBeNull();
+    await ofA!.release(); // on the dead connection: nothing to let go of, and no error
+    expect(await a.tryReconcileLease()).toBeNull();
+    await ofB!.release();
+    const again = await a.tryReconcileLease();
+    expect(again).not.toBeNull();
+    await again!.release();
+  });
 });
+
+/** `attempt` again every 20 ms until it returns something, for at most 2 s (a terminated backend ends a moment later). */
+async function waitFor<T>(attempt: () => Promise<T | null>): Promise<T | null> {
+  for (let tries = 0; tries < 100; tries++) {
+    const result = await attempt();
+    if (result !== null) return result;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return null;
+}

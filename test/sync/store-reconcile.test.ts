@@ -90,6 +90,20 @@ describe.each(storeBackends)('reconciliation state on $name', (backend) => {
     });
   });
 
+  describe('the reconciliation lease', () => {
+    it('is held by one pass at a time: a second take fails while the first holds it, and succeeds once it is released', async () => {
+      const first = await store.tryReconcileLease();
+      expect(first).not.toBeNull();
+      expect(await store.tryReconcileLease()).toBeNull();
+      await first!.release();
+      await first!.release(); // releasing twice lets go of nothing a later holder has
+      const second = await store.tryReconcileLease();
+      expect(second).not.toBeNull();
+      expect(await store.tryReconcileLease()).toBeNull();
+      await second!.release();
+    });
+  });
+
   describe('order rechecks', () => {
     it('hands out the orders due, earliest first, until they are cleared; a new time replaces the old', async () => {
       await store.scheduleOrderRecheck('#1002', T0 + 20);

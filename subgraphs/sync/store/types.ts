@@ -366,7 +366,19 @@ export interface OrderCheckRecord {
   recheckAt: number | null;
 }
 
+/** The right to run a reconciliation pass, held for the pass (ReconcileStore.tryReconcileLease). */
+export interface ReconcileLease {
+  /** Lets go of it, for the next pass on any replica. */
+  release(): Promise<void>;
+}
+
 export interface ReconcileStore {
+  /**
+   * Takes the reconciliation lease, or null when a pass holds it already (in this process or, on a
+   * shared PostgreSQL store, on another replica): one pass at a time over the whole store. A replica
+   * that dies holding it lets go of it with its connection.
+   */
+  tryReconcileLease(): Promise<ReconcileLease | null>;
   cursors(): Promise<FeedCursor[]>;
   cursor(feed: FeedName): Promise<number | null>;
   /** Moves the feed's cursor forward to `position` (never back). */

@@ -7,11 +7,13 @@ import type { Pool, PoolClient } from 'pg';
 import { toDiscrepancy, toJson, toRun, type DiscrepancyRow, type RunRow } from '../rows.ts';
 import type { DiscrepancyFinding, FeedCursor, FeedName, FindingScope, FindingsRecord, OrderCheckRecord, ReconcileStore, SyncFailure, WriteSystem } from '../types.ts';
 import { changes, rows, transaction } from './db.ts';
+import { postgresReconcileLease, reconcileLeaseFree } from './reconcile-lease.ts';
 
 /** How many failures each system keeps; older ones are deleted as new ones arrive. */
 const FAILURES_KEPT = 200;
 
-export function postgresReconcile(pool: Pool): ReconcileStore {
+/** `lockPool` lends the connection a pass's lease is held on (reconcile-lease.ts). */
+export function postgresReconcile(pool: Pool, lockPool: Pool): ReconcileStore {
   const sameSlot = (row: DiscrepancyRow, f: DiscrepancyFinding) => row.kind === f.kind && row.system === f.system && row.field === f.field;
   const schedule = (client: PoolClient, orderNumber: string, dueAt: number) =>
     client.query('INSERT INTO order_rechecks (order_number, due_at) VALUES ($1, $2) ON CONFLICT (order_number) DO UPDATE SET due_at = excluded.due_at', [orderNumber, dueAt]);
@@ -46,6 +48,7 @@ export function postgresReconcile(pool: Pool): ReconcileStore {
   };
 
   return {
+    ...postgresReconcileLease(lockPool),
     cursors: async () => (await rows<{ feed: FeedName; position: number; updated_at: number }>(pool, 'SELECT feed, position, updated_at FROM sync_cursors ORDER BY feed'))
       .map((r): FeedCursor => ({ feed: r.feed, position: r.position, updatedAt: r.updated_at })),
     async cursor(feed) {
@@ -116,10 +119,9 @@ export function postgresReconcile(pool: Pool): ReconcileStore {
 }
 
 /**
- * Marks RUNNING runs INTERRUPTED at start when no pass holds the reconciliation lock: with replicas,
+ * Marks RUNNING runs INTERRUPTED at start when no pass holds the reconciliation lease: with replicas,
  * a RUNNING run may be another replica's pass in progress.
  */
-export async function interruptAbandonedRuns(client: PoolClient, now: number, reconcileLock: number): Promise<void> {
-  const [{ free }] = await rows<{ free: boolean }>(client, 'SELECT pg_try_advisory_xact_lock($1) AS free', [reconcileLock]);
-  if (free) await client.query(`UPDATE reconcile_runs SET status = 'INTERRUPTED', finished_at = $1 WHERE status = 'RUNNING'`, [now]);
+export async function interruptAbandonedRuns(client: PoolClient, now: number): Promise<void> {
+  if (await reconcileLeaseFree(client)) await client.query(`UPDATE reconcile_runs SET status = 'INTERRUPTED', finished_at = $1 WHERE status = 'RUNNING'`, [now]);
 }

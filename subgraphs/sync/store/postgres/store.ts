@@ -5,8 +5,8 @@
  * key IN_PROGRESS lapses after its lease instead (see StoreLeases).
  *
  * Two pools: one for the store's statements, one for record locks, which are held across a write's
- * upstream calls; kept apart so that writes waiting for a lock never starve the statements of the
- * writes that hold one.
+ * upstream calls, and the reconciliation lease, held across a pass; kept apart so that writes waiting
+ * for a lock never starve the statements of the writes that hold one.
  */
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
@@ -40,15 +40,12 @@ export interface PostgresStoreOptions {
   instanceId?: string;
   idempotencyKeyTtlMs?: number;
   leases?: Partial<StoreLeases>;
-  /** Connections for statements (default 10) and for record locks (default 20). */
+  /** Connections for statements (default 10) and for record locks and a pass's reconciliation lease (default 20). */
   poolSize?: number;
   lockPoolSize?: number;
 }
 
 const DEFAULT_LEASES: StoreLeases = { holdMs: 2 * 60_000, claimMs: 60_000, idempotencyMs: 2 * 60_000 };
-
-/** The advisory lock a reconciliation pass holds (reconcile.ts reads it at start). */
-export const RECONCILE_LOCK = 7_151_002;
 
 /** What this replica's previous run held when it stopped or was killed: no other process has its name. */
 async function releasePreviousRun(client: PoolClient, instanceId: string): Promise<void> {
@@ -72,7 +69,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
       if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(options.schema)}`);
       await migrate(client);
       await releasePreviousRun(client, instanceId);
-      await interruptAbandonedRuns(client, now(), RECONCILE_LOCK);
+      await interruptAbandonedRuns(client, now());
     });
   } catch (err) {
     await Promise.all([pool.end(), lockPool.end()]);
@@ -83,7 +80,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     ...postgresOutbox(pool, now, instanceId, leases),
     ...postgresIdempotency(pool, instanceId, options.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS, leases.idempotencyMs),
     ...postgresInbox(pool, instanceId, leases.claimMs),
-    ...postgresReconcile(pool),
+    ...postgresReconcile(pool, lockPool),
     ...postgresRetention(pool),
     async withRecordLock(key, work, waitMs) {
       const client = await lockPool.connect();

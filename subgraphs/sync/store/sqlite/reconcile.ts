@@ -53,7 +53,15 @@ export function sqliteReconcile(db: Database.Database): Synchronous<ReconcileSto
     return { opened, resolved };
   };
 
+  // One process owns the file: a flag in memory is the whole lease.
+  let leased = false;
   return {
+    tryReconcileLease() {
+      if (leased) return null;
+      leased = true;
+      let held = true;
+      return { release: async () => { if (held) held = leased = false; } };
+    },
     cursors: () => (sql.cursors.all() as { feed: FeedName; position: number; updated_at: number }[])
       .map((r): FeedCursor => ({ feed: r.feed, position: r.position, updatedAt: r.updated_at })),
     cursor: (feed) => (sql.cursor.get(feed) as number | undefined) ?? null,
