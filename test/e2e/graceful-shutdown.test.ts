@@ -57,7 +57,8 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-const QUERY = '{ customers(first: 1) { edges { node { id name } } } }';
+/** The n-th request's query: each named apart, so that the gateway sends each to the subgraph rather than sharing identical reads in flight. */
+const query = (n: number) => `query Burst${n} { customers(first: 1) { edges { node { id name } } } }`;
 const BURST = 50;
 const main = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -82,13 +83,13 @@ const refusesConnections = (port: number) => new Promise<boolean>((resolve) => {
 });
 
 /**
- * Fires BURST POSTs of QUERY at `url`, sends SIGTERM once each has reached `proxy`, and returns each answer
+ * Fires BURST POSTs of distinct queries at `url`, sends SIGTERM once each has reached `proxy`, and returns each answer
  * (status and parsed body, or the error that cut it), whether new connections were refused meanwhile, and the exit.
  */
 async function burstThenTerminate(child: ChildProcess, url: string, port: number, headers: Record<string, string>, proxy: SlowProxy) {
   const exit = exitOf(child);
-  const post = () => fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: QUERY }),
+  const post = (_: unknown, n: number) => fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: query(n) }),
   }).then(async (res) => ({ status: res.status, body: JSON.parse(await res.text()) }), (err: Error) => ({ status: 0, body: `${err.message}: ${(err.cause as { code?: string })?.code}` }));
   const before = proxy.arrived();
   const answers = Array.from({ length: BURST }, post);

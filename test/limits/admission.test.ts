@@ -27,7 +27,11 @@ function useSlowCrm(delayMs: number) {
 
 interface Answer { status: number; ms: number; requestId: string | null; retryAfter: string | null; body: { data?: unknown; errors?: { extensions: { code: string } }[] } }
 
-async function ask(url: string, headers: Record<string, string>, query = QUERY): Promise<Answer> {
+/** Each request's own operation name: identical reads in flight would share one subgraph call, and this file counts the calls. */
+let asked = 0;
+const named = (query: string) => query.replace(/^\s*(query\b)?\s*/, `query Ask${++asked} `);
+
+async function ask(url: string, headers: Record<string, string>, query = named(QUERY)): Promise<Answer> {
   const started = performance.now();
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
   const body = await res.json();

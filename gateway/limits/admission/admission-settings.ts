@@ -15,9 +15,11 @@ export interface AdmissionSettings {
 }
 
 export const DEFAULT_ADMISSION: AdmissionSettings = {
-  minConcurrent: 4,
+  // Real CRM, ERP and shop APIs take hundreds of ms a call and a page several calls in a row: a tighter
+  // target or floor would refuse ordinary bursts of slow but healthy traffic.
+  minConcurrent: 16,
   maxConcurrent: 256,
-  latencyTargetMs: 400,
+  latencyTargetMs: 1000,
   // Within the 100 ms a refusal should take: a request queued in vain is still told promptly.
   maxWaitMs: 50,
 };
