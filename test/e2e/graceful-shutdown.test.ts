@@ -41,8 +41,13 @@ async function slowProxy(target: string, delayMs: number): Promise<SlowProxy> {
     const body = await readBody(req, 10_000_000);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-    const upstream = await fetch(new URL(req.url ?? '/', target), { method: req.method, headers, body: req.method === 'GET' ? undefined : body });
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+    try {
+      const upstream = await fetch(new URL(req.url ?? '/', target), { method: req.method, headers, body: req.method === 'GET' ? undefined : body });
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+    } catch {
+      // The target went away mid-test (a process stopped, its sockets closed): the caller sees a cut connection, as it would without the proxy.
+      res.destroy();
+    }
   });
   proxies.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

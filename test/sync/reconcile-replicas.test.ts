@@ -95,6 +95,9 @@ describe.runIf(onPostgres)('reconciliation on two replicas of one PostgreSQL', (
 
   it('skip a scheduled pass quietly while another replica runs one', async () => {
     const running = replicas[0].run(PASS);
+    // Replica 0 holds the lease (its pass is reading) before the other's schedule starts: on a loaded machine
+    // the scheduled pass could otherwise take the lease first and wait on the gate this test opens only later.
+    await expect.poll(() => gate.reads, { timeout: 10_000, interval: 10 }).toBe(1);
     const errors: unknown[] = [];
     const scheduled = startReconciler(
       { ctx: { store: stores[1] } as WriteContext, readers: emptyReaders(gate), settings: SETTINGS, now: Date.now },
