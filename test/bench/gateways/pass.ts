@@ -50,10 +50,11 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     while (performance.now() < end) {
       const op = scenario.next();
       const answer = await post(gateway.url, token, op.request);
-      // Shed at the door (503 with Retry-After): listed with the errors, not counted as an answered
-      // operation, and the client waits as told, as a well-behaved one does (else it would spin on refusals).
-      if (answer.status === 503 && answer.retryAfterS !== null) {
-        result.errors[answer.code ?? 'HTTP_503'] = (result.errors[answer.code ?? 'HTTP_503'] ?? 0) + 1;
+      // Shed at the door (503 OVERLOADED or 429 RATE_LIMITED, with Retry-After): listed with the errors, not
+      // counted as an answered operation, and the client waits as told, as a well-behaved one does (else it
+      // would spin on refusals, each counted as a fast answer).
+      if ((answer.status === 503 || answer.status === 429) && answer.retryAfterS !== null) {
+        result.errors[answer.code ?? `HTTP_${answer.status}`] = (result.errors[answer.code ?? `HTTP_${answer.status}`] ?? 0) + 1;
         op.settle(answer.body);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(answer.retryAfterS! * 1000, end - performance.now()))));
         continue;
