@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/log-scan.ts'],
+    // The PostgreSQL tests' server: the one DATABASE_URL names, else a throwaway one for the run.
+    globalSetup: ['test/setup/log-scan.ts', 'test/setup/postgres.ts'],
     // Validates and strips extensions.requestId from gateway errors, so tests compare error shapes as before.
     setupFiles: ['test/setup/request-ids.ts'],
     testTimeout: 30_000,

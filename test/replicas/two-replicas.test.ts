@@ -18,13 +18,12 @@ import type { Dataset } from '../../upstreams/dataset/types.ts';
 import { DEV_CREDENTIALS, DEV_WEBHOOK_SECRETS, standInEnv, startStandIns, startSubgraphs, type Stack, type StandIns } from '../../upstreams/stack.ts';
 import type { GraphQLResult } from '../e2e/harness.ts';
 import { hubspotContact, odooPartner, upstreamWrites } from '../e2e/upstream-views.ts';
-import { storeBackends, TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
+import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { devToken } from '../support/dev-token.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
 import { startSyncProcess } from '../support/sync-process.ts';
 
-const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 
 // As in test/e2e/write-contention.test.ts: admission held at 300 operations at once for the 300-write burst,
 // and one token subject sends every request, so the cost budget is lifted.
@@ -36,7 +35,7 @@ const SUBGRAPH_ENV = { OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', O
 // (nothing written, but not the answer this test is after): here they may wait 5 s, within a longer deadline.
 const SYNC_ENV = { ...SUBGRAPH_ENV, SYNC_LOCK_WAIT_MS: '5000', SYNC_DEADLINE_MS: '15000' };
 
-describe.runIf(onPostgres)('two sync replicas and two gateways on one PostgreSQL', () => {
+describe('two sync replicas and two gateways on one PostgreSQL', () => {
   let dataset: Dataset;
   let standIns: StandIns;
   let readSubgraphs: Awaited<ReturnType<typeof startSubgraphs>>['subgraphs'];

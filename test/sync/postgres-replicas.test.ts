@@ -6,13 +6,12 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../subgraphs/sync/store/postgres/store.ts';
 import { RecordLockTimeout, type SyncStore } from '../../subgraphs/sync/store/types.ts';
-import { storeBackends, TEST_DATABASE_URL } from './support/store-backends.ts';
+import { TEST_DATABASE_URL } from './support/store-backends.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
 const LEASES = { holdMs: 10_000, claimMs: 5_000, idempotencyMs: 20_000 };
-const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 
-describe.runIf(onPostgres)('two replicas on one PostgreSQL', () => {
+describe('two replicas on one PostgreSQL', () => {
   let schema: string;
   let a: SyncStore;
   let b: SyncStore;

@@ -10,9 +10,8 @@ import type { SyncStore } from '../../subgraphs/sync/store/types.ts';
 import { startReconciler, type Reconciler } from '../../subgraphs/sync/reconcile/reconciler.ts';
 import type { ReconcileReaders } from '../../subgraphs/sync/reconcile/readers.ts';
 import type { WriteContext } from '../../subgraphs/sync/context.ts';
-import { storeBackends, TEST_DATABASE_URL } from './support/store-backends.ts';
+import { TEST_DATABASE_URL } from './support/store-backends.ts';
 
-const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 const SETTINGS = { lookbackMs: 0, orderGraceMs: 86_400_000, concurrency: 4 };
 const PASS = { since: null, dryRun: false };
 
@@ -30,7 +29,7 @@ function emptyReaders(gate: { reads: number; open: Promise<void> }): ReconcileRe
   } as unknown as ReconcileReaders;
 }
 
-describe.runIf(onPostgres)('reconciliation on two replicas of one PostgreSQL', () => {
+describe('reconciliation on two replicas of one PostgreSQL', () => {
   let schema: string;
   let stores: SyncStore[];
   let replicas: Reconciler[];

@@ -1,10 +1,11 @@
 /**
- * The store implementations a contract test runs against: SQLite in memory, and PostgreSQL at
- * DATABASE_URL (else this machine's server at postgres://postgres@127.0.0.1:5432/test). Each PostgreSQL
- * store gets a schema of its own, dropped when it is closed, so test files running side by side never
- * meet. Without a reachable server the PostgreSQL runs are skipped, with a notice.
+ * The store implementations a contract test runs against: SQLite in memory, and PostgreSQL on the
+ * run's test server (test/setup/postgres.ts: the one DATABASE_URL names, else a throwaway one). Each
+ * PostgreSQL store gets a schema of its own, dropped when it is closed, so test files running side by
+ * side never meet.
  */
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openSqliteStore, type SqliteStoreOptions } from '../../../subgraphs/sync/store/sqlite/store.ts';
 import { openPostgresStore } from '../../../subgraphs/sync/store/postgres/store.ts';
 import type { SyncStore } from '../../../subgraphs/sync/store/types.ts';
@@ -15,7 +16,7 @@ export interface StoreBackend {
   open(options?: SqliteStoreOptions): Promise<SyncStore>;
 }
 
-export const TEST_DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_URL = inject('testDatabase').url;
 
 let schemas = 0;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -42,19 +43,4 @@ async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const postgresReachable = await reachable();
-if (!postgresReachable) console.warn(`No PostgreSQL at ${new URL(TEST_DATABASE_URL).host}: the store's PostgreSQL contract tests are skipped.`);
-
-export const storeBackends: StoreBackend[] = postgresReachable ? [sqlite, postgres] : [sqlite];
+export const storeBackends: StoreBackend[] = [sqlite, postgres];
