@@ -62,15 +62,21 @@ async function mustAnswer(named: TestDatabase): Promise<void> {
   }
 }
 
+/** A start that takes longer has hung (initdb and start take seconds even on a loaded machine). */
+const START_TIMEOUT_MS = 120_000;
+
 /** Starts the server in a child process, which stops it when its stdin closes. */
 async function startEmbedded(): Promise<{ server: EmbeddedServer; stop: () => Promise<void> }> {
   const script = fileURLToPath(new URL('../support/embedded-postgres.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   const firstLine = once(createInterface({ input: child.stdout }), 'line').then(([line]) => line as string);
-  const exitedEarly = exited.then(([code]) => { throw new Error(`embedded PostgreSQL exited with code ${code} before it was ready`); });
+  const timer = setTimeout(() => child.kill('SIGTERM'), START_TIMEOUT_MS);
+  const exitedEarly = exited.then(([code, signal]) => {
+    throw new Error(signal ? `embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s` : `embedded PostgreSQL exited with code ${code} before it was ready`);
+  });
   exitedEarly.catch(() => undefined); // once it is ready, its exit at the end of the run is no error
-  const line = await Promise.race([firstLine, exitedEarly]);
+  const line = await Promise.race([firstLine, exitedEarly]).finally(() => clearTimeout(timer));
   const server = JSON.parse(line) as EmbeddedServer;
   return {
     server,

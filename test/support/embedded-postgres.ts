@@ -33,6 +33,8 @@ const keep = (message: unknown) => {
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gateway-test-pg-'));
+// However this process ends (short of SIGKILL), after the package has stopped the server on SIGINT or SIGTERM.
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const password = randomBytes(12).toString('hex');
 const port = await freePort();
 const server = new EmbeddedPostgres({
@@ -53,7 +55,6 @@ const server = new EmbeddedPostgres({
 
 const stop = async () => {
   await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 };
 
@@ -73,7 +74,6 @@ try {
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 } catch (error) {
   process.stderr.write(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}\n${output.join('')}\n`);
-  rmSync(dataDir, { recursive: true, force: true });
   process.exit(1);
 }
 
