@@ -1,14 +1,13 @@
 /** The commerce subgraph's settings: where Shopify is and with which token, and where to listen. */
 import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
-import { readRecordCacheConfig } from '../shared/record-cache/config.ts';
-import type { RecordCacheConfig } from '../shared/record-cache/record-cache.ts';
+import { readRecordCacheConfig, type SubgraphRecordCacheConfig } from '../shared/record-cache/config.ts';
 
 export interface CommerceConfig {
   shopify: UpstreamConfig;
   listen: SubgraphListenConfig;
   /** COMMERCE_RECORD_TTL_MS, RECORD_CACHE_MAX: shop customers read by stored gid, kept across requests (absent: none). */
-  recordCache?: RecordCacheConfig;
+  recordCache?: SubgraphRecordCacheConfig;
 }
 
 /** The embedded Shopify stand-in on loopback, with its development token. */

@@ -15,12 +15,13 @@ export type { CommerceContext } from './resolvers.ts';
  */
 export function commerceSubgraph(config: Pick<CommerceConfig, 'shopify' | 'recordCache'>): SubgraphOptions<CommerceContext> {
   const client = createShopifyClient(config.shopify);
-  const { cache, internalRoutes } = subgraphRecordCache('COMMERCE', config.recordCache);
+  const { cache, internalRoutes, background } = subgraphRecordCache('COMMERCE', config.recordCache);
   return {
     name: 'commerce',
     sdl: readSubgraphSdl('commerce'),
     resolvers,
     context: () => ({ loaders: createLoaders(client, cache) }),
     internalRoutes,
+    background,
   };
 }

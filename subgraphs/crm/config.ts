@@ -1,14 +1,13 @@
 /** The crm subgraph's settings: where HubSpot is and with which token, and where to listen. */
 import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
-import { readRecordCacheConfig } from '../shared/record-cache/config.ts';
-import type { RecordCacheConfig } from '../shared/record-cache/record-cache.ts';
+import { readRecordCacheConfig, type SubgraphRecordCacheConfig } from '../shared/record-cache/config.ts';
 
 export interface CrmConfig {
   hubspot: UpstreamConfig;
   listen: SubgraphListenConfig;
   /** CRM_RECORD_TTL_MS, RECORD_CACHE_MAX: contacts kept across requests (absent: none). */
-  recordCache?: RecordCacheConfig;
+  recordCache?: SubgraphRecordCacheConfig;
 }
 
 /** The embedded HubSpot stand-in on loopback, with its development token. */

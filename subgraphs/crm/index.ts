@@ -15,12 +15,13 @@ export type { CrmContext } from './resolvers.ts';
  */
 export function crmSubgraph(config: CrmConfig): SubgraphOptions<CrmContext> {
   const client = createHubSpotClient(config.hubspot);
-  const { cache, internalRoutes } = subgraphRecordCache('CRM', config.recordCache);
+  const { cache, internalRoutes, background } = subgraphRecordCache('CRM', config.recordCache);
   return {
     name: 'crm',
     sdl: readSubgraphSdl('crm'),
     resolvers,
     context: () => ({ loaders: createLoaders(client, cache) }),
     internalRoutes,
+    background,
   };
 }

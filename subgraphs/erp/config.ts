@@ -2,8 +2,7 @@
 import { readListenConfig, readUpstreamConfig, type SubgraphListenConfig } from '../shared/config.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { envInteger } from '../shared/env-integer.ts';
-import { readRecordCacheConfig } from '../shared/record-cache/config.ts';
-import type { RecordCacheConfig } from '../shared/record-cache/record-cache.ts';
+import { readRecordCacheConfig, type SubgraphRecordCacheConfig } from '../shared/record-cache/config.ts';
 
 export interface OdooConfig extends UpstreamConfig {
   /** Sent as X-Odoo-Database; Odoo needs it when one server hosts several databases. */
@@ -19,7 +18,7 @@ export interface ErpConfig {
    */
   referenceTtlMs: number;
   /** ERP_RECORD_TTL_MS, RECORD_CACHE_MAX: partners read by stored id, kept across requests (absent: none). */
-  recordCache?: RecordCacheConfig;
+  recordCache?: SubgraphRecordCacheConfig;
   /** ERP_PORT (default 4002), HOST (default 127.0.0.1). */
   listen: SubgraphListenConfig;
 }

@@ -19,7 +19,7 @@ const SDL_PATH = fileURLToPath(new URL('../../schema/erp.graphql', import.meta.u
  */
 export function erpSubgraph(config: Pick<ErpConfig, 'odoo' | 'referenceTtlMs' | 'recordCache'>): SubgraphOptions<ErpContext> {
   const client = createOdooClient(config.odoo);
-  const { cache, internalRoutes } = subgraphRecordCache('ERP', config.recordCache);
+  const { cache, internalRoutes, background } = subgraphRecordCache('ERP', config.recordCache);
   const shared = config.referenceTtlMs > 0 ? createReferenceData(client, config.referenceTtlMs) : null;
   return {
     name: 'erp',
@@ -27,5 +27,6 @@ export function erpSubgraph(config: Pick<ErpConfig, 'odoo' | 'referenceTtlMs' | 
     resolvers,
     context: () => ({ loaders: createLoaders(client, shared ?? createReferenceData(client, 0), cache) }),
     internalRoutes,
+    background,
   };
 }

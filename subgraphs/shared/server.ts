@@ -38,6 +38,8 @@ export interface SubgraphOptions<Context extends BaseContext> {
   internalRoutes?: Record<string, RouteHandler>;
   /** Metrics made by the service, readiness checks beyond the server's own (GET /metrics, /healthz, /readyz). */
   observability?: SubgraphObservability;
+  /** Work beside the requests (e.g. listening for other replicas' news), started once listening, with the server's logger; returns its stop, awaited by close(). */
+  background?: (logger: Logger) => () => Promise<void>;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: string) => Promise<void>;
@@ -162,13 +164,14 @@ export async function startSubgraph<Context extends BaseContext>(
     });
   });
   const { port } = server.address() as AddressInfo;
+  const stopBackground = options.background?.(logger);
   return {
     name: options.name,
     url: `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`,
     port,
     close: async () => {
       await closeGracefully(listen.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-      await apollo.stop();
+      await Promise.all([apollo.stop(), stopBackground?.()]);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { readListenConfig, type SubgraphListenConfig } from '../shared/config.ts';
 import { envInteger } from '../shared/env-integer.ts';
+import { readDatabaseUrl } from '../shared/database-url.ts';
 import type { UpstreamConfig } from '../shared/upstream-http.ts';
 import { readCrmConfig } from '../crm/config.ts';
 import { readErpConfig, type OdooConfig } from '../erp/config.ts';
@@ -136,13 +137,6 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     crashPoint: readCrashPoint(env),
     listen: readListenConfig(env, 'SYNC', 4005),
   };
-}
-
-/** DATABASE_URL when set: only PostgreSQL is a server database this store speaks. The URL is not quoted back (it may hold a password). */
-function readDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
-  const url = env.DATABASE_URL || null;
-  if (url !== null && !/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
-  return url;
 }
 
 /** SYNC_CRASH_POINT kills the process on purpose: a test hook, refused outright in production. */

@@ -55,6 +55,10 @@ import { createHttpInvalidation } from '../shared/record-cache/http-invalidation
 import { invalidatingAdapters } from './record-invalidation/invalidating-adapters.ts';
 import { webhookRecordKeys } from './record-invalidation/webhook-keys.ts';
 import { answeringAfterInvalidation, trackPending } from './record-invalidation/pending-invalidations.ts';
+import { openPgNotify } from '../shared/pg-notify/pg-notify.ts';
+import { createPgInvalidation } from '../shared/record-cache/pg-invalidation.ts';
+import { publishingAlso } from '../shared/record-cache/record-invalidation.ts';
+import { announcingWork, wakeOnWork, WORK_TOPIC } from './replicas/work-announcements.ts';
 
 export interface SyncService {
   subgraph: SubgraphOptions<SyncRequestContext>;
@@ -89,20 +93,26 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
   // One gate per system for every call this service makes to it (pacing/): breaker, rate limit, the shop's cost bucket.
   const costBucket = createShopifyCostBucket(now);
   const gates = createSystemGates(config.outbox, costBucket, now);
-  // Every write, on any path, then tells the read subgraphs' record caches what it changed (outside the gate: telling is no upstream call).
-  const invalidation = trackPending(createHttpInvalidation({
+  // With a shared database, replicas tell each other over LISTEN/NOTIFY: changed records, new work (replicas/).
+  const channel = config.databaseUrl ? openPgNotify({ connectionString: config.databaseUrl, listen: [WORK_TOPIC], logger }) : null;
+  const notifyFailed = (what: string) => (err: unknown) => logger.warn({ job: 'pg-notify', err: errorForLog(err) }, `announcing ${what} over PostgreSQL failed`);
+  // Every write, on any path, then tells the read subgraphs' record caches what it changed (outside the gate: telling is no upstream call):
+  // over HTTP to the configured subgraph (what a mutation waits for), and with a database to every replica too.
+  const httpInvalidation = createHttpInvalidation({
     ...config.recordInvalidation, internalAuth: config.listen.internalAuth,
     onDelivery: (system, result, reason) => {
       syncMetrics.recordInvalidation(system, result);
       if (result === 'failed') logger.warn({ job: 'record-invalidation', system, reason }, 'a read subgraph did not confirm dropping changed records; they stay cached until their TTL ends');
     },
-  }));
+  });
+  const invalidation = trackPending(channel ? publishingAlso(httpInvalidation, createPgInvalidation(channel, notifyFailed('changed records'))) : httpInvalidation);
   const adapters: Adapters = invalidatingAdapters(guardAdapters({
     crm: createCrmWriteAdapter(config.hubspot),
     erp: createErpWriteAdapter(createOdooClient(config.odoo)),
     commerce: createCommerceWriteAdapter(config.shopify, { costBucket }),
   }, gates), invalidation);
-  const store = observeSyncStore(opened, syncMetrics);
+  const observed = observeSyncStore(opened, syncMetrics);
+  const store = channel ? announcingWork(observed, channel, notifyFailed('new work')) : observed;
   const ctx: WriteContext = {
     adapters,
     store,
@@ -140,6 +150,7 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     backoff: config.outbox.backoff,
     now,
   });
+  if (channel) wakeOnWork(channel, { outbox: worker, inbox });
   const receiverDeps = { store, secrets: config.webhooks, now, wake: () => inbox.wake(), recordsChanged: (source: WebhookSource, events: InboxEventInput[]) => invalidation.publish(webhookRecordKeys(source, events)) };
   const reconciler = startReconciler(
     { ctx, readers, settings: config.reconcile, now },
@@ -183,7 +194,7 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     stopWork,
     close: async () => {
       await stopWork();
-      await store.close();
+      await Promise.all([store.close(), channel?.close()]);
     },
   };
 }

@@ -60,6 +60,8 @@ export type OutboxEvent =
   | { type: 'tick-failed'; message: string };
 
 export interface OutboxWorker {
+  /** Runs a tick soon (after the current one, if any): new work was announced. */
+  wake(): void;
   /** Stops scheduling ticks and waits for the one in flight. */
   stop(): Promise<void>;
   /** Runs ticks until nothing is due now (for tests); rejects if the store fails. */
@@ -143,8 +145,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
   }
 
-  const { stop, drain } = startTicker(intervalMs, tick, (err) => emit({ type: 'tick-failed', message: messageOf(err) }));
-  return { stop, drain };
+  const { wake, stop, drain } = startTicker(intervalMs, tick, (err) => emit({ type: 'tick-failed', message: messageOf(err) }));
+  return { wake, stop, drain };
 }
 
 function positive(name: string, value: number): void {

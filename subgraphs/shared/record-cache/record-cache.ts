@@ -33,7 +33,7 @@ export interface RecordShelf<V extends object> {
 export interface RecordCache {
   system: CachedSystem;
   shelf<V extends object>(kind: string): RecordShelf<V>;
-  /** Drops these records (keys of other systems are ignored; EVERY drops the whole kind). */
+  /** Drops these records (keys of other systems are ignored; EVERY drops the whole kind, or with kind EVERY too the whole cache). */
   drop(keys: readonly RecordKey[]): void;
 }
 
@@ -77,7 +77,11 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
         if (key.system !== system) continue;
         const text = keyText(key);
         sequence += 1;
-        if (key.id === EVERY) {
+        if (key.kind === EVERY) {
+          // No read in flight may store what it fetched before this.
+          records.clear();
+          floor = sequence;
+        } else if (key.id === EVERY) {
           kindDroppedAt.set(key.kind, sequence);
           const prefix = text.slice(0, -EVERY.length);
           for (const stored of [...records.keys()]) if (stored.startsWith(prefix)) records.delete(stored);

@@ -2,8 +2,8 @@
  * The one way news of changed records travels: whoever changed an upstream record (the sync service,
  * after a write or on a webhook) publishes its keys; every cache of such records subscribes and drops
  * them. Implementations differ only in how far the news goes: this process (createLocalInvalidation),
- * the read subgraphs over HTTP (http-invalidation.ts); a later one may carry it over PostgreSQL
- * LISTEN/NOTIFY to every replica.
+ * the read subgraphs over HTTP (http-invalidation.ts), every replica over PostgreSQL LISTEN/NOTIFY
+ * (pg-invalidation.ts).
  */
 import type { RecordKey } from './record-keys.ts';
 
@@ -30,5 +30,15 @@ export function createLocalInvalidation(): RecordInvalidation {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+  };
+}
+
+/** Publishes through both side by side (settled once both are); subscribers hear `primary` only. */
+export function publishingAlso(primary: RecordInvalidation, also: RecordInvalidation): RecordInvalidation {
+  return {
+    async publish(keys) {
+      await Promise.all([primary.publish(keys), also.publish(keys)]);
+    },
+    subscribe: primary.subscribe,
   };
 }

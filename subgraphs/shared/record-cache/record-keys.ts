@@ -18,6 +18,8 @@ export interface RecordKey {
 /** The id that names every record of a kind (a write that cannot name the ones it changed). */
 export const EVERY = '*';
 export const everyOf = (system: CachedSystem, kind: string): RecordKey => ({ system, kind, id: EVERY });
+/** Every record of every kind of the system: news may have been missed (e.g. while a listening connection was down). */
+export const everythingOf = (system: CachedSystem): RecordKey => ({ system, kind: EVERY, id: EVERY });
 
 export const crmContactKey = (contactId: string): RecordKey => ({ system: 'CRM', kind: 'contact', id: contactId.trim() });
 export const erpPartnerKey = (partnerId: string | number): RecordKey => ({ system: 'ERP', kind: 'partner', id: String(partnerId).trim() });
