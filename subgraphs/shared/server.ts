@@ -38,8 +38,11 @@ export interface SubgraphOptions<Context extends BaseContext> {
   internalRoutes?: Record<string, RouteHandler>;
   /** Metrics made by the service, readiness checks beyond the server's own (GET /metrics, /healthz, /readyz). */
   observability?: SubgraphObservability;
-  /** Work beside the requests (e.g. listening for other replicas' news), started once listening, with the server's logger; returns its stop, awaited by close(). */
-  background?: (logger: Logger) => () => Promise<void>;
+  /**
+   * Work beside the requests (e.g. listening for other replicas' news), started with the server's
+   * logger before it accepts requests; resolves to its stop, awaited by close().
+   */
+  background?: (logger: Logger) => Promise<() => Promise<void>>;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, rawBody: string) => Promise<void>;
@@ -154,6 +157,7 @@ export async function startSubgraph<Context extends BaseContext>(
     }
   })));
   const closeGracefully = gracefulCloser(server);
+  const stopBackground = await options.background?.(logger);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {
@@ -162,9 +166,11 @@ export async function startSubgraph<Context extends BaseContext>(
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err) => {
+    await stopBackground?.();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
-  const stopBackground = options.background?.(logger);
   return {
     name: options.name,
     url: `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`,

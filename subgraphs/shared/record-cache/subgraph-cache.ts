@@ -18,8 +18,11 @@ export interface SubgraphRecordCache {
   /** For SubgraphOptions.internalRoutes: answered (and harmless) with the cache off too. */
   internalRoutes: Record<string, RouteHandler>;
   /** For SubgraphOptions.background: the PostgreSQL listener, when there is a cache and a database. */
-  background?: (logger: Logger) => () => Promise<void>;
+  background?: (logger: Logger) => Promise<() => Promise<void>>;
 }
+
+/** How long a start waits to be listening: a database that is down must not keep the subgraph from serving (it then drops its cache once listening). */
+const LISTEN_WAIT_MS = 3000;
 
 export function subgraphRecordCache(system: CachedSystem, config: SubgraphRecordCacheConfig | undefined): SubgraphRecordCache {
   const cache = config ? createRecordCache(system, config) : null;
@@ -30,9 +33,12 @@ export function subgraphRecordCache(system: CachedSystem, config: SubgraphRecord
     cache,
     internalRoutes: invalidationRoutes(invalidation),
     ...(cache && databaseUrl && {
-      background: (logger: Logger) => {
+      background: async (logger: Logger) => {
         const channel = openPgNotify({ connectionString: databaseUrl, listen: [RECORDS_TOPIC], logger });
         createPgInvalidation(channel, () => undefined).subscribe((keys) => cache.drop(keys));
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([channel.listening(), new Promise((resolve) => { timer = setTimeout(resolve, LISTEN_WAIT_MS); })]);
+        clearTimeout(timer);
         return () => channel.close();
       },
     }),
