@@ -1,11 +1,11 @@
 /**
  * The record cache's own rules, where the real stack cannot reach them on demand: a drop's memory is
- * bounded without letting an old read store, a whole kind can be dropped, other systems' keys are not
+ * bounded without letting an old read store, a whole kind (or everything) can be dropped, other systems' keys are not
  * its business, and a TTL of 0 means no cache at all. (The stack-level behaviour: test/e2e/record-cache.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { createRecordCache } from '../../subgraphs/shared/record-cache/record-cache.ts';
-import { crmContactKey, erpPartnerKey, everyOf } from '../../subgraphs/shared/record-cache/record-keys.ts';
+import { crmContactKey, erpPartnerKey, everyOf, everythingOf } from '../../subgraphs/shared/record-cache/record-keys.ts';
 
 const record = (phone: string) => ({ phone });
 
@@ -58,6 +58,21 @@ describe('the record cache', () => {
     expect(orders.get('#1001')).toBeUndefined();
     expect(orders.set('#1002', record('c'), early)).toBe(false);
     expect(partners.get('5')).toEqual(record('b'));
+  });
+
+  it('drops everything of its system at once (news may have been missed), and refuses every read begun before', () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const contacts = cache.shelf<{ phone: string }>('contact');
+    const companies = cache.shelf<{ phone: string }>('company');
+    contacts.set('1', record('a'), contacts.ticket());
+    companies.set('2', record('b'), companies.ticket());
+    const early = contacts.ticket();
+    cache.drop([everythingOf('ERP')]);
+    expect(contacts.get('1')).toEqual(record('a'));
+    cache.drop([everythingOf('CRM')]);
+    expect([contacts.get('1'), companies.get('2')]).toEqual([undefined, undefined]);
+    expect(contacts.set('3', record('old'), early)).toBe(false);
+    expect(companies.set('3', record('new'), companies.ticket())).toBe(true);
   });
 
   it('forgets a record after its TTL', async () => {
