@@ -18,6 +18,7 @@ import { createInternalTokenVerifier, InternalAuthError, withPrincipal, type Int
 import { DEFAULT_SHUTDOWN_GRACE_MS, gracefulCloser } from './graceful-close.ts';
 import { createLogger, silentLogger, type Logger, type LogSettings } from './logging/logger.ts';
 import { runInScope } from './logging/request-scope.ts';
+import { withMetricsScope } from './observability/request-scope.ts';
 import { traceIdentity } from './logging/trace-context.ts';
 import { errorForLog } from './logging/sanitise-error.ts';
 import { loggingFormatter, logSubgraphRequest, noteOperationName } from './logging/subgraph-request-log.ts';
@@ -157,7 +158,8 @@ export async function startSubgraph<Context extends BaseContext>(
     }
   })));
   const closeGracefully = gracefulCloser(server);
-  const stopBackground = await options.background?.(logger);
+  // In the server's metrics scope, so that what it counts lands in this server's registry.
+  const stopBackground = await withMetricsScope({ metrics: observability.metrics }, async () => options.background?.(logger));
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
   await new Promise<void>((resolve, reject) => {

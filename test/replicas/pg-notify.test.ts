@@ -121,6 +121,13 @@ describe.runIf(onPostgres)('replicas told over PostgreSQL LISTEN/NOTIFY', () => 
     }
   }
 
+  /** A counter's value on a server's /metrics (summed over the lines matching every label given). */
+  async function counter(serverUrl: string, name: string, labels: string[] = []): Promise<number> {
+    const text = await (await fetch(serverUrl.replace(/graphql$/, 'metrics'))).text();
+    return text.split('\n').filter((line) => line.startsWith(name) && labels.every((l) => line.includes(l)))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  }
+
   it('drops a written record from both CRM instances, the second one told only over NOTIFY', async () => {
     const contact = linked(0);
     const before = await lastNameAt(started.subgraphs.crm, contact.id);
@@ -133,6 +140,9 @@ describe.runIf(onPostgres)('replicas told over PostgreSQL LISTEN/NOTIFY', () => 
     await writeLastName(contact.id, 'Notified-Everywhere');
     expect(await lastNameAt(started.subgraphs.crm, contact.id)).toBe('Notified-Everywhere');
     await expect.poll(() => lastNameAt(crm2, contact.id), { timeout: 5000, interval: 50 }).toBe('Notified-Everywhere');
+    const records = ['topic="records"'];
+    expect(await counter(started.syncSubgraph!.url, 'subgraph_replica_notifications_total', [...records, 'direction="sent"'])).toBeGreaterThanOrEqual(1);
+    expect(await counter(crm2.url, 'subgraph_replica_notifications_total', [...records, 'direction="received"'])).toBeGreaterThanOrEqual(1);
   });
 
   it('listens again after the server cuts the listening connections, dropping the whole cache, and hears later writes', async () => {
@@ -143,6 +153,7 @@ describe.runIf(onPostgres)('replicas told over PostgreSQL LISTEN/NOTIFY', () => 
     expect(await recordListeners(true)).toBe(4);
     // Each reconnects (backoff from 100 ms) and LISTENs again.
     await expect.poll(() => recordListeners(), { timeout: 10_000, interval: 100 }).toBe(4);
+    expect(await counter(crm2.url, 'subgraph_replica_listen_failures_total')).toBe(1);
 
     // What was cached before may have missed news while nobody listened: gone.
     standIns.hubspot.resetCounters();

@@ -15,6 +15,10 @@ export interface SubgraphMetrics {
   upstreamCall(call: { system: string; operation: string; status: string; seconds: number }): void;
   /** One lookup in a shared cache (e.g. "mastodon_acct", "odoo_reference"). */
   cacheLookup(cache: string, hit: boolean): void;
+  /** One NOTIFY sent to the other replicas, or one notification heard, on a topic (records, work). */
+  replicaNotification(topic: string, direction: 'sent' | 'received'): void;
+  /** The LISTEN connection failed or dropped (once per outage). */
+  listenFailure(): void;
 }
 
 /** Distinct upstream operations kept per system before the rest count as "other". */
@@ -36,6 +40,13 @@ export function createSubgraphMetrics(name: string): SubgraphMetrics {
     name: 'subgraph_cache_lookups_total', help: 'Lookups in shared caches by cache and result (hit, miss).',
     labelNames: ['cache', 'result'], registers: [registry],
   });
+  const replicaNotifications = new Counter({
+    name: 'subgraph_replica_notifications_total', help: 'PostgreSQL notifications to and from the other replicas, by topic and direction (sent, received).',
+    labelNames: ['topic', 'direction'], registers: [registry],
+  });
+  const listenFailures = new Counter({
+    name: 'subgraph_replica_listen_failures_total', help: 'Outages of the connection listening for the other replicas\' notifications.', registers: [registry],
+  });
   const operationLabels = new Map<string, (value: string) => string>();
   const operationLabel = (system: string, operation: string) => {
     if (!operationLabels.has(system)) operationLabels.set(system, boundedLabel(MAX_UPSTREAM_OPERATIONS));
@@ -52,6 +63,12 @@ export function createSubgraphMetrics(name: string): SubgraphMetrics {
     },
     cacheLookup(cache, hit) {
       cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+    },
+    replicaNotification(topic, direction) {
+      replicaNotifications.inc({ topic, direction });
+    },
+    listenFailure() {
+      listenFailures.inc();
     },
   };
 }

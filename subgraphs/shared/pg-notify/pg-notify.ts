@@ -8,12 +8,14 @@
  * Listening holds one connection of its own (LISTEN lives in its session), reopened with backoff
  * when it drops. Notifications sent meanwhile are lost, so the `onListening` handlers run after every
  * (re)connect, the first included, to catch up (drop what may be stale, look for work). Sending uses
- * a small pool of its own.
+ * a small pool of its own. Counted in the metrics of the server whose scope opened it
+ * (subgraph_replica_notifications_total, subgraph_replica_listen_failures_total).
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
 import { errorForLog } from '../logging/sanitise-error.ts';
+import { currentMetrics } from '../observability/request-scope.ts';
 import { packPayloads, unpackPayload } from './payloads.ts';
 
 export interface PgNotifyOptions {
@@ -55,6 +57,8 @@ const SEARCH_PATH = `SELECT current_setting('search_path') AS path`;
 
 export function openPgNotify(options: PgNotifyOptions): PgNotify {
   const { connectionString, logger } = options;
+  // Captured now: the connection's events do not all run in the scope that opened it.
+  const metrics = currentMetrics();
   const retry = options.retry ?? { minMs: 100, maxMs: 5000 };
   const handlers = new Map<string, Set<NotificationHandler>>(options.listen.map((topic) => [topic, new Set()]));
   const listeningHandlers = new Set<() => void>();
@@ -83,12 +87,14 @@ export function openPgNotify(options: PgNotifyOptions): PgNotify {
     const topic = channels.get(channel);
     const items = unpackPayload(payload);
     if (!topic || !items) return;
+    metrics?.replicaNotification(topic, 'received');
     for (const handler of handlers.get(topic) ?? []) safely(() => handler(items));
   };
 
   const lost = (err: unknown): void => {
     if (closed) return;
     // One line per outage, not one per attempt.
+    if (failures === 0) metrics?.listenFailure();
     if (failures === 0) logger.warn({ job: 'pg-notify', err: errorForLog(err) }, 'the LISTEN connection to PostgreSQL failed; reconnecting (meanwhile caches keep records until their TTL ends and workers poll)');
     failures += 1;
     const delayMs = Math.min(retry.maxMs, retry.minMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
@@ -130,7 +136,9 @@ export function openPgNotify(options: PgNotifyOptions): PgNotify {
   return {
     async notify(topic, items) {
       const { payloads, oversize } = packPayloads(items);
-      if (payloads.length) await pool.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channelName(topic, await senderPath()), payloads]);
+      if (!payloads.length) return oversize;
+      await pool.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channelName(topic, await senderPath()), payloads]);
+      for (let i = 0; i < payloads.length; i++) metrics?.replicaNotification(topic, 'sent');
       return oversize;
     },
     on(topic, handler) {
