@@ -26,19 +26,17 @@ import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import type { Dataset } from '../../upstreams/dataset/types.ts';
 import { DEV_CREDENTIALS, DEV_WEBHOOK_SECRETS, standInEnv, startStandIns, startSubgraphs, subgraphUrlEnv, type Stack, type StandIns } from '../../upstreams/stack.ts';
 import { hubspotContact, odooPartner } from '../e2e/upstream-views.ts';
-import { storeBackends, TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
+import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { devToken } from '../support/dev-token.ts';
 import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
-
-const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 
 // Records stay cached 10 minutes and the workers poll once a minute: within a test, only a notification explains a fresh read or prompt work.
 // A first write waits for the lock pool's first connection: on two loaded cores more than the default second (as in two-replicas.test.ts).
 const ENV = { CRM_RECORD_TTL_MS: '600000', SYNC_LOCK_WAIT_MS: '5000', SYNC_DEADLINE_MS: '15000', OUTBOX_INTERVAL_MS: '60000', INBOX_INTERVAL_MS: '60000', OUTBOX_BACKOFF_BASE_MS: '50', RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'info' };
 const BATCH_READ = 'POST /crm/v3/objects/contacts/batch/read';
 
-describe.runIf(onPostgres)('replicas told over PostgreSQL LISTEN/NOTIFY', () => {
+describe('replicas told over PostgreSQL LISTEN/NOTIFY', () => {
   let dataset: Dataset;
   let standIns: StandIns;
   let schema: TestSchema;
