@@ -93,9 +93,11 @@ export function openPgNotify(options: PgNotifyOptions): PgNotify {
 
   const lost = (err: unknown): void => {
     if (closed) return;
-    // One line per outage, not one per attempt.
-    if (failures === 0) metrics?.listenFailure();
-    if (failures === 0) logger.warn({ job: 'pg-notify', err: errorForLog(err) }, 'the LISTEN connection to PostgreSQL failed; reconnecting (meanwhile caches keep records until their TTL ends and workers poll)');
+    // One line (and one count) per outage, not per attempt.
+    if (failures === 0) {
+      metrics?.listenFailure();
+      logger.warn({ job: 'pg-notify', err: errorForLog(err) }, 'the LISTEN connection to PostgreSQL failed; reconnecting (meanwhile caches keep records until their TTL ends and workers poll)');
+    }
     failures += 1;
     const delayMs = Math.min(retry.maxMs, retry.minMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
     timer = setTimeout(connect, delayMs);
