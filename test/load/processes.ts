@@ -57,12 +57,4 @@ export async function startGatewayProcess(subgraphUrls: UpstreamsReady['subgraph
   throw new Error('the gateway did not answer /health within 60 s');
 }
 
-/** SIGTERM to a child we started; resolves once it is gone (SIGKILL after 5 s). */
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => { clearTimeout(force); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
+export { stopChild } from '../../upstreams/replicas/processes.ts';

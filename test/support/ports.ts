@@ -1,10 +1,1 @@
-import { createServer } from 'node:net';
-
-/** A loopback port that was free a moment ago (nothing listens on it when this returns). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../upstreams/replicas/processes.ts';

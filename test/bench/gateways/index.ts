@@ -152,14 +152,16 @@ function scenarioResult(report: ScenarioReport, latencyMs: number): ScenarioResu
   };
 }
 
-async function hotSet(url: string, token: string): Promise<HotCustomer[]> {
+/** The first customers with their versions (S2's and S3's hot set, the replicas bench's written customers). */
+export async function hotSet(url: string, token: string): Promise<HotCustomer[]> {
   const answer = await post(url, token, { query: HOT_SET });
   const edges = (answer.body as { data?: { customers?: { edges: { node: HotCustomer }[] } } } | null)?.data?.customers?.edges;
   if (!edges?.length) throw new Error(`The hot set query failed (${answer.code ?? answer.status}).`);
   return edges.map((e) => e.node);
 }
 
-async function sendOne(gateway: RunningGatewayProcess, scenario: Scenario, token: string): Promise<void> {
+/** One operation of `scenario`, answered and settled (warm-up). */
+export async function sendOne(gateway: RunningGatewayProcess, scenario: Scenario, token: string): Promise<void> {
   const op = scenario.next();
   op.settle((await post(gateway.url, token, op.request)).body);
 }

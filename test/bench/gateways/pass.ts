@@ -1,7 +1,7 @@
 /**
  * One measured pass: `clients` closed loops (each sends its next operation when the last one is answered)
- * against one gateway for a duration, with what it cost: the stand-ins' request counters, the gateway
- * process's CPU time (/proc/<pid>/stat) and its peak resident memory over the pass.
+ * against one gateway, or several in turn, for a duration, with what it cost: the stand-ins' request
+ * counters, the gateway processes' CPU time (/proc/<pid>/stat) and their peak resident memory over the pass.
  */
 import { cpuSeconds } from '../../load/cpu.ts';
 import { sampleRss } from '../../load/rss.ts';
@@ -20,13 +20,15 @@ export interface PassResult {
   latenciesMs: number[];
   elapsedS: number;
   upstreamCalls: number;
-  /** null where /proc cannot be read. */
+  /** Of the gateway processes together; null where /proc cannot be read. */
   cpuS: number | null;
+  /** The sum of each gateway process's peak. */
   peakRssBytes: number | null;
 }
 
 export interface PassOptions {
-  gateway: RunningGatewayProcess;
+  /** Several: each request goes to the next in turn (round-robin, as a load balancer sends them). */
+  gateway: RunningGatewayProcess | readonly RunningGatewayProcess[];
   scenario: Scenario;
   clients: number;
   durationMs: number;
@@ -38,10 +40,12 @@ export interface PassOptions {
 }
 
 export async function runPass(options: PassOptions): Promise<PassResult> {
-  const { gateway, scenario } = options;
-  const rss = sampleRss(gateway.pid);
+  const { scenario } = options;
+  const gateways = [options.gateway].flat();
+  const rss = gateways.map((g) => sampleRss(g.pid));
   const upstreamBefore = await upstreamRequests(options.standIns);
-  const cpuBefore = cpuSeconds(gateway.pid);
+  const cpuBefore = cpuOf(gateways);
+  let turn = 0;
   const result: PassResult = { ops: 0, ok: 0, errors: {}, stale: 0, latenciesMs: [], elapsedS: 0, upstreamCalls: 0, cpuS: null, peakRssBytes: null };
   const started = performance.now();
   const end = started + options.durationMs;
@@ -49,7 +53,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   const client = async (token: string) => {
     while (performance.now() < end) {
       const op = scenario.next();
-      const answer = await post(gateway.url, token, op.request);
+      const answer = await post(gateways[turn++ % gateways.length].url, token, op.request);
       // Shed at the door (503 OVERLOADED or 429 RATE_LIMITED, with Retry-After): listed with the errors, not
       // counted as an answered operation, and the client waits as told, as a well-behaved one does (else it
       // would spin on refusals, each counted as a fast answer).
@@ -69,12 +73,19 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   };
   await Promise.all(options.tokens.slice(0, options.clients).map(client));
   result.elapsedS = (performance.now() - started) / 1000;
-  const cpuAfter = cpuSeconds(gateway.pid);
+  const cpuAfter = cpuOf(gateways);
   result.cpuS = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
   result.upstreamCalls = (await upstreamRequests(options.standIns)) - upstreamBefore;
-  result.peakRssBytes = rss.peakBytes();
-  rss.stop();
+  const peaks = rss.map((r) => r.peakBytes());
+  result.peakRssBytes = peaks.includes(null) ? null : peaks.reduce((a, b) => a! + b!, 0);
+  rss.forEach((r) => r.stop());
   return result;
+}
+
+/** CPU seconds of these processes together so far; null if any cannot be read. */
+export function cpuOf(processes: readonly { pid: number }[]): number | null {
+  const each = processes.map((p) => cpuSeconds(p.pid));
+  return each.includes(null) ? null : each.reduce((a, b) => a! + b!, 0);
 }
 
 export interface Answer {

@@ -1,7 +1,8 @@
 /**
- * The bench's three scenarios, as what a client sends next and how its answer is judged:
- * S1 the unified customer page, S2 one customer's full view over a Zipf-skewed hot set, and S3 S2 with
- * one request in ten an updateCustomer, every read after a write checked against it (stale reads).
+ * The bench's scenarios, as what a client sends next and how its answer is judged: S1 the unified
+ * customer page, S2 one customer's full view over a Zipf-skewed hot set, and S3 S2 with one request in
+ * ten an updateCustomer, every read after a write checked against it (stale reads); W (the replicas
+ * bench) updateCustomer alone, on distinct customers.
  */
 import seedrandom from 'seedrandom';
 import { UNIFIED_CUSTOMER_FIELDS } from '../../load/queries.ts';
@@ -9,7 +10,7 @@ import type { GraphQLRequest } from '../../load/request.ts';
 import { zipfSampler } from './zipf.ts';
 import { ReadAfterWrite, type HotCustomer } from './read-after-write.ts';
 
-export type ScenarioName = 'S1' | 'S2' | 'S3';
+export type ScenarioName = 'S1' | 'S2' | 'S3' | 'W';
 
 export const PAGE_SIZE = 50;
 export const HOT_SET_SIZE = 100;
@@ -67,6 +68,38 @@ export function mixedScenario(tracker: ReadAfterWrite, seed = 'S3'): Scenario {
       }
       const read = tracker.beginRead(index);
       return { request: { query: BY_ID, variables: { id: read.id } }, settle: (body) => read.settle(body) };
+    },
+  };
+}
+
+type WriteAnswer = { data?: { updateCustomer?: { customer?: { version?: string } } | null } | null; errors?: { extensions?: { currentVersion?: string } }[] } | null;
+
+/**
+ * W: updateCustomer (a new phone) on distinct customers: each write takes the next of `customers` with no
+ * write in flight, with the version its last answer gave (or a VERSION_CONFLICT's currentVersion, when an
+ * outbox write moved the record on since). Needs more customers than clients.
+ */
+export function writeScenario(customers: HotCustomer[]): Scenario {
+  const state = customers.map((c) => ({ id: c.id, version: c.version, writing: false }));
+  let cursor = 0;
+  let writes = 0;
+  return {
+    name: 'W',
+    description: `updateCustomer (phone) on distinct customers, one write in flight per customer, over ${customers.length} customers`,
+    next: () => {
+      while (state[cursor % state.length].writing) cursor += 1;
+      const c = state[cursor++ % state.length];
+      c.writing = true;
+      const phone = `+3361${String(4_000_000 + (writes++ % 5_000_000)).padStart(7, '0')}`;
+      return {
+        request: { query: UPDATE, variables: { id: c.id, v: c.version, phone } },
+        settle: (body) => {
+          c.writing = false;
+          const answer = body as WriteAnswer;
+          c.version = answer?.data?.updateCustomer?.customer?.version ?? answer?.errors?.[0]?.extensions?.currentVersion ?? c.version;
+          return true;
+        },
+      };
     },
   };
 }

@@ -2,18 +2,17 @@
  * The bench's processes, each its own: the four stand-ins, the five subgraphs, and the gateways under
  * test (the project's, the plain @apollo/gateway baseline, and Hive Gateway with `--peer hive`), all on
  * free loopback ports; the peers read through a second set of the four read subgraphs with the record
- * cache off (one sync service serves all). The load generator is the bench process itself.
+ * cache off (one sync service serves all). With `replicas` (the replicas bench), that many sync services
+ * and as many of this project's gateways, gateway i in front of sync service i, over the PostgreSQL at
+ * env.DATABASE_URL. The load generator is the bench process itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEV_CREDENTIALS } from '../../../upstreams/stack.ts';
+import { startPartProcess, stopChild, type PartProcess } from '../../../upstreams/replicas/processes.ts';
+import { replicaPath } from '../../../upstreams/replicas/stack.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraphs.ts';
-import { freePort } from '../../support/ports.ts';
-import { stopChild } from '../../load/processes.ts';
-
 // Generous: a dozen processes load at once, on cores other work may share.
 const START_TIMEOUT_MS = 300_000;
-const START_ATTEMPTS = 3;
 const STANDIN_NAMES = ['hubspot', 'odoo', 'shopify', 'mastodon'] as const;
 export type StandInName = (typeof STANDIN_NAMES)[number];
 export type GatewayKind = 'ours' | 'baseline' | 'hive';
@@ -35,6 +34,8 @@ export interface Topology {
   standIns: Record<StandInName, RunningProcess>;
   subgraphs: Record<SubgraphName, RunningProcess>;
   gateways: RunningGatewayProcess[];
+  /** Every sync service (one, or `replicas`): subgraphs.sync is the first. */
+  syncs: RunningProcess[];
   stop(): Promise<void>;
 }
 
@@ -57,30 +58,23 @@ const READY_PATH: Record<GatewayKind, string> = { ours: '/health', baseline: '/h
 /**
  * Starts the stand-ins, then the subgraphs (given the stand-ins' URLs), then the gateways (given the
  * subgraphs'), each group in parallel, with `env` (which holds SYNC_DB_PATH, AUDIT_DB_PATH and the like);
- * stops what started if anything fails.
+ * stops what started if anything fails. `replicas`: that many sync services and gateways of this project's
+ * (kinds must then be ['ours']), each gateway its own audit file.
  */
-export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv): Promise<Topology> {
-  const children: ChildProcess[] = [];
-  const stop = () => Promise.all(children.reverse().map(stopChild)).then(() => undefined);
+export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv, replicas = 1): Promise<Topology> {
+  const started: PartProcess[] = [];
+  const stop = () => Promise.all(started.reverse().map((p) => stopChild(p.child))).then(() => undefined);
 
-  /** Spawns `script` on a free port; a port some other program took meanwhile (an early exit) means another try on another. */
+  /** Spawns `script` on a free port (another if some other program took it meanwhile); resolves once `readyPath` answers. */
   const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string): Promise<RunningProcess> => {
-    for (let attempt = 1; ; attempt++) {
-      const port = String(await freePort());
-      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-        env: { ...process.env, ...env, ...extraEnv, PORT: port, [`${name.toUpperCase()}_PORT`]: port, STANDIN_PORT: port, HOST: '127.0.0.1' },
-        // Their log lines would bury the figures; errors still show.
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(child);
-      const base = `http://127.0.0.1:${port}`;
-      try {
-        await waitUntilReady(name, child, `${base}${readyPath}`);
-        return { name, pid: child.pid!, base };
-      } catch (err) {
-        if (!(err instanceof ExitedEarly) || attempt === START_ATTEMPTS) throw err;
-      }
-    }
+    const part = await startPartProcess({
+      name, script, args, port: 0, readyPath, timeoutMs: START_TIMEOUT_MS,
+      env: (port) => ({ ...process.env, ...env, ...extraEnv, PORT: String(port), [`${name.toUpperCase()}_PORT`]: String(port), STANDIN_PORT: String(port), HOST: '127.0.0.1' }),
+      // Their log lines would bury the figures; errors still show.
+      stdout: 'ignore',
+    });
+    started.push(part);
+    return { name, pid: part.child.pid!, base: part.base };
   };
   try {
     const standInList = await Promise.all(STANDIN_NAMES.map((name) =>
@@ -95,16 +89,20 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
     const startReadSubgraphs = (extraEnv: NodeJS.ProcessEnv) => Promise.all(READ_SUBGRAPHS.map((name) =>
       start(name, here(`../../../subgraphs/${name}/main.ts`), [], { ...upstreamEnv, ...extraEnv }, '/health')));
     const readSubgraphs = await startReadSubgraphs({});
-    // The sync service tells the (cached) read subgraphs what it wrote, whichever gateway the write came through.
-    const sync = await start('sync', here('../../../subgraphs/sync/main.ts'), [], { ...upstreamEnv, ...urlEnv(readSubgraphs) }, '/health');
-    const subgraphs = Object.fromEntries([...readSubgraphs, sync].map((s) => [s.name, s])) as Topology['subgraphs'];
+    // The sync services tell the (cached) read subgraphs what they wrote, whichever gateway the write came through.
+    const syncs = await Promise.all(Array.from({ length: replicas }, () =>
+      start('sync', here('../../../subgraphs/sync/main.ts'), [], { ...upstreamEnv, ...urlEnv(readSubgraphs) }, '/health')));
+    const subgraphs = Object.fromEntries([...readSubgraphs, syncs[0]].map((s) => [s.name, s])) as Topology['subgraphs'];
     // The peers (baseline, Hive) have "no cache": they read through a second set of the same read subgraphs with the record cache off.
-    const uncached = kinds.some((kind) => kind !== 'ours') ? [...await startReadSubgraphs(RECORD_CACHE_OFF), sync] : null;
-    const gateways = await Promise.all(kinds.map(async (kind) => {
-      const p = await start(kind, ENTRY[kind], [], kind === 'ours' ? { ...urlEnv([...readSubgraphs, sync]), ...OURS_ENV } : urlEnv(uncached!), READY_PATH[kind]);
+    const uncached = kinds.some((kind) => kind !== 'ours') ? [...await startReadSubgraphs(RECORD_CACHE_OFF), syncs[0]] : null;
+    const gateways = await Promise.all(kinds.flatMap((kind) => (kind === 'ours' ? syncs : [syncs[0]]).map(async (sync, i) => {
+      const ownEnv = kind === 'ours'
+        ? { ...urlEnv([...readSubgraphs, sync]), ...OURS_ENV, ...(env.AUDIT_DB_PATH && { AUDIT_DB_PATH: replicaPath(env.AUDIT_DB_PATH, i + 1) }) }
+        : urlEnv(uncached!);
+      const p = await start(kind, ENTRY[kind], [], ownEnv, READY_PATH[kind]);
       return { ...p, kind, url: `${p.base}/graphql` };
-    }));
-    return { standIns, subgraphs, gateways, stop };
+    })));
+    return { standIns, subgraphs, gateways, syncs, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -117,17 +115,3 @@ const RECORD_CACHE_OFF = { CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMME
 /** <NAME>_SUBGRAPH_URL of each process. */
 const urlEnv = (processes: RunningProcess[]): NodeJS.ProcessEnv =>
   Object.fromEntries(processes.map((p) => [`${p.name.toUpperCase()}_SUBGRAPH_URL`, `${p.base}/graphql`]));
-
-class ExitedEarly extends Error {}
-
-async function waitUntilReady(name: string, child: ChildProcess, url: string): Promise<void> {
-  let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
-  for (const deadline = Date.now() + START_TIMEOUT_MS; Date.now() < deadline;) {
-    if (exited !== undefined) throw new ExitedEarly(`${name} exited early (${exited})`);
-    // Bounded: a port taken meanwhile by some other program may accept and never answer.
-    if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${name} was not ready within ${START_TIMEOUT_MS / 1000} s (${url})`);
-}
