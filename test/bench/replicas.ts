@@ -36,8 +36,9 @@ interface Options {
 /** One configuration's passes: S1 or W on 1 or N replicas. */
 interface Measured {
   passes: PassResult[];
-  /** CPU seconds of the sync services over those passes (W only); null where /proc cannot be read. */
+  /** CPU seconds over those passes of the sync services, and of the read subgraphs and stand-ins together; null where /proc cannot be read. */
   syncCpuS: number | null;
+  restCpuS: number | null;
 }
 
 export async function benchReplicas(args: string[]): Promise<void> {
@@ -95,15 +96,18 @@ async function run(options: Options, topology: Topology): Promise<void> {
     { key: 'W 1', scenario: writes, clients: options.writers, gateways: all.slice(0, 1), syncs: topology.syncs.slice(0, 1) },
     { key: `W ${n}`, scenario: writes, clients: options.writers, gateways: all, syncs: topology.syncs },
   ];
-  const measured = new Map<string, Measured>(configurations.map((c) => [c.key, { passes: [], syncCpuS: 0 }]));
+  const measured = new Map<string, Measured>(configurations.map((c) => [c.key, { passes: [], syncCpuS: 0, restCpuS: 0 }]));
+  const rest = [...Object.values(topology.standIns), ...Object.values(topology.subgraphs).filter((p) => p.name !== 'sync')];
+  const add = (sum: number | null, before: number | null, after: number | null) => (sum === null || before === null || after === null ? null : sum + after - before);
   for (let round = 1; round <= options.rounds; round++) {
     for (const c of configurations) {
-      const syncCpuBefore = cpuOf(topology.syncs);
+      const before = [cpuOf(topology.syncs), cpuOf(rest)];
       const result = await runPass({ gateway: c.gateways, scenario: c.scenario, clients: c.clients, durationMs: options.passS * 1000, tokens, standIns });
-      const syncCpuAfter = cpuOf(topology.syncs);
+      const after = [cpuOf(topology.syncs), cpuOf(rest)];
       const m = measured.get(c.key)!;
       m.passes.push(result);
-      m.syncCpuS = m.syncCpuS === null || syncCpuBefore === null || syncCpuAfter === null ? null : m.syncCpuS + syncCpuAfter - syncCpuBefore;
+      m.syncCpuS = add(m.syncCpuS, before[0], after[0]);
+      m.restCpuS = add(m.restCpuS, before[1], after[1]);
       const [scenario, replicas] = c.key.split(' ');
       console.log(`  round ${round}/${options.rounds}  ${scenario === 'S1' ? 'S1 page' : 'W writes'} on ${replicas} replica${replicas === '1' ? '' : 's'}: ${(result.ok / result.elapsedS).toFixed(1)} answered/s${errorsOf(result.errors)}`);
     }
@@ -116,25 +120,31 @@ function report(options: Options, measured: Map<string, Measured>, customers: nu
   const figures = (key: string) => {
     const m = measured.get(key)!;
     const f = aggregate(m.passes);
-    const elapsed = m.passes.reduce((s, p) => s + p.elapsedS, 0);
-    return { f, okPerS: f.ok / Math.max(1e-9, elapsed), syncCpuMsPerOp: m.syncCpuS === null || f.ops === 0 ? null : (1000 * m.syncCpuS) / f.ops };
+    const elapsedS = m.passes.reduce((sum, p) => sum + p.elapsedS, 0);
+    const perOp = (cpuS: number | null) => (cpuS === null || f.ops === 0 ? null : (1000 * cpuS) / f.ops);
+    const gatewayCpuS = m.passes.every((p) => p.cpuS !== null) ? m.passes.reduce((sum, p) => sum + p.cpuS!, 0) : null;
+    const allCpuS = gatewayCpuS === null || m.syncCpuS === null || m.restCpuS === null ? null : gatewayCpuS + m.syncCpuS + m.restCpuS;
+    return { f, okPerS: f.ok / Math.max(1e-9, elapsedS), syncMs: perOp(m.syncCpuS), restMs: perOp(m.restCpuS), cores: allCpuS === null ? null : allCpuS / elapsedS };
   };
   const fixed = (x: number | null, digits = 1) => (x === null ? 'n/a' : x.toFixed(digits));
-  const line = (label: string, replicas: number, x: ReturnType<typeof figures>, ratio: number | null, withSync: boolean) => [
-    label.padEnd(30), String(replicas).padStart(8), fixed(x.okPerS).padStart(7), fixed(x.f.p50Ms, 0).padStart(6), fixed(x.f.p95Ms, 0).padStart(6), fixed(x.f.p99Ms, 0).padStart(6),
-    fixed(x.f.cpuMsPerOp).padStart(12), (withSync ? fixed(x.syncCpuMsPerOp) : '').padStart(10), (ratio === null ? '' : `${ratio.toFixed(2)}×`).padStart(6), `  ${errorsOf(x.f.errors).replace(/^; /, '') || 'none'}`,
-  ].join(' ');
+  const columns: [string, number][] = [['scenario', -28], ['replicas', 8], ['ok/s', 6], ['p50', 6], ['p99', 6], ['gw ms/op', 9], ['sync ms/op', 10], ['rest ms/op', 10], ['cores', 5], ['×', 6]];
+  const row = (cells: string[], errors: string) => `  ${cells.map((cell, i) => (columns[i][1] < 0 ? cell.padEnd(-columns[i][1]) : cell.padStart(columns[i][1]))).join(' ')}  ${errors}`;
+  const line = (label: string, replicas: number, x: ReturnType<typeof figures>, ratio: number | null) => row([
+    label, String(replicas), fixed(x.okPerS), fixed(x.f.p50Ms, 0), fixed(x.f.p99Ms, 0), fixed(x.f.cpuMsPerOp), fixed(x.syncMs), fixed(x.restMs), fixed(x.cores, 2),
+    ratio === null ? '' : `${ratio.toFixed(2)}×`,
+  ], errorsOf(x.f.errors).replace(/^; /, '') || 'none');
   const s1 = [figures('S1 1'), figures(`S1 ${n}`)];
   const w = [figures('W 1'), figures(`W ${n}`)];
   return [
     '',
     `Upstream latency ${options.latencyMs} ms per call; ${options.rounds} interleaved rounds of ${options.passS} s per configuration; requests spread round-robin over the replicas.`,
-    'Columns: answered without errors per second; latency percentiles (ms); CPU per operation of the gateways and of the sync services (all replicas together); × the single replica.',
-    `  ${'scenario'.padEnd(30)} ${'replicas'.padStart(8)} ${'ok/s'.padStart(7)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'gw cpu ms/op'.padStart(12)} ${'sync ms/op'.padStart(10)} ${'×'.padStart(6)}   errors`,
-    `  ${line(`S1 page, ${options.pageClients} clients`, 1, s1[0], null, false)}`,
-    `  ${line(`S1 page, ${options.pageClients} clients`, n, s1[1], s1[1].okPerS / Math.max(1e-9, s1[0].okPerS), false)}`,
-    `  ${line(`W writes, ${options.writers} writers`, 1, w[0], null, true)}`,
-    `  ${line(`W writes, ${options.writers} writers`, n, w[1], w[1].okPerS / Math.max(1e-9, w[0].okPerS), true)}`,
+    'Columns: operations answered without errors per second; latency percentiles (ms); CPU per operation of the gateways, of the sync services,',
+    'and of the read subgraphs and stand-ins (each group\'s replicas together); cores those processes kept busy; ok/s × the single replica.',
+    row(columns.map(([name]) => name), 'errors'),
+    line(`S1 page, ${options.pageClients} clients`, 1, s1[0], null),
+    line(`S1 page, ${options.pageClients} clients`, n, s1[1], s1[1].okPerS / Math.max(1e-9, s1[0].okPerS)),
+    line(`W writes, ${options.writers} writers`, 1, w[0], null),
+    line(`W writes, ${options.writers} writers`, n, w[1], w[1].okPerS / Math.max(1e-9, w[0].okPerS)),
     `S1: customers(first: 50) with account, orders and social profiles, on 1 gateway, then on ${n} (the same read subgraphs and stand-ins).`,
     `W: updateCustomer (phone) on ${customers} customers in turn, one write in flight per customer; on 1 gateway and its sync service, then on ${n} gateway/sync pairs over one PostgreSQL.`,
   ].join('\n');

@@ -42,15 +42,29 @@ export async function startPartProcess(options: PartOptions): Promise<PartProces
     const port = options.port === 0 ? await freePort() : options.port;
     const child = spawn(process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
       env: options.env(port),
-      stdio: ['ignore', options.stdout, 'inherit'],
+      stdio: ['ignore', options.stdout, 'pipe'],
     });
+    // Its stderr is held until it is ready (then shown, and from then on as it comes), so that a start
+    // tried again on another port does not print the first one's EADDRINUSE.
+    const held: Buffer[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => held.push(chunk));
+    const showStderr = () => {
+      child.stderr!.removeAllListeners('data');
+      held.forEach((chunk) => process.stderr.write(chunk));
+      child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    };
     const base = `http://${reachable(options.host)}:${port}`;
     try {
       await waitUntilReady(options.name, child, `${base}${options.readyPath ?? '/health'}`, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      showStderr();
       return { name: options.name, child, port, base };
     } catch (err) {
       await stopChild(child);
-      if (!(err instanceof ExitedEarly) || options.port !== 0 || attempt === FREE_PORT_ATTEMPTS) throw err;
+      const again = err instanceof ExitedEarly && options.port === 0 && attempt < FREE_PORT_ATTEMPTS && Buffer.concat(held).includes('EADDRINUSE');
+      if (!again) {
+        showStderr();
+        throw err;
+      }
     }
   }
 }
