@@ -127,10 +127,10 @@ function report(options: Options, measured: Map<string, Measured>, customers: nu
     return { f, okPerS: f.ok / Math.max(1e-9, elapsedS), syncMs: perOp(m.syncCpuS), restMs: perOp(m.restCpuS), cores: allCpuS === null ? null : allCpuS / elapsedS };
   };
   const fixed = (x: number | null, digits = 1) => (x === null ? 'n/a' : x.toFixed(digits));
-  const columns: [string, number][] = [['scenario', -28], ['replicas', 8], ['ok/s', 6], ['p50', 6], ['p99', 6], ['gw ms/op', 9], ['sync ms/op', 10], ['rest ms/op', 10], ['cores', 5], ['×', 6]];
+  const columns: [string, number][] = [['scenario', -28], ['replicas', 8], ['ok/s', 6], ['p50', 6], ['p99', 6], ['up/op', 6], ['gw ms/op', 9], ['sync ms/op', 10], ['rest ms/op', 10], ['cores', 5], ['×', 6]];
   const row = (cells: string[], errors: string) => `  ${cells.map((cell, i) => (columns[i][1] < 0 ? cell.padEnd(-columns[i][1]) : cell.padStart(columns[i][1]))).join(' ')}  ${errors}`;
   const line = (label: string, replicas: number, x: ReturnType<typeof figures>, ratio: number | null) => row([
-    label, String(replicas), fixed(x.okPerS), fixed(x.f.p50Ms, 0), fixed(x.f.p99Ms, 0), fixed(x.f.cpuMsPerOp), fixed(x.syncMs), fixed(x.restMs), fixed(x.cores, 2),
+    label, String(replicas), fixed(x.okPerS), fixed(x.f.p50Ms, 0), fixed(x.f.p99Ms, 0), fixed(x.f.upstreamCallsPerOp), fixed(x.f.cpuMsPerOp), fixed(x.syncMs), fixed(x.restMs), fixed(x.cores, 2),
     ratio === null ? '' : `${ratio.toFixed(2)}×`,
   ], errorsOf(x.f.errors).replace(/^; /, '') || 'none');
   const s1 = [figures('S1 1'), figures(`S1 ${n}`)];
@@ -138,8 +138,9 @@ function report(options: Options, measured: Map<string, Measured>, customers: nu
   return [
     '',
     `Upstream latency ${options.latencyMs} ms per call; ${options.rounds} interleaved rounds of ${options.passS} s per configuration; requests spread round-robin over the replicas.`,
-    'Columns: operations answered without errors per second; latency percentiles (ms); CPU per operation of the gateways, of the sync services,',
-    'and of the read subgraphs and stand-ins (each group\'s replicas together); cores those processes kept busy; ok/s × the single replica.',
+    'Columns: operations answered without errors per second; latency percentiles (ms); upstream requests per operation (the stand-ins\' counters);',
+    'CPU per operation of the gateways, of the sync services, and of the read subgraphs and stand-ins (each group\'s replicas together);',
+    'cores those processes kept busy (of the machine\'s; PostgreSQL and the load generator not counted); ok/s × the single replica.',
     row(columns.map(([name]) => name), 'errors'),
     line(`S1 page, ${options.pageClients} clients`, 1, s1[0], null),
     line(`S1 page, ${options.pageClients} clients`, n, s1[1], s1[1].okPerS / Math.max(1e-9, s1[0].okPerS)),
