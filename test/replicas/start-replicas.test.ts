@@ -11,14 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_REPLICAS, readReplicaCount, readReplicaPorts } from '../../upstreams/replicas/options.ts';
 import { replicaPath } from '../../upstreams/replicas/stack.ts';
-import { storeBackends, TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
+import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { devToken } from '../support/dev-token.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
 
 const START = fileURLToPath(new URL('../../upstreams/start.ts', import.meta.url));
-const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 
-/** start.ts with `args` and `env` on top of this process's env (DATABASE_URL removed unless given). */
+/** start.ts with `args` and `env` on top of this process's env (DATABASE_URL and REPLICAS removed unless given). */
 function startScript(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
   const { DATABASE_URL: _ignored, REPLICAS: _too, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', START, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,7 +86,7 @@ describe('npm start refusing to start', () => {
   });
 });
 
-describe.runIf(onPostgres)('npm start -- --replicas 2 over one PostgreSQL', () => {
+describe('npm start -- --replicas 2 over one PostgreSQL', () => {
   let schema: TestSchema;
   let run: ReturnType<typeof startScript>;
   let gateways: string[] = [];
