@@ -13,6 +13,7 @@ import { MAX_REPLICAS, readReplicaCount, readReplicaPorts } from '../../upstream
 import { replicaPath } from '../../upstreams/replicas/stack.ts';
 import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { devToken } from '../support/dev-token.ts';
+import { freePort } from '../support/ports.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
 
 const START = fileURLToPath(new URL('../../upstreams/start.ts', import.meta.url));
@@ -77,6 +78,14 @@ describe('npm start refusing to start', () => {
     expect(await run.exit).toBe(2);
     expect(run.stderr().trim()).toBe('Could not start: --replicas 2 needs DATABASE_URL=postgres://…: the sync replicas share their outbox, idempotency keys and webhook inbox in one PostgreSQL (the SQLite file is one process at a time).');
     expect(run.stdout()).toBe('');
+  });
+
+  it('says on one line, exit code 1, that the PostgreSQL does not answer, before starting anything', async () => {
+    const closed = await freePort();
+    const run = startScript(['--replicas', '2'], { DATABASE_URL: `postgres://postgres:secret-password@127.0.0.1:${closed}/test` });
+    expect(await run.exit).toBe(1);
+    expect(run.stderr().trim()).toBe(`Could not start: the PostgreSQL at DATABASE_URL does not answer: connect ECONNREFUSED 127.0.0.1:${closed}`);
+    expect(run.stdout()).not.toContain('listening');
   });
 
   it('says on one line, exit code 2, that REPLICAS is out of range', async () => {

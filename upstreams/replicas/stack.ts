@@ -14,6 +14,7 @@ import { generateDataset } from '../dataset/generate.ts';
 import type { DatasetOptions } from '../dataset/types.ts';
 import { handOver } from '../shared/copy-data.ts';
 import { standInEnv, startStandIns, startSubgraphs, subgraphUrlEnv, type StandIns } from '../stack.ts';
+import { assertDatabaseAnswers } from './database.ts';
 import type { ReplicaPorts } from './options.ts';
 import { startPartProcess, stopChild, type PartProcess } from './processes.ts';
 
@@ -57,6 +58,7 @@ const GATEWAY_MAIN = entry('../../gateway/main.ts');
 
 export async function startReplicaStack(options: ReplicaStackOptions): Promise<ReplicaStack> {
   const progress = options.onProgress ?? (() => {});
+  if (options.env.DATABASE_URL) await assertDatabaseAnswers(options.env.DATABASE_URL);
   const dataset = generateDataset(options.dataset);
   progress(`dataset generated: ${dataset.hubspot.contacts.length} contacts, ${dataset.shopify.orders.length} orders`);
   if (options.handOverDataset) handOver(dataset.hubspot.contacts, dataset.shopify, dataset.mastodon);
