@@ -30,6 +30,8 @@ export interface PartOptions {
   /** Its stdout shown among ours, or dropped (its stderr is always shown). */
   stdout: 'inherit' | 'ignore';
   timeoutMs?: number;
+  /** Hears each child as it is spawned, before it is ready: a caller that stops everything on a failure elsewhere stops it too. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -44,6 +46,7 @@ export async function startPartProcess(options: PartOptions): Promise<PartProces
       env: options.env(port),
       stdio: ['ignore', options.stdout, 'pipe'],
     });
+    options.onSpawn?.(child);
     // Its stderr is held until it is ready (then shown, and from then on as it comes), so that a start
     // tried again on another port does not print the first one's EADDRINUSE.
     const held: Buffer[] = [];

@@ -5,6 +5,7 @@
  * `startStack`. Gateway i reaches sync replica i; the stand-ins' webhooks go to the sync replicas in
  * turn, as through a load balancer.
  */
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultAuditPath } from '../../gateway/config.ts';
 import { readShutdownGraceMs } from '../../subgraphs/shared/config.ts';
@@ -63,7 +64,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   progress(`dataset generated: ${dataset.hubspot.contacts.length} contacts, ${dataset.shopify.orders.length} orders`);
   if (options.handOverDataset) handOver(dataset.hubspot.contacts, dataset.shopify, dataset.mastodon);
 
-  const started: PartProcess[] = [];
+  const children: { name: string; child: ChildProcess }[] = [];
   let closing = false;
   let syncs: PartProcess[] = [];
   let turn = 0;
@@ -80,13 +81,14 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
     closing = true;
     const killAfterMs = readShutdownGraceMs(options.env) + 5000;
     // Gateways first (they call the sync replicas), then the sync replicas, then what they call.
-    for (const kind of ['gateway', 'sync']) await Promise.all(started.filter((p) => p.name.startsWith(kind)).map((p) => stopChild(p.child, killAfterMs)));
+    for (const kind of ['gateway', 'sync']) await Promise.all(children.filter((c) => c.name.startsWith(kind)).map((c) => stopChild(c.child, killAfterMs)));
     await Promise.all(Object.values(subgraphs).map((s) => s.close()));
     await Promise.all(Object.values(standIns).map((s) => s.close()));
   };
   const start = async (name: string, script: string, port: number, partEnv: (port: number) => NodeJS.ProcessEnv) => {
-    const part = await startPartProcess({ name, script, port, host: options.env.HOST, env: partEnv, stdout: options.stdout });
-    started.push(part);
+    const part = await startPartProcess({
+      name, script, port, host: options.env.HOST, env: partEnv, stdout: options.stdout, onSpawn: (child) => children.push({ name, child }),
+    });
     part.child.once('exit', (code, signal) => { if (!closing) options.onReplicaExit?.(name, signal ?? `exit code ${code}`); });
     progress(`${name} ready at ${part.base}/graphql (pid ${part.child.pid})`);
     return part;

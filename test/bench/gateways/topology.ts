@@ -6,11 +6,13 @@
  * and as many of this project's gateways, gateway i in front of sync service i, over the PostgreSQL at
  * env.DATABASE_URL. The load generator is the bench process itself.
  */
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEV_CREDENTIALS } from '../../../upstreams/stack.ts';
-import { startPartProcess, stopChild, type PartProcess } from '../../../upstreams/replicas/processes.ts';
+import { startPartProcess, stopChild } from '../../../upstreams/replicas/processes.ts';
 import { replicaPath } from '../../../upstreams/replicas/stack.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraphs.ts';
+
 // Generous: a dozen processes load at once, on cores other work may share.
 const START_TIMEOUT_MS = 300_000;
 const STANDIN_NAMES = ['hubspot', 'odoo', 'shopify', 'mastodon'] as const;
@@ -62,8 +64,8 @@ const READY_PATH: Record<GatewayKind, string> = { ours: '/health', baseline: '/h
  * (kinds must then be ['ours']), each gateway its own audit file.
  */
 export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv, replicas = 1): Promise<Topology> {
-  const started: PartProcess[] = [];
-  const stop = () => Promise.all(started.reverse().map((p) => stopChild(p.child))).then(() => undefined);
+  const children: ChildProcess[] = [];
+  const stop = () => Promise.all(children.reverse().map((child) => stopChild(child))).then(() => undefined);
 
   /** Spawns `script` on a free port (another if some other program took it meanwhile); resolves once `readyPath` answers. */
   const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string): Promise<RunningProcess> => {
@@ -72,8 +74,8 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
       env: (port) => ({ ...process.env, ...env, ...extraEnv, PORT: String(port), [`${name.toUpperCase()}_PORT`]: String(port), STANDIN_PORT: String(port), HOST: '127.0.0.1' }),
       // Their log lines would bury the figures; errors still show.
       stdout: 'ignore',
+      onSpawn: (child) => children.push(child),
     });
-    started.push(part);
     return { name, pid: part.child.pid!, base: part.base };
   };
   try {
