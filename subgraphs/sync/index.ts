@@ -78,7 +78,7 @@ export interface SyncService {
 export async function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): Promise<SyncService> {
   // A replica on a fixed port keeps its name across restarts, so a restart lets go of what the killed run held at once.
   const replicaName = config.listen.port ? `${hostname()}:${config.listen.port}` : undefined;
-  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs, replicaName });
+  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs, replicaName, leaseMs: config.leaseMs });
   // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
   const metrics = createSubgraphMetrics('sync');
   return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics, opened));

@@ -75,8 +75,10 @@ export interface OutboxStore {
    * first upstream write. The intent is *held* by this store instance: the outbox worker leaves its
    * entries alone, so the request can apply them inline without the worker applying them a second
    * time, until releaseIntent (or completeIntentIfDone / cancelIntent, or a restart) lets go of it.
+   * With `answer`, the request's idempotency key (IN_PROGRESS) keeps, in the same transaction, the answer
+   * it gives should the request die before answering (see IntentAnswer).
    */
-  recordIntent(intent: IntentInput, writes: PlannedWrite[]): Promise<{ intent: Intent; entries: OutboxEntry[] }>;
+  recordIntent(intent: IntentInput, writes: PlannedWrite[], answer?: IntentAnswer): Promise<{ intent: Intent; entries: OutboxEntry[] }>;
   /** Hands the intent's remaining PENDING entries to the outbox worker (the request is done with them). */
   releaseIntent(intentId: string): Promise<void>;
   /** The entry was written upstream; `result` (JSON) is kept on it. */
@@ -108,6 +110,18 @@ export interface OutboxStore {
    */
   hasPending(system: WriteSystem, recordKey: string, beforeSeq?: number): Promise<boolean>;
   outboxStats(now: number): Promise<OutboxStats>;
+}
+
+/**
+ * What an idempotency key answers once its request has recorded an intent: that write will be finished
+ * by the outbox, so a retry after the request died (its key abandoned: past its lease, or left by the
+ * previous run of the process) gets this answer (DONE) instead of running again and finding the records
+ * changed by its own write.
+ */
+export interface IntentAnswer {
+  key: string;
+  /** The stored response (JSON), given the new intent's id. */
+  response(intentId: string): unknown;
 }
 
 /** The answer to claiming an idempotency key. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { toEntry, toIntent, toJson, type IntentRow, type OutboxRow } from '../rows.ts';
-import type { IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
+import type { IntentAnswer, IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
 import { changes, rows, transaction, type Queryable } from './db.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
@@ -54,7 +54,7 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
   const unclaimed = 'claimed_by = NULL, claim_until = NULL';
 
   return {
-    recordIntent: (input: IntentInput, writes: PlannedWrite[]) => transaction(pool, async (client) => {
+    recordIntent: (input: IntentInput, writes: PlannedWrite[], answer?: IntentAnswer) => transaction(pool, async (client) => {
       const at = now();
       const [intentRow] = await rows<IntentRow>(client, `INSERT INTO intents (id, kind, subject_key, request, status, held_by, held_until, created_at)
         VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7) RETURNING *`, [randomUUID(), input.kind, input.subjectKey, toJson(input.request), instanceId, at + leases.holdMs, at]);
@@ -63,6 +63,9 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
         const [row] = await rows<OutboxRow>(client, `INSERT INTO outbox (id, intent_id, system, record_key, operation, status, next_attempt_at, created_at)
           VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7) RETURNING *`, [randomUUID(), intentRow.id, w.system, w.recordKey, toJson(w.operation), at, at]);
         entries.push(toEntry(row));
+      }
+      if (answer) {
+        await client.query(`UPDATE idempotency_keys SET response = $1 WHERE key = $2 AND state = 'IN_PROGRESS'`, [toJson(answer.response(intentRow.id)), Buffer.from(answer.key, 'utf8')]);
       }
       return { intent: toIntent(intentRow), entries };
     }),
