@@ -75,6 +75,18 @@ describe('the SQLite store on a file', () => {
     await second.close();
   });
 
+  it('answers a key whose request recorded its intent before the process died with that write\'s answer', async () => {
+    const first = openSqliteStore(path, { now: () => T0, instanceId: 'first' });
+    await first.claimIdempotencyKey('key-1', 'hash-a', T0);
+    const { intent } = await first.recordIntent(INTENT, [{ system: 'ERP', recordKey: 'ERP:res.partner:42', operation: {} }], { key: 'key-1', response: (intentId) => ({ writeId: intentId }) });
+    await first.close();
+
+    const second = openSqliteStore(path, { instanceId: 'second' });
+    expect(await second.claimIdempotencyKey('key-1', 'hash-b', T0 + 1)).toEqual({ state: 'MISMATCH' });
+    expect(await second.claimIdempotencyKey('key-1', 'hash-a', T0 + 1)).toEqual({ state: 'DONE', response: { writeId: intent.id } });
+    await second.close();
+  });
+
   it('refuses a second opener while the file is open, and leaves the first one working', async () => {
     const first = openSqliteStore(path);
     expect(() => openSqliteStore(path)).toThrow(`The sync database ${path} is in use by another process.`);
