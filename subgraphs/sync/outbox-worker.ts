@@ -120,7 +120,9 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     while (!stopped()) {
       const at = now();
       const waiting = SYSTEMS.filter((system) => (options.gates?.[system].readyAt() ?? 0) > at);
-      const due = perSystemLimit(await store.dueEntries(at, batchSize, waiting));
+      // At most `concurrency()` per system; the store leaves the rest (unclaimed) for the next round or another replica.
+      const perSystem = options.gates && Object.fromEntries(SYSTEMS.map((system) => [system, options.gates![system].concurrency()]));
+      const due = await store.dueEntries(at, batchSize, waiting, perSystem);
       if (due.length === 0) return waiting.length ? Math.min(...waiting.map((s) => options.gates![s].readyAt() - at)) : undefined;
       // allSettled: the tick must not end while some of its writes are still in flight.
       const outcomes = await Promise.allSettled(due.map(settle));
@@ -130,17 +132,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const failure = outcomes.find((r) => r.status === 'rejected');
       if (failure) throw failure.reason;
     }
-  }
-
-  /** At most `concurrency()` entries per system (the rest stay due for the next round). */
-  function perSystemLimit(due: OutboxEntry[]): OutboxEntry[] {
-    if (!options.gates) return due;
-    const taken = new Map<WriteSystem, number>();
-    return due.filter((entry) => {
-      const n = taken.get(entry.system) ?? 0;
-      taken.set(entry.system, n + 1);
-      return n < options.gates![entry.system].concurrency();
-    });
   }
 
   const { stop, drain } = startTicker(intervalMs, tick, (err) => emit({ type: 'tick-failed', message: messageOf(err) }));

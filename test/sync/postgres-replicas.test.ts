@@ -46,6 +46,13 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL', () => {
     expect((await b.dueEntries(T0 + LEASES.claimMs, 100)).filter((e) => ofA.has(e.id))).toHaveLength(takenByA.length);
   });
 
+  it('claims no more of a system than its cap: the rest are due at once for the other replica', async () => {
+    for (let n = 0; n < 5; n++) await a.releaseIntent((await record(a, n)).intent.id);
+    const takenByA = await a.dueEntries(T0, 100, [], { ERP: 2 });
+    expect(takenByA.map((e) => e.system).sort()).toEqual(['COMMERCE', 'COMMERCE', 'COMMERCE', 'COMMERCE', 'COMMERCE', 'ERP', 'ERP']);
+    expect((await b.dueEntries(T0, 100)).map((e) => e.recordKey)).toEqual(['ERP:2', 'ERP:3', 'ERP:4']);
+  });
+
   it('leaves an intent held by a request on the other replica alone until the hold lapses', async () => {
     const { entries } = await record(a, 1);
     expect(await b.dueEntries(T0, 10)).toEqual([]);

@@ -169,6 +169,12 @@ describe.each(storeBackends)('the outbox on $name', (backend) => {
       expect(await due()).toEqual(['shared-key#1', 'shared-key#2']);
     });
 
+    it('returns at most `perSystem[system]` entries of a capped system, the earliest first', async () => {
+      await queue(write('ERP', 'ERP:res.partner:1'), write('COMMERCE', 'COMMERCE:Customer:1'), write('ERP', 'ERP:res.partner:2'), write('ERP', 'ERP:res.partner:3'));
+      const capped = await store.dueEntries(clock, 100, [], { ERP: 2 });
+      expect(capped.map((e) => e.recordKey)).toEqual(['ERP:res.partner:1', 'COMMERCE:Customer:1', 'ERP:res.partner:2']);
+    });
+
     it('returns at most `limit` entries, the earliest first', async () => {
       await queue(write('ERP', 'ERP:res.partner:1'), write('ERP', 'ERP:res.partner:2'), write('ERP', 'ERP:res.partner:3'));
       expect(await due(clock, 2)).toEqual(['ERP:res.partner:1#1', 'ERP:res.partner:2#1']);

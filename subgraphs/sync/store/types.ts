@@ -68,6 +68,9 @@ export interface OutboxEntry extends PlannedWrite {
 /** Per system, for monitoring: how much is queued and how long the oldest entry has waited. */
 export type OutboxStats = Record<WriteSystem, { pending: number; oldestPendingAgeMs: number | null }>;
 
+/** At most this many entries of a system (a system not named: no limit but the batch's). */
+export type PerSystemLimits = Partial<Record<WriteSystem, number>>;
+
 /** The outbox: intents and their per-system writes. */
 export interface OutboxStore {
   /**
@@ -98,11 +101,13 @@ export interface OutboxStore {
    * Up to `limit` PENDING entries of released intents, due at `now`, in seq order, each the earliest
    * PENDING entry of its (system, recordKey): writes to one record are applied in the order they were
    * accepted, and a later one never overtakes an earlier one that is backing off or held by a request.
-   * Entries of `skipSystems` are left out (systems the outbox is not sending to right now).
+   * Entries of `skipSystems` are left out (systems the outbox is not sending to right now), and at most
+   * `perSystem[system]` of a system's are returned (as many writes as it may be sent at once).
    * A store shared by replicas (PostgreSQL) claims the entries it returns for this instance: the other
-   * instances skip them until they are settled or the claim lapses (a crashed replica's entries).
+   * instances skip them until they are settled or the claim lapses (a crashed replica's entries), so it
+   * claims no more than it returns.
    */
-  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[]): Promise<OutboxEntry[]>;
+  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[], perSystem?: PerSystemLimits): Promise<OutboxEntry[]>;
   /**
    * Whether a write to this record is still PENDING: accepted before `beforeSeq` if given (e.g. the seq
    * of the caller's own entry), else any. Then the caller must leave its write to the worker rather

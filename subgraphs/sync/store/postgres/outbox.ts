@@ -15,11 +15,13 @@ const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 /**
  * The earliest PENDING entry of each record, due, of an intent no request holds, claimed by nobody;
  * locked and claimed in one statement. An entry another worker is claiming right now is skipped, and
- * the later entries of its record with it (they are not the earliest).
+ * the later entries of its record with it (they are not the earliest). Of the rows locked, only the
+ * first `most` of each capped system ($6 systems, $7 caps) are claimed: the others stay free for any
+ * replica, instead of waiting out a claim this worker would not act on.
  */
 const CLAIM_DUE = `
   WITH due AS (
-    SELECT o.seq FROM outbox o JOIN intents i ON i.id = o.intent_id
+    SELECT o.seq, o.system FROM outbox o JOIN intents i ON i.id = o.intent_id
     WHERE o.status = 'PENDING' AND o.next_attempt_at <= $1
       AND (i.held_by IS NULL OR i.held_until <= $1)
       AND (o.claim_until IS NULL OR o.claim_until <= $1 OR o.claimed_by = $4)
@@ -28,8 +30,12 @@ const CLAIM_DUE = `
                       WHERE p.status = 'PENDING' AND p.system = o.system AND p.record_key = o.record_key AND p.seq < o.seq)
     ORDER BY o.seq LIMIT $3
     FOR UPDATE OF o SKIP LOCKED
+  ), taken AS (
+    SELECT ranked.seq FROM (SELECT seq, system, row_number() OVER (PARTITION BY system ORDER BY seq) AS n FROM due) ranked
+    LEFT JOIN unnest($6::text[], $7::int[]) AS cap(system, most) ON cap.system = ranked.system
+    WHERE cap.most IS NULL OR ranked.n <= cap.most
   )
-  UPDATE outbox SET claimed_by = $4, claim_until = $5 FROM due WHERE outbox.seq = due.seq
+  UPDATE outbox SET claimed_by = $4, claim_until = $5 FROM taken WHERE outbox.seq = taken.seq
   RETURNING outbox.*`;
 
 export interface OutboxLeases {
@@ -99,8 +105,9 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
       return row ? toIntent(row) : null;
     },
     intentEntries: async (intentId) => (await rows<OutboxRow>(pool, 'SELECT * FROM outbox WHERE intent_id = $1 ORDER BY seq', [intentId])).map(toEntry),
-    async dueEntries(at, limit, skipSystems = []) {
-      const claimed = await rows<OutboxRow>(pool, CLAIM_DUE, [at, [...skipSystems], limit, instanceId, at + leases.claimMs]);
+    async dueEntries(at, limit, skipSystems = [], perSystem = {}) {
+      const caps = Object.entries(perSystem);
+      const claimed = await rows<OutboxRow>(pool, CLAIM_DUE, [at, [...skipSystems], limit, instanceId, at + leases.claimMs, caps.map(([s]) => s), caps.map(([, n]) => n)]);
       return claimed.sort((a, b) => a.seq - b.seq).map(toEntry);
     },
     hasPending: async (system, recordKey, beforeSeq = Number.MAX_SAFE_INTEGER) =>

@@ -80,7 +80,14 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
       return row ? toIntent(row) : null;
     },
     intentEntries: (intentId) => (sql.entries.all(intentId) as OutboxRow[]).map(toEntry),
-    dueEntries: (at, limit, skipSystems = []) => (sql.due.all(at, JSON.stringify(skipSystems), limit) as OutboxRow[]).map(toEntry),
+    dueEntries(at, limit, skipSystems = [], perSystem = {}) {
+      const taken = new Map<string, number>();
+      return (sql.due.all(at, JSON.stringify(skipSystems), limit) as OutboxRow[]).filter((row) => {
+        const n = (taken.get(row.system) ?? 0) + 1;
+        taken.set(row.system, n);
+        return n <= (perSystem[row.system as WriteSystem] ?? Infinity);
+      }).map(toEntry);
+    },
     hasPending: (system, recordKey, beforeSeq = Number.MAX_SAFE_INTEGER) => sql.pendingBefore.get(system, recordKey, beforeSeq) !== undefined,
     outboxStats(at) {
       const stats = Object.fromEntries(SYSTEMS.map((s) => [s, { pending: 0, oldestPendingAgeMs: null }])) as OutboxStats;
