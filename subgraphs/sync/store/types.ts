@@ -155,9 +155,9 @@ export interface IdempotencyStore {
 /**
  * The whole store. Opening the SQLite store starts a new process instance, which lets go of what the
  * previous one held when it stopped or was killed: its intents are released, so the worker completes
- * their PENDING entries, and its IN_PROGRESS idempotency keys are deleted, so a retry runs again. That
- * is safe because such a request either recorded its intent, whose outcome the outbox now completes
- * (the retry then re-reads the records and sees the new versions), or wrote nothing at all.
+ * their PENDING entries; its IN_PROGRESS idempotency keys whose request recorded its intent are DONE
+ * with that write's answer (IntentAnswer), and the others, whose request wrote nothing, are deleted, so
+ * a retry runs again.
  * One process at a time may open a SQLite store. Any number of replicas may share a PostgreSQL one,
  * where what a replica holds lapses after a lease instead (postgres/store.ts, StoreLeases).
  */
