@@ -119,6 +119,8 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     apply: (entry) => logJob(logger, 'outbox', { entryId: entry.id, intentId: entry.intentId, system: entry.system, attempt: entry.attempts + 1 }, () => applyEntry(entry, { adapters, store })),
     intervalMs: config.outbox.intervalMs,
     backoff: config.outbox.backoff,
+    // With replicas, an intent a dead replica left OPEN is found once its hold has lapsed (2 leases).
+    sweepMs: config.databaseUrl ? Math.min(60_000, config.leaseMs) : 60_000,
     gates,
     now,
     // A write's first failure is recorded where it happened (run-intent.ts); the worker adds refusals,

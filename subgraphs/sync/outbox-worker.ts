@@ -33,6 +33,11 @@ export interface OutboxWorkerOptions {
   intervalMs: number;
   /** Retry n (from 0) waits min(maxMs, baseMs * 2^n) * random(), and at least MIN_RETRY_DELAY_MS. */
   backoff: { baseMs: number; maxMs: number };
+  /**
+   * How often the worker completes the intents left OPEN with nothing pending by a process that died
+   * between settling their last entry and completing them (completeSettledIntents). Default 60 s.
+   */
+  sweepMs?: number;
   /** Entries taken from the store at once. Default 32. */
   batchSize?: number;
   /** Per system: whether and how much it may be sent now; absent: every system always, as many as due. */
@@ -68,7 +73,7 @@ export interface OutboxWorker {
 
 /** Starts ticking at once (entries left by a previous process are due), then every `intervalMs` after a tick. */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { store, apply, intervalMs, backoff, batchSize = 32, now = Date.now, random = Math.random } = options;
+  const { store, apply, intervalMs, backoff, batchSize = 32, sweepMs = 60_000, now = Date.now, random = Math.random } = options;
   positive('intervalMs', intervalMs);
   positive('backoff.baseMs', backoff.baseMs);
   positive('backoff.maxMs', backoff.maxMs);
@@ -115,8 +120,16 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (await store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
   }
 
+  let sweptAt = -Infinity;
+  async function sweep(): Promise<void> {
+    if (now() - sweptAt < sweepMs) return;
+    sweptAt = now();
+    for (const intentId of await store.completeSettledIntents(sweptAt)) emit({ type: 'intent-done', intentId });
+  }
+
   /** Ticks until nothing is due; returns how soon a skipped system will be ready (ms), if one was skipped. */
   async function tick(stopped: () => boolean): Promise<number | void> {
+    await sweep();
     while (!stopped()) {
       const at = now();
       const waiting = SYSTEMS.filter((system) => (options.gates?.[system].readyAt() ?? 0) > at);

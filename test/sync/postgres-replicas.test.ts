@@ -53,6 +53,13 @@ describe.runIf(onPostgres)('two replicas on one PostgreSQL', () => {
     expect((await b.dueEntries(T0, 100)).map((e) => e.recordKey)).toEqual(['ERP:2', 'ERP:3', 'ERP:4']);
   });
 
+  it('completes an intent a dead replica left OPEN with nothing pending once its hold has lapsed', async () => {
+    const { intent, entries } = await record(a, 1);
+    for (const entry of entries) await a.markApplied(entry.id);
+    expect(await b.completeSettledIntents(T0 + LEASES.holdMs - 1)).toEqual([]);
+    expect(await b.completeSettledIntents(T0 + LEASES.holdMs)).toEqual([intent.id]);
+  });
+
   it('leaves an intent held by a request on the other replica alone until the hold lapses', async () => {
     const { entries } = await record(a, 1);
     expect(await b.dueEntries(T0, 10)).toEqual([]);

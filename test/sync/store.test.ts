@@ -181,6 +181,21 @@ describe.each(storeBackends)('the outbox on $name', (backend) => {
     });
   });
 
+  describe('completeSettledIntents', () => {
+    it('completes the released intents left OPEN with nothing pending (their process died before completing them), and no others', async () => {
+      const settled = await queue(write('ERP', 'ERP:res.partner:1'));
+      await store.markApplied(settled.entries[0].id);
+      const pending = await queue(write('ERP', 'ERP:res.partner:2'));
+      const held = await store.recordIntent(update(), [write('ERP', 'ERP:res.partner:3')]);
+      await store.markApplied(held.entries[0].id);
+      expect(await store.completeSettledIntents(T0 + 5)).toEqual([settled.intent.id]);
+      expect(await store.getIntent(settled.intent.id)).toMatchObject({ status: 'DONE', completedAt: T0 + 5 });
+      expect((await store.getIntent(pending.intent.id))?.status).toBe('OPEN');
+      expect((await store.getIntent(held.intent.id))?.status).toBe('OPEN');
+      expect(await store.completeSettledIntents(T0 + 6)).toEqual([]);
+    });
+  });
+
   describe('hasPending', () => {
     it('tells whether a write to the record is still PENDING, optionally one accepted before a given seq', async () => {
       const { entries: [entry] } = await store.recordIntent(update(), [write('ERP', 'ERP:res.partner:42')]);

@@ -94,6 +94,11 @@ export interface OutboxStore {
   cancelIntent(intentId: string): Promise<number>;
   /** Marks the intent DONE (and releases it) when none of its entries is PENDING. Returns whether it is DONE. */
   completeIntentIfDone(intentId: string): Promise<boolean>;
+  /**
+   * Marks DONE every OPEN intent no request holds (released, or its hold lapsed) with no PENDING entry:
+   * one whose process died between settling its last entry and completing it. Returns their ids.
+   */
+  completeSettledIntents(now: number): Promise<string[]>;
   getIntent(intentId: string): Promise<Intent | null>;
   /** The intent's entries in seq order. */
   intentEntries(intentId: string): Promise<OutboxEntry[]>;

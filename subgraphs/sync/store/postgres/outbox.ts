@@ -100,6 +100,10 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
       await complete(client, intentId);
       return true;
     }),
+    completeSettledIntents: async (at) => (await rows<{ id: string }>(pool, `UPDATE intents i SET status = 'DONE', held_by = NULL, held_until = NULL, completed_at = $1
+      WHERE i.status = 'OPEN' AND (i.held_by IS NULL OR i.held_until <= $1)
+        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.intent_id = i.id AND o.status = 'PENDING')
+      RETURNING i.id`, [at])).map((r) => r.id),
     async getIntent(intentId) {
       const [row] = await rows<IntentRow>(pool, 'SELECT * FROM intents WHERE id = $1', [intentId]);
       return row ? toIntent(row) : null;

@@ -36,6 +36,9 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
     due: db.prepare(DUE),
     pendingBefore: db.prepare(`SELECT 1 FROM outbox WHERE status = 'PENDING' AND system = ? AND record_key = ? AND seq < ? LIMIT 1`).pluck(),
     keepAnswer: db.prepare(`UPDATE idempotency_keys SET response = ? WHERE key = ? AND state = 'IN_PROGRESS'`),
+    completeSettled: db.prepare(`UPDATE intents SET status = 'DONE', completed_at = ?
+      WHERE status = 'OPEN' AND held_by IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.intent_id = intents.id AND o.status = 'PENDING')
+      RETURNING id`).pluck(),
     stats: db.prepare(`SELECT system, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox WHERE status = 'PENDING' GROUP BY system`),
   };
 
@@ -75,6 +78,7 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
       sql.complete.run(now(), intentId);
       return true;
     }),
+    completeSettledIntents: (at) => sql.completeSettled.all(at) as string[],
     getIntent(intentId) {
       const row = sql.intent.get(intentId) as IntentRow | undefined;
       return row ? toIntent(row) : null;
