@@ -110,8 +110,8 @@ describe('the migration that adds UNRECOGNISED_COUNTRY', () => {
     let store = openSqliteStore(path);
     for (const id of ['1', '2', '3']) await store.recordFindings(`customer:${id}`, { kinds: ['FIELD_MISMATCH'], systems: ['CRM'] }, [finding(id)], T0);
     await store.close();
-    // As a database written before the migration: the newest discrepancy deleted (retention), the version one back.
-    raw((db) => { db.prepare('DELETE FROM discrepancies WHERE seq = 3').run(); db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION - 1); });
+    // As a database written before the migration (the 6th): the newest discrepancy deleted (retention), the version before it.
+    raw((db) => { db.prepare('DELETE FROM discrepancies WHERE seq = 3').run(); db.prepare('UPDATE schema_version SET version = 5').run(); });
     store = openSqliteStore(path);
     expect((await store.discrepancies({}, null, 10)).map((d) => [d.seq, d.contactId])).toEqual([[1, '1'], [2, '2']]);
     await store.recordFindings('customer:4', { kinds: ['UNRECOGNISED_COUNTRY'], systems: ['CRM'] }, [finding('4', 'UNRECOGNISED_COUNTRY')], T0);
