@@ -12,7 +12,8 @@ import { isTransient } from './snapshot.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import type { PlannedWrite } from './store/types.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
-import { writeIdOf } from './write-status.ts';
+import { queuedPart, writeIdOf } from './write-status.ts';
+import { answerOnceRecorded } from './idempotency.ts';
 import type { Operation } from './operations.ts';
 import { erpSaleOrderKey } from '../shared/record-cache/record-keys.ts';
 
@@ -24,7 +25,8 @@ export interface OrderPayload {
 }
 
 /** `caller`: the subject of the token that asked, kept on the intent so only it can ask writeStatus. */
-export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion: string, reason: string | null, caller: string | null = null): Promise<OrderPayload> {
+/** `idempotencyKey`: the request's key as stored, which keeps the write's answer once its intent is recorded. */
+export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion: string, reason: string | null, caller: string | null = null, idempotencyKey: string | null = null): Promise<OrderPayload> {
   const shopOrderId = decodeId('Order', id);
   if (shopOrderId === null) throw codedError('NOT_FOUND', 'No order has this id.', { field: 'id' });
   assertVersionToken(expectedVersion);
@@ -58,7 +60,10 @@ export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion
     } else if (sale) unchanged.push(syncResult('ERP', 'UNCHANGED', sale.externalId));
     if (writes.length === 0) return { orderId: id, sync: unchanged, writeId: null };
 
-    const { intent, entries } = await ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason, caller } }, writes);
+    const answer = answerOnceRecorded(idempotencyKey, (intentId): OrderPayload => ({
+      orderId: id, sync: [...writes.map((w) => queuedPart(w.system, w.system === 'COMMERCE' ? order.externalId : sale && sale !== 'unreadable' ? sale.externalId : null)), ...unchanged].sort(bySystem), writeId: writeIdOf(intentId),
+    }));
+    const { intent, entries } = await ctx.store.recordIntent({ kind: 'cancelOrder', subjectKey: `order:${shopOrderId}`, request: { id, reason, caller } }, writes, answer);
     ctx.crash('after-intent');
     const planned: PlannedEntry[] = await Promise.all(entries.map(async (entry) => ({ entry, lead: entry.system === 'COMMERCE', queued: await ctx.store.hasPending(entry.system, entry.recordKey, entry.seq) })));
     const applied = await runIntent(ctx, intent.id, planned, (systems) => claim.commit(systems));

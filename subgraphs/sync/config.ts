@@ -19,6 +19,12 @@ export interface SyncConfig {
   databasePath: string;
   /** DATABASE_URL: a PostgreSQL database (postgres://…) shared by every sync replica instead of the file; null for the file. */
   databaseUrl: string | null;
+  /**
+   * SYNC_LEASE_MS, with DATABASE_URL: how long a replica's claim on an outbox entry or webhook event
+   * lasts if it dies holding it; a request's hold on its intent and an idempotency key IN_PROGRESS last
+   * twice as long (longer than a write's deadline). Then another replica takes the work over.
+   */
+  leaseMs: number;
   outbox: OutboxConfig;
   /** How long a repeated idempotency key waits for the first request before IDEMPOTENCY_KEY_IN_USE. */
   idempotencyWaitMs: number;
@@ -95,7 +101,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH, DATABASE_URL,
+ * Upstreams as for their read subgraphs (HUBSPOT_*, ODOO_*, SHOPIFY_*), plus SYNC_DB_PATH, DATABASE_URL, SYNC_LEASE_MS,
  * OUTBOX_INTERVAL_MS, OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_MAX_MS, BREAKER_FAILURES, BREAKER_COOLDOWN_MS,
  * OUTBOX_CONCURRENCY, IDEMPOTENCY_WAIT_MS, SYNC_PORT,
  * HUBSPOT_APP_SECRET, SHOPIFY_WEBHOOK_SECRET, WEBHOOK_PUBLIC_URL, INBOX_INTERVAL_MS, RECONCILE_INTERVAL_MS,
@@ -104,12 +110,14 @@ const DAY_MS = 24 * HOUR_MS;
  * CRM_SUBGRAPH_URL, ERP_SUBGRAPH_URL, COMMERCE_SUBGRAPH_URL, RECORD_INVALIDATION_TIMEOUT_MS, SYNC_CRASH_POINT (tests only).
  */
 export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
+  const deadline = readDeadlineConfig(env);
   return {
     hubspot: readCrmConfig(env).hubspot,
     odoo: readErpConfig(env).odoo,
     shopify: readCommerceConfig(env).shopify,
     databasePath: env.SYNC_DB_PATH ?? DEFAULT_DATABASE,
     databaseUrl: readDatabaseUrl(env),
+    leaseMs: readLeaseMs(env, deadline),
     outbox: {
       intervalMs: envInteger(env, 'OUTBOX_INTERVAL_MS', 1000, { min: 1 }),
       backoff: { baseMs: envInteger(env, 'OUTBOX_BACKOFF_BASE_MS', 500, { min: 1 }), maxMs: envInteger(env, 'OUTBOX_BACKOFF_MAX_MS', 60_000, { min: 1 }) },
@@ -117,7 +125,7 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
       concurrency: envInteger(env, 'OUTBOX_CONCURRENCY', 8, { min: 1 }),
     },
     idempotencyWaitMs: envInteger(env, 'IDEMPOTENCY_WAIT_MS', 10_000, { min: 1 }),
-    deadline: readDeadlineConfig(env),
+    deadline,
     webhooks: readWebhookConfig(env),
     reconcile: {
       intervalMs: envInteger(env, 'RECONCILE_INTERVAL_MS', 5 * 60_000, { min: 0 }),
@@ -137,6 +145,13 @@ export function readSyncConfig(env: NodeJS.ProcessEnv): SyncConfig {
     crashPoint: readCrashPoint(env),
     listen: readListenConfig(env, 'SYNC', 4005),
   };
+}
+
+/** A request's hold (twice the lease) must outlast its deadline, or another replica would apply its writes while it still does. */
+function readLeaseMs(env: NodeJS.ProcessEnv, deadline: DeadlineConfig): number {
+  const leaseMs = envInteger(env, 'SYNC_LEASE_MS', 60_000, { min: 1 });
+  if (2 * leaseMs <= deadline.defaultMs) throw new Error(`SYNC_LEASE_MS (${leaseMs}) must be more than half of SYNC_DEADLINE_MS (${deadline.defaultMs}).`);
+  return leaseMs;
 }
 
 /** SYNC_CRASH_POINT kills the process on purpose: a test hook, refused outright in production. */

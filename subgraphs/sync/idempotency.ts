@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { codedError } from '../../schema/errors.ts';
-import type { IdempotencyClaim, IdempotencyStore } from './store/types.ts';
+import type { IdempotencyClaim, IdempotencyStore, IntentAnswer } from './store/types.ts';
 import { remainingMs } from '../shared/deadline.ts';
 
 /** Outcomes that are the request's answer, not an accident of the moment: a repeat must get the same. */
@@ -72,6 +72,15 @@ async function run<T>(store: IdempotencyStore, key: string, work: () => Promise<
     }
     throw err;
   }
+}
+
+/**
+ * For recordIntent: what the request's key (if it has one) answers should the request die once its
+ * intent is recorded: `result`, the payload the request would answer with, its parts PENDING (a replay
+ * reports them as they stand then).
+ */
+export function answerOnceRecorded<T>(key: string | null, result: (intentId: string) => T): IntentAnswer | undefined {
+  return key === null ? undefined : { key, response: (intentId) => ({ ok: result(intentId) } satisfies Stored) };
 }
 
 function replay(stored: Stored): unknown {

@@ -82,7 +82,7 @@ export interface SyncService {
 export async function startSyncService(config: SyncConfig, now: () => number = Date.now, logger: Logger = createLogger({ service: 'sync', ...(config.listen.log ?? { level: 'info' }) })): Promise<SyncService> {
   // A replica on a fixed port keeps its name across restarts, so a restart lets go of what the killed run held at once.
   const replicaName = config.listen.port ? `${hostname()}:${config.listen.port}` : undefined;
-  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs, replicaName });
+  const opened = await openSyncStore(config, { now, idempotencyKeyTtlMs: config.retention.idempotencyKeyTtlMs, replicaName, leaseMs: config.leaseMs });
   // The workers' timers start inside this scope: their upstream calls count in the sync subgraph's metrics.
   const metrics = createSubgraphMetrics('sync');
   return withMetricsScope({ metrics }, () => buildSyncService(config, now, logger, metrics, opened));
@@ -129,6 +129,8 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     apply: (entry) => logJob(logger, 'outbox', { entryId: entry.id, intentId: entry.intentId, system: entry.system, attempt: entry.attempts + 1 }, () => applyEntry(entry, { adapters, store })),
     intervalMs: config.outbox.intervalMs,
     backoff: config.outbox.backoff,
+    // With replicas, an intent a dead replica left OPEN is found once its hold has lapsed (2 leases).
+    sweepMs: config.databaseUrl ? Math.min(60_000, config.leaseMs) : 60_000,
     gates,
     now,
     // A write's first failure is recorded where it happened (run-intent.ts); the worker adds refusals,

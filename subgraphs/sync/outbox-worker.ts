@@ -33,6 +33,11 @@ export interface OutboxWorkerOptions {
   intervalMs: number;
   /** Retry n (from 0) waits min(maxMs, baseMs * 2^n) * random(), and at least MIN_RETRY_DELAY_MS. */
   backoff: { baseMs: number; maxMs: number };
+  /**
+   * How often the worker completes the intents left OPEN with nothing pending by a process that died
+   * between settling their last entry and completing them (completeSettledIntents). Default 60 s.
+   */
+  sweepMs?: number;
   /** Entries taken from the store at once. Default 32. */
   batchSize?: number;
   /** Per system: whether and how much it may be sent now; absent: every system always, as many as due. */
@@ -70,7 +75,7 @@ export interface OutboxWorker {
 
 /** Starts ticking at once (entries left by a previous process are due), then every `intervalMs` after a tick. */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { store, apply, intervalMs, backoff, batchSize = 32, now = Date.now, random = Math.random } = options;
+  const { store, apply, intervalMs, backoff, batchSize = 32, sweepMs = 60_000, now = Date.now, random = Math.random } = options;
   positive('intervalMs', intervalMs);
   positive('backoff.baseMs', backoff.baseMs);
   positive('backoff.maxMs', backoff.maxMs);
@@ -117,12 +122,22 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (await store.completeIntentIfDone(intentId)) emit({ type: 'intent-done', intentId });
   }
 
+  let sweptAt = -Infinity;
+  async function sweep(): Promise<void> {
+    if (now() - sweptAt < sweepMs) return;
+    sweptAt = now();
+    for (const intentId of await store.completeSettledIntents(sweptAt)) emit({ type: 'intent-done', intentId });
+  }
+
   /** Ticks until nothing is due; returns how soon a skipped system will be ready (ms), if one was skipped. */
   async function tick(stopped: () => boolean): Promise<number | void> {
+    await sweep();
     while (!stopped()) {
       const at = now();
       const waiting = SYSTEMS.filter((system) => (options.gates?.[system].readyAt() ?? 0) > at);
-      const due = perSystemLimit(await store.dueEntries(at, batchSize, waiting));
+      // At most `concurrency()` per system; the store leaves the rest (unclaimed) for the next round or another replica.
+      const perSystem = options.gates && Object.fromEntries(SYSTEMS.map((system) => [system, options.gates![system].concurrency()]));
+      const due = await store.dueEntries(at, batchSize, waiting, perSystem);
       if (due.length === 0) return waiting.length ? Math.min(...waiting.map((s) => options.gates![s].readyAt() - at)) : undefined;
       // allSettled: the tick must not end while some of its writes are still in flight.
       const outcomes = await Promise.allSettled(due.map(settle));
@@ -132,17 +147,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const failure = outcomes.find((r) => r.status === 'rejected');
       if (failure) throw failure.reason;
     }
-  }
-
-  /** At most `concurrency()` entries per system (the rest stay due for the next round). */
-  function perSystemLimit(due: OutboxEntry[]): OutboxEntry[] {
-    if (!options.gates) return due;
-    const taken = new Map<WriteSystem, number>();
-    return due.filter((entry) => {
-      const n = taken.get(entry.system) ?? 0;
-      taken.set(entry.system, n + 1);
-      return n < options.gates![entry.system].concurrency();
-    });
   }
 
   const { wake, stop, drain } = startTicker(intervalMs, tick, (err) => emit({ type: 'tick-failed', message: messageOf(err) }));

@@ -44,12 +44,13 @@ function saysNothingWritten(err: unknown): unknown {
 const callerOf = (request: SyncRequestContext): string | null => principalOf(request)?.subject ?? null;
 
 export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptions) {
-  const once = <A extends KeyArgs, T>(mutation: string, args: A, request: SyncRequestContext, work: () => Promise<T>) => {
+  /** `work` gets the request's key as stored (scoped to the caller), or null. */
+  const once = <A extends KeyArgs, T>(mutation: string, args: A, request: SyncRequestContext, work: (key: string | null) => Promise<T>) => {
     const { idempotencyKey: _key, ...input } = args;
     const key = resolveKey(args.idempotencyKey, request.idempotencyHeader);
     // Keys are the caller's own: two clients that both pick "1" never see each other's results.
     const scoped = key === null ? null : `${callerOf(request) ?? ''}\u0000${key}`;
-    return withDeadline(request.deadline, () => withIdempotency(idempotency, scoped, mutation, input, work)).catch((err: unknown) => {
+    return withDeadline(request.deadline, () => withIdempotency(idempotency, scoped, mutation, input, () => work(scoped))).catch((err: unknown) => {
       throw saysNothingWritten(err);
     });
   };
@@ -67,9 +68,9 @@ export function createResolvers(ctx: WriteContext, idempotency: IdempotencyOptio
       createCustomer: async (_: unknown, args: { input: CustomerInput & { email: string } } & KeyArgs, request: SyncRequestContext) =>
         customerPayload(await createdCustomer(ctx.store, await once('createCustomer', args, request, () => createCustomer(ctx, args.input, callerOf(request))))),
       updateCustomer: async (_: unknown, args: { id: string; expectedVersion: string; input: CustomerInput } & KeyArgs, request: SyncRequestContext) =>
-        customerPayload(await once('updateCustomer', args, request, () => updateCustomer(ctx, args.id, args.expectedVersion, args.input, callerOf(request)))),
+        customerPayload(await once('updateCustomer', args, request, (key) => updateCustomer(ctx, args.id, args.expectedVersion, args.input, callerOf(request), key))),
       cancelOrder: async (_: unknown, args: { id: string; expectedVersion: string; reason?: string | null } & KeyArgs, request: SyncRequestContext) =>
-        orderPayload(await once('cancelOrder', args, request, () => cancelOrder(ctx, args.id, args.expectedVersion, args.reason ?? null, callerOf(request)))),
+        orderPayload(await once('cancelOrder', args, request, (key) => cancelOrder(ctx, args.id, args.expectedVersion, args.reason ?? null, callerOf(request), key))),
     },
   };
 }

@@ -12,7 +12,8 @@ import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import { externalIdOf, planCustomerWrites } from './plan-customer-writes.ts';
 import { readCustomerSnapshot, type CustomerSnapshot } from './snapshot.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
-import { writeIdOf } from './write-status.ts';
+import { queuedPart, writeIdOf } from './write-status.ts';
+import { answerOnceRecorded } from './idempotency.ts';
 import type { LockClaim } from './locks.ts';
 import { snapshotRecordKeys } from './record-invalidation/snapshot-keys.ts';
 
@@ -24,7 +25,8 @@ export interface CustomerPayload {
 }
 
 /** `caller`: the subject of the token that asked, kept on the intent so only it can ask writeStatus. */
-export async function updateCustomer(ctx: WriteContext, id: string, expectedVersion: string, input: CustomerInput, caller: string | null = null): Promise<CustomerPayload> {
+/** `idempotencyKey`: the request's key as stored, which keeps the write's answer once its intent is recorded. */
+export async function updateCustomer(ctx: WriteContext, id: string, expectedVersion: string, input: CustomerInput, caller: string | null = null, idempotencyKey: string | null = null): Promise<CustomerPayload> {
   const contactId = decodeId('Customer', id);
   if (contactId === null) throw codedError('NOT_FOUND', 'No customer has this id.', { field: 'id' });
   assertVersionToken(expectedVersion);
@@ -46,7 +48,7 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
       throw err;
     }
     await assertNoPendingLead(ctx, contactId);
-    const request = { ...snapshot, claim, expectedVersion, caller };
+    const request = { ...snapshot, claim, expectedVersion, caller, idempotencyKey };
     const newEmail = patch.email && patch.email !== snapshot.fields.email?.toLowerCase() ? patch.email : null;
     // A new email is also locked, as createCustomer locks it, so two customers never end up sharing one.
     if (!newEmail) return write(ctx, id, request, patch);
@@ -61,6 +63,7 @@ interface CheckedWrite extends CustomerSnapshot {
   claim: LockClaim;
   expectedVersion: string;
   caller: string | null;
+  idempotencyKey: string | null;
 }
 
 /**
@@ -75,7 +78,7 @@ async function assertNoPendingLead(ctx: WriteContext, contactId: string): Promis
 
 /** Plans, records and applies the update (the version is checked and the locks are held). */
 async function write(ctx: WriteContext, id: string, snapshot: CheckedWrite, patch: CustomerPatch): Promise<CustomerPayload> {
-  const { expectedVersion, claim, caller } = snapshot;
+  const { expectedVersion, claim, caller, idempotencyKey } = snapshot;
   const contactId = snapshot.contactId;
   const desired = applyPatch(snapshot.fields, patch);
   const fields = fieldsOf(patch);
@@ -86,6 +89,11 @@ async function write(ctx: WriteContext, id: string, snapshot: CheckedWrite, patc
   const { intent, entries } = await ctx.store.recordIntent(
     { kind: 'updateCustomer', subjectKey: `customer:${contactId}`, request: { id, fields, caller } },
     plan.writes.map((w) => w.write),
+    answerOnceRecorded(idempotencyKey, (intentId): CustomerPayload => ({
+      customerId: id,
+      sync: [...plan.writes.map((w) => queuedPart(w.write.system, externalIdOf(snapshot, w.write.system))), ...unchanged].sort(bySystem),
+      writeId: writeIdOf(intentId),
+    })),
   );
   ctx.crash('after-intent');
   const planned: PlannedEntry[] = entries.map((entry, i) => ({ ...plan.writes[i], entry, lead: entry.system === 'CRM' }));

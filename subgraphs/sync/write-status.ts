@@ -54,5 +54,8 @@ function resultOf(entry: OutboxEntry): SyncResult {
   // APPLIED even when the outbox found the values already there: an earlier attempt of this write put them.
   if (entry.status === 'APPLIED') return syncResult(system, 'APPLIED', externalId);
   if (entry.status === 'FAILED') return syncResult(system, 'FAILED', externalId, entry.lastError);
-  return syncResult(system, 'PENDING', externalId, 'Queued; it will be retried until applied.');
+  return queuedPart(system, externalId);
 }
+
+/** A part the outbox still owes. */
+export const queuedPart = (system: SourceSystem, externalId: string | null): SyncResult => syncResult(system, 'PENDING', externalId, 'Queued; it will be retried until applied.');

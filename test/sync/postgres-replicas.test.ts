@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../subgraphs/sync/store/postgres/store.ts';
-import { RecordLockTimeout, type SyncStore } from '../../subgraphs/sync/store/types.ts';
+import { RecordLockTimeout, type IntentAnswer, type SyncStore } from '../../subgraphs/sync/store/types.ts';
 import { TEST_DATABASE_URL } from './support/store-backends.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
@@ -29,8 +29,8 @@ describe('two replicas on one PostgreSQL', () => {
     await client.end();
   });
 
-  const record = (store: SyncStore, n: number) => store.recordIntent({ kind: 'updateCustomer', subjectKey: `contact:${n}`, request: {} },
-    [{ system: 'ERP', recordKey: `ERP:${n}`, operation: { n } }, { system: 'COMMERCE', recordKey: `COMMERCE:${n}`, operation: { n } }]);
+  const record = (store: SyncStore, n: number, answer?: IntentAnswer) => store.recordIntent({ kind: 'updateCustomer', subjectKey: `contact:${n}`, request: {} },
+    [{ system: 'ERP', recordKey: `ERP:${n}`, operation: { n } }, { system: 'COMMERCE', recordKey: `COMMERCE:${n}`, operation: { n } }], answer);
 
   it('gives each due entry to one replica, and a crashed replica\'s entries to the other once its claim lapses', async () => {
     for (let n = 0; n < 20; n++) await a.releaseIntent((await record(a, n)).intent.id);
@@ -43,6 +43,20 @@ describe('two replicas on one PostgreSQL', () => {
     const ofA = new Set(takenByA.map((e) => e.id));
     expect((await b.dueEntries(T0 + LEASES.claimMs - 1, 100)).filter((e) => ofA.has(e.id))).toEqual([]);
     expect((await b.dueEntries(T0 + LEASES.claimMs, 100)).filter((e) => ofA.has(e.id))).toHaveLength(takenByA.length);
+  });
+
+  it('claims no more of a system than its cap: the rest are due at once for the other replica', async () => {
+    for (let n = 0; n < 5; n++) await a.releaseIntent((await record(a, n)).intent.id);
+    const takenByA = await a.dueEntries(T0, 100, [], { ERP: 2 });
+    expect(takenByA.map((e) => e.system).sort()).toEqual(['COMMERCE', 'COMMERCE', 'COMMERCE', 'COMMERCE', 'COMMERCE', 'ERP', 'ERP']);
+    expect((await b.dueEntries(T0, 100)).map((e) => e.recordKey)).toEqual(['ERP:2', 'ERP:3', 'ERP:4']);
+  });
+
+  it('completes an intent a dead replica left OPEN with nothing pending once its hold has lapsed', async () => {
+    const { intent, entries } = await record(a, 1);
+    for (const entry of entries) await a.markApplied(entry.id);
+    expect(await b.completeSettledIntents(T0 + LEASES.holdMs - 1)).toEqual([]);
+    expect(await b.completeSettledIntents(T0 + LEASES.holdMs)).toEqual([intent.id]);
   });
 
   it('leaves an intent held by a request on the other replica alone until the hold lapses', async () => {
@@ -70,6 +84,22 @@ describe('two replicas on one PostgreSQL', () => {
     expect(await b.claimIdempotencyKey('k', 'h', T0 + LEASES.idempotencyMs)).toEqual({ state: 'CLAIMED' });
   });
 
+  it('answers a key whose request recorded its intent with that write\'s answer once the claimer\'s lease lapses, or it restarts', async () => {
+    for (const key of ['k1', 'k2']) await a.claimIdempotencyKey(key, 'h', T0);
+    const answer = (key: string) => ({ key, response: (intentId: string) => ({ writeId: intentId }) });
+    const { intent: first } = await record(a, 1, answer('k1'));
+    const { intent: second } = await record(a, 2, answer('k2'));
+    expect(await b.claimIdempotencyKey('k1', 'h', T0 + LEASES.idempotencyMs - 1)).toEqual({ state: 'IN_PROGRESS' });
+    expect(await b.claimIdempotencyKey('k1', 'other', T0 + LEASES.idempotencyMs)).toEqual({ state: 'MISMATCH' });
+    expect(await b.claimIdempotencyKey('k1', 'h', T0 + LEASES.idempotencyMs)).toEqual({ state: 'DONE', response: { writeId: first.id } });
+    const restarted = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'a', now: () => T0, leases: LEASES });
+    try {
+      expect(await b.claimIdempotencyKey('k2', 'h', T0)).toEqual({ state: 'DONE', response: { writeId: second.id } });
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('stores a webhook event delivered to both replicas at once once, and gives it to one of them', async () => {
     const event = { eventId: 'e1', objectType: 'contact', objectId: '101', occurredAt: T0 - 10, topic: 'contact.propertyChange', payload: { n: 1 } };
     const stored = await Promise.all([a.enqueueEvents('HUBSPOT', [event], T0), b.enqueueEvents('HUBSPOT', [event], T0)]);
@@ -88,6 +118,32 @@ describe('two replicas on one PostgreSQL', () => {
     release();
     await holding;
     expect(await waiting).toBe('after a');
+  });
+
+  it('survives the connection holding a record lock dropping mid-write: the work ends, the lock is free', async () => {
+    const key = `customer:${Math.random()}`;
+    let held!: () => void;
+    const lockTaken = new Promise<void>((resolve) => { held = resolve; });
+    const holding = a.withRecordLock(key, async () => {
+      held();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return 'finished';
+    });
+    await lockTaken;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      // pg_advisory_xact_lock(bigint) shows as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
+      const { rows } = await admin.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+        AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('record:' || $1, 0)`, [key]);
+      expect(rows).toHaveLength(1);
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+    } finally {
+      await admin.end();
+    }
+    expect(await holding).toBe('finished');
+    expect(await b.withRecordLock(key, async () => 'free', 2000)).toBe('free');
+    expect(await a.withRecordLock(key, async () => 'again', 2000)).toBe('again');
   });
 
   it('runs one reconciliation pass at a time across replicas, and a crashed holder\'s lease passes to the other at once', async () => {

@@ -75,6 +75,18 @@ describe('the SQLite store on a file', () => {
     await second.close();
   });
 
+  it('answers a key whose request recorded its intent before the process died with that write\'s answer', async () => {
+    const first = openSqliteStore(path, { now: () => T0, instanceId: 'first' });
+    await first.claimIdempotencyKey('key-1', 'hash-a', T0);
+    const { intent } = await first.recordIntent(INTENT, [{ system: 'ERP', recordKey: 'ERP:res.partner:42', operation: {} }], { key: 'key-1', response: (intentId) => ({ writeId: intentId }) });
+    await first.close();
+
+    const second = openSqliteStore(path, { instanceId: 'second' });
+    expect(await second.claimIdempotencyKey('key-1', 'hash-b', T0 + 1)).toEqual({ state: 'MISMATCH' });
+    expect(await second.claimIdempotencyKey('key-1', 'hash-a', T0 + 1)).toEqual({ state: 'DONE', response: { writeId: intent.id } });
+    await second.close();
+  });
+
   it('refuses a second opener while the file is open, and leaves the first one working', async () => {
     const first = openSqliteStore(path);
     expect(() => openSqliteStore(path)).toThrow(`The sync database ${path} is in use by another process.`);
@@ -98,8 +110,8 @@ describe('the migration that adds UNRECOGNISED_COUNTRY', () => {
     let store = openSqliteStore(path);
     for (const id of ['1', '2', '3']) await store.recordFindings(`customer:${id}`, { kinds: ['FIELD_MISMATCH'], systems: ['CRM'] }, [finding(id)], T0);
     await store.close();
-    // As a database written before the migration: the newest discrepancy deleted (retention), the version one back.
-    raw((db) => { db.prepare('DELETE FROM discrepancies WHERE seq = 3').run(); db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION - 1); });
+    // As a database written before the migration (the 6th): the newest discrepancy deleted (retention), the version before it.
+    raw((db) => { db.prepare('DELETE FROM discrepancies WHERE seq = 3').run(); db.prepare('UPDATE schema_version SET version = 5').run(); });
     store = openSqliteStore(path);
     expect((await store.discrepancies({}, null, 10)).map((d) => [d.seq, d.contactId])).toEqual([[1, '1'], [2, '2']]);
     await store.recordFindings('customer:4', { kinds: ['UNRECOGNISED_COUNTRY'], systems: ['CRM'] }, [finding('4', 'UNRECOGNISED_COUNTRY')], T0);

@@ -169,9 +169,30 @@ describe.each(storeBackends)('the outbox on $name', (backend) => {
       expect(await due()).toEqual(['shared-key#1', 'shared-key#2']);
     });
 
+    it('returns at most `perSystem[system]` entries of a capped system, the earliest first', async () => {
+      await queue(write('ERP', 'ERP:res.partner:1'), write('COMMERCE', 'COMMERCE:Customer:1'), write('ERP', 'ERP:res.partner:2'), write('ERP', 'ERP:res.partner:3'));
+      const capped = await store.dueEntries(clock, 100, [], { ERP: 2 });
+      expect(capped.map((e) => e.recordKey)).toEqual(['ERP:res.partner:1', 'COMMERCE:Customer:1', 'ERP:res.partner:2']);
+    });
+
     it('returns at most `limit` entries, the earliest first', async () => {
       await queue(write('ERP', 'ERP:res.partner:1'), write('ERP', 'ERP:res.partner:2'), write('ERP', 'ERP:res.partner:3'));
       expect(await due(clock, 2)).toEqual(['ERP:res.partner:1#1', 'ERP:res.partner:2#1']);
+    });
+  });
+
+  describe('completeSettledIntents', () => {
+    it('completes the released intents left OPEN with nothing pending (their process died before completing them), and no others', async () => {
+      const settled = await queue(write('ERP', 'ERP:res.partner:1'));
+      await store.markApplied(settled.entries[0].id);
+      const pending = await queue(write('ERP', 'ERP:res.partner:2'));
+      const held = await store.recordIntent(update(), [write('ERP', 'ERP:res.partner:3')]);
+      await store.markApplied(held.entries[0].id);
+      expect(await store.completeSettledIntents(T0 + 5)).toEqual([settled.intent.id]);
+      expect(await store.getIntent(settled.intent.id)).toMatchObject({ status: 'DONE', completedAt: T0 + 5 });
+      expect((await store.getIntent(pending.intent.id))?.status).toBe('OPEN');
+      expect((await store.getIntent(held.intent.id))?.status).toBe('OPEN');
+      expect(await store.completeSettledIntents(T0 + 6)).toEqual([]);
     });
   });
 

@@ -14,9 +14,12 @@ export interface OpenOptions {
   idempotencyKeyTtlMs?: number;
   /** This replica's name in a shared database, kept across its restarts (e.g. host:port); default a random one. */
   replicaName?: string;
+  /** PostgreSQL only: how long a claim lasts; holds and idempotency keys IN_PROGRESS twice as long (StoreLeases). Default the store's. */
+  leaseMs?: number;
 }
 
 export async function openSyncStore(location: StoreLocation, options: OpenOptions = {}): Promise<SyncStore> {
-  const { replicaName, ...common } = options;
-  return location.databaseUrl ? openPostgresStore(location.databaseUrl, { ...common, instanceId: replicaName }) : openSqliteStore(location.databasePath, common);
+  const { replicaName, leaseMs, ...common } = options;
+  const leases = leaseMs === undefined ? undefined : { claimMs: leaseMs, holdMs: 2 * leaseMs, idempotencyMs: 2 * leaseMs };
+  return location.databaseUrl ? openPostgresStore(location.databaseUrl, { ...common, instanceId: replicaName, leases }) : openSqliteStore(location.databasePath, common);
 }

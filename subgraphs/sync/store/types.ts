@@ -68,6 +68,9 @@ export interface OutboxEntry extends PlannedWrite {
 /** Per system, for monitoring: how much is queued and how long the oldest entry has waited. */
 export type OutboxStats = Record<WriteSystem, { pending: number; oldestPendingAgeMs: number | null }>;
 
+/** At most this many entries of a system (a system not named: no limit but the batch's). */
+export type PerSystemLimits = Partial<Record<WriteSystem, number>>;
+
 /** The outbox: intents and their per-system writes. */
 export interface OutboxStore {
   /**
@@ -75,8 +78,10 @@ export interface OutboxStore {
    * first upstream write. The intent is *held* by this store instance: the outbox worker leaves its
    * entries alone, so the request can apply them inline without the worker applying them a second
    * time, until releaseIntent (or completeIntentIfDone / cancelIntent, or a restart) lets go of it.
+   * With `answer`, the request's idempotency key (IN_PROGRESS) keeps, in the same transaction, the answer
+   * it gives should the request die before answering (see IntentAnswer).
    */
-  recordIntent(intent: IntentInput, writes: PlannedWrite[]): Promise<{ intent: Intent; entries: OutboxEntry[] }>;
+  recordIntent(intent: IntentInput, writes: PlannedWrite[], answer?: IntentAnswer): Promise<{ intent: Intent; entries: OutboxEntry[] }>;
   /** Hands the intent's remaining PENDING entries to the outbox worker (the request is done with them). */
   releaseIntent(intentId: string): Promise<void>;
   /** The entry was written upstream; `result` (JSON) is kept on it. */
@@ -89,6 +94,11 @@ export interface OutboxStore {
   cancelIntent(intentId: string): Promise<number>;
   /** Marks the intent DONE (and releases it) when none of its entries is PENDING. Returns whether it is DONE. */
   completeIntentIfDone(intentId: string): Promise<boolean>;
+  /**
+   * Marks DONE every OPEN intent no request holds (released, or its hold lapsed) with no PENDING entry:
+   * one whose process died between settling its last entry and completing it. Returns their ids.
+   */
+  completeSettledIntents(now: number): Promise<string[]>;
   getIntent(intentId: string): Promise<Intent | null>;
   /** The intent's entries in seq order. */
   intentEntries(intentId: string): Promise<OutboxEntry[]>;
@@ -96,11 +106,13 @@ export interface OutboxStore {
    * Up to `limit` PENDING entries of released intents, due at `now`, in seq order, each the earliest
    * PENDING entry of its (system, recordKey): writes to one record are applied in the order they were
    * accepted, and a later one never overtakes an earlier one that is backing off or held by a request.
-   * Entries of `skipSystems` are left out (systems the outbox is not sending to right now).
+   * Entries of `skipSystems` are left out (systems the outbox is not sending to right now), and at most
+   * `perSystem[system]` of a system's are returned (as many writes as it may be sent at once).
    * A store shared by replicas (PostgreSQL) claims the entries it returns for this instance: the other
-   * instances skip them until they are settled or the claim lapses (a crashed replica's entries).
+   * instances skip them until they are settled or the claim lapses (a crashed replica's entries), so it
+   * claims no more than it returns.
    */
-  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[]): Promise<OutboxEntry[]>;
+  dueEntries(now: number, limit: number, skipSystems?: readonly WriteSystem[], perSystem?: PerSystemLimits): Promise<OutboxEntry[]>;
   /**
    * Whether a write to this record is still PENDING: accepted before `beforeSeq` if given (e.g. the seq
    * of the caller's own entry), else any. Then the caller must leave its write to the worker rather
@@ -108,6 +120,18 @@ export interface OutboxStore {
    */
   hasPending(system: WriteSystem, recordKey: string, beforeSeq?: number): Promise<boolean>;
   outboxStats(now: number): Promise<OutboxStats>;
+}
+
+/**
+ * What an idempotency key answers once its request has recorded an intent: that write will be finished
+ * by the outbox, so a retry after the request died (its key abandoned: past its lease, or left by the
+ * previous run of the process) gets this answer (DONE) instead of running again and finding the records
+ * changed by its own write.
+ */
+export interface IntentAnswer {
+  key: string;
+  /** The stored response (JSON), given the new intent's id. */
+  response(intentId: string): unknown;
 }
 
 /** The answer to claiming an idempotency key. */
@@ -136,9 +160,9 @@ export interface IdempotencyStore {
 /**
  * The whole store. Opening the SQLite store starts a new process instance, which lets go of what the
  * previous one held when it stopped or was killed: its intents are released, so the worker completes
- * their PENDING entries, and its IN_PROGRESS idempotency keys are deleted, so a retry runs again. That
- * is safe because such a request either recorded its intent, whose outcome the outbox now completes
- * (the retry then re-reads the records and sees the new versions), or wrote nothing at all.
+ * their PENDING entries; its IN_PROGRESS idempotency keys whose request recorded its intent are DONE
+ * with that write's answer (IntentAnswer), and the others, whose request wrote nothing, are deleted, so
+ * a retry runs again.
  * One process at a time may open a SQLite store. Any number of replicas may share a PostgreSQL one,
  * where what a replica holds lapses after a lease instead (postgres/store.ts, StoreLeases).
  */

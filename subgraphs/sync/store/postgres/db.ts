@@ -26,6 +26,10 @@ export function createPool(options: PoolOptions): Pool {
   });
   // An idle client whose connection drops (a server restart) emits here; without a listener it would crash the process.
   pool.on('error', () => undefined);
+  // The pool listens only while a client is idle: one whose connection drops while checked out (holding a
+  // record lock across a write's upstream calls, in a transaction) would emit with nobody listening and
+  // crash the process. Its query fails instead, and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

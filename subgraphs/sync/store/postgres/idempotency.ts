@@ -2,7 +2,8 @@
  * Internal to the PostgreSQL store: idempotency keys, unique by their primary key across replicas. A
  * key IN_PROGRESS carries a lease (`lease_until`) instead of being freed when its process restarts:
  * a replica that died mid-request cannot say so, so past the lease a retry runs again (as after a
- * restart with SQLite). The lease outlasts any request (their deadline is seconds).
+ * restart with SQLite). The lease outlasts any request (their deadline is seconds). An abandoned key
+ * whose request had recorded its intent holds that write's answer (IntentAnswer), and is DONE with it.
  */
 import type { Pool } from 'pg';
 import { fromJson, toJson } from '../rows.ts';
@@ -31,6 +32,11 @@ export function postgresIdempotency(pool: Pool, instanceId: string, ttlMs: numbe
       const [row] = await rows<KeyRow>(client, 'SELECT request_hash, state, response, lease_until, expires_at FROM idempotency_keys WHERE key = $1 FOR UPDATE', [bytes(key)]);
       const expired = row.expires_at <= now;
       const abandoned = row.state === 'IN_PROGRESS' && row.lease_until !== null && row.lease_until <= now;
+      if (abandoned && !expired && row.response !== null) {
+        if (row.request_hash !== requestHash) return { state: 'MISMATCH' };
+        await client.query(`UPDATE idempotency_keys SET state = 'DONE', owner = NULL, lease_until = NULL WHERE key = $1`, [bytes(key)]);
+        return { state: 'DONE', response: fromJson(row.response) };
+      }
       if (expired || abandoned) {
         await client.query(`UPDATE idempotency_keys SET request_hash = $2, state = 'IN_PROGRESS', response = NULL, owner = $3, created_at = $4, lease_until = $5, expires_at = $6
           WHERE key = $1`, claim);

@@ -139,6 +139,8 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX order_rechecks_by_due ON order_rechecks (due_at);
   `,
+  // The worker's sweep of intents left OPEN (completeSettledIntents) reads only these.
+  `CREATE INDEX intents_open ON intents (created_at) WHERE status = 'OPEN';`,
 ];
 
 /** The advisory lock key migrations run under (any constant shared by every replica). */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { toEntry, toIntent, toJson, type IntentRow, type OutboxRow } from '../rows.ts';
-import type { IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
+import type { IntentAnswer, IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
 import { changes, rows, transaction, type Queryable } from './db.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
@@ -15,11 +15,13 @@ const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 /**
  * The earliest PENDING entry of each record, due, of an intent no request holds, claimed by nobody;
  * locked and claimed in one statement. An entry another worker is claiming right now is skipped, and
- * the later entries of its record with it (they are not the earliest).
+ * the later entries of its record with it (they are not the earliest). Of the rows locked, only the
+ * first `most` of each capped system ($6 systems, $7 caps) are claimed: the others stay free for any
+ * replica, instead of waiting out a claim this worker would not act on.
  */
 const CLAIM_DUE = `
   WITH due AS (
-    SELECT o.seq FROM outbox o JOIN intents i ON i.id = o.intent_id
+    SELECT o.seq, o.system FROM outbox o JOIN intents i ON i.id = o.intent_id
     WHERE o.status = 'PENDING' AND o.next_attempt_at <= $1
       AND (i.held_by IS NULL OR i.held_until <= $1)
       AND (o.claim_until IS NULL OR o.claim_until <= $1 OR o.claimed_by = $4)
@@ -28,8 +30,12 @@ const CLAIM_DUE = `
                       WHERE p.status = 'PENDING' AND p.system = o.system AND p.record_key = o.record_key AND p.seq < o.seq)
     ORDER BY o.seq LIMIT $3
     FOR UPDATE OF o SKIP LOCKED
+  ), taken AS (
+    SELECT ranked.seq FROM (SELECT seq, system, row_number() OVER (PARTITION BY system ORDER BY seq) AS n FROM due) ranked
+    LEFT JOIN unnest($6::text[], $7::int[]) AS cap(system, most) ON cap.system = ranked.system
+    WHERE cap.most IS NULL OR ranked.n <= cap.most
   )
-  UPDATE outbox SET claimed_by = $4, claim_until = $5 FROM due WHERE outbox.seq = due.seq
+  UPDATE outbox SET claimed_by = $4, claim_until = $5 FROM taken WHERE outbox.seq = taken.seq
   RETURNING outbox.*`;
 
 export interface OutboxLeases {
@@ -54,7 +60,7 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
   const unclaimed = 'claimed_by = NULL, claim_until = NULL';
 
   return {
-    recordIntent: (input: IntentInput, writes: PlannedWrite[]) => transaction(pool, async (client) => {
+    recordIntent: (input: IntentInput, writes: PlannedWrite[], answer?: IntentAnswer) => transaction(pool, async (client) => {
       const at = now();
       const [intentRow] = await rows<IntentRow>(client, `INSERT INTO intents (id, kind, subject_key, request, status, held_by, held_until, created_at)
         VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7) RETURNING *`, [randomUUID(), input.kind, input.subjectKey, toJson(input.request), instanceId, at + leases.holdMs, at]);
@@ -63,6 +69,9 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
         const [row] = await rows<OutboxRow>(client, `INSERT INTO outbox (id, intent_id, system, record_key, operation, status, next_attempt_at, created_at)
           VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7) RETURNING *`, [randomUUID(), intentRow.id, w.system, w.recordKey, toJson(w.operation), at, at]);
         entries.push(toEntry(row));
+      }
+      if (answer) {
+        await client.query(`UPDATE idempotency_keys SET response = $1 WHERE key = $2 AND state = 'IN_PROGRESS'`, [toJson(answer.response(intentRow.id)), Buffer.from(answer.key, 'utf8')]);
       }
       return { intent: toIntent(intentRow), entries };
     }),
@@ -91,13 +100,18 @@ export function postgresOutbox(pool: Pool, now: () => number, instanceId: string
       await complete(client, intentId);
       return true;
     }),
+    completeSettledIntents: async (at) => (await rows<{ id: string }>(pool, `UPDATE intents i SET status = 'DONE', held_by = NULL, held_until = NULL, completed_at = $1
+      WHERE i.status = 'OPEN' AND (i.held_by IS NULL OR i.held_until <= $1)
+        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.intent_id = i.id AND o.status = 'PENDING')
+      RETURNING i.id`, [at])).map((r) => r.id),
     async getIntent(intentId) {
       const [row] = await rows<IntentRow>(pool, 'SELECT * FROM intents WHERE id = $1', [intentId]);
       return row ? toIntent(row) : null;
     },
     intentEntries: async (intentId) => (await rows<OutboxRow>(pool, 'SELECT * FROM outbox WHERE intent_id = $1 ORDER BY seq', [intentId])).map(toEntry),
-    async dueEntries(at, limit, skipSystems = []) {
-      const claimed = await rows<OutboxRow>(pool, CLAIM_DUE, [at, [...skipSystems], limit, instanceId, at + leases.claimMs]);
+    async dueEntries(at, limit, skipSystems = [], perSystem = {}) {
+      const caps = Object.entries(perSystem);
+      const claimed = await rows<OutboxRow>(pool, CLAIM_DUE, [at, [...skipSystems], limit, instanceId, at + leases.claimMs, caps.map(([s]) => s), caps.map(([, n]) => n)]);
       return claimed.sort((a, b) => a.seq - b.seq).map(toEntry);
     },
     hasPending: async (system, recordKey, beforeSeq = Number.MAX_SAFE_INTEGER) =>

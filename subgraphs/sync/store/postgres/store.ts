@@ -52,6 +52,8 @@ async function releasePreviousRun(client: PoolClient, instanceId: string): Promi
   await client.query('UPDATE intents SET held_by = NULL, held_until = NULL WHERE held_by = $1', [instanceId]);
   await client.query('UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = $1', [instanceId]);
   await client.query('UPDATE inbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = $1', [instanceId]);
+  // A key whose request recorded its intent keeps that write's answer (IntentAnswer); the others run again.
+  await client.query(`UPDATE idempotency_keys SET state = 'DONE', owner = NULL, lease_until = NULL WHERE state = 'IN_PROGRESS' AND owner = $1 AND response IS NOT NULL`, [instanceId]);
   await client.query(`DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS' AND owner = $1`, [instanceId]);
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { toEntry, toIntent, toJson, type IntentRow, type OutboxRow } from '../rows.ts';
-import type { IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
+import type { IntentAnswer, IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
 import type { Synchronous } from './synchronous.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
@@ -35,6 +35,10 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
     entryStatus: db.prepare('SELECT status FROM outbox WHERE id = ?').pluck(),
     due: db.prepare(DUE),
     pendingBefore: db.prepare(`SELECT 1 FROM outbox WHERE status = 'PENDING' AND system = ? AND record_key = ? AND seq < ? LIMIT 1`).pluck(),
+    keepAnswer: db.prepare(`UPDATE idempotency_keys SET response = ? WHERE key = ? AND state = 'IN_PROGRESS'`),
+    completeSettled: db.prepare(`UPDATE intents SET status = 'DONE', completed_at = ?
+      WHERE status = 'OPEN' AND held_by IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.intent_id = intents.id AND o.status = 'PENDING')
+      RETURNING id`).pluck(),
     stats: db.prepare(`SELECT system, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox WHERE status = 'PENDING' GROUP BY system`),
   };
 
@@ -49,10 +53,11 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
   };
 
   return {
-    recordIntent: db.transaction((input: IntentInput, writes: PlannedWrite[]) => {
+    recordIntent: db.transaction((input: IntentInput, writes: PlannedWrite[], answer?: IntentAnswer) => {
       const at = now();
       const intent = toIntent(sql.insertIntent.get(randomUUID(), input.kind, input.subjectKey, toJson(input.request), instanceId, at) as IntentRow);
       const entries = writes.map((w) => toEntry(sql.insertEntry.get(randomUUID(), intent.id, w.system, w.recordKey, toJson(w.operation), at, at) as OutboxRow));
+      if (answer) sql.keepAnswer.run(toJson(answer.response(intent.id)), answer.key);
       return { intent, entries };
     }),
     releaseIntent(intentId) {
@@ -73,12 +78,20 @@ export function sqliteOutbox(db: Database.Database, now: () => number, instanceI
       sql.complete.run(now(), intentId);
       return true;
     }),
+    completeSettledIntents: (at) => sql.completeSettled.all(at) as string[],
     getIntent(intentId) {
       const row = sql.intent.get(intentId) as IntentRow | undefined;
       return row ? toIntent(row) : null;
     },
     intentEntries: (intentId) => (sql.entries.all(intentId) as OutboxRow[]).map(toEntry),
-    dueEntries: (at, limit, skipSystems = []) => (sql.due.all(at, JSON.stringify(skipSystems), limit) as OutboxRow[]).map(toEntry),
+    dueEntries(at, limit, skipSystems = [], perSystem = {}) {
+      const taken = new Map<string, number>();
+      return (sql.due.all(at, JSON.stringify(skipSystems), limit) as OutboxRow[]).filter((row) => {
+        const n = (taken.get(row.system) ?? 0) + 1;
+        taken.set(row.system, n);
+        return n <= (perSystem[row.system as WriteSystem] ?? Infinity);
+      }).map(toEntry);
+    },
     hasPending: (system, recordKey, beforeSeq = Number.MAX_SAFE_INTEGER) => sql.pendingBefore.get(system, recordKey, beforeSeq) !== undefined,
     outboxStats(at) {
       const stats = Object.fromEntries(SYSTEMS.map((s) => [s, { pending: 0, oldestPendingAgeMs: null }])) as OutboxStats;

@@ -174,6 +174,8 @@ const MIGRATIONS: string[] = [
   CREATE INDEX discrepancies_by_contact ON discrepancies (contact_id, seq);
   CREATE INDEX discrepancies_resolved_by_time ON discrepancies (resolved_at) WHERE resolved_at IS NOT NULL;
   `,
+  // The worker's sweep of intents left OPEN (completeSettledIntents) reads only these.
+  `CREATE INDEX IF NOT EXISTS intents_open ON intents (created_at) WHERE status = 'OPEN';`,
 ];
 
 /** Brings the database up to the newest schema; refuses one written by newer code. */

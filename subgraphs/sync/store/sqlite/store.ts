@@ -77,6 +77,8 @@ function configure(db: Database.Database, path: string): void {
 function releasePreviousInstance(db: Database.Database, instanceId: string): void {
   db.transaction(() => {
     db.prepare('UPDATE intents SET held_by = NULL WHERE held_by IS NOT NULL AND held_by <> ?').run(instanceId);
+    // A key whose request recorded its intent keeps that write's answer (IntentAnswer); the others run again.
+    db.prepare(`UPDATE idempotency_keys SET state = 'DONE', owner = NULL WHERE state = 'IN_PROGRESS' AND response IS NOT NULL AND (owner IS NULL OR owner <> ?)`).run(instanceId);
     db.prepare(`DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS' AND (owner IS NULL OR owner <> ?)`).run(instanceId);
   }).immediate();
 }
