@@ -5,7 +5,7 @@
 import { codedError } from '../../schema/errors.ts';
 import { decodeId } from '../shared/ids.ts';
 import { decodeVersion, encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
-import { assertVersion, conflictingSystems, assertVersionToken } from './version-check.ts';
+import { assertVersion, versionConflict, assertVersionToken } from './version-check.ts';
 import type { OrderRecord } from '../shared/write-adapter.ts';
 import type { WriteContext } from './context.ts';
 import { isTransient } from './snapshot.ts';
@@ -41,8 +41,8 @@ export async function cancelOrder(ctx: WriteContext, id: string, expectedVersion
     } catch (err) {
       // The stale version may come from a cached sales order (one Odoo changed): the client's next read must be fresh.
       void ctx.invalidation?.publish([erpSaleOrderKey(order.number)]);
-      const changed = conflictingSystems(err);
-      if (changed) claim.stale(changed);
+      const conflict = versionConflict(err);
+      if (conflict) claim.stale(conflict.systems, conflict.currentVersion);
       throw err;
     }
 

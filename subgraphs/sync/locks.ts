@@ -9,10 +9,14 @@
  * every write of it waiting for the lock, and every later one, is refused at once (VERSION_CONFLICT)
  * instead of queueing to read a record that has certainly changed. A holder that fails before writing
  * supersedes nothing, so the next waiter runs as if it had come first. Waiting is bounded.
+ *
+ * Across replicas the store carries the news (RecordLocks.supersedeVersion): a write of that version
+ * waiting for the record's lock on another replica gives up at once, and that replica then refuses its
+ * own queued writes of it too.
  */
 import { LRUCache } from 'lru-cache';
 import { codedError } from '../../schema/errors.ts';
-import { RecordLockTimeout, type RecordLocks } from './store/types.ts';
+import { RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type RecordLocks, type Superseded } from './store/types.ts';
 
 export interface LockOptions {
   /** The expectedVersion of the write: it is refused at once when that version is superseded. */
@@ -33,8 +37,9 @@ export interface LockClaim {
    * write through another replica, which this process's queue never saw, or an edit in the upstream).
    * A version never becomes current again, so it is superseded as by commit: the waiters of it are
    * refused at once instead of each taking the lock in turn to read the record and find the same.
+   * `currentVersion`: the version read, which their refusals carry.
    */
-  stale(systems: string[]): void;
+  stale(systems: string[], currentVersion: string): void;
 }
 
 interface Waiter {
@@ -48,12 +53,9 @@ interface Queue {
   waiters: Waiter[];
 }
 
-/** Superseded versions are remembered this long per record (a version never becomes current again). */
-const SUPERSEDED_TTL_MS = 10 * 60_000;
-
 export class KeyedLock {
   private readonly queues = new Map<string, Queue>();
-  private readonly superseded = new LRUCache<string, Map<string, string[]>>({ max: 10_000, ttl: SUPERSEDED_TTL_MS });
+  private readonly superseded = new LRUCache<string, Map<string, Superseded>>({ max: 10_000, ttl: SUPERSEDED_VERSION_TTL_MS });
 
   /** `records`: the store's cross-process lock, taken by each holder around its work. */
   constructor(private readonly records?: RecordLocks) {}
@@ -68,11 +70,16 @@ export class KeyedLock {
     try {
       // The holder before this one may have superseded this version while it waited.
       this.refuseSuperseded(key, options.version);
-      const supersede = (systems: string[]) => this.supersede(key, options.version, systems);
-      const claimed = () => work({ commit: supersede, stale: supersede });
+      const claimed = () => work({
+        commit: (systems) => this.supersede(key, options.version, systems),
+        stale: (systems, currentVersion) => this.supersede(key, options.version, systems, currentVersion),
+      });
       if (!this.records) return await claimed();
-      return await this.records.withRecordLock(key, claimed, options.waitMs).catch((err: unknown) => {
-        throw err instanceof RecordLockTimeout ? writeInProgress(key) : err;
+      return await this.records.withRecordLock(key, claimed, options.waitMs, options.version).catch((err: unknown) => {
+        if (err instanceof RecordLockTimeout) throw writeInProgress(key);
+        // Superseded on another replica: this replica's writes of that version waiting here are refused too.
+        if (err instanceof VersionSuperseded && options.version !== undefined) this.remember(key, options.version, err.superseded);
+        throw err instanceof VersionSuperseded ? conflict(err.superseded) : err;
       });
     } finally {
       const next = queue.waiters.shift();
@@ -86,24 +93,32 @@ export class KeyedLock {
 
   /** VERSION_CONFLICT when a write of `version` to `key` was committed to already. */
   refuseSuperseded(key: string, version: string | undefined): void {
-    const systems = version === undefined ? undefined : this.superseded.get(key)?.get(version);
-    if (systems) throw conflict(systems);
+    const superseded = version === undefined ? undefined : this.superseded.get(key)?.get(version);
+    if (superseded) throw conflict(superseded);
   }
 
   /**
-   * Records that a write of `version` to `key` will change the record, and refuses the writes of
-   * that version waiting for the lock. Without a version (a write that checked none) nothing is known.
+   * Records that a write of `version` to `key` will change the record (or found it changed: then
+   * `currentVersion` is what it read), refuses the writes of that version waiting for the lock, and
+   * tells the other replicas through the store. Without a version (a write that checked none) nothing is known.
    */
-  supersede(key: string, version: string | undefined, systems: string[]): void {
+  supersede(key: string, version: string | undefined, systems: string[], currentVersion: string | null = null): void {
     if (version === undefined) return;
-    const versions = this.superseded.get(key) ?? new Map<string, string[]>();
-    versions.set(version, systems);
+    const superseded = { systems, currentVersion };
+    this.remember(key, version, superseded);
+    // Not awaited: the holder goes on. Should it fail, the other replicas' waiters read the record under the lock and find the same.
+    this.records?.supersedeVersion(key, version, superseded).catch(() => undefined);
+  }
+
+  private remember(key: string, version: string, superseded: Superseded): void {
+    const versions = this.superseded.get(key) ?? new Map<string, Superseded>();
+    versions.set(version, superseded);
     this.superseded.set(key, versions);
     const queue = this.queues.get(key);
     if (!queue) return;
     const refused = queue.waiters.filter((w) => w.version === version);
     queue.waiters = queue.waiters.filter((w) => w.version !== version);
-    for (const waiter of refused) waiter.refuse(conflict(systems));
+    for (const waiter of refused) waiter.refuse(conflict(superseded));
   }
 
   private wait(key: string, queue: Queue, options: LockOptions): Promise<void> {
@@ -127,5 +142,6 @@ export class KeyedLock {
 const writeInProgress = (key: string) =>
   codedError('WRITE_IN_PROGRESS', 'Other writes to this record are still in progress; nothing was written. Read it again and retry.', { record: key.split(':')[0] });
 
-const conflict = (systems: string[]) =>
-  codedError('VERSION_CONFLICT', 'Another write of this version is being applied, so this one cannot succeed; nothing was written. Read the record again and retry.', { systems });
+const conflict = ({ systems, currentVersion }: Superseded) =>
+  codedError('VERSION_CONFLICT', 'Another write of this version is being applied, so this one cannot succeed; nothing was written. Read the record again and retry.',
+    { systems, ...(currentVersion !== null && { currentVersion }) });

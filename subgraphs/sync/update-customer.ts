@@ -5,7 +5,7 @@
  */
 import { codedError } from '../../schema/errors.ts';
 import { decodeId } from '../shared/ids.ts';
-import { assertVersion, conflictingSystems, assertVersionToken } from './version-check.ts';
+import { assertVersion, versionConflict, assertVersionToken } from './version-check.ts';
 import type { WriteContext } from './context.ts';
 import { applyPatch, fieldsOf, normalizeCustomerInput, type CustomerInput, type CustomerPatch } from './input.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
@@ -43,8 +43,8 @@ export async function updateCustomer(ctx: WriteContext, id: string, expectedVers
     } catch (err) {
       // The stale version may come from a cached record (one changed behind our back): the client's next read must be fresh.
       void ctx.invalidation?.publish(snapshotRecordKeys(snapshot));
-      const changed = conflictingSystems(err);
-      if (changed) claim.stale(changed);
+      const conflict = versionConflict(err);
+      if (conflict) claim.stale(conflict.systems, conflict.currentVersion);
       throw err;
     }
     await assertNoPendingLead(ctx, contactId);

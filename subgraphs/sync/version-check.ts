@@ -35,7 +35,9 @@ export function assertVersionToken(expectedVersion: string): void {
   }
 }
 
-/** The changed systems when `err` is assertVersion's VERSION_CONFLICT, else null. */
-export function conflictingSystems(err: unknown): string[] | null {
-  return err instanceof GraphQLError && err.extensions.code === 'VERSION_CONFLICT' ? err.extensions.systems as string[] : null;
+/** The changed systems and the version read when `err` is assertVersion's VERSION_CONFLICT, else null. */
+export function versionConflict(err: unknown): { systems: string[]; currentVersion: string } | null {
+  if (!(err instanceof GraphQLError) || err.extensions.code !== 'VERSION_CONFLICT') return null;
+  return { systems: err.extensions.systems as string[], currentVersion: err.extensions.currentVersion as string };
 }
+

@@ -5,7 +5,9 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../subgraphs/sync/store/postgres/store.ts';
-import { RecordLockTimeout, type IntentAnswer, type SyncStore } from '../../subgraphs/sync/store/types.ts';
+import { GraphQLError } from 'graphql';
+import { KeyedLock } from '../../subgraphs/sync/locks.ts';
+import { RecordLockTimeout, VersionSuperseded, type IntentAnswer, type SyncStore } from '../../subgraphs/sync/store/types.ts';
 import { TEST_DATABASE_URL } from './support/store-backends.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
@@ -118,6 +120,78 @@ describe('two replicas on one PostgreSQL', () => {
     release();
     await holding;
     expect(await waiting).toBe('after a');
+  });
+
+  it('refuses a write waiting on B as soon as A supersedes the version it expects, long before its wait would end', async () => {
+    const key = 'customer:103';
+    let release!: () => void;
+    const holding = a.withRecordLock(key, () => new Promise<void>((resolve) => { release = resolve; }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ran: string[] = [];
+    const stale = b.withRecordLock(key, async () => void ran.push('v1'), 5000, 'v1');
+    const other = b.withRecordLock(key, async () => void ran.push('v2'), 5000, 'v2');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const superseded = Date.now();
+    await a.supersedeVersion(key, 'v1', { systems: ['CRM'], currentVersion: 'v9' });
+    const refusal = await stale.catch((err: unknown) => err);
+    // Generous for a loaded machine, and still far below the 5 s wait.
+    expect(Date.now() - superseded).toBeLessThan(1500);
+    expect(refusal).toBeInstanceOf(VersionSuperseded);
+    expect((refusal as VersionSuperseded).superseded).toEqual({ systems: ['CRM'], currentVersion: 'v9' });
+    // Another version goes on waiting, and runs once A lets go; a write of v1 arriving later is refused even with the lock free.
+    release();
+    await holding;
+    await other;
+    expect(ran).toEqual(['v2']);
+    await expect(b.withRecordLock(key, async () => 'ran', 5000, 'v1')).rejects.toBeInstanceOf(VersionSuperseded);
+  });
+
+  it('refuses every write of a version queued on replica B at once when A commits to a write of it', async () => {
+    const [lockA, lockB] = [new KeyedLock(a), new KeyedLock(b)];
+    const key = 'customer:104';
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => { commit = resolve; });
+    let finish!: () => void;
+    const winner = lockA.run(key, async (claim) => {
+      await committed;
+      claim.commit(['CRM', 'ERP']);
+      await new Promise<void>((resolve) => { finish = resolve; });
+      return 'written';
+    }, { version: 'v1', waitMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The first of B's writes waits in PostgreSQL, the others in B's queue behind it.
+    const losers = Array.from({ length: 3 }, () => lockB.run(key, async () => 'ran', { version: 'v1', waitMs: 5000 }).catch((err: unknown) => err));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    commit();
+    const refusals = await Promise.all(losers);
+    expect(Date.now() - started).toBeLessThan(1500);
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(GraphQLError);
+      expect((refusal as GraphQLError).extensions).toEqual({ code: 'VERSION_CONFLICT', systems: ['CRM', 'ERP'] });
+    }
+    finish();
+    expect(await winner).toBe('written');
+  });
+
+  it('bounds the wait for a connection to hold a record lock on by waitMs too', async () => {
+    const small = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'c', now: () => T0, lockPoolSize: 1 });
+    try {
+      let release!: () => void;
+      const holding = small.withRecordLock('customer:105', () => new Promise<void>((resolve) => { release = resolve; }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      let ran = false;
+      await expect(small.withRecordLock('customer:106', async () => { ran = true; }, 200)).rejects.toBeInstanceOf(RecordLockTimeout);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(ran).toBe(false);
+      release();
+      await holding;
+      // The connection that came too late went back to the pool.
+      expect(await small.withRecordLock('customer:106', async () => 'now', 2000)).toBe('now');
+    } finally {
+      await small.close();
+    }
   });
 
   it('survives the connection holding a record lock dropping mid-write: the work ends, the lock is free', async () => {

@@ -174,17 +174,44 @@ export interface SyncStore extends OutboxStore, IdempotencyStore, InboxStore, Re
  * Serialises the writes to one record across every process sharing the store: a write's version check
  * and its writes run inside `withRecordLock`, so two replicas never both accept one expectedVersion.
  * Within a process, locks.ts already queues them; a store one process owns (SQLite) runs `work` at once.
+ *
+ * A store shared by replicas also tells the writes waiting on other replicas that the version they
+ * expect is superseded (`supersedeVersion`), so that they are refused at once instead of each waiting
+ * for the lock to read a record that has certainly changed.
  */
 export interface RecordLocks {
-  /** Runs `work` holding `key`; rejects with RecordLockTimeout, without running it, after waiting `waitMs` (default: no bound). */
-  withRecordLock<T>(key: string, work: () => Promise<T>, waitMs?: number): Promise<T>;
+  /**
+   * Runs `work` holding `key`. Rejects without running it with RecordLockTimeout after waiting `waitMs`
+   * (default: no bound; the wait for a connection to hold the lock on counts too), or with
+   * VersionSuperseded once `version` (the write's expectedVersion) is recorded as superseded for `key`.
+   */
+  withRecordLock<T>(key: string, work: () => Promise<T>, waitMs?: number, version?: string): Promise<T>;
+  /** Records that no write of `version` to `key` can succeed any more (kept SUPERSEDED_VERSION_TTL_MS). */
+  supersedeVersion(key: string, version: string, superseded: Superseded): Promise<void>;
 }
+
+/** Why a version is superseded: the systems whose records changed, and the version read then if known. */
+export interface Superseded {
+  systems: string[];
+  currentVersion: string | null;
+}
+
+/** How long a superseded version is remembered: a version never becomes current again. */
+export const SUPERSEDED_VERSION_TTL_MS = 10 * 60_000;
 
 /** Another process held the record's lock for longer than the write could wait. */
 export class RecordLockTimeout extends Error {
   constructor() {
     super('Another process is writing this record.');
     this.name = 'RecordLockTimeout';
+  }
+}
+
+/** Another process committed to a write of the version this one expects (or found it stale) while it waited. */
+export class VersionSuperseded extends Error {
+  constructor(readonly superseded: Superseded) {
+    super('Another process superseded the version this write expects.');
+    this.name = 'VersionSuperseded';
   }
 }
 

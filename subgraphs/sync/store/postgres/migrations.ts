@@ -141,6 +141,42 @@ const MIGRATIONS: string[] = [
   `,
   // The worker's sweep of intents left OPEN (completeSettledIntents) reads only these.
   `CREATE INDEX intents_open ON intents (created_at) WHERE status = 'OPEN';`,
+  // Versions superseded per record (RecordLocks.supersedeVersion), and the wait for a record's lock that
+  // gives up as soon as the version it expects is among them: polled on the server, not by round trips.
+  `
+  CREATE TABLE superseded_versions (
+    record_key      TEXT NOT NULL,
+    version         TEXT NOT NULL,
+    systems         TEXT[] NOT NULL,
+    current_version TEXT,
+    superseded_at   BIGINT NOT NULL,
+    PRIMARY KEY (record_key, version)
+  );
+  CREATE INDEX superseded_versions_by_time ON superseded_versions (superseded_at);
+  CREATE FUNCTION take_record_lock(lock_key TEXT, expected_version TEXT, wait_ms INTEGER) RETURNS TEXT
+  LANGUAGE plpgsql VOLATILE AS $$
+  DECLARE
+    lock_id CONSTANT BIGINT := hashtextextended('record:' || lock_key, 0);
+    give_up CONSTANT TIMESTAMPTZ := clock_timestamp() + make_interval(secs => wait_ms / 1000.0);
+    pause DOUBLE PRECISION := 0.001;
+  BEGIN
+    LOOP
+      IF expected_version IS NOT NULL AND EXISTS (
+        SELECT 1 FROM superseded_versions WHERE record_key = lock_key AND version = expected_version) THEN
+        RETURN 'SUPERSEDED';
+      END IF;
+      IF pg_try_advisory_xact_lock(lock_id) THEN
+        RETURN 'TAKEN';
+      END IF;
+      IF clock_timestamp() >= give_up THEN
+        RETURN 'TIMEOUT';
+      END IF;
+      PERFORM pg_sleep(pause);
+      pause := least(pause * 2, 0.02);
+    END LOOP;
+  END
+  $$;
+  `,
 ];
 
 /** The advisory lock key migrations run under (any constant shared by every replica). */

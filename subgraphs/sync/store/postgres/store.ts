@@ -9,9 +9,9 @@
  * for a lock never starve the statements of the writes that hold one.
  */
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
-import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, type SyncStore } from '../types.ts';
-import { createPool, transaction } from './db.ts';
+import type { Pool, PoolClient } from 'pg';
+import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type Superseded, type SyncStore } from '../types.ts';
+import { createPool, rows, transaction } from './db.ts';
 import { migrate } from './migrations.ts';
 import { postgresOutbox } from './outbox.ts';
 import { postgresIdempotency } from './idempotency.ts';
@@ -57,8 +57,22 @@ async function releasePreviousRun(client: PoolClient, instanceId: string): Promi
   await client.query(`DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS' AND owner = $1`, [instanceId]);
 }
 
-/** SQLSTATE lock_not_available: lock_timeout ran out. */
-const LOCK_NOT_AVAILABLE = '55P03';
+/** A connection from `pool`, or null once `waitMs` has passed without one (one that comes later goes back). */
+async function connectWithin(pool: Pool, waitMs: number | undefined): Promise<PoolClient | null> {
+  if (waitMs === undefined) return pool.connect();
+  const connecting = pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), Math.max(0, waitMs)); });
+  const client = await Promise.race([connecting, timedOut]).finally(() => clearTimeout(timer));
+  if (!client) connecting.then((late) => late.release(), () => undefined);
+  return client;
+}
+
+async function supersededAs(client: PoolClient, key: string, version: string): Promise<Superseded> {
+  const [row] = await rows<{ systems: string[]; current_version: string | null }>(client,
+    'SELECT systems, current_version FROM superseded_versions WHERE record_key = $1 AND version = $2', [key, version]);
+  return { systems: row?.systems ?? [], currentVersion: row?.current_version ?? null };
+}
 
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<SyncStore> {
   const now = options.now ?? Date.now;
@@ -84,20 +98,28 @@ export async function openPostgresStore(connectionString: string, options: Postg
     ...postgresInbox(pool, instanceId, leases.claimMs),
     ...postgresReconcile(pool, lockPool),
     ...postgresRetention(pool),
-    async withRecordLock(key, work, waitMs) {
-      const client = await lockPool.connect();
+    async withRecordLock(key, work, waitMs, version) {
+      const started = Date.now();
+      const client = await connectWithin(lockPool, waitMs);
+      if (!client) throw new RecordLockTimeout();
       try {
         await client.query('BEGIN');
-        if (waitMs !== undefined) await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.ceil(waitMs))}`);
+        const left = waitMs === undefined ? null : Math.max(0, Math.ceil(waitMs - (Date.now() - started)));
         // Held until this transaction ends, and released by the server if this process dies.
-        await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('record:' || $1, 0))`, [key]).catch((err: { code?: string }) => {
-          throw err.code === LOCK_NOT_AVAILABLE ? new RecordLockTimeout() : err;
-        });
+        const [{ outcome }] = await rows<{ outcome: 'TAKEN' | 'SUPERSEDED' | 'TIMEOUT' }>(client, 'SELECT take_record_lock($1, $2, $3) AS outcome', [key, version ?? null, left]);
+        if (outcome === 'TIMEOUT') throw new RecordLockTimeout();
+        if (outcome === 'SUPERSEDED') throw new VersionSuperseded(await supersededAs(client, key, version!));
         return await work();
       } finally {
         await client.query('ROLLBACK').catch(() => undefined);
         client.release();
       }
+    },
+    async supersedeVersion(key, version, { systems, currentVersion }) {
+      // Rows past their time go as new ones come (the index on superseded_at finds them).
+      await pool.query(`WITH expired AS (DELETE FROM superseded_versions WHERE superseded_at < $5)
+        INSERT INTO superseded_versions (record_key, version, systems, current_version, superseded_at) VALUES ($1, $2, $3, $4, $6)
+        ON CONFLICT DO NOTHING`, [key, version, systems, currentVersion, now() - SUPERSEDED_VERSION_TTL_MS, now()]);
     },
     close: async () => void await Promise.all([pool.end(), lockPool.end()]),
   };

@@ -48,7 +48,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db.close();
     throw err;
   }
-  const store = promised<Omit<SyncStore, 'withRecordLock'>>({
+  const store = promised<Omit<SyncStore, 'withRecordLock' | 'supersedeVersion'>>({
     ...sqliteOutbox(db, now, instanceId),
     ...sqliteIdempotency(db, instanceId, options.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS),
     ...sqliteInbox(db),
@@ -56,8 +56,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ...sqliteRetention(db),
     close: () => void db.close(),
   });
-  // One process owns the file (locking_mode = EXCLUSIVE): there is no other process to wait for.
-  return { ...store, withRecordLock: (_key, work) => work() };
+  // One process owns the file (locking_mode = EXCLUSIVE): there is no other process to wait for, nor to tell.
+  return { ...store, withRecordLock: (_key, work) => work(), supersedeVersion: async () => undefined };
 }
 
 function configure(db: Database.Database, path: string): void {
