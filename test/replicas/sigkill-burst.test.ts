@@ -39,7 +39,7 @@ const ANSWERED_BEFORE_KILL = 20;
 const UPSTREAM_LATENCY_MS = 20;
 /**
  * Writes in flight at once, over both gateways. A replica runs as many writes at once as its pool of
- * record-lock connections allows (20), so more would only queue there and run out of deadline.
+ * record-lock connections allows (20), so more would only queue there and be refused after SYNC_LOCK_WAIT_MS.
  */
 const CLIENTS = 40;
 
