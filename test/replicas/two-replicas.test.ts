@@ -29,11 +29,7 @@ import { startSyncProcess } from '../support/sync-process.ts';
 // and one token subject sends every request, so the cost budget is lifted.
 const GATEWAY_ENV = { ADMISSION_MIN_CONCURRENT: '300', ADMISSION_MAX_CONCURRENT: '300', COST_BUDGET_PER_MINUTE: '1000000000', SUBGRAPH_TIMEOUT_MS: '20000' };
 const SUBGRAPH_ENV = { OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', BREAKER_COOLDOWN_MS: '500', RECONCILE_INTERVAL_MS: '0' };
-// A request through replica B waits for replica A's write to one record (the record lock in PostgreSQL), and
-// only then reads the record and finds its version superseded. With 300 writes on two shared cores A's write
-// can take longer than the default SYNC_LOCK_WAIT_MS (1 s), and B's waiters would be told WRITE_IN_PROGRESS
-// (nothing written, but not the answer this test is after): here they may wait 5 s, within a longer deadline.
-const SYNC_ENV = { ...SUBGRAPH_ENV, SYNC_LOCK_WAIT_MS: '5000', SYNC_DEADLINE_MS: '15000' };
+const SYNC_ENV = SUBGRAPH_ENV;
 
 describe('two sync replicas and two gateways on one PostgreSQL', () => {
   let dataset: Dataset;
