@@ -8,7 +8,7 @@ import type { Migrations } from '../../subgraphs/shared/postgres/migrate.ts';
 export const GATEWAY_MIGRATIONS: Migrations = {
   owner: 'The gateway database',
   table: 'gateway_schema_migrations',
-  lockKey: 7_151_002,
+  lockKey: 7_151_003,
   steps: [
     // The audit log (gateway/audit/postgres-audit-log.ts). audit_customers repeats `at` so that a
     // customer's newest records are read in index order.
