@@ -36,9 +36,8 @@ export function memoryBudgetCounter(): BudgetCounter {
  */
 export function postgresBudgetCounter(pool: Pool): Promise<BudgetCounter> {
   return new Promise((resolve, reject) => {
-    const limiter: RateLimiterPostgres = new RateLimiterPostgres({
-      ...COUNT_ONLY, storeClient: pool, storeType: 'pool', tableName: BUDGET_TABLE, keyPrefix: 'cost',
-      insuranceLimiter: new RateLimiterMemory(COUNT_ONLY),
-    }, (err) => (err ? reject(err) : resolve(new RLWrapperTimeouts({ limiter, timeoutMs: BUDGET_STORE_TIMEOUT_MS }))));
+    const limiter: RateLimiterPostgres = new RateLimiterPostgres({ ...COUNT_ONLY, storeClient: pool, storeType: 'pool', tableName: BUDGET_TABLE, keyPrefix: 'cost' },
+      // The insurance on the wrapper alone: a statement that times out and then fails is counted in memory once.
+      (err) => (err ? reject(err) : resolve(new RLWrapperTimeouts({ limiter, timeoutMs: BUDGET_STORE_TIMEOUT_MS, insuranceLimiter: new RateLimiterMemory(COUNT_ONLY) }))));
   });
 }

@@ -11,7 +11,7 @@ import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts
 import { storeBackends, TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { createPool } from '../../subgraphs/shared/postgres/db.ts';
 import { createCostBudget } from '../../gateway/limits/cost-budget.ts';
-import { BUDGET_TABLE, postgresBudgetCounter } from '../../gateway/limits/budget-counter.ts';
+import { BUDGET_STORE_TIMEOUT_MS, BUDGET_TABLE, postgresBudgetCounter } from '../../gateway/limits/budget-counter.ts';
 
 const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 const QUERY = '{ customer(id: "x") { name orders(first: 5) { edges { node { number } } } } }';
@@ -104,6 +104,29 @@ describe.runIf(onPostgres)('the budget counter on PostgreSQL', () => {
       expect(await budget.spend(caller, 60)).toMatchObject({ allowed: true, remaining: 40 });
       expect(await budget.spend(caller, 60)).toMatchObject({ allowed: false, remaining: 40 });
     } finally {
+      await pool.end();
+      await schema.drop();
+    }
+  });
+
+  it('counts in memory when the database does not answer within BUDGET_STORE_TIMEOUT_MS, rather than holding the request', async () => {
+    const schema = await createTestSchema(TEST_DATABASE_URL);
+    const pool = createPool({ connectionString: schema.url });
+    const locker = new pg.Client({ connectionString: schema.url });
+    await locker.connect();
+    try {
+      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool));
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${BUDGET_TABLE} IN ACCESS EXCLUSIVE MODE`);
+      const started = performance.now();
+      expect(await budget.spend(caller, 60)).toMatchObject({ allowed: true, remaining: 40 });
+      expect(await budget.spend(caller, 60)).toMatchObject({ allowed: false, remaining: 40 });
+      const tookMs = performance.now() - started;
+      expect(tookMs).toBeGreaterThanOrEqual(2 * BUDGET_STORE_TIMEOUT_MS - 10);
+      expect(tookMs).toBeLessThan(6 * BUDGET_STORE_TIMEOUT_MS);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
       await pool.end();
       await schema.drop();
     }
