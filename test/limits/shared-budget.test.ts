@@ -8,12 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLoneGateway, type LoneGateway } from '../support/lone-gateway.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
-import { storeBackends, TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
+import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { createPool } from '../../subgraphs/shared/postgres/db.ts';
 import { createCostBudget } from '../../gateway/limits/cost-budget.ts';
 import { BUDGET_STORE_TIMEOUT_MS, BUDGET_TABLE, postgresBudgetCounter } from '../../gateway/limits/budget-counter.ts';
 
-const onPostgres = storeBackends.some((b) => b.name === 'PostgreSQL');
 const QUERY = '{ customer(id: "x") { name orders(first: 5) { edges { node { number } } } } }';
 const LIMITS = { MAX_QUERY_COST: '100', COST_BUDGET_PER_MINUTE: '100' };
 
@@ -34,7 +33,7 @@ async function spendUntilRefused(gateways: LoneGateway[], subject: string): Prom
   throw new Error('never refused');
 }
 
-describe.runIf(onPostgres)('the cost budget shared by two gateways on one PostgreSQL', () => {
+describe('the cost budget shared by two gateways on one PostgreSQL', () => {
   let schema: TestSchema;
   beforeAll(async () => { schema = await createTestSchema(TEST_DATABASE_URL); });
   afterAll(() => schema?.drop());
@@ -76,7 +75,7 @@ describe('two gateways without DATABASE_URL', () => {
   });
 });
 
-describe.runIf(onPostgres)('the budget counter on PostgreSQL', () => {
+describe('the budget counter on PostgreSQL', () => {
   const budgets = { perMinute: 100, byClient: new Map(), byScope: new Map() };
   const caller = { subject: 'erin', clientId: 'app', scopes: new Set<string>() };
 

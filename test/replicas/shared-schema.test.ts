@@ -9,9 +9,9 @@ import { openGatewayDatabase } from '../../gateway/database/open-database.ts';
 import { GATEWAY_MIGRATIONS } from '../../gateway/database/migrations.ts';
 import { openPostgresAuditLog } from '../../gateway/audit/postgres-audit-log.ts';
 import { createTestSchema } from '../support/postgres-schema.ts';
-import { storeBackends, TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
+import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 
-describe.runIf(storeBackends.some((b) => b.name === 'PostgreSQL'))('the sync service and the gateway on one schema', () => {
+describe('the sync service and the gateway on one schema', () => {
   it('migrate side by side, in either order and again, each in its own migrations table', async () => {
     const schema = await createTestSchema(TEST_DATABASE_URL);
     try {

@@ -1,7 +1,7 @@
 /**
- * Where an audit-log contract test runs: a SQLite file of its own, and a PostgreSQL schema of its own
- * (skipped, with the store tests' notice, when no server answers; test/sync/support/store-backends.ts).
- * Each open() is a connection of its own, as a second gateway or `npm run audit` would be.
+ * Where an audit-log contract test runs: a SQLite file of its own, and a PostgreSQL schema of its own on
+ * the run's test server (test/setup/postgres.ts). Each open() is a connection of its own, as a second
+ * gateway or `npm run audit` would be.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { openSqliteAuditLog } from '../../../gateway/audit/sqlite-audit-log.ts';
 import { openPostgresAuditLog } from '../../../gateway/audit/postgres-audit-log.ts';
 import { openGatewayDatabase } from '../../../gateway/database/open-database.ts';
 import { createTestSchema } from '../../support/postgres-schema.ts';
-import { storeBackends, TEST_DATABASE_URL } from '../../sync/support/store-backends.ts';
+import { TEST_DATABASE_URL } from '../../sync/support/store-backends.ts';
 
 export interface AuditPlace {
   open(now?: () => number, batching?: AuditBatching): Promise<AuditLog>;
@@ -51,4 +51,4 @@ const postgres: AuditBackend = {
   },
 };
 
-export const auditBackends: AuditBackend[] = storeBackends.some((b) => b.name === 'PostgreSQL') ? [sqlite, postgres] : [sqlite];
+export const auditBackends: AuditBackend[] = [sqlite, postgres];
