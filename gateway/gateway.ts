@@ -24,7 +24,7 @@ import { createOperationPreparer } from './operation/prepare-operation.ts';
 import { createCostBudget } from './limits/cost-budget.ts';
 import { createAdmissionControl } from './limits/admission/admission-control.ts';
 import { estimateCost, readCostRules } from './limits/cost/index.ts';
-import { openSqliteAuditLog } from './audit/sqlite-audit-log.ts';
+import { openGatewayState } from './database/gateway-state.ts';
 import { startAuditRetention } from './audit/audit-retention.ts';
 import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
@@ -39,7 +39,7 @@ import type { SubgraphName } from '../schema/subgraphs.ts';
 export interface RunningGateway {
   url: string;
   port: number;
-  /** Stops accepting, lets the requests in flight finish (up to SHUTDOWN_GRACE_MS), then stops and closes the audit log. */
+  /** Stops accepting, lets the requests in flight finish (up to SHUTDOWN_GRACE_MS), then stops and closes the audit log and the database. */
   close(): Promise<void>;
 }
 
@@ -101,10 +101,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   await apollo.start();
   // The supergraph is loaded once Apollo has started; readiness says so until close() begins.
   let stopping = false;
-  const audit = openSqliteAuditLog(config.auditDbPath, Date.now, {
-    flushIntervalMs: config.auditFlushMs,
-    onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
-  });
+  let state;
+  try {
+    state = await openGatewayState(config, {
+      flushIntervalMs: config.auditFlushMs,
+      onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
+    });
+  } catch (err) {
+    await apollo.stop();
+    throw err;
+  }
+  const { audit } = state;
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const admission = createAdmissionControl(config.admission);
   observability.metrics.watchAdmission(admission.state);
@@ -112,7 +119,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
     admission,
     prepare,
-    budget: createCostBudget(config.costBudgets),
+    budget: createCostBudget(config.costBudgets, state.budgetCounter),
     authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl), (hit) => observability.metrics.cacheLookup('authorization', hit)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
@@ -122,13 +129,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await Promise.all([apollo.stop(), auditRetention.stop()]);
+    await state.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}/graphql`,
@@ -138,7 +151,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await closeGracefully(config.shutdownGraceMs);
       await apollo.stop();
       await auditRetention.stop();
-      audit.close();
+      await state.close();
     },
   };
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, type SyncStore } from '../types.ts';
-import { createPool, transaction } from './db.ts';
+import { createPool, transaction } from '../../../shared/postgres/db.ts';
 import { migrate } from './migrations.ts';
 import { postgresOutbox } from './outbox.ts';
 import { postgresIdempotency } from './idempotency.ts';
