@@ -43,6 +43,20 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** While PostgreSQL is out every budget check falls back: one log line per this interval, not one per request. */
+const BUDGET_FALLBACK_LOG_MS = 30_000;
+
+/** `fn` at most once per `intervalMs`; calls in between are dropped. */
+function oncePer(intervalMs: number, fn: () => void): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    fn();
+  };
+}
+
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
   // (AWS, GCP, Azure) at construction; a gateway in front of personal data phones nobody. It reads
@@ -106,7 +120,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     state = await openGatewayState(config, {
       flushIntervalMs: config.auditFlushMs,
       onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
-    });
+    }, oncePer(BUDGET_FALLBACK_LOG_MS, () => logger.warn('the cost budget store in PostgreSQL failed or was late: this replica counts budgets in its own memory meanwhile')));
   } catch (err) {
     await apollo.stop();
     throw err;

@@ -19,14 +19,22 @@ export interface GatewayState {
   close(): Promise<void>;
 }
 
-export async function openGatewayState(config: Pick<GatewayConfig, 'databaseUrl' | 'auditDbPath'>, batching: AuditBatching, now: () => number = Date.now): Promise<GatewayState> {
+/** Called when a budget check had to count in memory because PostgreSQL failed or was late. */
+export type OnBudgetFallback = () => void;
+
+export async function openGatewayState(
+  config: Pick<GatewayConfig, 'databaseUrl' | 'auditDbPath'>,
+  batching: AuditBatching,
+  onBudgetFallback: OnBudgetFallback,
+  now: () => number = Date.now,
+): Promise<GatewayState> {
   if (config.databaseUrl === null) {
     const audit = openSqliteAuditLog(config.auditDbPath, now, batching);
     return { audit, budgetCounter: memoryBudgetCounter(), close: () => audit.close() };
   }
   const pool = await openGatewayDatabase(config.databaseUrl);
   try {
-    const budgetCounter = await postgresBudgetCounter(pool);
+    const budgetCounter = await postgresBudgetCounter(pool, onBudgetFallback);
     const audit = openPostgresAuditLog(pool, now, batching);
     return {
       audit,

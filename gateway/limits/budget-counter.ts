@@ -34,10 +34,32 @@ export function memoryBudgetCounter(): BudgetCounter {
  * rejects (the gateway does not start) if it cannot be created. Rows of windows past for an hour are
  * deleted by the limiter every 5 minutes.
  */
-export function postgresBudgetCounter(pool: Pool): Promise<BudgetCounter> {
+export function postgresBudgetCounter(pool: Pool, onFallback: () => void): Promise<BudgetCounter> {
   return new Promise((resolve, reject) => {
     const limiter: RateLimiterPostgres = new RateLimiterPostgres({ ...COUNT_ONLY, storeClient: pool, storeType: 'pool', tableName: BUDGET_TABLE, keyPrefix: 'cost' },
       // The insurance on the wrapper alone: a statement that times out and then fails is counted in memory once.
-      (err) => (err ? reject(err) : resolve(new RLWrapperTimeouts({ limiter, timeoutMs: BUDGET_STORE_TIMEOUT_MS, insuranceLimiter: new RateLimiterMemory(COUNT_ONLY) }))));
+      (err) => (err ? reject(err) : resolve(new RLWrapperTimeouts({ limiter, timeoutMs: BUDGET_STORE_TIMEOUT_MS, insuranceLimiter: new FallbackCounter(onFallback) }))));
   });
+}
+
+/** The insurance limiter: counts in memory, and tells `onFallback` each time it has to (the database failed or was late). */
+class FallbackCounter extends RateLimiterMemory {
+  constructor(private readonly onFallback: () => void) {
+    super(COUNT_ONLY);
+  }
+
+  override penalty(...args: Parameters<RateLimiterMemory['penalty']>) {
+    this.onFallback();
+    return super.penalty(...args);
+  }
+
+  override reward(...args: Parameters<RateLimiterMemory['reward']>) {
+    this.onFallback();
+    return super.reward(...args);
+  }
+
+  override get(...args: Parameters<RateLimiterMemory['get']>) {
+    this.onFallback();
+    return super.get(...args);
+  }
 }

@@ -83,9 +83,11 @@ describe('the budget counter on PostgreSQL', () => {
     const schema = await createTestSchema(TEST_DATABASE_URL);
     const pool = createPool({ connectionString: schema.url });
     try {
-      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool));
+      let fallbacks = 0;
+      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool, () => fallbacks++));
       expect(await budget.spend(caller, 60)).toMatchObject({ allowed: true, remaining: 40 });
       expect(await budget.spend(caller, 60)).toMatchObject({ allowed: false, remaining: 40 });
+      expect(fallbacks).toBe(0);
       const { rows } = await pool.query(`SELECT key, points FROM ${BUDGET_TABLE}`);
       expect(rows).toEqual([{ key: expect.not.stringContaining('erin'), points: 60 }]);
     } finally {
@@ -98,10 +100,12 @@ describe('the budget counter on PostgreSQL', () => {
     const schema = await createTestSchema(TEST_DATABASE_URL);
     const pool = createPool({ connectionString: schema.url });
     try {
-      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool));
+      let fallbacks = 0;
+      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool, () => fallbacks++));
       await pool.query(`DROP TABLE ${BUDGET_TABLE}`);
       expect(await budget.spend(caller, 60)).toMatchObject({ allowed: true, remaining: 40 });
       expect(await budget.spend(caller, 60)).toMatchObject({ allowed: false, remaining: 40 });
+      expect(fallbacks).toBeGreaterThan(0);
     } finally {
       await pool.end();
       await schema.drop();
@@ -114,7 +118,8 @@ describe('the budget counter on PostgreSQL', () => {
     const locker = new pg.Client({ connectionString: schema.url });
     await locker.connect();
     try {
-      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool));
+      let fallbacks = 0;
+      const budget = createCostBudget(budgets, await postgresBudgetCounter(pool, () => fallbacks++));
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE ${BUDGET_TABLE} IN ACCESS EXCLUSIVE MODE`);
       const started = performance.now();
@@ -123,6 +128,7 @@ describe('the budget counter on PostgreSQL', () => {
       const tookMs = performance.now() - started;
       expect(tookMs).toBeGreaterThanOrEqual(2 * BUDGET_STORE_TIMEOUT_MS - 10);
       expect(tookMs).toBeLessThan(6 * BUDGET_STORE_TIMEOUT_MS);
+      expect(fallbacks).toBeGreaterThan(0);
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
@@ -136,7 +142,7 @@ describe('the budget counter on PostgreSQL', () => {
     url.searchParams.set('options', '-c search_path=no_such_schema');
     const pool = new pg.Pool({ connectionString: url.toString() });
     try {
-      await expect(postgresBudgetCounter(pool)).rejects.toThrow(/no schema has been selected/);
+      await expect(postgresBudgetCounter(pool, () => {})).rejects.toThrow(/no schema has been selected/);
     } finally {
       await pool.end();
     }
