@@ -2,12 +2,25 @@
  * `npm start`: the whole stack on fixed ports (gateway 4000, subgraphs 4001-4004, stand-ins 4101-4104),
  * an example query, and a clean stop on Ctrl-C. Each part can also run alone from its own main.ts.
  */
-import { startStack, type Stack } from './stack.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Stack } from './stack.ts';
 import { readDatasetOptions } from './dataset/options.ts';
 import { readLogSettings } from '../subgraphs/shared/logging/logger.ts';
 
 // A customer of the default dataset with records in all four systems.
 const EXAMPLE = `{ customers(first: 1, filter: { email: "dennis.hopper0@example.com" }) { edges { node { id name email phone address { city country } sources { system linkedBy } account { number balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } totalIn(currency: "EUR") { amount rate rateDate } fulfillment { status } } } } lifetimeValue { amount currency } socialProfiles { handle followers recentPosts(first: 1) { text } } } } } }`;
+
+/**
+ * GraphiQL's browser files readied in a process of their own (`npm run graphiql:bundle`: read from its
+ * disk cache, or built once), on the other core while this one loads the code and generates the
+ * dataset; awaited before "Gateway ready", so the first page opened does not wait for esbuild.
+ */
+const graphiqlBundle = new Promise<void>((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../gateway/graphiql/build-cli.ts', import.meta.url))], { stdio: ['ignore', 'inherit', 'inherit'] });
+  child.once('exit', () => resolve());
+  child.once('error', () => resolve());
+});
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -19,6 +32,8 @@ const progress = (step: string) => console.log(`${process.uptime().toFixed(1).pa
 progress(`starting: ${dataset.customers} customers, ${dataset.orders} orders in the dataset (DATASET_CUSTOMERS, DATASET_ORDERS)`);
 let stack: Stack;
 try {
+  // Imported after the bundle's process started: loading the stack's code takes seconds.
+  const { startStack } = await import('./stack.ts');
   stack = await startStack({
     onProgress: progress,
     handOverDataset: true,
@@ -41,6 +56,9 @@ try {
   process.exit(1);
 }
 
+// A failed build is not fatal: the gateway builds the bundle itself when a page is first asked for.
+await graphiqlBundle;
+progress('GraphiQL files ready');
 console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
 console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s?.url}`).join('  ')}`);
 console.log(`\nGateway ready at ${stack.gatewayUrl} (open it in a browser for GraphiQL; the key in its toolbar gives a development token)\n\nTry (every request needs a token; npm run token prints a development one):
