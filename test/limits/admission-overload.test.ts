@@ -1,12 +1,15 @@
 /**
  * Admission control under overload: a gateway whose CRM subgraph works through at most two requests at
  * a time (100 ms each, the rest queue, as a subgraph on busy cores does) is sent an open loop at four
- * times that capacity. The excess is refused with 503 and Retry-After, about as many are admitted as the
- * subgraph completes, none queues for seconds, and nothing times out. At the defaults, bursts of
+ * times that capacity. The excess is refused with 503 and Retry-After at once from its arrival, about as
+ * many are admitted as the subgraph completes, none queues for seconds, and nothing times out. At the defaults, bursts of
  * operations slow on their own (1 s each, unloaded) are let through whole, one after another.
  * The adaptive bound's arithmetic is tested directly in admission.test.ts.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { useFakeSubgraph, useLoneGateway } from '../support/lone-gateway.ts';
@@ -53,7 +56,8 @@ const quantile = (values: number[], q: number) => [...values].sort((a, b) => a -
 
 describe('an open loop at four times what the subgraphs can do', () => {
   const crm = useQueueingCrm(WORK_MS, WORKERS);
-  const gateway = useLoneGateway(() => ({ CRM_SUBGRAPH_URL: crm.url, SUBGRAPH_TIMEOUT_MS: '10000', ADMISSION_MIN_CONCURRENT: '8' }));
+  const logFile = join(mkdtempSync(join(tmpdir(), 'admission-overload-')), 'gateway.log');
+  const gateway = useLoneGateway(() => ({ CRM_SUBGRAPH_URL: crm.url, SUBGRAPH_TIMEOUT_MS: '10000', ADMISSION_MIN_CONCURRENT: '8' }), logFile);
 
   it('refuses the excess promptly, keeps admitted operations near their unloaded time, and lets none time out', async () => {
     const auth = await devAuthHeader();
@@ -68,21 +72,25 @@ describe('an open loop at four times what the subgraphs can do', () => {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       pending.push(view(gateway.url, auth));
     }
+    const sendingS = (performance.now() - started) / 1000;
     const answers = await Promise.all(pending);
     const admitted = answers.filter((a) => a.status === 200);
     const refused = answers.filter((a) => a.status !== 200);
 
     for (const a of refused) expect([a.status, a.code, a.retryAfter]).toEqual([503, 'OVERLOADED', '1']);
-    // Admitted: about what the subgraph completes meanwhile (20 a second) and the floor, not the 256 the
-    // bound starts at (which would queue 13 s deep at the subgraph), nor as many as the 1 s latency target
-    // would let queue.
-    expect(admitted.length).toBeGreaterThan(2 * CAPACITY);
-    expect(admitted.length).toBeLessThan(6 * CAPACITY);
-    // Generous bounds for timings (this process is the client and the gateway, on cores other work
-    // shares; the bench measures them on their own): admitted ones within a few times the 400 ms the
-    // floor of 8 running holds at the subgraph (13 s had the 256 the bound starts at all been let in), refusals answered long before a slot could free.
+    // Admitted: about what the subgraph completes while requests arrive (20 a second) and the floor, not
+    // the 256 the bound starts at (which would queue 13 s deep at the subgraph). Judged against how long
+    // sending took: on a loaded machine this process sends late.
+    expect(admitted.length).toBeGreaterThan(CAPACITY);
+    expect(admitted.length).toBeLessThan(CAPACITY * (sendingS + 2) + 8);
+    // A generous bound (this process is the client and the gateway, on cores other work shares; the bench
+    // measures them apart): admitted ones within a few times the 400 ms the floor of 8 running holds at
+    // the subgraph, where 13 s had the 256 the bound starts at all been let in.
     expect(quantile(admitted.map((a) => a.ms), 0.99)).toBeLessThan(6000);
-    expect(quantile(refused.map((a) => a.ms), 0.5)).toBeLessThan(1000);
+    // Refusals answered at once from their arrival in the gateway (its request log), nothing run first.
+    const refusedLines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'request' && l.status === 503);
+    expect(refusedLines).toHaveLength(refused.length);
+    expect(quantile(refusedLines.map((l) => l.ms as number), 0.5)).toBeLessThan(100);
   });
 });
 
