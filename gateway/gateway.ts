@@ -35,6 +35,10 @@ import { createCorsHandler } from './http/cors.ts';
 import { createGraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 import { currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
+import { boundedDocumentStore } from './apollo-document-store.ts';
+
+/** Apollo's query plans kept, in MiB of their JSON (its default, 30, is about twice that in the heap; a plan per rewritten document). */
+const QUERY_PLAN_STORE_MIB = 8;
 
 export interface RunningGateway {
   url: string;
@@ -77,9 +81,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     supergraphSdl: supergraphForPlanning(supergraphSdl),
     buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable, reads),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+    experimental_approximateQueryPlanStoreMiB: QUERY_PLAN_STORE_MIB,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    documentStore: boundedDocumentStore(),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       observability.plugin,
