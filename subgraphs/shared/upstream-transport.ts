@@ -6,8 +6,12 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
-/** An idle connection is closed after this long (real APIs close theirs after about a minute). */
-const IDLE_SOCKET_MS = 30_000;
+/**
+ * An idle connection is closed after this long: fetch's (undici's) default, below the 5 s after which a
+ * Node server closes one by default, so that a request is not sent on a connection the server is closing.
+ * A shorter `Keep-Alive: timeout` from the server is honoured by Node's agent.
+ */
+const IDLE_SOCKET_MS = 4_000;
 
 const agents = {
   'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
