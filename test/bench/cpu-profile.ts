@@ -27,6 +27,7 @@ export interface ProfileSummary {
   byModule: Map<string, number>;
   /** Time with the module anywhere on the stack (each sample counted once per module). */
   byModuleInclusive: Map<string, number>;
+  byFunctionInclusive: Map<string, number>;
 }
 
 /** `fromUs`/`toUs`: the window, in microseconds of the monotonic clock (`process.hrtime.bigint() / 1000n`). */
@@ -35,7 +36,7 @@ export function summarizeProfile(path: string, fromUs: number, toUs: number, pro
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parents = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
-  const summary: ProfileSummary = { totalMs: 0, idleMs: 0, gcMs: 0, byFunction: new Map(), byModule: new Map(), byModuleInclusive: new Map() };
+  const summary: ProfileSummary = { totalMs: 0, idleMs: 0, gcMs: 0, byFunction: new Map(), byModule: new Map(), byModuleInclusive: new Map(), byFunctionInclusive: new Map() };
   const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -49,13 +50,24 @@ export function summarizeProfile(path: string, fromUs: number, toUs: number, pro
     if (frame.functionName === '(garbage collector)') summary.gcMs += ms;
     const module = moduleOf(frame.url, projectRoot);
     add(summary.byModule, module, ms);
-    add(summary.byFunction, `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url, projectRoot)}:${frame.lineNumber + 1}`, ms);
-    const onStack = new Set<string>();
-    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parents.get(id)) onStack.add(moduleOf(nodes.get(id)!.callFrame.url, projectRoot));
-    for (const m of onStack) add(summary.byModuleInclusive, m, ms);
+    add(summary.byFunction, functionName(frame, projectRoot), ms);
+    const modules = new Set<string>();
+    const functions = new Set<string>();
+    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parents.get(id)) {
+      const caller = nodes.get(id)!.callFrame;
+      // The program's own code only: every stack starts in Node's internals.
+      if (caller.url === '' || caller.url.startsWith('node:')) continue;
+      modules.add(moduleOf(caller.url, projectRoot));
+      functions.add(functionName(caller, projectRoot));
+    }
+    for (const m of modules) add(summary.byModuleInclusive, m, ms);
+    for (const f of functions) add(summary.byFunctionInclusive, f, ms);
   }
   return summary;
 }
+
+const functionName = (frame: ProfileNode['callFrame'], projectRoot: string) =>
+  `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url, projectRoot)}:${frame.lineNumber + 1}`;
 
 function moduleOf(url: string, projectRoot: string): string {
   if (url === '') return '(native/gc)';

@@ -32,7 +32,7 @@ export async function benchCpu(args: string[]): Promise<void> {
       latency: { type: 'string', default: '20' },
       baseline: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
-      top: { type: 'string', default: '12' },
+      top: { type: 'string', default: '15' },
     },
   });
   if (values.scenario !== 'S1' && values.scenario !== 'S2') throw new Error(`--scenario must be S1 or S2: ${values.scenario}`);
@@ -91,7 +91,7 @@ function printProfiles(profileDir: string, windows: { gateway: string; processes
       console.log(`  ${p.name} (pid ${p.pid}): busy ${busy.toFixed(0)} ms of ${s.totalMs.toFixed(0)} sampled, gc ${s.gcMs.toFixed(0)} ms`);
       const list = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top)
         .map(([key, ms]) => `      ${ms.toFixed(0).padStart(6)} ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${key}`).join('\n');
-      console.log(`    by module:\n${list(s.byModule)}\n    by module, callees included:\n${list(s.byModuleInclusive)}\n    by function:\n${list(s.byFunction)}`);
+      console.log(`    by module:\n${list(s.byModule)}\n    by module, callees included:\n${list(s.byModuleInclusive)}\n    by function:\n${list(s.byFunction)}\n    by function, callees included:\n${list(s.byFunctionInclusive)}`);
     }
   }
 }
