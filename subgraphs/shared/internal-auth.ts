@@ -43,12 +43,13 @@ export function createInternalTokenVerifier(audience: string, config: InternalAu
   // verifying its HMAC once, not on every call (a thread-pool round trip each), saves a few per cent of
   // each subgraph's CPU. An entry lives no longer than the token would pass a fresh check without the
   // clock tolerance, so a cached token is never accepted when a fresh verification would refuse it.
-  const verified = new LRUCache<string, SubgraphPrincipal>({ max: VERIFIED_TOKENS_KEPT });
+  // Judged by Date.now(), the clock jose checks exp and iat against.
+  const verified = new LRUCache<string, { principal: SubgraphPrincipal; untilMs: number }>({ max: VERIFIED_TOKENS_KEPT });
   return async (authorization) => {
     const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new InternalAuthError('This subgraph serves only the gateway: no internal token was presented.');
     const known = verified.get(token);
-    if (known) return known;
+    if (known && Date.now() < known.untilMs) return known.principal;
     try {
       const { payload } = await jwtVerify(token, key, {
         algorithms: ['HS256'], issuer: INTERNAL_TOKEN_ISSUER, audience, requiredClaims: ['exp', 'iat', 'sub'],
@@ -60,8 +61,9 @@ export function createInternalTokenVerifier(audience: string, config: InternalAu
         clientId: typeof payload.client_id === 'string' ? payload.client_id : null,
         scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
       };
-      const validForMs = Math.min(payload.exp as number, (payload.iat as number) + INTERNAL_TOKEN_MAX_LIFETIME_S) * 1000 - Date.now();
-      if (validForMs > 0) verified.set(token, principal, { ttl: validForMs });
+      const untilMs = Math.min(payload.exp as number, (payload.iat as number) + INTERNAL_TOKEN_MAX_LIFETIME_S) * 1000;
+      if (untilMs > Date.now()) verified.set(token, { principal, untilMs });
+      else verified.delete(token);
       return principal;
     } catch (err) {
       if (err instanceof InternalAuthError) throw err;
