@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.ts';
 import { readInternalAuthConfig, readShutdownGraceMs } from '../subgraphs/shared/config.ts';
+import { readDatabaseUrl } from '../subgraphs/shared/database-url.ts';
 import { envInteger } from '../subgraphs/shared/env-integer.ts';
 import { readLogSettings, type LogSettings } from '../subgraphs/shared/logging/logger.ts';
 import type { InternalAuthConfig } from '../subgraphs/shared/internal-auth.ts';
@@ -30,7 +31,12 @@ export interface GatewayConfig {
   auth: AuthConfig;
   /** The gateway's own key for its internal tokens to the subgraphs (INTERNAL_TOKEN_SECRET). */
   internalAuth: InternalAuthConfig;
-  /** SQLite file of the audit log of personal and financial data served (AUDIT_DB_PATH). */
+  /**
+   * DATABASE_URL: a PostgreSQL database (postgres://…) shared by every gateway replica for the audit log
+   * and the per-caller cost budgets; null for the audit log's SQLite file and budgets in memory.
+   */
+  databaseUrl: string | null;
+  /** SQLite file of the audit log of personal and financial data served (AUDIT_DB_PATH); unused with databaseUrl. */
   auditDbPath: string;
   /** How long audit records are kept before the gateway deletes them (AUDIT_RETENTION_DAYS). */
   auditRetentionMs: number;
@@ -77,6 +83,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     production,
     auth: readAuthConfig(env),
     internalAuth: readInternalAuthConfig(env),
+    databaseUrl: readDatabaseUrl(env),
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
     auditRetentionMs: envInteger(env, 'AUDIT_RETENTION_DAYS', 365, { min: 1, max: 36_500 }) * DAY_MS,
     auditFlushMs: envInteger(env, 'AUDIT_FLUSH_MS', 1_000, { min: 0, max: 60_000 }),

@@ -24,7 +24,7 @@ import { createOperationPreparer } from './operation/prepare-operation.ts';
 import { createCostBudget } from './limits/cost-budget.ts';
 import { createAdmissionControl } from './limits/admission/admission-control.ts';
 import { estimateCost, readCostRules } from './limits/cost/index.ts';
-import { openSqliteAuditLog } from './audit/sqlite-audit-log.ts';
+import { openGatewayState } from './database/gateway-state.ts';
 import { startAuditRetention } from './audit/audit-retention.ts';
 import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
@@ -35,12 +35,30 @@ import { createCorsHandler } from './http/cors.ts';
 import { createGraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 import { currentScope } from '../subgraphs/shared/logging/request-scope.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
+import { boundedDocumentStore } from './apollo-document-store.ts';
+
+/** Apollo's query plans kept, in MiB of their JSON (its default, 30, is about twice that in the heap; a plan per rewritten document). */
+const QUERY_PLAN_STORE_MIB = 8;
 
 export interface RunningGateway {
   url: string;
   port: number;
-  /** Stops accepting, lets the requests in flight finish (up to SHUTDOWN_GRACE_MS), then stops and closes the audit log. */
+  /** Stops accepting, lets the requests in flight finish (up to SHUTDOWN_GRACE_MS), then stops and closes the audit log and the database. */
   close(): Promise<void>;
+}
+
+/** While PostgreSQL is out every budget check falls back: one log line per this interval, not one per request. */
+const BUDGET_FALLBACK_LOG_MS = 30_000;
+
+/** `fn` at most once per `intervalMs`; calls in between are dropped. */
+function oncePer(intervalMs: number, fn: () => void): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    fn();
+  };
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
@@ -63,9 +81,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     supergraphSdl: supergraphForPlanning(supergraphSdl),
     buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable, reads),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+    experimental_approximateQueryPlanStoreMiB: QUERY_PLAN_STORE_MIB,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    documentStore: boundedDocumentStore(),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       observability.plugin,
@@ -101,10 +121,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   await apollo.start();
   // The supergraph is loaded once Apollo has started; readiness says so until close() begins.
   let stopping = false;
-  const audit = openSqliteAuditLog(config.auditDbPath, Date.now, {
-    flushIntervalMs: config.auditFlushMs,
-    onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
-  });
+  let state;
+  try {
+    state = await openGatewayState(config, {
+      flushIntervalMs: config.auditFlushMs,
+      onError: (err) => logger.error({ err: errorForLog(err) }, 'writing audit records failed; they are kept and tried again'),
+    }, oncePer(BUDGET_FALLBACK_LOG_MS, () => logger.warn('the cost budget store in PostgreSQL failed or was late: this replica counts budgets in its own memory meanwhile')));
+  } catch (err) {
+    await apollo.stop();
+    throw err;
+  }
+  const { audit } = state;
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const admission = createAdmissionControl(config.admission);
   observability.metrics.watchAdmission(admission.state);
@@ -112,7 +139,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
     admission,
     prepare,
-    budget: createCostBudget(config.costBudgets),
+    budget: createCostBudget(config.costBudgets, state.budgetCounter),
     authorizer: authorizerFor(apiSchema, readScopeRules(supergraphSdl), (hit) => observability.metrics.cacheLookup('authorization', hit)),
     audit,
     maxResponseBytes: config.limits.maxResponseBytes,
@@ -122,13 +149,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await Promise.all([apollo.stop(), auditRetention.stop()]);
+    await state.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}/graphql`,
@@ -138,7 +171,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await closeGracefully(config.shutdownGraceMs);
       await apollo.stop();
       await auditRetention.stop();
-      audit.close();
+      await state.close();
     },
   };
 }

@@ -112,22 +112,27 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     if (slot.refused === 'gone') return;
     return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
   }
+  let kind: object | undefined;
   try {
-    await operate(apollo, pipeline, req, res, requestId, mediaType, read.params, principal);
+    kind = await operate(apollo, pipeline, req, res, requestId, mediaType, read.params, principal);
   } finally {
-    slot.release();
+    slot.release(kind);
   }
 }
 
-/** An admitted operation, from its parse to its answer. */
-async function operate(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string, mediaType: ResponseMediaType, params: GraphQLRequestParts, principal: Principal): Promise<void> {
+/** An admitted operation, from its parse to its answer; its kind (the parsed operation) when it ran, for admission control's run times. */
+async function operate(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string, mediaType: ResponseMediaType, params: GraphQLRequestParts, principal: Principal): Promise<object | undefined> {
   const prepared = pipeline.prepare(params, req.method ?? 'GET');
   if ('refused' in prepared) {
     const { status, headers } = refusalStatus(prepared.refused, mediaType);
-    return sendErrors(res, status, prepared.errors, mediaType, headers);
+    sendErrors(res, status, prepared.errors, mediaType, headers);
+    return undefined;
   }
   const introspection = introspectionRefusal(prepared.document, prepared.operation, principal);
-  if (introspection) return sendErrors(res, 403, [introspection], mediaType);
+  if (introspection) {
+    sendErrors(res, 403, [introspection], mediaType);
+    return undefined;
+  }
   const spent = await pipeline.budget.spend(principal, prepared.cost);
   // The caller's budget on every answer (IETF RateLimit header fields), and what this operation cost.
   res.setHeader('ratelimit-limit', spent.budget);
@@ -136,7 +141,8 @@ async function operate(apollo: ApolloServer<GatewayContext>, pipeline: RequestPi
   res.setHeader('x-query-cost', prepared.cost);
   if (!spent.allowed) {
     const error = codedError('RATE_LIMITED', `This operation costs ${prepared.cost} points and ${spent.remaining} of this caller's ${spent.budget} per minute are left; retry in ${spent.resetSeconds} s.`, { cost: prepared.cost, retryAfter: spent.resetSeconds });
-    return sendErrors(res, 429, [error], mediaType, { 'retry-after': String(spent.resetSeconds) });
+    sendErrors(res, 429, [error], mediaType, { 'retry-after': String(spent.resetSeconds) });
+    return undefined;
   }
 
   // Always set: createServer runs every request inside its scope.
@@ -161,15 +167,18 @@ async function operate(apollo: ApolloServer<GatewayContext>, pipeline: RequestPi
   // Checked before the authorizer's pass, which would parse all of it: a response over the cap is never sent.
   if (Buffer.byteLength(text) > pipeline.maxResponseBytes) {
     const error = codedError('RESPONSE_TOO_LARGE', `The response is larger than ${pipeline.maxResponseBytes} bytes: ask for fewer records or fields.`);
-    return sendJson(res, 200, { data: null, errors: [formatGatewayError(error.toJSON())] }, mediaType);
+    sendJson(res, 200, { data: null, errors: [formatGatewayError(error.toJSON())] }, mediaType);
+    return prepared.operation;
   }
   const finished = finish(text, authorized);
   if (finished) {
-    if (finished.sensitive.fields.length > 0) pipeline.audit.record({ principal, requestId, ...finished.sensitive });
+    // With AUDIT_FLUSH_MS=0 this waits for the write: nothing audited is sent before it is on record.
+    if (finished.sensitive.fields.length > 0) await pipeline.audit.record({ principal, requestId, ...finished.sensitive });
     text = JSON.stringify(stampRequestId(finished.body, scope));
   }
   res.removeHeader('content-length');
   res.end(text);
+  return prepared.operation;
 }
 
 /** The authorizer's final touch on a JSON response; null when the body is not a GraphQL JSON object. */

@@ -4,14 +4,27 @@
  * `npm start -- --replicas N` (or REPLICAS=N, with DATABASE_URL): N gateways from port 4000 and N sync
  * services from 4005, each its own process, over one PostgreSQL (upstreams/replicas/).
  */
-import { startStack, type Stack } from './stack.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Stack } from './stack.ts';
 import { readDatasetOptions } from './dataset/options.ts';
 import { readReplicaCount, readReplicaPorts, ReplicaOptionError } from './replicas/options.ts';
-import { startReplicaStack, type ReplicaStack } from './replicas/stack.ts';
+import type { ReplicaStack } from './replicas/stack.ts';
 import { readLogSettings } from '../subgraphs/shared/logging/logger.ts';
 
 // A customer of the default dataset with records in all four systems.
 const EXAMPLE = `{ customers(first: 1, filter: { email: "dennis.hopper0@example.com" }) { edges { node { id name email phone address { city country } sources { system linkedBy } account { number balance { amount currency } } orders(first: 2) { edges { node { number total { amount currency } totalIn(currency: "EUR") { amount rate rateDate } fulfillment { status } } } } lifetimeValue { amount currency } socialProfiles { handle followers recentPosts(first: 1) { text } } } } } }`;
+
+/**
+ * GraphiQL's browser files readied in a process of their own (`npm run graphiql:bundle`: read from its
+ * disk cache, or built once), on the other core while this one loads the code and generates the
+ * dataset; awaited before "Gateway ready", so the first page opened does not wait for esbuild.
+ */
+const graphiqlBundle = new Promise<void>((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../gateway/graphiql/build-cli.ts', import.meta.url))], { stdio: ['ignore', 'inherit', 'inherit'] });
+  child.once('exit', () => resolve());
+  child.once('error', () => resolve());
+});
 
 const env = process.env;
 let replicas: number;
@@ -41,6 +54,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function startOne(): Promise<() => Promise<void>> {
   let stack: Stack;
   try {
+    // Imported after the bundle's process started: loading the stack's code takes seconds.
+    const { startStack } = await import('./stack.ts');
     stack = await startStack({
       onProgress: progress,
       handOverDataset: true,
@@ -58,6 +73,7 @@ async function startOne(): Promise<() => Promise<void>> {
   } catch (err) {
     return couldNotStart(err);
   }
+  await graphiqlReady();
   console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
   console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s?.url}`).join('  ')}`);
   console.log(`\nGateway ready at ${stack.gatewayUrl} (open it in a browser for GraphiQL; the key in its toolbar gives a development token)\n`);
@@ -69,6 +85,7 @@ async function startOne(): Promise<() => Promise<void>> {
 async function startReplicas(n: number): Promise<() => Promise<void>> {
   let stack: ReplicaStack;
   try {
+    const { startReplicaStack } = await import('./replicas/stack.ts');
     stack = await startReplicaStack({
       replicas: n,
       ports: readReplicaPorts(env, n),
@@ -84,6 +101,7 @@ async function startReplicas(n: number): Promise<() => Promise<void>> {
   } catch (err) {
     return couldNotStart(err);
   }
+  await graphiqlReady();
   console.log(`Stand-ins:  HubSpot ${stack.standIns.hubspot.url}  Odoo ${stack.standIns.odoo.url}  Shopify ${stack.standIns.shopify.url}  Mastodon ${stack.standIns.mastodon.url}`);
   console.log(`Subgraphs:  ${Object.entries(stack.subgraphs).map(([name, s]) => `${name} ${s.url}`).join('  ')}`);
   console.log(`Sync:       ${stack.syncs.map((s) => `${s.name} ${s.url}`).join('  ')}  (one PostgreSQL: DATABASE_URL; webhooks go to each in turn)`);
@@ -91,6 +109,12 @@ async function startReplicas(n: number): Promise<() => Promise<void>> {
   console.log(`\n${n} gateways ready; put a load balancer in front of them (README: Deployment). Each gateway serves GraphiQL in a browser.\n`);
   console.log(tryIt(stack.gateways[0].url));
   return () => stack.close();
+}
+
+/** A failed build is not fatal: the gateway builds the bundle itself when a page is first asked for. */
+async function graphiqlReady(): Promise<void> {
+  await graphiqlBundle;
+  progress('GraphiQL files ready');
 }
 
 function couldNotStart(err: unknown): never {

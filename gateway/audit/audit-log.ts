@@ -18,16 +18,35 @@ export interface AuditRecord {
   requestId: string;
   subject: string;
   clientId: string | null;
+  /** Sorted, each once. */
   fields: string[];
+  /** Each once, in the order served. */
   customerIds: string[];
 }
 
 export interface AuditLog {
-  /** Appends durably: within the flush interval, or at once when it is 0 (sqlite-audit-log.ts). */
-  record(event: AuditEvent): void;
-  bySubject(subject: string, limit?: number): AuditRecord[];
-  byCustomer(customerId: string, limit?: number): AuditRecord[];
+  /**
+   * Appends durably (batched-audit-log.ts): resolves once the record is written when the flush interval
+   * is 0 (before the response that caused it is sent) or it filled a batch; else at once, and it is
+   * written within the interval.
+   */
+  record(event: AuditEvent): Promise<void>;
+  /** Newest first; these reads see the log's pending records (they are written first). */
+  bySubject(subject: string, limit?: number): Promise<AuditRecord[]>;
+  byCustomer(customerId: string, limit?: number): Promise<AuditRecord[]>;
   /** Deletes up to `limit` of the oldest records made before `before` (epoch ms), in one transaction; returns how many. */
-  pruneBefore(before: number, limit: number): number;
-  close(): void;
+  pruneBefore(before: number, limit: number): Promise<number>;
+  /** Writes what is pending, then lets go of the database. */
+  close(): Promise<void>;
+}
+
+/** What each database adapter (sqlite-audit-log.ts, postgres-audit-log.ts) provides; batching is above it. */
+export interface AuditStore {
+  /** Writes the records in one transaction. */
+  write(records: AuditRecord[]): void | Promise<void>;
+  /** Newest first. */
+  bySubject(subject: string, limit: number): AuditRecord[] | Promise<AuditRecord[]>;
+  byCustomer(customerId: string, limit: number): AuditRecord[] | Promise<AuditRecord[]>;
+  pruneBefore(before: number, limit: number): number | Promise<number>;
+  close(): void | Promise<void>;
 }

@@ -1,16 +1,13 @@
 /**
  * The audit log on its own SQLite file (WAL, synchronous = FULL: a batch is on disk once its
- * transaction commits). Records are written in batches, one transaction every `flushIntervalMs`, off
- * the request path: a crash loses at most the records of the last interval; close() writes what is
- * pending. With an interval of 0 each record is written as it is made, before the response that caused
- * it is sent. Reads through this object see its pending records (they are written first).
- * Several processes may open it: the gateway appends, `npm run audit` reads.
- * The file and its -wal/-shm are 0600 (it names who saw which customer); deleted records are overwritten
- * (secure_delete), not left in free pages.
+ * transaction commits), the zero-configuration default. Several processes may open it: the gateway
+ * appends, `npm run audit` reads. The file and its -wal/-shm are 0600 (it names who saw which customer);
+ * deleted records are overwritten (secure_delete), not left in free pages.
  */
 import Database from 'better-sqlite3';
 import { preparePrivateSqliteFile } from '../../subgraphs/shared/private-file.ts';
-import type { AuditEvent, AuditLog, AuditRecord } from './audit-log.ts';
+import type { AuditLog, AuditRecord, AuditStore } from './audit-log.ts';
+import { batchedAuditLog, type AuditBatching } from './batched-audit-log.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS audit_events (
@@ -37,19 +34,12 @@ interface Row { id: number; at: string; request_id: string; subject: string; cli
 const SELECT = `SELECT e.id, e.at, e.request_id, e.subject, e.client_id, e.fields,
   (SELECT json_group_array(customer_id) FROM audit_customers c WHERE c.event_id = e.id) AS customer_ids FROM audit_events e`;
 
-/** Pending records written at once, whatever the interval: bounds the memory a burst holds. */
-const MAX_PENDING = 1_000;
-
-export interface AuditBatching {
-  /** How long a record may wait to be written with others; 0 writes each at once. */
-  flushIntervalMs: number;
-  /** A batch that could not be written (it is kept and tried again after the next interval). */
-  onError(err: unknown): void;
+/** The audit log on the SQLite file at `path` (':memory:' for tests), batched as `batching` says (batched-audit-log.ts). */
+export function openSqliteAuditLog(path: string, now: () => number = Date.now, batching?: AuditBatching): AuditLog {
+  return batchedAuditLog(sqliteAuditStore(path), now, batching);
 }
 
-const WRITE_AT_ONCE: AuditBatching = { flushIntervalMs: 0, onError: () => {} };
-
-export function openSqliteAuditLog(path: string, now: () => number = Date.now, batching: AuditBatching = WRITE_AT_ONCE): AuditLog {
+function sqliteAuditStore(path: string): AuditStore {
   preparePrivateSqliteFile(path);
   const db = new Database(path);
   db.pragma('secure_delete = ON');
@@ -67,50 +57,16 @@ export function openSqliteAuditLog(path: string, now: () => number = Date.now, b
   const deleteCustomers = db.prepare('DELETE FROM audit_customers WHERE event_id = ?');
   const deleteEvent = db.prepare('DELETE FROM audit_events WHERE id = ?');
 
-  /** Each event with the time it was recorded (not written). */
-  const write = db.transaction((events: { at: string; event: AuditEvent }[]) => {
-    for (const { at, event } of events) {
-      const { lastInsertRowid } = insertEvent.run(at, event.requestId, event.principal.subject,
-        event.principal.clientId, JSON.stringify([...new Set(event.fields)].sort()));
-      for (const id of new Set(event.customerIds)) insertCustomer.run(lastInsertRowid, id);
+  const write = db.transaction((records: AuditRecord[]) => {
+    for (const record of records) {
+      const { lastInsertRowid } = insertEvent.run(record.at, record.requestId, record.subject, record.clientId, JSON.stringify(record.fields));
+      for (const id of record.customerIds) insertCustomer.run(lastInsertRowid, id);
     }
   });
-  let pending: { at: string; event: AuditEvent }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    try {
-      write(batch);
-    } catch (err) {
-      pending = batch.concat(pending);
-      schedule();
-      throw err;
-    }
-  };
-  const schedule = () => {
-    // Unref'd: pending records never keep a process alive; close() writes them.
-    timer ??= setTimeout(() => {
-      try {
-        flush();
-      } catch (err) {
-        batching.onError(err);
-      }
-    }, batching.flushIntervalMs).unref();
-  };
-  const record = (event: AuditEvent) => {
-    pending.push({ at: new Date(now()).toISOString(), event });
-    if (batching.flushIntervalMs === 0 || pending.length >= MAX_PENDING) flush();
-    else schedule();
-  };
   const toRecord = (row: Row): AuditRecord => ({
     at: row.at, requestId: row.request_id, subject: row.subject, clientId: row.client_id,
     fields: JSON.parse(row.fields), customerIds: JSON.parse(row.customer_ids ?? '[]'),
   });
-
   const prune = db.transaction((before: number, limit: number) => {
     const ids = oldest.all(new Date(before).toISOString(), limit) as number[];
     for (const id of ids) {
@@ -121,25 +77,10 @@ export function openSqliteAuditLog(path: string, now: () => number = Date.now, b
   });
 
   return {
-    record,
-    bySubject: (subject, limit = 100) => {
-      flush();
-      return (bySubject.all(subject, limit) as Row[]).map(toRecord);
-    },
-    byCustomer: (customerId, limit = 100) => {
-      flush();
-      return (byCustomer.all(customerId, limit) as Row[]).map(toRecord);
-    },
-    pruneBefore: (before, limit) => {
-      flush();
-      return prune(before, limit);
-    },
-    close: () => {
-      try {
-        flush();
-      } finally {
-        db.close();
-      }
-    },
+    write,
+    bySubject: (subject, limit) => (bySubject.all(subject, limit) as Row[]).map(toRecord),
+    byCustomer: (customerId, limit) => (byCustomer.all(customerId, limit) as Row[]).map(toRecord),
+    pruneBefore: prune,
+    close: () => { db.close(); },
   };
 }

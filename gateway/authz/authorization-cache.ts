@@ -12,8 +12,8 @@ import { isInputObjectType, Kind, visit, type DocumentNode, type GraphQLSchema, 
 
 /** Distinct (document, scope set, deciding variables) entries kept; the least recently used go first. */
 const MAX_ENTRIES = 1_000;
-/** Characters of document text kept across all entries (keys included). */
-const MAX_TEXT = 4_000_000;
+/** Characters of document text kept across all entries (keys included; each entry also holds its rewritten text and response plan). */
+const MAX_TEXT = 1_000_000;
 
 export interface AuthorizationCache<T> {
   /** The work for this request: remembered, or done now by `work` and remembered. */

@@ -40,7 +40,7 @@ export function createGatewayMetrics(): GatewayMetrics {
   });
   let admission: () => AdmissionState = () => ({ limit: 0, running: 0, waiting: 0 });
   new Gauge({
-    name: 'gateway_admission_limit', help: 'Operations admission control lets run at once now (it adapts to ADMISSION_LATENCY_TARGET_MS).',
+    name: 'gateway_admission_limit', help: 'Operations admission control lets run at once now (it adapts to how long operations take against their allowance).',
     registers: [registry], collect() { this.set(admission().limit); },
   });
   new Gauge({

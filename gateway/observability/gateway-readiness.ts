@@ -21,7 +21,7 @@ export function gatewayReadiness(parts: GatewayReadinessParts): ReadinessCheck {
   return {
     supergraph: parts.supergraphLoaded,
     // A read of nothing: throws once the database is closed or unreadable.
-    auditDatabase: () => Array.isArray(parts.audit.bySubject('', 1)),
+    auditDatabase: async () => Array.isArray(await parts.audit.bySubject('', 1)),
     ...Object.fromEntries(subgraphs),
   };
 }

@@ -4,6 +4,7 @@
  * (exact but for that division, see shared/money.ts), then rounded once, half away from zero, to Y's
  * ISO 4217 scale. The reported rate is the quotient rounded to 10 decimal places (trailing zeros dropped).
  */
+import { LRUCache } from 'lru-cache';
 import { codedError } from '../../schema/errors.ts';
 import { Decimal, isCurrencyCode, roundMoney, toDecimal, toMoney, type Money } from '../shared/money.ts';
 import { toDateTime } from '../shared/datetime.ts';
@@ -63,6 +64,21 @@ export const applyRate = (amount: Decimal, cross: CrossRate): Decimal => amount.
 
 /** Converts `money` into `currency` with the rates valid on the day of `at` (a canonical DateTime). */
 export function convertMoney(table: RateTable, money: Money, currency: string, at: string): ConvertedMoney {
+  // The same orders are converted on every page, each a division at 100 digits: kept per rate table
+  // (a new table, after a refresh of the rates, starts empty), a copy handed out each time.
+  let converted = CONVERTED.get(table);
+  if (!converted) CONVERTED.set(table, converted = new LRUCache({ max: CONVERSIONS_KEPT }));
+  const key = `${money.currency}|${money.amount}|${currency}|${at}`;
+  let result = converted.get(key);
+  if (!result) converted.set(key, result = convert(table, money, currency, at));
+  return { ...result, original: { ...result.original } };
+}
+
+/** Conversions already made, per rate table. */
+const CONVERTED = new WeakMap<RateTable, LRUCache<string, ConvertedMoney>>();
+const CONVERSIONS_KEPT = 20_000;
+
+function convert(table: RateTable, money: Money, currency: string, at: string): ConvertedMoney {
   const cross = crossRate(table, money.currency, currency, dayOf(at));
   return {
     ...roundMoney(applyRate(toDecimal(money.amount), cross), currency),

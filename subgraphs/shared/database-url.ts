@@ -1,4 +1,4 @@
-/** DATABASE_URL when set: the PostgreSQL database the replicas share (the sync store; the replicas' notifications). */
+/** DATABASE_URL when set: the PostgreSQL database the replicas share (the sync store; the replicas' notifications; the gateway's audit log and cost budgets). */
 export function readDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
   const url = env.DATABASE_URL || null;
   // Not quoted back: it may hold a password.

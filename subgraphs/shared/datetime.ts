@@ -5,6 +5,8 @@
  * Mastodon's last_status_at). A calendar date that does not exist ("2021-02-30") is not a date: V8's
  * Date.parse would roll it over into March, silently changing the value.
  */
+import { LRUCache } from 'lru-cache';
+
 const EPOCH_MS = /^-?\d+$/;
 const NAIVE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -14,9 +16,20 @@ const LEADING_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
 /** Returns the canonical form, or null for an empty value (null, '', Odoo's false) or one that is not a date. */
 export function toDateTime(value: string | number | boolean | null | undefined): string | null {
   if (value === null || value === undefined || value === false || value === true || value === '') return null;
-  const ms = toEpochMs(typeof value === 'number' ? String(value) : value.trim());
-  return ms === null ? null : new Date(ms).toISOString();
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  // Every record's dates are read again on each page served from the cache: a lookup costs less than
+  // the regular expressions, Date.parse and toISOString.
+  let canonical = CANONICAL.get(text);
+  if (canonical === undefined) {
+    const ms = toEpochMs(text);
+    CANONICAL.set(text, canonical = ms === null ? NOT_A_DATE : new Date(ms).toISOString());
+  }
+  return canonical === NOT_A_DATE ? null : canonical;
 }
+
+/** Texts read lately and their canonical form (NOT_A_DATE for none: the cache holds no null). */
+const CANONICAL = new LRUCache<string, string>({ max: 50_000 });
+const NOT_A_DATE = '';
 
 function toEpochMs(text: string): number | null {
   if (EPOCH_MS.test(text)) return Number(text);

@@ -11,6 +11,7 @@
  * rest is binary noise (0.1 + 0.2 arrives as 0.30000000000000004 and is read as 0.3).
  */
 import { Decimal as DecimalJs } from 'decimal.js';
+import { LRUCache } from 'lru-cache';
 import { currencyScale, isCurrencyCode } from './currency.ts';
 
 export { currencyScale, isCurrencyCode };
@@ -40,9 +41,18 @@ export const toDecimal = (value: string | number | DecimalJs): Decimal =>
  * "1.005", since the source kept that digit and dropping it would change the amount.
  */
 export function toMoney(value: string | number | DecimalJs, currency: string): Money {
-  const amount = toDecimal(value);
-  return { amount: amount.toFixed(Math.max(currencyScale(currency), amount.decimalPlaces())), currency };
+  if (value instanceof DecimalJs) return { amount: scaledAmount(toDecimal(value), currency), currency };
+  // Upstream amounts repeat on every page served (the same orders): a lookup instead of a Decimal each.
+  const key = `${typeof value}|${currency}|${value}`;
+  let amount = SCALED_AMOUNTS.get(key);
+  if (amount === undefined) SCALED_AMOUNTS.set(key, amount = scaledAmount(toDecimal(value), currency));
+  return { amount, currency };
 }
+
+/** Upstream amounts read lately, by their type, currency and text. */
+const SCALED_AMOUNTS = new LRUCache<string, string>({ max: 50_000 });
+
+const scaledAmount = (amount: DecimalJs, currency: string): string => amount.toFixed(Math.max(currencyScale(currency), amount.decimalPlaces()));
 
 /** A computed amount (a conversion) rounded once, half away from zero, to the currency's scale. */
 export function roundMoney(value: DecimalJs, currency: string): Money {

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -79,8 +79,10 @@ export async function startSubgraph<Context extends BaseContext>(
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }));
   const apollo = new ApolloServer<Context>({
     schema,
-    // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatError), observability.plugin],
+    // fieldErrorsPlugin: errors resolvers report beside a value (see field-errors.ts). Cache control off:
+    // no type carries a hint, so every answer was `no-store` anyway (the gateway reads a missing header the
+    // same way), and its per-field hook made Apollo wrap every resolver of the schema.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), fieldErrorsPlugin<Context>(formatError), observability.plugin],
     includeStacktraceInErrorResponses: false,
     formatError,
     // The entry points own SIGINT/SIGTERM and close the HTTP server too; Apollo's own handlers would

@@ -8,7 +8,8 @@ import { codedError } from '../../schema/errors.ts';
 import { recordCacheLookup } from './observability/cache-lookup.ts';
 import { callTimeoutMs } from './deadline.ts';
 import { propagate } from './logging/request-scope.ts';
-import { observedFetch } from './observability/observed-fetch.ts';
+import { observedRequest } from './observability/observed-request.ts';
+import { UpstreamTimeoutError, type RawUpstreamAnswer } from './upstream-transport.ts';
 
 export interface UpstreamConfig {
   /** Base URL of the system, without a trailing slash. */
@@ -21,7 +22,8 @@ export interface UpstreamConfig {
 
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  /** Names in lower case. */
+  headers: RawUpstreamAnswer['headers'];
   body: unknown;
 }
 
@@ -36,11 +38,7 @@ export interface RequestOptions {
 }
 
 /** An answer as it came, before it is interpreted: each sharer parses its own copy of the body. */
-interface RawAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+type RawAnswer = RawUpstreamAnswer;
 
 /** Shareable reads in flight in this process, by shareKey. */
 const inFlight = new Map<string, Promise<RawAnswer>>();
@@ -48,7 +46,7 @@ const inFlight = new Map<string, Promise<RawAnswer>>();
 /** Statuses that mean "try again later" rather than "the request is wrong". */
 const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 
-/** Node's codes (the fetch error's `cause.code`) for a connection never made: the request was not sent. */
+/** Node's error codes for a connection never made: the request was not sent. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
@@ -57,11 +55,11 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
  * returned for the client to interpret (404 → NOT_FOUND, validation errors, …).
  */
 export async function upstreamRequest(
-  system: string, url: string, init: RequestInit, configuredTimeoutMs: number, options: RequestOptions = {},
+  system: string, url: string, init: UpstreamInit, configuredTimeoutMs: number, options: RequestOptions = {},
 ): Promise<UpstreamResponse> {
   // Within a request's deadline (shared/deadline.ts) a call is shorter, or not started at all.
   const timeoutMs = callTimeoutMs(system, configuredTimeoutMs);
-  const shareable = options.shareInFlight === true && (init.body === undefined || typeof init.body === 'string');
+  const shareable = options.shareInFlight === true;
   if (!shareable) return interpret(system, await send(system, url, init, timeoutMs));
   const key = shareKey(system, url, init);
   let answer = inFlight.get(key);
@@ -73,31 +71,36 @@ export async function upstreamRequest(
   return interpret(system, await answer);
 }
 
+/** A request as the clients make one: the method, headers and a JSON body (none for a GET). */
+export interface UpstreamInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 /** Everything that makes two requests the same request, hashed (the key holds no credential or body in clear). */
-function shareKey(system: string, url: string, init: RequestInit): string {
-  const headers = [...new Headers(init.headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+function shareKey(system: string, url: string, init: UpstreamInit): string {
+  const headers = Object.entries(init.headers).map(([name, value]) => [name.toLowerCase(), value]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return createHash('sha256').update(JSON.stringify([system, init.method ?? 'GET', url, init.body ?? null, headers])).digest('base64url');
 }
 
 /** One request on the wire; a network failure or timeout becomes UPSTREAM_UNAVAILABLE. */
-async function send(system: string, url: string, init: RequestInit, timeoutMs: number): Promise<RawAnswer> {
-  let res: Response;
+async function send(system: string, url: string, init: UpstreamInit, timeoutMs: number): Promise<RawAnswer> {
   try {
-    res = await observedFetch(system, url, { ...init, headers: withPropagation(init.headers, system), signal: AbortSignal.timeout(timeoutMs) });
+    return await observedRequest(system, url, { ...init, headers: withPropagation(init.headers, system) }, timeoutMs);
   } catch (err) {
-    const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+    const timedOut = err instanceof UpstreamTimeoutError;
     // outcomeUnknown: the request was (or may have been) sent and may still be applied; the write path must not call it "not written".
-    const outcomeUnknown = timedOut || !NOT_SENT.has(String((err as { cause?: { code?: unknown } }).cause?.code));
+    const outcomeUnknown = timedOut || !NOT_SENT.has(String((err as { code?: unknown }).code));
     throw codedError('UPSTREAM_UNAVAILABLE', timedOut ? `${system} did not answer within ${timeoutMs} ms.` : `${system} is unreachable.`, outcomeUnknown ? { system, outcomeUnknown } : { system });
   }
-  return { status: res.status, headers: res.headers, text: await res.text().catch(() => '') };
 }
 
 /** The answer as a result, or the coded error its status means. */
 function interpret(system: string, res: RawAnswer): UpstreamResponse {
   const { text } = res;
   if (UNAVAILABLE_STATUSES.has(res.status)) {
-    const retryAfterMs = retryAfter(res.headers.get('retry-after'));
+    const retryAfterMs = retryAfter(headerValue(res.headers['retry-after']));
     throw codedError('UPSTREAM_UNAVAILABLE', `${system} is unavailable (HTTP ${res.status}).`, {
       system, status: res.status, ...(res.status === 429 ? { throttled: true } : {}), ...(retryAfterMs === null ? {} : { retryAfterMs }),
     });
@@ -118,11 +121,11 @@ function interpret(system: string, res: RawAnswer): UpstreamResponse {
 }
 
 /** The client's headers plus the current request's id and traceparent (logging/request-scope.ts); counts the call. */
-function withPropagation(headers: RequestInit['headers'], system: string): Headers {
-  const all = new Headers(headers);
-  for (const [name, value] of Object.entries(propagate(system))) all.set(name, value);
-  return all;
+function withPropagation(headers: Record<string, string>, system: string): Record<string, string> {
+  return { ...headers, ...propagate(system) };
 }
+
+const headerValue = (value: string | string[] | undefined): string | null => (Array.isArray(value) ? value.join(', ') : value ?? null);
 
 /** RFC 9110 Retry-After (delay-seconds or an HTTP-date) in ms from now; null when absent or unreadable. */
 function retryAfter(header: string | null): number | null {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '../e2e/harness.ts';
 import { ALL_SCOPES, devAuthHeader } from '../support/dev-token.ts';
-import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
 
 const auditPath = join(mkdtempSync(join(tmpdir(), 'authz-audit-')), 'audit.db');
 const t = useStack({ env: { AUDIT_DB_PATH: auditPath } });
@@ -221,12 +220,12 @@ describe('what the audit log is told', () => {
     const served = await t.gql(query, { id }, await devAuthHeader(['customers:read', 'pii:read'], { subject: 'audit-pii' }));
     expect(served.body.data.customer).not.toHaveProperty('id');
     await t.gql(query, { id }, await devAuthHeader(['customers:read'], { subject: 'audit-none' }));
-    const log = openSqliteAuditLog(auditPath);
+    const log = await t.openAuditLog();
     try {
-      expect(log.bySubject('audit-pii')).toEqual([expect.objectContaining({ fields: ['Customer.email', 'SocialProfile.bio'], customerIds: [id] })]);
-      expect(log.bySubject('audit-none')).toEqual([]);
+      expect(await log.bySubject('audit-pii')).toEqual([expect.objectContaining({ fields: ['Customer.email', 'SocialProfile.bio'], customerIds: [id] })]);
+      expect(await log.bySubject('audit-none')).toEqual([]);
     } finally {
-      log.close();
+      await log.close();
     }
   });
 });

@@ -4,13 +4,14 @@
  * `--replicas N` among the options, the replicas bench (`replicas`).
  */
 import { benchContention } from './contention.ts';
+import { benchCpu } from './cpu.ts';
 import { benchGateways } from './gateways/index.ts';
 import { benchReconcile } from './reconcile.ts';
 import { benchReplicas } from './replicas.ts';
 import { benchStart } from './start.ts';
 import { benchWrites } from './writes.ts';
 
-const BENCHES: Record<string, (args: string[]) => Promise<void>> = { gateways: benchGateways, writes: benchWrites, contention: benchContention, reconcile: benchReconcile, start: benchStart, replicas: benchReplicas };
+const BENCHES: Record<string, (args: string[]) => Promise<void>> = { gateways: benchGateways, writes: benchWrites, contention: benchContention, reconcile: benchReconcile, start: benchStart, replicas: benchReplicas, cpu: benchCpu };
 
 const first = process.argv[2];
 const optionsOnly = first === undefined || first.startsWith('--');

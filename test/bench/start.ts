@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- start [--sizes default,20000] [--runs 1]`: runs `npm start` (its prestart step
+ * `npm run bench -- start [--sizes default,20000] [--runs 1]`: runs `npm start` (GraphiQL's files readied
  * included) per size, on free ports with a fresh database, and times it from spawn until it prints
  * "Gateway ready". A size is `default` (the default dataset) or N customers with 5N orders. Prints what
  * `npm start` printed on the way (its progress), the times, and the load average, which on a shared

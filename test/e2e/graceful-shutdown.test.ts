@@ -22,6 +22,10 @@ import { useStack } from './harness.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { internalAuthHeader } from '../support/internal-token.ts';
 import { freePort } from '../support/ports.ts';
+import { createTestSchema } from '../support/postgres-schema.ts';
+import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
+import { openGatewayDatabase } from '../../gateway/database/open-database.ts';
+import { openPostgresAuditLog } from '../../gateway/audit/postgres-audit-log.ts';
 
 const t = useStack();
 const children: ChildProcess[] = [];
@@ -137,6 +141,37 @@ describe('SIGTERM during a burst', () => {
     expect(answers.filter((a) => !complete(a))).toEqual([]);
     expect(refused).toBe(true);
     expect(exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('lets the gateway on PostgreSQL write its pending audit records before it exits 0', async () => {
+    const schema = await createTestSchema(TEST_DATABASE_URL);
+    try {
+      const port = await freePort();
+      const s = t.stack.subgraphs;
+      const child = await startProcess('gateway/main.ts', port, {
+        PORT: String(port), LOG_LEVEL: 'silent', DATABASE_URL: schema.url, AUDIT_FLUSH_MS: '60000',
+        CRM_SUBGRAPH_URL: s.crm.url, ERP_SUBGRAPH_URL: s.erp.url, COMMERCE_SUBGRAPH_URL: s.commerce.url, SOCIAL_SUBGRAPH_URL: s.social.url, SYNC_SUBGRAPH_URL: s.sync!.url,
+      });
+      const exit = exitOf(child);
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...await devAuthHeader(undefined, { subject: 'shutdown-auditor' }) },
+        body: JSON.stringify({ query: '{ customers(first: 1) { edges { node { email } } } }' }),
+      });
+      expect((await res.json()).data.customers.edges).toHaveLength(1);
+      const pool = await openGatewayDatabase(schema.url);
+      try {
+        const log = openPostgresAuditLog(pool);
+        // Within the minute's batch: not written yet.
+        expect(await log.bySubject('shutdown-auditor')).toEqual([]);
+        child.kill('SIGTERM');
+        expect(await exit).toEqual({ code: 0, signal: null });
+        expect(await log.bySubject('shutdown-auditor')).toEqual([expect.objectContaining({ fields: ['Customer.email'] })]);
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      await schema.drop();
+    }
   });
 
   it('cuts what is still running when the grace period ends, and still exits 0', async () => {

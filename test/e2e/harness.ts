@@ -6,6 +6,10 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { startStack, type Stack, type StackOptions } from '../../upstreams/stack.ts';
 import { devToken } from '../support/dev-token.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
+import type { AuditLog } from '../../gateway/audit/audit-log.ts';
+import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
+import { openPostgresAuditLog } from '../../gateway/audit/postgres-audit-log.ts';
+import { openGatewayDatabase } from '../../gateway/database/open-database.ts';
 
 export interface GraphQLResult {
   status: number;
@@ -19,12 +23,15 @@ export interface TestStack {
   readonly stack: Stack;
   /** POSTs to the gateway with a development token granting every scope; `headers` override it (`{ authorization: '' }` sends none). */
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
+  /** The audit log the gateway writes (its SQLite file, or its PostgreSQL schema with DATABASE_URL), opened apart for reading; close it after. */
+  openAuditLog(): Promise<AuditLog>;
 }
 
 export function useStack(options: StackOptions = {}): TestStack {
   let stack: Stack | undefined;
   let token: string | undefined;
   let schema: TestSchema | undefined;
+  let auditPath = '';
   beforeAll(async () => {
     token = await devToken();
     // Each test file gets its own gateway database and a brisk outbox worker.
@@ -37,8 +44,9 @@ export function useStack(options: StackOptions = {}): TestStack {
       // Tests read the audit log right after a response; batching is tested on its own (test/audit).
       AUDIT_FLUSH_MS: '0', ...options.env,
     };
-    // With DATABASE_URL (a PostgreSQL server), the sync store lives in a schema of this file's own.
+    // With DATABASE_URL (a PostgreSQL server), the sync store and the gateway's audit log live in a schema of this file's own.
     schema = process.env.DATABASE_URL ? await createTestSchema(process.env.DATABASE_URL) : undefined;
+    auditPath = env.AUDIT_DB_PATH ?? join(dir, "audit.db");
     const logFile = join(inject('logDir'), `${dir.split('/').pop()}.log`);
     stack = await startStack({ logLevel: 'info', logFile, ...options, env: { ...env, ...(schema && { DATABASE_URL: schema.url }) } });
   });
@@ -61,6 +69,12 @@ export function useStack(options: StackOptions = {}): TestStack {
       });
       const text = await res.text();
       return { status: res.status, text, body: JSON.parse(text) };
+    },
+    async openAuditLog() {
+      if (!schema) return openSqliteAuditLog(auditPath);
+      const pool = await openGatewayDatabase(schema.url);
+      const log = openPostgresAuditLog(pool);
+      return { ...log, close: () => log.close().finally(() => pool.end()) };
     },
   };
 }

@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
 import { useStack } from './harness.ts';
 import { hubspotContact, odooPartner, odooSaleOrder, odooWritePartner, odooWriteSaleOrder, shopifyCustomer, upstreamWrites } from './upstream-views.ts';
 import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
@@ -127,11 +126,11 @@ describe('reconciliation over HTTP', () => {
     const { body } = await t.gql('query($id: ID!) { customer(id: $id) { discrepancies { kind system field sourceValue } } }', { id }, await devAuthHeader(undefined, { subject: 'reconcile-auditor' }));
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.discrepancies).toContainEqual(expect.objectContaining({ kind: 'FIELD_MISMATCH', system: planted.kind === 'FIELD_MISMATCH' ? planted.system : '', field: planted.kind === 'FIELD_MISMATCH' ? planted.field : '' }));
-    const log = openSqliteAuditLog(auditPath);
+    const log = await t.openAuditLog();
     try {
-      expect(log.bySubject('reconcile-auditor')).toEqual([expect.objectContaining({ fields: ['Discrepancy.sourceValue'], customerIds: [id] })]);
+      expect(await log.bySubject('reconcile-auditor')).toEqual([expect.objectContaining({ fields: ['Discrepancy.sourceValue'], customerIds: [id] })]);
     } finally {
-      log.close();
+      await log.close();
     }
   });
 

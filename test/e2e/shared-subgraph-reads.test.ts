@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from './harness.ts';
 import { ALL_SCOPES, devAuthHeader } from '../support/dev-token.ts';
 import { scrape } from '../support/prometheus.ts';
-import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
 
 const auditPath = join(mkdtempSync(join(tmpdir(), 'shared-reads-audit-')), 'audit.db');
 const t = useStack({ env: { AUDIT_DB_PATH: auditPath } });
@@ -51,11 +50,11 @@ describe('sharing identical subgraph reads between concurrent queries', () => {
     expect((await inFlightLookups('hit')) - joinedBefore).toBe(N - calls);
 
     const ids = expected.customers.edges.map((e: any) => e.node.id);
-    const log = openSqliteAuditLog(auditPath);
+    const log = await t.openAuditLog();
     try {
-      for (let i = 0; i < N; i++) expect(log.bySubject(`shared-reader-${i}`)).toEqual([expect.objectContaining({ fields: ['Customer.email'], customerIds: ids })]);
+      for (let i = 0; i < N; i++) expect(await log.bySubject(`shared-reader-${i}`)).toEqual([expect.objectContaining({ fields: ['Customer.email'], customerIds: ids })]);
     } finally {
-      log.close();
+      await log.close();
     }
   });
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { useFakeSubgraph, useLoneGateway } from '../support/lone-gateway.ts';
 import { ConcurrencyBound } from '../../gateway/limits/admission/concurrency-bound.ts';
+import { MIN_ALLOWANCE_MS, QUEUEING_TOLERANCE, UnloadedRunTimes } from '../../gateway/limits/admission/unloaded-run-times.ts';
 
 const QUERY = '{ customer(id: "c-1") { name } }';
 
@@ -174,7 +175,7 @@ describe('the adaptive bound', () => {
     const bound = new ConcurrencyBound(settings);
     expect(bound.limit).toBe(256);
     // 64 running, each taking 1.6 s: 16 could run at once within 400 ms.
-    for (let i = 0; i < 40; i++) bound.finished(1600, 64, true);
+    for (let i = 0; i < 40; i++) bound.finished(1600, 400, 64, true);
     expect(bound.limit).toBeGreaterThanOrEqual(16);
     expect(bound.limit).toBeLessThanOrEqual(17);
     expect(bound.averageRunMs).toBeCloseTo(1600);
@@ -182,9 +183,9 @@ describe('the adaptive bound', () => {
 
   it('never shrinks below the minimum, nor for operations slow on their own with no more than the minimum running', () => {
     const bound = new ConcurrencyBound(settings);
-    for (let i = 0; i < 100; i++) bound.finished(2000, 4, true);
+    for (let i = 0; i < 100; i++) bound.finished(2000, 400, 4, true);
     expect(bound.limit).toBe(256);
-    for (let i = 0; i < 100; i++) bound.finished(5000, 20, true);
+    for (let i = 0; i < 100; i++) bound.finished(5000, 400, 20, true);
     expect(bound.limit).toBe(4);
   });
 
@@ -203,16 +204,59 @@ describe('the adaptive bound', () => {
 
   it('grows back while operations are faster than the target and the bound is full, and only then', () => {
     const bound = new ConcurrencyBound(settings);
-    for (let i = 0; i < 100; i++) bound.finished(1000, 10, true);
+    for (let i = 0; i < 100; i++) bound.finished(1000, 400, 10, true);
     expect(bound.limit).toBe(4);
-    for (let i = 0; i < 100; i++) bound.finished(50, 4, false);
+    for (let i = 0; i < 100; i++) bound.finished(50, 400, 4, false);
     expect(bound.limit).toBe(4);
     let last = bound.limit;
     for (let i = 0; i < 20; i++) {
-      bound.finished(100, bound.limit, true);
+      bound.finished(100, 400, bound.limit, true);
       expect(bound.limit).toBeGreaterThanOrEqual(last);
       last = bound.limit;
     }
     expect(bound.limit).toBeGreaterThan(8);
+  });
+
+  it('shrinks for operations fast alone that take many times longer at once, though well within the latency target', () => {
+    const bound = new ConcurrencyBound(settings);
+    // Allowed 150 ms (50 ms alone × 3), taking 300 ms with 64 running: 32 would run within their allowance.
+    for (let i = 0; i < 40; i++) bound.finished(300, 150, 64, true);
+    expect(bound.limit).toBeGreaterThanOrEqual(32);
+    expect(bound.limit).toBeLessThanOrEqual(34);
+  });
+
+  it('never shrinks while operations finish within their allowance, however few run as a burst drains', () => {
+    const bound = new ConcurrencyBound(settings);
+    // A burst of 60 operations of 500 ms alone (allowed 1.5 s), finishing one by one in 700 ms each.
+    for (let running = 60; running >= 1; running--) bound.finished(700, 1500, running, false);
+    expect(bound.limit).toBe(256);
+  });
+});
+
+describe('unloaded run times', () => {
+  const fast = {};
+  const slow = {};
+  const other = {};
+
+  it('allows each kind a few times what it took with at most one other running, never under a floor, and the latency target before that', () => {
+    const times = new UnloadedRunTimes(1000);
+    expect(times.allowanceMs(fast)).toBe(1000);
+    expect(times.allowanceMs(undefined)).toBe(1000);
+    // Runs beside many others say nothing of the unloaded time.
+    times.observe(fast, 900, 40);
+    expect(times.allowanceMs(fast)).toBe(1000);
+    times.observe(fast, 60, 2);
+    times.observe(slow, 500, 1);
+    expect(times.allowanceMs(fast)).toBe(QUEUEING_TOLERANCE * 60);
+    expect(times.allowanceMs(slow)).toBe(QUEUEING_TOLERANCE * 500);
+    times.observe(other, 5, 1);
+    expect(times.allowanceMs(other)).toBe(MIN_ALLOWANCE_MS);
+    // A recent average (a kind mixes cache hits and misses), quicker to fall than to rise: a first, cold run is soon forgotten.
+    for (let i = 0; i < 40; i++) times.observe(fast, 100, 1);
+    expect(times.allowanceMs(fast)).toBeCloseTo(QUEUEING_TOLERANCE * 100, 0);
+    const cold = {};
+    times.observe(cold, 2000, 1);
+    for (let i = 0; i < 4; i++) times.observe(cold, 100, 1);
+    expect(times.allowanceMs(cold)).toBeLessThan(QUEUEING_TOLERANCE * 250);
   });
 });

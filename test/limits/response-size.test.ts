@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../e2e/harness.ts';
-import { openSqliteAuditLog } from '../../gateway/audit/sqlite-audit-log.ts';
 import { devAuthHeader } from '../support/dev-token.ts';
 
 const page = (first: number) => `{ customers(first: ${first}) { edges { node { id name email phone address { city country } } } } }`;
@@ -25,12 +24,12 @@ describe('the response size cap', () => {
   it('records in the audit log only the personal data it sent', async () => {
     await t.gql(page(100), undefined, await devAuthHeader(undefined, { subject: 'too-large' }));
     await t.gql(page(2), undefined, await devAuthHeader(undefined, { subject: 'small-enough' }));
-    const audit = openSqliteAuditLog(auditPath);
+    const audit = await t.openAuditLog();
     try {
-      expect(audit.bySubject('too-large')).toEqual([]);
-      expect(audit.bySubject('small-enough')).toHaveLength(1);
+      expect(await audit.bySubject('too-large')).toEqual([]);
+      expect(await audit.bySubject('small-enough')).toHaveLength(1);
     } finally {
-      audit.close();
+      await audit.close();
     }
   });
 });

@@ -123,6 +123,14 @@ export class OdooStore {
 
 function withDefaults(row: OdooRow, spec: ModelSpec): OdooRow {
   const out: OdooRow = {};
-  for (const [name, field] of Object.entries(spec.fields)) out[name] = copyData(row[name]) ?? field.default ?? (field.type.endsWith('2many') ? [] : false);
+  for (const [name, empty] of emptyValuesOf(spec)) out[name] = copyData(row[name]) ?? (Array.isArray(empty) ? [] : empty);
   return out;
+}
+
+/** Each field of a model with what it holds when a row has no value ([] for a to-many), worked out once per model: a store starts with 100 000 rows. */
+const emptyValues = new WeakMap<ModelSpec, [string, unknown][]>();
+function emptyValuesOf(spec: ModelSpec): [string, unknown][] {
+  let fields = emptyValues.get(spec);
+  if (!fields) emptyValues.set(spec, (fields = Object.entries(spec.fields).map(([name, field]) => [name, field.default ?? (field.type.endsWith('2many') ? [] : false)])));
+  return fields;
 }

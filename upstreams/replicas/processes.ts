@@ -19,6 +19,8 @@ export interface PartOptions {
   /** The entry point, run with `node --import tsx`. */
   script: string;
   args?: string[];
+  /** Node options before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   /** A fixed port, or 0 for a free one. */
   port: number;
   /** The address it listens on, as the HOST it is given (default, and for a wildcard such as 0.0.0.0: 127.0.0.1). */
@@ -42,7 +44,7 @@ const FREE_PORT_ATTEMPTS = 3;
 export async function startPartProcess(options: PartOptions): Promise<PartProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = options.port === 0 ? await freePort() : options.port;
-    const child = spawn(process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])], {
       env: options.env(port),
       stdio: ['ignore', options.stdout, 'pipe'],
     });

@@ -8,10 +8,11 @@
  */
 import type { AdmissionSettings } from './admission-settings.ts';
 import { ConcurrencyBound } from './concurrency-bound.ts';
+import { UnloadedRunTimes } from './unloaded-run-times.ts';
 
-/** An admitted operation's slot: release it once its answer is sent. */
+/** An admitted operation's slot: release it once its answer is sent, with its kind once known (the parsed operation; unloaded-run-times.ts). */
 export interface Slot {
-  release(): void;
+  release(kind?: object): void;
 }
 
 /** Why a request was not admitted: no turn within the max wait (`full`), waited the max wait (`waited`), or its client left while it waited. */
@@ -39,6 +40,7 @@ interface Waiter {
 
 export function createAdmissionControl(settings: AdmissionSettings, now: () => number = () => performance.now()): AdmissionControl {
   const bound = new ConcurrencyBound(settings);
+  const unloaded = new UnloadedRunTimes(settings.latencyTargetMs);
   const queue: Waiter[] = [];
   let running = 0;
   /** The running operations' start times added up: their mean age in O(1). */
@@ -46,14 +48,18 @@ export function createAdmissionControl(settings: AdmissionSettings, now: () => n
 
   const start = (): Slot => {
     running += 1;
+    const runningAtStart = running;
     const started = now();
     startedSum += started;
     let released = false;
     return {
-      release() {
+      release(kind) {
         if (released) return;
         released = true;
-        bound.finished(now() - started, running, queue.length > 0 || running >= bound.limit);
+        const runMs = now() - started;
+        // Judged against what its kind took unloaded before this run, which then counts if it ran unloaded itself.
+        bound.finished(runMs, unloaded.allowanceMs(kind), running, queue.length > 0 || running >= bound.limit);
+        if (kind) unloaded.observe(kind, runMs, Math.max(runningAtStart, running));
         running -= 1;
         // Back to exactly 0 when idle, so rounding never accumulates.
         startedSum = running === 0 ? 0 : startedSum - started;

@@ -35,6 +35,8 @@ export interface RunningGatewayProcess extends RunningProcess {
 export interface Topology {
   standIns: Record<StandInName, RunningProcess>;
   subgraphs: Record<SubgraphName, RunningProcess>;
+  /** The peers' read subgraphs (record cache off); empty when only this gateway runs. */
+  peerSubgraphs: RunningProcess[];
   gateways: RunningGatewayProcess[];
   /** Every sync service (one, or `replicas`): subgraphs.sync is the first. */
   syncs: RunningProcess[];
@@ -61,16 +63,17 @@ const READY_PATH: Record<GatewayKind, string> = { ours: '/health', baseline: '/h
  * Starts the stand-ins, then the subgraphs (given the stand-ins' URLs), then the gateways (given the
  * subgraphs'), each group in parallel, with `env` (which holds SYNC_DB_PATH, AUDIT_DB_PATH and the like);
  * stops what started if anything fails. `replicas`: that many sync services and gateways of this project's
- * (kinds must then be ['ours']), each gateway its own audit file.
+ * (kinds must then be ['ours']), each gateway its own audit file. `nodeArgs(name)`: Node options for that
+ * process (e.g. `--cpu-prof`).
  */
-export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv, replicas = 1): Promise<Topology> {
+export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv, replicas = 1, nodeArgs: (name: string) => string[] = () => []): Promise<Topology> {
   const children: ChildProcess[] = [];
   const stop = () => Promise.all(children.reverse().map((child) => stopChild(child))).then(() => undefined);
 
   /** Spawns `script` on a free port (another if some other program took it meanwhile); resolves once `readyPath` answers. */
   const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string): Promise<RunningProcess> => {
     const part = await startPartProcess({
-      name, script, args, port: 0, readyPath, timeoutMs: START_TIMEOUT_MS,
+      name, script, args, nodeArgs: nodeArgs(name), port: 0, readyPath, timeoutMs: START_TIMEOUT_MS,
       env: (port) => ({ ...process.env, ...env, ...extraEnv, PORT: String(port), [`${name.toUpperCase()}_PORT`]: String(port), STANDIN_PORT: String(port), HOST: '127.0.0.1' }),
       // Their log lines would bury the figures; errors still show.
       stdout: 'ignore',
@@ -96,15 +99,16 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
       start('sync', here('../../../subgraphs/sync/main.ts'), [], { ...upstreamEnv, ...urlEnv(readSubgraphs) }, '/health')));
     const subgraphs = Object.fromEntries([...readSubgraphs, syncs[0]].map((s) => [s.name, s])) as Topology['subgraphs'];
     // The peers (baseline, Hive) have "no cache": they read through a second set of the same read subgraphs with the record cache off.
-    const uncached = kinds.some((kind) => kind !== 'ours') ? [...await startReadSubgraphs(RECORD_CACHE_OFF), syncs[0]] : null;
+    const peerSubgraphs = kinds.some((kind) => kind !== 'ours') ? await startReadSubgraphs(RECORD_CACHE_OFF) : [];
+    const uncached = [...peerSubgraphs, syncs[0]];
     const gateways = await Promise.all(kinds.flatMap((kind) => (kind === 'ours' ? syncs : [syncs[0]]).map(async (sync, i) => {
       const ownEnv = kind === 'ours'
         ? { ...urlEnv([...readSubgraphs, sync]), ...OURS_ENV, ...(env.AUDIT_DB_PATH && { AUDIT_DB_PATH: replicaPath(env.AUDIT_DB_PATH, i + 1) }) }
-        : urlEnv(uncached!);
+        : urlEnv(uncached);
       const p = await start(kind, ENTRY[kind], [], ownEnv, READY_PATH[kind]);
       return { ...p, kind, url: `${p.base}/graphql` };
     })));
-    return { standIns, subgraphs, gateways, syncs, stop };
+    return { standIns, subgraphs, peerSubgraphs, gateways, syncs, stop };
   } catch (err) {
     await stop();
     throw err;

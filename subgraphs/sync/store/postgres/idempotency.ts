@@ -8,7 +8,7 @@
 import type { Pool } from 'pg';
 import { fromJson, toJson } from '../rows.ts';
 import type { IdempotencyClaim, IdempotencyStore } from '../types.ts';
-import { changes, rows, transaction } from './db.ts';
+import { changes, rows, transaction } from '../../../shared/postgres/db.ts';
 
 interface KeyRow {
   request_hash: string;

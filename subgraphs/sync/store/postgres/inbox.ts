@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { toEvent, toJson, type InboxRow } from '../rows.ts';
 import type { InboxEventInput, InboxOutcome, InboxStore, WebhookSource } from '../types.ts';
-import { changes, rows, transaction } from './db.ts';
+import { changes, rows, transaction } from '../../../shared/postgres/db.ts';
 
 const SOURCES: WebhookSource[] = ['HUBSPOT', 'SHOPIFY'];
 

@@ -1,7 +1,6 @@
 /**
- * The PostgreSQL schema of the sync store. `schema_migrations` holds one row per migration applied;
- * each runs once, in order, in one transaction with its row. Replicas starting together take turns
- * (an advisory lock held for the transaction), so a migration never runs twice.
+ * The PostgreSQL schema of the sync store. `schema_migrations` holds one row per migration applied
+ * (the runner, shared with the gateway's store, is subgraphs/shared/postgres/migrate.ts).
  *
  * Times are epoch ms (BIGINT, read back as numbers); JSON columns are TEXT, opaque to the store as
  * in the SQLite schema. Beside the SQLite columns, claims for replicas: `held_until` (a request's hold
@@ -9,6 +8,7 @@
  * replica), `lease_until` (an idempotency key IN_PROGRESS): past its time, another replica takes over.
  */
 import type { PoolClient } from 'pg';
+import { migrate as runMigrations, type Migrations } from '../../../shared/postgres/migrate.ts';
 
 /** Append only: a released migration is never edited, a change is a new entry. */
 const MIGRATIONS: string[] = [
@@ -179,23 +179,10 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
-/** The advisory lock key migrations run under (any constant shared by every replica). */
-const MIGRATION_LOCK = 7_151_001;
+const SYNC_MIGRATIONS: Migrations = { owner: 'The sync database', table: 'schema_migrations', lockKey: 7_151_001, steps: MIGRATIONS };
 
 /** Brings the schema up to date on `client` (inside the caller's transaction); refuses one written by newer code. */
-export async function migrate(client: PoolClient): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-  const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
-  const current = rows[0].version ?? 0;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`The sync database has schema version ${current}, newer than this code knows (${MIGRATIONS.length}).`);
-  }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-    await client.query(MIGRATIONS[version - 1]);
-    await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
-  }
-}
+export const migrate = (client: PoolClient): Promise<void> => runMigrations(client, SYNC_MIGRATIONS);
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

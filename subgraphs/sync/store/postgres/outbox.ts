@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { toEntry, toIntent, toJson, type IntentRow, type OutboxRow } from '../rows.ts';
 import type { IntentAnswer, IntentInput, OutboxStats, OutboxStore, PlannedWrite, WriteSystem } from '../types.ts';
-import { changes, rows, transaction, type Queryable } from './db.ts';
+import { changes, rows, transaction, type Queryable } from '../../../shared/postgres/db.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 

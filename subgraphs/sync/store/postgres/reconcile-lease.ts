@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { ReconcileStore } from '../types.ts';
-import { rows } from './db.ts';
+import { rows } from '../../../shared/postgres/db.ts';
 
 /**
  * The lock's two keys: a constant and the store's schema, so that stores in other schemas of one

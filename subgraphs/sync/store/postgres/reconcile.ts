@@ -6,7 +6,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { toDiscrepancy, toJson, toRun, type DiscrepancyRow, type RunRow } from '../rows.ts';
 import type { DiscrepancyFinding, FeedCursor, FeedName, FindingScope, FindingsRecord, OrderCheckRecord, ReconcileStore, SyncFailure, WriteSystem } from '../types.ts';
-import { changes, rows, transaction } from './db.ts';
+import { changes, rows, transaction } from '../../../shared/postgres/db.ts';
 import { postgresReconcileLease, reconcileLeaseFree } from './reconcile-lease.ts';
 
 /** How many failures each system keeps; older ones are deleted as new ones arrive. */

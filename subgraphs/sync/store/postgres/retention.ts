@@ -1,7 +1,7 @@
 /** Internal to the PostgreSQL store: deleting old rows, a batch per transaction. */
 import type { Pool } from 'pg';
 import type { RetentionStore } from '../types.ts';
-import { changes, rows, transaction } from './db.ts';
+import { changes, rows, transaction } from '../../../shared/postgres/db.ts';
 
 export function postgresRetention(pool: Pool): RetentionStore {
   return {

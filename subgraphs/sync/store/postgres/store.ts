@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type Superseded, type SyncStore } from '../types.ts';
-import { createPool, rows, transaction } from './db.ts';
+import { createPool, rows, transaction } from '../../../shared/postgres/db.ts';
 import { migrate } from './migrations.ts';
 import { postgresOutbox } from './outbox.ts';
 import { postgresIdempotency } from './idempotency.ts';

@@ -1,4 +1,4 @@
-/** Internal to the PostgreSQL store: the pool, its BIGINT parsing, and transactions. */
+/** PostgreSQL for the stores of the sync service and the gateway: the pool, its BIGINT parsing, and transactions. */
 import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 /** Something to run a query on: the pool (one statement, its own transaction) or a transaction's client. */
@@ -15,12 +15,15 @@ export interface PoolOptions {
   /** The schema the store's tables live in (search_path); default the server's (public). */
   schema?: string;
   max?: number;
+  /** How long a statement waits for a connection before it fails (default: as long as it takes). */
+  connectionTimeoutMillis?: number;
 }
 
 export function createPool(options: PoolOptions): Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
+    ...(options.connectionTimeoutMillis !== undefined && { connectionTimeoutMillis: options.connectionTimeoutMillis }),
     types,
     ...(options.schema && { options: `-c search_path=${quoteIdent(options.schema)}` }),
   });
