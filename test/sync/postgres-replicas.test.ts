@@ -184,6 +184,9 @@ describe('two replicas on one PostgreSQL', () => {
       let ran = false;
       await expect(small.withRecordLock('customer:106', async () => { ran = true; }, 200)).rejects.toBeInstanceOf(RecordLockTimeout);
       expect(Date.now() - started).toBeLessThan(1500);
+      // A write whose version was superseded meanwhile is told so, rather than that it waited too long.
+      await a.supersedeVersion('customer:106', 'v1', { systems: ['ERP'], currentVersion: null });
+      await expect(small.withRecordLock('customer:106', async () => { ran = true; }, 200, 'v1')).rejects.toMatchObject({ name: 'VersionSuperseded', superseded: { systems: ['ERP'], currentVersion: null } });
       expect(ran).toBe(false);
       release();
       await holding;

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { IDEMPOTENCY_KEY_TTL_MS, RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type Superseded, type SyncStore } from '../types.ts';
-import { createPool, rows, transaction } from '../../../shared/postgres/db.ts';
+import { createPool, rows, transaction, type Queryable } from '../../../shared/postgres/db.ts';
 import { migrate } from './migrations.ts';
 import { postgresOutbox } from './outbox.ts';
 import { postgresIdempotency } from './idempotency.ts';
@@ -68,10 +68,11 @@ async function connectWithin(pool: Pool, waitMs: number | undefined): Promise<Po
   return client;
 }
 
-async function supersededAs(client: PoolClient, key: string, version: string): Promise<Superseded> {
-  const [row] = await rows<{ systems: string[]; current_version: string | null }>(client,
+/** How `version` of `key` was superseded, or null while it is not. */
+async function supersededAs(db: Queryable, key: string, version: string): Promise<Superseded | null> {
+  const [row] = await rows<{ systems: string[]; current_version: string | null }>(db,
     'SELECT systems, current_version FROM superseded_versions WHERE record_key = $1 AND version = $2', [key, version]);
-  return { systems: row?.systems ?? [], currentVersion: row?.current_version ?? null };
+  return row ? { systems: row.systems, currentVersion: row.current_version } : null;
 }
 
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<SyncStore> {
@@ -101,14 +102,18 @@ export async function openPostgresStore(connectionString: string, options: Postg
     async withRecordLock(key, work, waitMs, version) {
       const started = Date.now();
       const client = await connectWithin(lockPool, waitMs);
-      if (!client) throw new RecordLockTimeout();
+      if (!client) {
+        // Every connection was busy all along; the version may have been superseded meanwhile all the same.
+        const superseded = version === undefined ? null : await supersededAs(pool, key, version);
+        throw superseded ? new VersionSuperseded(superseded) : new RecordLockTimeout();
+      }
       try {
         await client.query('BEGIN');
         const left = waitMs === undefined ? null : Math.max(0, Math.ceil(waitMs - (Date.now() - started)));
         // Held until this transaction ends, and released by the server if this process dies.
         const [{ outcome }] = await rows<{ outcome: 'TAKEN' | 'SUPERSEDED' | 'TIMEOUT' }>(client, 'SELECT take_record_lock($1, $2, $3) AS outcome', [key, version ?? null, left]);
         if (outcome === 'TIMEOUT') throw new RecordLockTimeout();
-        if (outcome === 'SUPERSEDED') throw new VersionSuperseded(await supersededAs(client, key, version!));
+        if (outcome === 'SUPERSEDED') throw new VersionSuperseded((await supersededAs(client, key, version!))!);
         return await work();
       } finally {
         await client.query('ROLLBACK').catch(() => undefined);
