@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../subgraphs/sync/store/postgres/store.ts';
 import { GraphQLError } from 'graphql';
 import { KeyedLock } from '../../subgraphs/sync/locks.ts';
-import { RecordLockTimeout, VersionSuperseded, type IntentAnswer, type SyncStore } from '../../subgraphs/sync/store/types.ts';
+import { RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type IntentAnswer, type SyncStore } from '../../subgraphs/sync/store/types.ts';
 import { TEST_DATABASE_URL } from './support/store-backends.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
@@ -172,6 +172,18 @@ describe('two replicas on one PostgreSQL', () => {
     }
     finish();
     expect(await winner).toBe('written');
+  });
+
+  it('forgets a superseded version after SUPERSEDED_VERSION_TTL_MS, as the next one is recorded', async () => {
+    await a.supersedeVersion('customer:107', 'v1', { systems: ['CRM'], currentVersion: null });
+    const later = await openPostgresStore(TEST_DATABASE_URL, { schema, instanceId: 'c', now: () => T0 + SUPERSEDED_VERSION_TTL_MS + 1 });
+    try {
+      await expect(b.withRecordLock('customer:107', async () => 'ran', 1000, 'v1')).rejects.toBeInstanceOf(VersionSuperseded);
+      await later.supersedeVersion('customer:108', 'v1', { systems: ['CRM'], currentVersion: null });
+      expect(await b.withRecordLock('customer:107', async () => 'ran', 1000, 'v1')).toBe('ran');
+    } finally {
+      await later.close();
+    }
   });
 
   it('bounds the wait for a connection to hold a record lock on by waitMs too', async () => {
