@@ -7,7 +7,7 @@ describe('readCrmConfig', () => {
     expect(readCrmConfig({})).toEqual({
       hubspot: { baseUrl: 'http://127.0.0.1:4101', credential: 'pat-dev-hubspot-standin', timeoutMs: 5000 },
       listen: { port: 4001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000, log: { level: 'info' } },
-      recordCache: { ttlMs: 30_000, maxEntries: 10_000 },
+      recordCache: { ttlMs: 30_000, maxEntries: 10_000, databaseUrl: null },
     });
   });
 
@@ -15,7 +15,7 @@ describe('readCrmConfig', () => {
     expect(readCrmConfig({ HUBSPOT_URL: 'https://api.hubapi.com/', HUBSPOT_TOKEN: 'pat-na1-x', HUBSPOT_TIMEOUT_MS: '2500', CRM_PORT: '5001', LOG_LEVEL: 'warn', LOG_FILE: '/var/log/crm.log', CRM_RECORD_TTL_MS: '0', RECORD_CACHE_MAX: '500' })).toEqual({
       hubspot: { baseUrl: 'https://api.hubapi.com', credential: 'pat-na1-x', timeoutMs: 2500 },
       listen: { port: 5001, host: '127.0.0.1', internalAuth: { secret: DEV_INTERNAL_TOKEN_SECRET }, shutdownGraceMs: 10_000, log: { level: 'warn', file: '/var/log/crm.log' } },
-      recordCache: { ttlMs: 0, maxEntries: 500 },
+      recordCache: { ttlMs: 0, maxEntries: 500, databaseUrl: null },
     });
   });
 

@@ -29,9 +29,10 @@ import { startSyncProcess } from '../support/sync-process.ts';
 // and one token subject sends every request, so the cost budget is lifted.
 const GATEWAY_ENV = { ADMISSION_MIN_CONCURRENT: '300', ADMISSION_MAX_CONCURRENT: '300', COST_BUDGET_PER_MINUTE: '1000000000', SUBGRAPH_TIMEOUT_MS: '20000' };
 const SUBGRAPH_ENV = { OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', BREAKER_COOLDOWN_MS: '500', RECONCILE_INTERVAL_MS: '0' };
-// The default SYNC_LOCK_WAIT_MS (1 s): a write waiting on replica B for A's write of the same version is
-// refused as soon as A's lead write lands (the version superseded in PostgreSQL), not at the end of its wait.
-const SYNC_ENV = SUBGRAPH_ENV;
+// A write waiting on replica B for A's write of the same version is refused as soon as A's lead write lands
+// (the version superseded in PostgreSQL), not at the end of its wait. The wait is 5 s rather than the
+// default 1 s only so that a winner slowed past 1 s by a loaded machine still leaves every loser a conflict.
+const SYNC_ENV = { ...SUBGRAPH_ENV, SYNC_LOCK_WAIT_MS: '5000', SYNC_DEADLINE_MS: '15000' };
 
 describe('two sync replicas and two gateways on one PostgreSQL', () => {
   let dataset: Dataset;
