@@ -209,6 +209,21 @@ describe('two replicas on one PostgreSQL', () => {
     }
   });
 
+  it('keeps record locks of stores in other schemas of the database apart', async () => {
+    const otherSchema = `${schema}_other`;
+    const other = await openPostgresStore(TEST_DATABASE_URL, { schema: otherSchema, instanceId: 'c', now: () => T0, leases: LEASES });
+    try {
+      const inOther = await a.withRecordLock('customer:101', () => other.withRecordLock('customer:101', async () => 'not held here', 200));
+      expect(inOther).toBe('not held here');
+    } finally {
+      await other.close();
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA ${client.escapeIdentifier(otherSchema)} CASCADE`);
+      await client.end();
+    }
+  });
+
   it('survives the connection holding a record lock dropping mid-write: the work ends, the lock is free', async () => {
     const key = `customer:${Math.random()}`;
     let held!: () => void;
@@ -222,9 +237,9 @@ describe('two replicas on one PostgreSQL', () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      // pg_advisory_xact_lock(bigint) shows as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
+      // pg_advisory_xact_lock(bigint) shows as classid (high 32 bits) and objid (low 32 bits), objsubid 1; the key names the schema.
       const { rows } = await admin.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
-        AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('record:' || $1, 0)`, [key]);
+        AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($2 || ':record:' || $1, 0)`, [key, schema]);
       expect(rows).toHaveLength(1);
       await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
     } finally {

@@ -156,7 +156,8 @@ const MIGRATIONS: string[] = [
   CREATE FUNCTION take_record_lock(lock_key TEXT, expected_version TEXT, wait_ms INTEGER) RETURNS TEXT
   LANGUAGE plpgsql VOLATILE AS $$
   DECLARE
-    lock_id CONSTANT BIGINT := hashtextextended('record:' || lock_key, 0);
+    -- Advisory locks are per database: the schema in the key keeps stores in other schemas of it apart.
+    lock_id CONSTANT BIGINT := hashtextextended(current_schema() || ':record:' || lock_key, 0);
     give_up CONSTANT TIMESTAMPTZ := clock_timestamp() + make_interval(secs => wait_ms / 1000.0);
     pause DOUBLE PRECISION := 0.001;
   BEGIN

@@ -21,7 +21,7 @@ export function postgresReconcile(pool: Pool, lockPool: Pool): ReconcileStore {
 
   /** A subject's findings against its open discrepancies (inside the caller's transaction). */
   const recordFindings = async (client: PoolClient, subjectKey: string, scope: FindingScope, findings: DiscrepancyFinding[], now: number) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('discrepancies:' || $1, 0))`, [subjectKey]);
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':discrepancies:' || $1, 0))`, [subjectKey]);
     const open = await rows<DiscrepancyRow>(client, 'SELECT * FROM discrepancies WHERE subject_key = $1 AND resolved_at IS NULL ORDER BY seq', [subjectKey]);
     let opened = 0;
     const resolved: WriteSystem[] = [];
