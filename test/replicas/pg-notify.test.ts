@@ -20,16 +20,16 @@ import { RECORDS_TOPIC } from '../../subgraphs/shared/record-cache/pg-invalidati
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { readSyncConfig } from '../../subgraphs/sync/config.ts';
 import { startSyncService, type SyncService } from '../../subgraphs/sync/index.ts';
-import { hubspotSignature } from '../../subgraphs/sync/webhooks/signatures.ts';
 import { createLogger as createServiceLogger } from '../../subgraphs/shared/logging/logger.ts';
 import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import type { Dataset } from '../../upstreams/dataset/types.ts';
-import { DEV_CREDENTIALS, DEV_WEBHOOK_SECRETS, standInEnv, startStandIns, startSubgraphs, subgraphUrlEnv, type Stack, type StandIns } from '../../upstreams/stack.ts';
+import { DEV_CREDENTIALS, standInEnv, startStandIns, startSubgraphs, subgraphUrlEnv, type Stack, type StandIns } from '../../upstreams/stack.ts';
 import { hubspotContact, odooPartner } from '../e2e/upstream-views.ts';
 import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { devToken } from '../support/dev-token.ts';
 import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
+import { postHubSpotWebhook } from './support.ts';
 
 // Records stay cached 10 minutes and the workers poll once a minute: within a test, only a notification explains a fresh read or prompt work.
 // A first write waits for the lock pool's first connection: on two loaded cores more than the default second (as in two-replicas.test.ts).
@@ -206,18 +206,3 @@ describe('replicas told over PostgreSQL LISTEN/NOTIFY', () => {
     }, 40_000);
   });
 });
-
-/** Posts events to a sync replica's HubSpot receiver as HubSpot does (signed over method, URI, body, timestamp). */
-async function postHubSpotWebhook(syncUrl: string, events: unknown[]): Promise<number> {
-  const url = syncUrl.replace(/\/graphql$/, '/webhooks/hubspot');
-  const body = JSON.stringify(events);
-  const timestamp = String(Date.now());
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp,
-      'x-hubspot-signature-v3': hubspotSignature(DEV_WEBHOOK_SECRETS.hubspot, 'POST', url, body, timestamp) },
-    body,
-  });
-  await res.text();
-  return res.status;
-}

@@ -23,7 +23,7 @@ import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import type { Dataset, HubSpotContact } from '../../upstreams/dataset/types.ts';
-import { DEV_CREDENTIALS, standInEnv, startStandIns, startSubgraphs, type Stack, type StandIns } from '../../upstreams/stack.ts';
+import { DEV_CREDENTIALS, standInEnv, startStandIns, startSubgraphs, type StandIns } from '../../upstreams/stack.ts';
 import type { GraphQLResult } from '../e2e/harness.ts';
 import { odooPartner, shopifyCustomer, upstreamWrites } from '../e2e/upstream-views.ts';
 import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
@@ -31,6 +31,7 @@ import { devToken } from '../support/dev-token.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
 import { startSyncProcess } from '../support/sync-process.ts';
+import { postGraphQL, standInsView, stopChild } from './support.ts';
 
 const WRITES = 200;
 /** A is killed once this many of its writes have answered: the rest of its share is in flight. */
@@ -89,30 +90,15 @@ describe('a sync replica SIGKILLed in the middle of a burst of writes', () => {
   afterAll(async () => {
     await db?.end();
     await Promise.all(gateways.map((g) => g.close()));
-    await Promise.all(syncProcesses.map(stop));
+    await Promise.all(syncProcesses.map(stopChild));
     await Promise.all(Object.values(readSubgraphs ?? {}).map((s) => s.close()));
     await Promise.all(Object.values(standIns ?? {}).map((s) => s.close()));
     await schema?.drop();
   });
 
-  const view = () => {
-    const all = Object.values(standIns);
-    return {
-      standIns,
-      upstreamCounters: () => Object.fromEntries(all.flatMap((s) => Object.entries(s.counters()).map(([k, v]) => [`${s.name} ${k}`, v]))),
-      resetUpstreamCounters: () => all.forEach((s) => s.resetCounters()),
-    } as unknown as Stack;
-  };
+  const view = () => standInsView(standIns);
 
-  async function gql(gateway: number, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult> {
-    const res = await fetch(gateways[gateway].url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await res.text();
-    return { status: res.status, text, body: JSON.parse(text) };
-  }
+  const gql = (gateway: number, query: string, variables?: Record<string, unknown>) => postGraphQL(gateways[gateway].url, token, query, variables);
 
   const READ = `query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node { id version } } } }`;
   const UPDATE = `mutation($id: ID!, $v: String!, $input: UpdateCustomerInput!, $key: String) {
@@ -242,10 +228,3 @@ describe('a sync replica SIGKILLed in the middle of a burst of writes', () => {
     for (const { i, result } of refused.filter((r) => codeOf(r.result) === 'VERSION_CONFLICT')) expect({ i, code: codeOf(replays[i]) }).toEqual({ i, code: codeOf(result) });
   }, 180_000);
 });
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  return exited;
-}

@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
-import { hubspotSignature } from '../../subgraphs/sync/webhooks/signatures.ts';
 import { generateDataset } from '../../upstreams/dataset/generate.ts';
 import type { Dataset } from '../../upstreams/dataset/types.ts';
-import { DEV_CREDENTIALS, DEV_WEBHOOK_SECRETS, standInEnv, startStandIns, startSubgraphs, type Stack, type StandIns } from '../../upstreams/stack.ts';
+import { DEV_CREDENTIALS, standInEnv, startStandIns, startSubgraphs, type StandIns } from '../../upstreams/stack.ts';
 import type { GraphQLResult } from '../e2e/harness.ts';
 import { hubspotContact, odooPartner, upstreamWrites } from '../e2e/upstream-views.ts';
 import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
@@ -23,6 +22,7 @@ import { devToken } from '../support/dev-token.ts';
 import { freePort } from '../support/ports.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
 import { startSyncProcess } from '../support/sync-process.ts';
+import { postGraphQL, postHubSpotWebhook, standInsView, stopChild } from './support.ts';
 
 
 // As in test/e2e/write-contention.test.ts: admission held at 300 operations at once for the 300-write burst,
@@ -71,31 +71,15 @@ describe('two sync replicas and two gateways on one PostgreSQL', () => {
 
   afterAll(async () => {
     await Promise.all(gateways.map((g) => g.close()));
-    await Promise.all(syncProcesses.map(stop));
+    await Promise.all(syncProcesses.map(stopChild));
     await Promise.all(Object.values(readSubgraphs ?? {}).map((s) => s.close()));
     await Promise.all(Object.values(standIns ?? {}).map((s) => s.close()));
     await schema?.drop();
   });
 
-  /** What upstream-views.ts reads from a Stack: the stand-ins and their counters. */
-  const view = () => {
-    const all = Object.values(standIns);
-    return {
-      standIns,
-      upstreamCounters: () => Object.fromEntries(all.flatMap((s) => Object.entries(s.counters()).map(([k, v]) => [`${s.name} ${k}`, v]))),
-      resetUpstreamCounters: () => all.forEach((s) => s.resetCounters()),
-    } as unknown as Stack;
-  };
+  const view = () => standInsView(standIns);
 
-  async function gql(gateway: number, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult> {
-    const res = await fetch(gateways[gateway].url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await res.text();
-    return { status: res.status, text, body: JSON.parse(text) };
-  }
+  const gql = (gateway: number, query: string, variables?: Record<string, unknown>) => postGraphQL(gateways[gateway].url, token, query, variables);
 
   const linkedContact = (n: number) => dataset.hubspot.contacts.filter((c) => c.properties.erp_partner_id && c.properties.shop_customer_id && c.properties.firstname)[n];
   const READ = `query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node { id version lastName } } } }`;
@@ -152,25 +136,3 @@ describe('two sync replicas and two gateways on one PostgreSQL', () => {
     expect(upstreamWrites(view())).toEqual({ 'odoo POST /json/2/res.partner/write': 1, 'shopify customerUpdate': 1 });
   });
 });
-
-/** Posts events to a sync replica's HubSpot receiver as HubSpot does (signed over method, URI, body, timestamp). */
-async function postHubSpotWebhook(syncUrl: string, events: unknown[]): Promise<number> {
-  const url = syncUrl.replace(/\/graphql$/, '/webhooks/hubspot');
-  const body = JSON.stringify(events);
-  const timestamp = String(Date.now());
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp,
-      'x-hubspot-signature-v3': hubspotSignature(DEV_WEBHOOK_SECRETS.hubspot, 'POST', url, body, timestamp) },
-    body,
-  });
-  await res.text();
-  return res.status;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  return exited;
-}
