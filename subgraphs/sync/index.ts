@@ -116,7 +116,8 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
   const ctx: WriteContext = {
     adapters,
     store,
-    lock: new KeyedLock(store),
+    lock: new KeyedLock(store, (err) => logger.warn({ job: 'record-lock', err: errorForLog(err) },
+      'recording a superseded version for the other replicas failed; their waiters find it under the record lock instead')),
     lockWaitMs: config.deadline.lockWaitMs,
     // Full jitter from the first retry on, so writes that failed in one outage do not retry in step.
     firstRetryAt: () => now() + retryDelayMs(config.outbox.backoff, 0, Math.random),

@@ -57,8 +57,11 @@ export class KeyedLock {
   private readonly queues = new Map<string, Queue>();
   private readonly superseded = new LRUCache<string, Map<string, Superseded>>({ max: 10_000, ttl: SUPERSEDED_VERSION_TTL_MS });
 
-  /** `records`: the store's cross-process lock, taken by each holder around its work. */
-  constructor(private readonly records?: RecordLocks) {}
+  /**
+   * `records`: the store's cross-process lock, taken by each holder around its work; `onTellFailed`: told
+   * when the store could not record a superseded version for the other replicas.
+   */
+  constructor(private readonly records?: RecordLocks, private readonly onTellFailed: (err: unknown) => void = () => {}) {}
 
   /** Runs `work` after every earlier holder of `key` has finished; see the module comment for `options`. */
   async run<T>(key: string, work: (claim: LockClaim) => Promise<T>, options: LockOptions = {}): Promise<T> {
@@ -107,7 +110,7 @@ export class KeyedLock {
     const superseded = { systems, currentVersion };
     this.remember(key, version, superseded);
     // Not awaited: the holder goes on. Should it fail, the other replicas' waiters read the record under the lock and find the same.
-    this.records?.supersedeVersion(key, version, superseded).catch(() => undefined);
+    this.records?.supersedeVersion(key, version, superseded).catch(this.onTellFailed);
   }
 
   private remember(key: string, version: string, superseded: Superseded): void {
