@@ -4,6 +4,7 @@
  * propagateCustomer: the mutations' lock, version checks and outbox) and the disagreements recorded.
  * A dry run reads and compares only.
  */
+import pLimit from 'p-limit';
 import type { MasterField } from '../../shared/change-feed.ts';
 import type { CustomerField } from '../../shared/write-adapter.ts';
 import type { WriteContext } from '../context.ts';
@@ -144,22 +145,18 @@ export async function checkCustomers(
 ): Promise<WriteSystem[]> {
   const [times, snapshots] = await Promise.all([readers.crm.masterFieldTimes(contactIds), readCustomerSnapshots(ctx.adapters, contactIds)]);
   const emailCounts = await countLinkingEmails(ctx, snapshots);
-  let next = 0;
   const toRecord: FindingsRecord[] = [];
-  const lane = async () => {
-    while (next < contactIds.length) {
-      const contactId = contactIds[next++];
-      let outcome: CheckOutcome;
-      try {
-        const { check, findings } = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), emailCounts, options);
-        if (findings) toRecord.push(findings);
-        outcome = { check };
-      } catch (error) {
-        outcome = { error };
-      }
-      onChecked(contactId, outcome);
+  const bound = pLimit(options.concurrency);
+  await Promise.all(contactIds.map((contactId) => bound(async () => {
+    let outcome: CheckOutcome;
+    try {
+      const { check, findings } = await checkCustomer(ctx, contactId, snapshots.get(contactId) ?? null, times.get(contactId), emailCounts, options);
+      if (findings) toRecord.push(findings);
+      outcome = { check };
+    } catch (error) {
+      outcome = { error };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, contactIds.length) }, lane));
+    onChecked(contactId, outcome);
+  })));
   return toRecord.length > 0 ? (await ctx.store.recordManyFindings(toRecord, options.now())).flat() : [];
 }
