@@ -16,7 +16,7 @@
  *
  * `createContact` is a POST; HubSpot keeps emails unique, so a repeat cannot make a second contact: its
  * 409 names the contact that has the email, returned with `created: false`. The orchestrator decides
- * whether that contact is its own earlier attempt or another customer's (sync/unfinished-create.ts).
+ * whether that contact is its own earlier attempt or another customer's (sync/writes/unfinished-create.ts).
  * `create` (the common contract) refuses a taken email with a CONFLICT that does not say whose.
  */
 import { codedError } from '../../schema/errors.ts';

@@ -1,7 +1,7 @@
 /** What every write operation needs: the adapters, the durable store, the per-record lock and the hooks. */
 import type { Adapters } from './adapters.ts';
 import type { SyncStore } from './store/types.ts';
-import type { KeyedLock } from './locks.ts';
+import type { KeyedLock } from './writes/locks.ts';
 import type { CrashPoint } from './crash-points.ts';
 import type { RecordInvalidation } from '../shared/record-cache/record-invalidation.ts';
 

@@ -5,16 +5,16 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { WriteContext } from './context.ts';
-import { resolveKey, withIdempotency, type IdempotencyOptions } from './idempotency.ts';
-import { updateCustomer, type CustomerPayload } from './update-customer.ts';
-import { createCustomer, createdCustomer } from './create-customer.ts';
-import { cancelOrder, type OrderPayload } from './cancel-order.ts';
-import type { CustomerInput } from './input.ts';
+import { resolveKey, withIdempotency, type IdempotencyOptions } from './writes/idempotency.ts';
+import { updateCustomer, type CustomerPayload } from './writes/update-customer.ts';
+import { createCustomer, createdCustomer } from './writes/create-customer.ts';
+import { cancelOrder, type OrderPayload } from './writes/cancel-order.ts';
+import type { CustomerInput } from './writes/input.ts';
 import { principalOf } from '../shared/internal-auth.ts';
 import { withDeadline, type DeadlineScope } from '../shared/deadline.ts';
 import type { DeadlineConfig } from './deadline-config.ts';
 import { requestDeadline } from './request-deadline.ts';
-import { currentSync, writeStatus } from './write-status.ts';
+import { currentSync, writeStatus } from './writes/write-status.ts';
 
 export interface SyncRequestContext {
   /** The Idempotency-Key header of the request, if any. */

@@ -5,8 +5,8 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/serv
 import type { CustomerFields, CrmWriteAdapter } from '../../subgraphs/shared/write-adapter.ts';
 import type { StandIn } from '../../upstreams/shared/standin.ts';
 import { startHubSpotStandIn } from '../../upstreams/hubspot/server.ts';
-import { changedValues } from '../../subgraphs/sync/plan.ts';
-import { applyPatch, normalizeCustomerInput, type CustomerInput } from '../../subgraphs/sync/input.ts';
+import { changedValues } from '../../subgraphs/sync/writes/plan.ts';
+import { applyPatch, normalizeCustomerInput, type CustomerInput } from '../../subgraphs/sync/writes/input.ts';
 import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { CUSTOMER_ENTITIES, TOKEN, customerId, recordedContacts, withContacts } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { requestFingerprint, withIdempotency, type IdempotencyOptions } from '../../subgraphs/sync/idempotency.ts';
+import { requestFingerprint, withIdempotency, type IdempotencyOptions } from '../../subgraphs/sync/writes/idempotency.ts';
 import { openSqliteStore } from '../../subgraphs/sync/store/sqlite/store.ts';
 import { withDeadline } from '../../subgraphs/shared/deadline.ts';
 import type { SyncStore } from '../../subgraphs/sync/store/types.ts';

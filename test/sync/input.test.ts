@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeCustomerInput } from '../../subgraphs/sync/input.ts';
+import { normalizeCustomerInput } from '../../subgraphs/sync/writes/input.ts';
 
 /** The coded error normalizeCustomerInput throws, as a client sees it. */
 function refusal(input: Parameters<typeof normalizeCustomerInput>[0]): { message: string; extensions: Record<string, unknown> } {

@@ -3,7 +3,7 @@
  * happens when the store cannot record it.
  */
 import { describe, expect, it } from 'vitest';
-import { KeyedLock } from '../../subgraphs/sync/locks.ts';
+import { KeyedLock } from '../../subgraphs/sync/writes/locks.ts';
 import type { RecordLocks, Superseded } from '../../subgraphs/sync/store/types.ts';
 
 /** Record locks that run every holder at once and keep what is superseded, or fail to. */

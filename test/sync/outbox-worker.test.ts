@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codedError } from '../../schema/errors.ts';
-import { MIN_RETRY_DELAY_MS, startOutboxWorker, type OutboxEvent, type OutboxWorker, type OutboxWorkerOptions } from '../../subgraphs/sync/outbox-worker.ts';
+import { MIN_RETRY_DELAY_MS, startOutboxWorker, type OutboxEvent, type OutboxWorker, type OutboxWorkerOptions } from '../../subgraphs/sync/outbox/outbox-worker.ts';
 import { openSqliteStore } from '../../subgraphs/sync/store/sqlite/store.ts';
 import type { OutboxEntry, SyncStore, WriteSystem } from '../../subgraphs/sync/store/types.ts';
 

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../subgraphs/sync/store/postgres/store.ts';
 import { GraphQLError } from 'graphql';
-import { KeyedLock } from '../../subgraphs/sync/locks.ts';
+import { KeyedLock } from '../../subgraphs/sync/writes/locks.ts';
 import { RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type IntentAnswer, type SyncStore } from '../../subgraphs/sync/store/types.ts';
 import { TEST_DATABASE_URL } from './support/store-backends.ts';
 

@@ -9,12 +9,12 @@ import { codedError } from '../../../schema/errors.ts';
 import { decodeId, encodeId } from '../../shared/ids.ts';
 import type { AddressFields, CustomerField } from '../../shared/write-adapter.ts';
 import type { WriteContext } from '../context.ts';
-import type { CustomerInput } from '../input.ts';
-import type { SyncResult } from '../plan.ts';
-import { propagateCustomer } from '../propagate-customer.ts';
-import { updateCustomer } from '../update-customer.ts';
-import { assertVersion, assertVersionToken } from '../version-check.ts';
-import { readCustomerSnapshot, UNREADABLE } from '../snapshot.ts';
+import type { CustomerInput } from '../writes/input.ts';
+import type { SyncResult } from '../writes/plan.ts';
+import { propagateCustomer } from '../writes/propagate-customer.ts';
+import { updateCustomer } from '../writes/update-customer.ts';
+import { assertVersion, assertVersionToken } from '../writes/version-check.ts';
+import { readCustomerSnapshot, UNREADABLE } from '../writes/snapshot.ts';
 import type { Discrepancy } from '../store/types.ts';
 
 export type ResolveAction = 'ACCEPT_SOURCE' | 'KEEP_CANONICAL';

@@ -1,6 +1,6 @@
 /** The cached records behind a customer's version: its CRM contact and the ERP partner and shop customer read with it. */
 import { commerceCustomerKey, crmContactKey, erpPartnerKey, type RecordKey } from '../../shared/record-cache/record-keys.ts';
-import { UNREADABLE, type CustomerSnapshot } from '../snapshot.ts';
+import { UNREADABLE, type CustomerSnapshot } from '../writes/snapshot.ts';
 
 export function snapshotRecordKeys(snapshot: CustomerSnapshot): RecordKey[] {
   const keys = [crmContactKey(snapshot.contactId)];

@@ -15,7 +15,7 @@
 import type { InboxEvent, InboxOutcome, InboxStore, ReconcileStore } from '../store/types.ts';
 import { retryDelayMs, startTicker } from '../ticker.ts';
 import { failureCode, failureSystem, recordFailure } from '../failures.ts';
-import { isTransient } from '../snapshot.ts';
+import { isTransient } from '../writes/snapshot.ts';
 
 export interface InboxWorkerOptions {
   /** The inbox, and where failures are kept for monitoring. */

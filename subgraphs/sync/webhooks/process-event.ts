@@ -6,7 +6,7 @@
  * HubSpot properties and deletions: IGNORED (stored and deduplicated; the next pass sees them).
  */
 import type { WriteContext } from '../context.ts';
-import { MASTER_FIELDS, propagateCustomer } from '../propagate-customer.ts';
+import { MASTER_FIELDS, propagateCustomer } from '../writes/propagate-customer.ts';
 import type { CustomerField } from '../../shared/write-adapter.ts';
 import type { InboxEvent } from '../store/types.ts';
 import type { ShopEventCheck } from '../reconcile/check-event.ts';

@@ -9,16 +9,16 @@
  * (createdCustomer): the customer's id is not known until the outbox has the contact.
  */
 import { createHash } from 'node:crypto';
-import { codedError } from '../../schema/errors.ts';
-import { encodeId } from '../shared/ids.ts';
-import type { CustomerFields } from '../shared/write-adapter.ts';
-import type { WriteContext } from './context.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { encodeId } from '../../shared/ids.ts';
+import type { CustomerFields } from '../../shared/write-adapter.ts';
+import type { WriteContext } from '../context.ts';
 import { applyPatch, normalizeCustomerInput, type CustomerInput } from './input.ts';
 import { runIntent } from './run-intent.ts';
 import { emailTaken, isUnfinishedCreate } from './unfinished-create.ts';
 import type { Operation } from './operations.ts';
 import type { CustomerPayload } from './update-customer.ts';
-import type { SyncStore } from './store/types.ts';
+import type { SyncStore } from '../store/types.ts';
 import { currentSync, writeIdOf } from './write-status.ts';
 
 /** A create's answer as stored under its idempotency key: `customerId` null while the CRM's answer is unknown. */

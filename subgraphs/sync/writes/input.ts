@@ -4,9 +4,9 @@
  * offending field (`input.phone`), and nothing has been written when it is thrown.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { codedError } from '../../schema/errors.ts';
-import { COUNTRY_LANGUAGES, toCountryCode } from '../shared/country.ts';
-import type { AddressFields, CustomerField, CustomerFields, LifecycleStageValue } from '../shared/write-adapter.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { COUNTRY_LANGUAGES, toCountryCode } from '../../shared/country.ts';
+import type { AddressFields, CustomerField, CustomerFields, LifecycleStageValue } from '../../shared/write-adapter.ts';
 
 export interface AddressInput {
   line1?: string | null;

@@ -3,8 +3,8 @@
  * answer was lost to a timeout, or the process died before recording it), so the create finishes it
  * instead of making another or refusing its own customer.
  */
-import { codedError } from '../../schema/errors.ts';
-import type { CrmWriteAdapter, CustomerField, CustomerFields } from '../shared/write-adapter.ts';
+import { codedError } from '../../../schema/errors.ts';
+import type { CrmWriteAdapter, CustomerField, CustomerFields } from '../../shared/write-adapter.ts';
 import { changedValues } from './plan.ts';
 
 const ALL_FIELDS: CustomerField[] = ['firstName', 'lastName', 'company', 'email', 'phone', 'address', 'lifecycleStage'];

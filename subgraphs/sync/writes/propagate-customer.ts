@@ -6,8 +6,8 @@
  * fresh snapshot, per-system diffs (systems already equal are not written), an intent, run-intent.ts
  * and the outbox for what cannot be written now.
  */
-import type { CustomerField } from '../shared/write-adapter.ts';
-import type { WriteContext } from './context.ts';
+import type { CustomerField } from '../../shared/write-adapter.ts';
+import type { WriteContext } from '../context.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import { externalIdOf, planCustomerWrites } from './plan-customer-writes.ts';
 import { readCustomerSnapshot } from './snapshot.ts';

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { codedError } from '../../schema/errors.ts';
-import type { IdempotencyClaim, IdempotencyStore, IntentAnswer } from './store/types.ts';
-import { remainingMs } from '../shared/deadline.ts';
+import { codedError } from '../../../schema/errors.ts';
+import type { IdempotencyClaim, IdempotencyStore, IntentAnswer } from '../store/types.ts';
+import { remainingMs } from '../../shared/deadline.ts';
 
 /** Outcomes that are the request's answer, not an accident of the moment: a repeat must get the same. */
 const FINAL_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'VERSION_CONFLICT']);

@@ -1,6 +1,6 @@
 /** Pure planning of per-system writes: what to write where, and what is already as asked. */
-import type { SourceSystem } from '../shared/sources.ts';
-import type { SystemValues } from '../shared/write-adapter.ts';
+import type { SourceSystem } from '../../shared/sources.ts';
+import type { SystemValues } from '../../shared/write-adapter.ts';
 
 /** The values of `desired` that differ from `current` (compared as JSON, so nested values compare by content). */
 export function changedValues(current: SystemValues, desired: SystemValues): SystemValues {

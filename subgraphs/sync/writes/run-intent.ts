@@ -5,15 +5,15 @@
  * worker exactly the writes still owed. Every upstream call is bounded by the request's deadline
  * (shared/deadline.ts): a follower the deadline leaves no time for is queued, not attempted.
  */
-import type { SourceSystem } from '../shared/sources.ts';
-import type { SystemRecord } from '../shared/write-adapter.ts';
-import type { OutboxEntry } from './store/types.ts';
-import type { WriteContext } from './context.ts';
+import type { SourceSystem } from '../../shared/sources.ts';
+import type { SystemRecord } from '../../shared/write-adapter.ts';
+import type { OutboxEntry } from '../store/types.ts';
+import type { WriteContext } from '../context.ts';
 import { applyEntry, landedAnyway, type AppliedResult } from './operations.ts';
 import { isTransient } from './snapshot.ts';
 import { syncResult, type SyncResult } from './plan.ts';
-import { failureCode, recordFailure } from './failures.ts';
-import { notStarted, outcomeUnknown } from '../shared/deadline.ts';
+import { failureCode, recordFailure } from '../failures.ts';
+import { notStarted, outcomeUnknown } from '../../shared/deadline.ts';
 
 export interface PlannedEntry {
   entry: OutboxEntry;

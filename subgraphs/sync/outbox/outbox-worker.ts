@@ -15,13 +15,13 @@
  * entry is applied again after the restart, so `apply` must be safe to repeat (the adapters' update
  * writes values, and their create looks for the record first).
  */
-import type { OutboxEntry, OutboxStore, WriteSystem } from './store/types.ts';
-import { MIN_RETRY_DELAY_MS, retryDelayMs, startTicker } from './ticker.ts';
-import { errorCode } from './failures.ts';
-import { classifyFailure, retryAfterMs } from './pacing/classify.ts';
-import type { SystemGates } from './pacing/guard-adapters.ts';
+import type { OutboxEntry, OutboxStore, WriteSystem } from '../store/types.ts';
+import { MIN_RETRY_DELAY_MS, retryDelayMs, startTicker } from '../ticker.ts';
+import { errorCode } from '../failures.ts';
+import { classifyFailure, retryAfterMs } from '../pacing/classify.ts';
+import type { SystemGates } from '../pacing/guard-adapters.ts';
 
-export { MIN_RETRY_DELAY_MS } from './ticker.ts';
+export { MIN_RETRY_DELAY_MS } from '../ticker.ts';
 
 const SYSTEMS: WriteSystem[] = ['CRM', 'ERP', 'COMMERCE'];
 

@@ -5,12 +5,12 @@
  * still differs; a create adopts the record its earlier attempt made (the upstream's own duplicate
  * answer, or a search by email); a cancel skips a cancelled order.
  */
-import { codedError } from '../../schema/errors.ts';
-import { markerHash } from '../shared/version.ts';
-import type { CustomerLinks } from '../shared/sources.ts';
-import type { CustomerField, CustomerFields, SystemRecord } from '../shared/write-adapter.ts';
-import type { OutboxEntry, SyncStore } from './store/types.ts';
-import type { Adapters } from './adapters.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { markerHash } from '../../shared/version.ts';
+import type { CustomerLinks } from '../../shared/sources.ts';
+import type { CustomerField, CustomerFields, SystemRecord } from '../../shared/write-adapter.ts';
+import type { OutboxEntry, SyncStore } from '../store/types.ts';
+import type { Adapters } from '../adapters.ts';
 import { changedValues } from './plan.ts';
 import { emailTaken, isUnfinishedCreate } from './unfinished-create.ts';
 

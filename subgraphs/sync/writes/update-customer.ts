@@ -3,10 +3,10 @@
  * changed canonical fields to the CRM and through to the ERP partner and shop customer. Writes to one
  * customer are serialized by the lock; the intent is recorded before the first upstream write.
  */
-import { codedError } from '../../schema/errors.ts';
-import { decodeId } from '../shared/ids.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { decodeId } from '../../shared/ids.ts';
 import { assertVersion, versionConflict, assertVersionToken } from './version-check.ts';
-import type { WriteContext } from './context.ts';
+import type { WriteContext } from '../context.ts';
 import { applyPatch, fieldsOf, normalizeCustomerInput, type CustomerInput, type CustomerPatch } from './input.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
 import { externalIdOf, planCustomerWrites } from './plan-customer-writes.ts';
@@ -15,7 +15,7 @@ import { runIntent, type PlannedEntry } from './run-intent.ts';
 import { queuedPart, writeIdOf } from './write-status.ts';
 import { answerOnceRecorded } from './idempotency.ts';
 import type { LockClaim } from './locks.ts';
-import { snapshotRecordKeys } from './record-invalidation/snapshot-keys.ts';
+import { snapshotRecordKeys } from '../record-invalidation/snapshot-keys.ts';
 
 export interface CustomerPayload {
   customerId: string;

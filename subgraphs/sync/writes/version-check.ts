@@ -1,8 +1,8 @@
 /** The version check shared by every mutation: which systems changed since the client's token. */
 import { GraphQLError } from 'graphql';
-import { codedError } from '../../schema/errors.ts';
-import { decodeVersion, unavailableSystems } from '../shared/version.ts';
-import type { SourceSystem } from '../shared/sources.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { decodeVersion, unavailableSystems } from '../../shared/version.ts';
+import type { SourceSystem } from '../../shared/sources.ts';
 
 /**
  * Throws VERSION_CONFLICT (with currentVersion and the changed systems) unless every one of `systems`

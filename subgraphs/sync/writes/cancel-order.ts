@@ -2,20 +2,20 @@
  * cancelOrder: check the order's version (shop order and ERP sales order), then cancel in the shop
  * (the lead) and the ERP. An order already cancelled somewhere is UNCHANGED there.
  */
-import { codedError } from '../../schema/errors.ts';
-import { decodeId } from '../shared/ids.ts';
-import { decodeVersion, encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { decodeId } from '../../shared/ids.ts';
+import { decodeVersion, encodeVersion, UNAVAILABLE_MARKER } from '../../shared/version.ts';
 import { assertVersion, versionConflict, assertVersionToken } from './version-check.ts';
-import type { OrderRecord } from '../shared/write-adapter.ts';
-import type { WriteContext } from './context.ts';
+import type { OrderRecord } from '../../shared/write-adapter.ts';
+import type { WriteContext } from '../context.ts';
 import { isTransient } from './snapshot.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
-import type { PlannedWrite } from './store/types.ts';
+import type { PlannedWrite } from '../store/types.ts';
 import { runIntent, type PlannedEntry } from './run-intent.ts';
 import { queuedPart, writeIdOf } from './write-status.ts';
 import { answerOnceRecorded } from './idempotency.ts';
 import type { Operation } from './operations.ts';
-import { erpSaleOrderKey } from '../shared/record-cache/record-keys.ts';
+import { erpSaleOrderKey } from '../../shared/record-cache/record-keys.ts';
 
 export interface OrderPayload {
   orderId: string;

@@ -2,9 +2,9 @@
  * What became of a write (an intent and its outbox entries), for Query.writeStatus and for an
  * idempotency key replayed after an answer with parts PENDING: the parts as they stand now.
  */
-import { decodeId, encodeId } from '../shared/ids.ts';
-import type { SourceSystem } from '../shared/sources.ts';
-import type { OutboxEntry, SyncStore } from './store/types.ts';
+import { decodeId, encodeId } from '../../shared/ids.ts';
+import type { SourceSystem } from '../../shared/sources.ts';
+import type { OutboxEntry, SyncStore } from '../store/types.ts';
 import { bySystem, syncResult, type SyncResult } from './plan.ts';
 
 /** PENDING while the outbox still owes a part; DONE when none is owed; CANCELLED: nothing was written. */

@@ -2,11 +2,11 @@
  * Reads a customer's records straight from the systems (never from a cache) for a version check,
  * and builds the same token the read path gives (Customer.version).
  */
-import { encodeVersion, UNAVAILABLE_MARKER } from '../shared/version.ts';
-import type { CustomerLinks } from '../shared/sources.ts';
-import type { CrmContact, CustomerFields, CustomerWriteAdapter, LinkedWriteAdapter, SystemRecord } from '../shared/write-adapter.ts';
-import type { Adapters } from './adapters.ts';
-import { errorCode } from './failures.ts';
+import { encodeVersion, UNAVAILABLE_MARKER } from '../../shared/version.ts';
+import type { CustomerLinks } from '../../shared/sources.ts';
+import type { CrmContact, CustomerFields, CustomerWriteAdapter, LinkedWriteAdapter, SystemRecord } from '../../shared/write-adapter.ts';
+import type { Adapters } from '../adapters.ts';
+import { errorCode } from '../failures.ts';
 
 /** A record that could not be read because its system is unavailable right now. */
 export const UNREADABLE = Symbol('unreadable');

@@ -15,8 +15,8 @@
  * own queued writes of it too.
  */
 import { LRUCache } from 'lru-cache';
-import { codedError } from '../../schema/errors.ts';
-import { RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type RecordLocks, type Superseded } from './store/types.ts';
+import { codedError } from '../../../schema/errors.ts';
+import { RecordLockTimeout, SUPERSEDED_VERSION_TTL_MS, VersionSuperseded, type RecordLocks, type Superseded } from '../store/types.ts';
 
 export interface LockOptions {
   /** The expectedVersion of the write: it is refused at once when that version is superseded. */

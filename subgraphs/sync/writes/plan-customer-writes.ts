@@ -3,15 +3,15 @@
  * it already holds the values (UNCHANGED), else one outbox write. Shared by updateCustomer (a client's
  * change, CRM first) and propagateCustomer (the CRM's state carried to the ERP and the shop).
  */
-import { decodeVersion } from '../shared/version.ts';
-import type { SourceSystem } from '../shared/sources.ts';
-import type { CustomerField, CustomerFields } from '../shared/write-adapter.ts';
-import type { WriteContext } from './context.ts';
+import { decodeVersion } from '../../shared/version.ts';
+import type { SourceSystem } from '../../shared/sources.ts';
+import type { CustomerField, CustomerFields } from '../../shared/write-adapter.ts';
+import type { WriteContext } from '../context.ts';
 import { changedValues } from './plan.ts';
 import { UNREADABLE, type CustomerSnapshot, type Linked } from './snapshot.ts';
 import type { PlannedEntry } from './run-intent.ts';
 import type { CustomerSystem, Operation } from './operations.ts';
-import type { PlannedWrite } from './store/types.ts';
+import type { PlannedWrite } from '../store/types.ts';
 
 export interface PlannedSystemWrite {
   write: PlannedWrite;
