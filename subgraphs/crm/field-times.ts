@@ -17,6 +17,12 @@ export const MASTER_FIELD_PROPERTIES: Record<MasterField, string[]> = {
 /** Every property whose history masterFieldTimes reads. */
 export const MASTER_PROPERTIES = Object.values(MASTER_FIELD_PROPERTIES).flat();
 
+const FIELD_OF_PROPERTY = new Map(Object.entries(MASTER_FIELD_PROPERTIES)
+  .flatMap(([field, properties]) => properties.map((property) => [property, field as MasterField] as const)));
+
+/** The master field a HubSpot property is stored for (a webhook names the property it changed); undefined for others. */
+export const masterFieldOfProperty = (property: string): MasterField | undefined => FIELD_OF_PROPERTY.get(property);
+
 /** Per master field, the newest history timestamp among its properties (epoch ms); 0 when none has history. */
 export function masterFieldTimes(record: HubSpotRecord): Record<MasterField, number> {
   const newest = (property: string) => Math.max(0, ...(record.propertiesWithHistory?.[property] ?? [])

@@ -8,16 +8,9 @@
 import type { WriteContext } from '../context.ts';
 import { MASTER_FIELDS, propagateCustomer } from '../writes/propagate-customer.ts';
 import type { CustomerField } from '../../shared/write-adapter.ts';
+import { masterFieldOfProperty } from '../../crm/field-times.ts';
 import type { InboxEvent } from '../store/types.ts';
 import type { ShopEventCheck } from '../reconcile/check-event.ts';
-
-/** The master field each HubSpot property feeds: a change propagates that field only. */
-const MASTER_PROPERTY_FIELDS: Record<string, CustomerField> = {
-  firstname: 'firstName', lastname: 'lastName', email: 'email', phone: 'phone',
-  address: 'address', city: 'address', state: 'address', zip: 'address', country: 'address',
-};
-
-export const MASTER_PROPERTIES = new Set(Object.keys(MASTER_PROPERTY_FIELDS));
 
 export function createEventProcessor(ctx: WriteContext, checkShopEvent: ShopEventCheck) {
   return async (event: InboxEvent): Promise<'APPLIED' | 'IGNORED'> => {
@@ -38,6 +31,6 @@ function masterFieldsOf(event: InboxEvent): CustomerField[] {
   if (event.topic === 'contact.creation') return MASTER_FIELDS;
   if (event.topic !== 'contact.propertyChange') return [];
   const property = (event.payload as { propertyName?: unknown }).propertyName;
-  const field = typeof property === 'string' ? MASTER_PROPERTY_FIELDS[property] : undefined;
+  const field = typeof property === 'string' ? masterFieldOfProperty(property) : undefined;
   return field ? [field] : [];
 }
