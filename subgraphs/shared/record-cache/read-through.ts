@@ -10,6 +10,17 @@ export interface ReadThrough<K, V> {
   idOf(key: K): string | null;
   /** Whether an answer may be kept under idOf(key) (e.g. only a record found by that id, not by an email fallback). */
   keeps(key: K, value: V): boolean;
+  /**
+   * Whether this batch asks the upstream for every key, cached or not, still keeping what it finds: when
+   * the request brings along more than the cache holds (a shop customer's orders), a cached record saves
+   * no request but would wait for the others' answer and then cost one of its own.
+   */
+  bypass?(): boolean;
+  /**
+   * Whether a key's answer depends on its id alone, so that a read of it still in flight (started by a
+   * look-ahead, or by another request) may serve this one (record-cache.ts says when it may not).
+   */
+  joinsInFlight?: boolean;
 }
 
 /** A batch whose answers are R (null for "none", which is never kept) or an Error (never kept either). */
@@ -18,26 +29,54 @@ type Batch<K, R> = (keys: readonly K[]) => Promise<readonly (R | Error)[]>;
 /** `load` itself when there is no cache. */
 export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & object> | null, rule: ReadThrough<K, NoInfer<NonNullable<R>>>, load: Batch<K, R>): Batch<K, R> {
   if (!shelf) return load;
+  type Kept = NonNullable<R> & object;
   return async (keys) => {
     const answers: (R | Error)[] = new Array(keys.length);
     const missing: number[] = [];
+    const joined: { index: number; answer: Promise<Kept | null> }[] = [];
+    const bypass = rule.bypass?.() === true;
     keys.forEach((key, i) => {
       const id = rule.idOf(key);
-      const cached = id === null ? undefined : shelf.get(id);
-      if (cached === undefined) missing.push(i);
-      else answers[i] = cached as R;
+      const cached = id === null || bypass ? undefined : shelf.get(id);
+      const pending = id !== null && cached === undefined && rule.joinsInFlight ? shelf.pending(id) : undefined;
+      if (cached !== undefined) answers[i] = cached as R;
+      else if (pending) joined.push({ index: i, answer: pending });
+      else missing.push(i);
     });
-    if (!missing.length) return answers;
-    const ticket = shelf.ticket();
-    const loaded = await load(missing.map((i) => keys[i]));
-    missing.forEach((i, j) => {
-      const value = loaded[j];
-      answers[i] = value;
-      const id = rule.idOf(keys[i]);
-      if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)) {
-        shelf.set(id, value as NonNullable<R> & object, ticket);
-      }
-    });
+    const own = missing.length ? loadAndKeep(missing) : Promise.resolve();
+    // A joined read that failed is asked again, by this batch alone.
+    const failed: number[] = [];
+    await Promise.all(joined.map(({ index, answer }) => answer.then(
+      (value) => { answers[index] = value as R; },
+      () => { failed.push(index); },
+    )));
+    await own;
+    if (failed.length) await loadAndKeep(failed);
     return answers;
+
+    async function loadAndKeep(indexes: number[]): Promise<void> {
+      const ticket = shelf!.ticket();
+      const loading = load(indexes.map((i) => keys[i]));
+      if (rule.joinsInFlight) {
+        indexes.forEach((i, j) => {
+          const id = rule.idOf(keys[i]);
+          if (id === null) return;
+          shelf!.share(id, loading.then((loaded) => {
+            const value = loaded[j];
+            if (value instanceof Error) throw value;
+            return (value ?? null) as Kept | null;
+          }), ticket);
+        });
+      }
+      const loaded = await loading;
+      indexes.forEach((i, j) => {
+        const value = loaded[j];
+        answers[i] = value;
+        const id = rule.idOf(keys[i]);
+        if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)) {
+          shelf!.set(id, value as Kept, ticket);
+        }
+      });
+    }
   };
 }
