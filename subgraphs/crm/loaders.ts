@@ -39,15 +39,14 @@ const MAX_LOOKUP_BATCH = 100;
 
 /** `cache`: the subgraph's record cache, which serves `customer` by id (null: none, as for the write path). */
 export function createLoaders(client: HubSpotClient, cache: RecordCache | null = null): CrmLoaders {
-  // By id alone, so a read in flight (readAhead's, or another request's) may serve a later one.
-  const customer: CrmLoaders['customer'] = new DataLoader(readThrough(cache?.shelf<CrmCustomer>('contact') ?? null, {
-    idOf: (id) => id,
-    keeps: () => true,
-    joinsInFlight: true,
-  }, async (ids) => {
+  const read = async (ids: readonly string[]) => {
     const byId = new Map((await client.readContacts([...ids])).map((r) => [r.id, r]));
     return ids.map((id) => toCustomer(byId.get(id)));
-  }));
+  };
+  // By id alone: a read started ahead (readAhead, by this request or another) may serve a later one.
+  const shelf = cache?.shelf<CrmCustomer>('contact') ?? null;
+  const customer: CrmLoaders['customer'] = new DataLoader(readThrough(shelf, { idOf: (id) => id, keeps: () => true, joinsInFlight: true }, read));
+  const ahead = new DataLoader(readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true, offersInFlight: true }, read));
   return {
     customer,
 
@@ -68,7 +67,7 @@ export function createLoaders(client: HubSpotClient, cache: RecordCache | null =
 
     readAhead(contactIds) {
       // loadMany answers failures in its list, never rejects: a failed read ahead is read again when wanted.
-      if (cache && contactIds.length) void customer.loadMany(contactIds);
+      if (cache && contactIds.length) void ahead.loadMany(contactIds);
     },
   };
 }

@@ -115,10 +115,15 @@ describe('dependent upstream levels of the page with the record caches', () => {
   });
 });
 
-/** Runs `query` with every stand-in answering 100 ms late (so that calls of one level overlap however the machine schedules them), and the dependent levels of its trace. */
+/**
+ * Runs `query` with every stand-in answering 250 ms late, and the dependent levels of its trace. The levels
+ * are read from timing, so calls of one level must overlap however the machine schedules them: the CRM's
+ * read ahead starts as soon as its search answers, before the gateway has sent that level's other
+ * fetches, and on a loaded machine that takes well over 100 ms.
+ */
 async function tracedLevels(stack: TestStack, query: string): Promise<{ levels: number; withoutClosingRead: number }> {
   const standIns = Object.values(stack.stack.standIns);
-  standIns.forEach((s) => s.setFaults({ latencyMs: 100 }));
+  standIns.forEach((s) => s.setFaults({ latencyMs: 250 }));
   try {
     const spans = await traceCalls(standIns.map((s) => s.url), async () => expect((await stack.gql(query)).body.errors).toBeUndefined());
     const path = criticalPath(spans);

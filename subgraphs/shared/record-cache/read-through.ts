@@ -17,10 +17,16 @@ export interface ReadThrough<K, V> {
    */
   bypass?(): boolean;
   /**
-   * Whether a key's answer depends on its id alone, so that a read of it still in flight (started by a
-   * look-ahead, or by another request) may serve this one (record-cache.ts says when it may not).
+   * Whether a key may wait for a read of its id still in flight that another batch offered (record-cache.ts
+   * says when it may not). Only for answers that depend on the id alone.
    */
   joinsInFlight?: boolean;
+  /**
+   * Whether this batch offers its reads to later batches while in flight: for reads started ahead of a
+   * request that will want them (look-ahead), not for every read, so a slow answer does not hold up
+   * readers that could ask again.
+   */
+  offersInFlight?: boolean;
 }
 
 /** A batch whose answers are R (null for "none", which is never kept) or an Error (never kept either). */
@@ -57,7 +63,7 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
     async function loadAndKeep(indexes: number[]): Promise<void> {
       const ticket = shelf!.ticket();
       const loading = load(indexes.map((i) => keys[i]));
-      if (rule.joinsInFlight) {
+      if (rule.offersInFlight) {
         indexes.forEach((i, j) => {
           const id = rule.idOf(keys[i]);
           if (id === null) return;
