@@ -1,8 +1,8 @@
 /**
  * readThrough's rules where the stack cannot reach them on demand: a read in flight that was offered (a
  * look-ahead) serves a later batch of another request (one upstream call) unless its record was dropped
- * since it was sent; a failed one
- * is asked again; a bypassing batch asks for every key and still keeps what it finds.
+ * since it was sent; a failed one is asked again; a batch told to asks for its cached keys too when it
+ * must ask for others.
  */
 import { describe, expect, it } from 'vitest';
 import { createRecordCache } from '../../subgraphs/shared/record-cache/record-cache.ts';
@@ -91,19 +91,19 @@ describe('readThrough', () => {
     expect(upstream.batches).toEqual([['1'], ['1'], ['2'], ['2']]);
   });
 
-  it('asks for cached keys too when the batch bypasses the cache, and keeps what it finds', async () => {
+  it('asks for cached keys too when it must ask for others and is told to, keeping what it finds', async () => {
     const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
     const shelf = cache.shelf<Contact>('contact');
     shelf.set('1', { id: '1', phone: 'kept' }, shelf.ticket());
-    let bypass = true;
     const upstream = slowUpstream(() => 'fresh');
-    const batch = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, bypass: () => bypass }, upstream.load);
-    const answer = batch(['1', '2']);
+    const batch = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, asksAllWithMissing: () => true }, upstream.load);
+    // Wholly cached: no request.
+    expect(await batch(['1'])).toEqual([{ id: '1', phone: 'kept' }]);
+    const answer = batch(['2', '1']);
     await tick();
     upstream.release();
-    expect(await answer).toEqual([{ id: '1', phone: 'fresh' }, { id: '2', phone: 'fresh' }]);
-    bypass = false;
-    expect(await batch(['1', '2'])).toEqual([{ id: '1', phone: 'fresh' }, { id: '2', phone: 'fresh' }]);
-    expect(upstream.batches).toEqual([['1', '2']]);
+    expect(await answer).toEqual([{ id: '2', phone: 'fresh' }, { id: '1', phone: 'fresh' }]);
+    expect(await batch(['1'])).toEqual([{ id: '1', phone: 'fresh' }]);
+    expect(upstream.batches).toEqual([['2', '1']]);
   });
 });

@@ -11,11 +11,12 @@ export interface ReadThrough<K, V> {
   /** Whether an answer may be kept under idOf(key) (e.g. only a record found by that id, not by an email fallback). */
   keeps(key: K, value: V): boolean;
   /**
-   * Whether this batch asks the upstream for every key, cached or not, still keeping what it finds: when
-   * the request brings along more than the cache holds (a shop customer's orders), a cached record saves
-   * no request but would wait for the others' answer and then cost one of its own.
+   * Whether a batch that must ask the upstream for some keys asks for the cached ones in the same request
+   * (keeping what it finds): when the request brings along more than the cache holds (a shop customer's
+   * orders), a cached record would wait for the others' answer and then cost a request of its own, one
+   * level later. A batch answered wholly from the cache still is.
    */
-  bypass?(): boolean;
+  asksAllWithMissing?(): boolean;
   /**
    * Whether a key may wait for a read of its id still in flight that another batch offered (record-cache.ts
    * says when it may not). Only for answers that depend on the id alone.
@@ -40,15 +41,18 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
     const answers: (R | Error)[] = new Array(keys.length);
     const missing: number[] = [];
     const joined: { index: number; answer: Promise<Kept | null> }[] = [];
-    const bypass = rule.bypass?.() === true;
     keys.forEach((key, i) => {
       const id = rule.idOf(key);
-      const cached = id === null || bypass ? undefined : shelf.get(id);
+      const cached = id === null ? undefined : shelf.get(id);
       const pending = id !== null && cached === undefined && rule.joinsInFlight ? shelf.pending(id) : undefined;
       if (cached !== undefined) answers[i] = cached as R;
       else if (pending) joined.push({ index: i, answer: pending });
       else missing.push(i);
     });
+    if (missing.length && rule.asksAllWithMissing?.()) {
+      keys.forEach((_key, i) => { if (answers[i] !== undefined) missing.push(i); });
+      missing.sort((a, b) => a - b);
+    }
     const own = missing.length ? loadAndKeep(missing) : Promise.resolve();
     // A joined read that failed is asked again, by this batch alone.
     const failed: number[] = [];
