@@ -78,6 +78,21 @@ describe('readThrough', () => {
     expect(upstream.batches).toEqual([['1'], ['1']]);
   });
 
+  it('fails its batch, without an unhandled rejection, when its own read fails while it waits for a joined one', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const upstream = slowUpstream(() => 'a');
+    const shelf = cache.shelf<Contact>('contact');
+    let finish: (value: Contact | null) => void = () => {};
+    shelf.share('1', new Promise((resolve) => { finish = resolve; }), shelf.ticket());
+    const batch = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true }, upstream.load);
+    const answer = batch(['1', '2']);
+    await tick();
+    upstream.failNext(true);
+    upstream.release();
+    await expect(answer).rejects.toThrow('upstream down');
+    finish({ id: '1', phone: 'a' });
+  });
+
   it('joins only reads offered, and only when told that answers depend on the id alone', async () => {
     const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
     const upstream = slowUpstream(() => 'a');

@@ -53,14 +53,16 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
       keys.forEach((_key, i) => { if (answers[i] !== undefined) missing.push(i); });
       missing.sort((a, b) => a - b);
     }
-    const own = missing.length ? loadAndKeep(missing) : Promise.resolve();
-    // A joined read that failed is asked again, by this batch alone.
+    // A joined read that failed is asked again, by this batch alone. Both awaited at once, so that the
+    // batch's own read failing while the joined ones are still out is never an unhandled rejection.
     const failed: number[] = [];
-    await Promise.all(joined.map(({ index, answer }) => answer.then(
-      (value) => { answers[index] = value as R; },
-      () => { failed.push(index); },
-    )));
-    await own;
+    await Promise.all([
+      missing.length ? loadAndKeep(missing) : undefined,
+      ...joined.map(({ index, answer }) => answer.then(
+        (value) => { answers[index] = value as R; },
+        () => { failed.push(index); },
+      )),
+    ]);
     if (failed.length) await loadAndKeep(failed);
     return answers;
 
