@@ -90,10 +90,13 @@ export function createLoaders(client: ShopifyClient, cache: RecordCache | null =
       });
     }, { maxBatchSize: SEARCH_BATCH }),
 
-    // A customer served from the cache brings no orders along: its orders load on their own.
+    // A customer served from the cache brings no orders along: its orders load on their own, beside the
+    // lookup of the others when there is one. So that they need not wait for it (a second level), a
+    // lookup that brings orders or totals asks for the cached customers of its batch too.
     shopCustomer: new DataLoader(readThrough(cache?.shelf<ShopCustomerMatch>('customer') ?? null, {
       idOf: (key) => gidNumber(key.shopCustomerId, 'Customer'),
       keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+      asksAllWithMissing: () => expected.orders !== undefined || expected.totals,
     }, async (keys) => {
       const lookup = (args: { gids: readonly string[]; emails: readonly string[] }) =>
         client.findCustomers({ ...args, orders: expected.orders, totals: expected.totals });

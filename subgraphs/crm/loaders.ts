@@ -27,6 +27,11 @@ export interface CrmLoaders {
   customerPage: DataLoader<ContactPageQuery, CustomerPage, string>;
   /** The contact storing the shop customer's gid, else the unlinked contact with its email; or null. */
   customerByShopCustomer: DataLoader<ShopCustomerRef, CrmCustomer | null, string>;
+  /**
+   * Starts reading these contacts by id without waiting, for a later request of the same operation to
+   * find in flight or kept (record-cache.ts); nothing without the record cache, where it could not be found.
+   */
+  readAhead(contactIds: readonly string[]): void;
 }
 
 /** Keeps each lookup search's `IN` list at 100 values at most. */
@@ -34,11 +39,16 @@ const MAX_LOOKUP_BATCH = 100;
 
 /** `cache`: the subgraph's record cache, which serves `customer` by id (null: none, as for the write path). */
 export function createLoaders(client: HubSpotClient, cache: RecordCache | null = null): CrmLoaders {
+  const read = async (ids: readonly string[]) => {
+    const byId = new Map((await client.readContacts([...ids])).map((r) => [r.id, r]));
+    return ids.map((id) => toCustomer(byId.get(id)));
+  };
+  // By id alone: a read started ahead (readAhead, by this request or another) may serve a later one.
+  const shelf = cache?.shelf<CrmCustomer>('contact') ?? null;
+  const customer: CrmLoaders['customer'] = new DataLoader(readThrough(shelf, { idOf: (id) => id, keeps: () => true, joinsInFlight: true }, read));
+  const ahead = new DataLoader(readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true, offersInFlight: true }, read));
   return {
-    customer: new DataLoader(readThrough(cache?.shelf<CrmCustomer>('contact') ?? null, { idOf: (id) => id, keeps: () => true }, async (ids) => {
-      const byId = new Map((await client.readContacts([...ids])).map((r) => [r.id, r]));
-      return ids.map((id) => toCustomer(byId.get(id)));
-    })),
+    customer,
 
     customerPage: new DataLoader(
       (queries) => Promise.all(queries.map(async (q) => {
@@ -54,6 +64,11 @@ export function createLoaders(client: HubSpotClient, cache: RecordCache | null =
       const byEmail = indexByValue(await client.findUnlinkedByEmails(unmatchedEmails), 'email');
       return refs.map((r) => toCustomer(byGid.get(normalize(r.id)) ?? (r.email ? byEmail.get(normalize(r.email)) : undefined)));
     }, { maxBatchSize: MAX_LOOKUP_BATCH, cacheKeyFn: (r) => `${normalize(r.id)} ${normalize(r.email ?? '')}` }),
+
+    readAhead(contactIds) {
+      // loadMany answers failures in its list, never rejects: a failed read ahead is read again when wanted.
+      if (cache && contactIds.length) void ahead.loadMany(contactIds);
+    },
   };
 }
 

@@ -5,6 +5,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { reportFieldProblem } from '../shared/field-errors.ts';
+import { selectsPath } from '../shared/look-ahead.ts';
 import { decodeId } from '../shared/ids.ts';
 import { checkFirst } from '../shared/pagination.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
@@ -100,7 +101,12 @@ export const resolvers: GraphQLResolverMap<CrmContext> = {
         lifecycleStage: filter?.lifecycleStage ?? null,
         updatedSince: filter?.updatedSince ?? null,
       });
-      return toCustomerConnection(page, offset, limit);
+      const connection = toCustomerConnection(page, offset, limit);
+      // The gateway comes back for these customers when it asks other subgraphs for them (they require
+      // links), and asks for sources and version last, after those subgraphs' dependent fetches: a read by
+      // id started now (not a search result: HubSpot's index lags writes) is then in flight or kept.
+      if (selectsPath(info, ['edges', 'node', 'links'])) ctx.loaders.readAhead(connection.edges.map((e) => e.node.links.contactId));
+      return connection;
     },
   },
 

@@ -45,6 +45,36 @@ export function selectedFieldArguments(info: GraphQLResolveInfo, field: string):
 export const selectsAny = (info: GraphQLResolveInfo, fields: readonly string[]): boolean =>
   fields.some((field) => selectedFieldArguments(info, field).length > 0);
 
+/**
+ * Whether the field at `path` below the current field is selected (each step a field name, through
+ * aliases and fragments, honouring @skip and @include), e.g. ['edges', 'node', 'links'].
+ */
+export function selectsPath(info: GraphQLResolveInfo, path: readonly string[]): boolean {
+  const below = (sets: readonly (SelectionSetNode | undefined)[], field: string): (SelectionSetNode | undefined)[] => {
+    const found: (SelectionSetNode | undefined)[] = [];
+    const visit = (set: SelectionSetNode | undefined) => {
+      for (const selection of set?.selections ?? []) {
+        if (!included(selection.directives, info.variableValues)) continue;
+        if (selection.kind === 'Field') {
+          if (selection.name.value === field) found.push(selection.selectionSet);
+        } else if (selection.kind === 'InlineFragment') {
+          visit(selection.selectionSet);
+        } else {
+          visit(info.fragments[selection.name.value]?.selectionSet);
+        }
+      }
+    };
+    sets.forEach(visit);
+    return found;
+  };
+  let sets: readonly (SelectionSetNode | undefined)[] = info.fieldNodes.map((node) => node.selectionSet);
+  for (const field of path) {
+    sets = below(sets, field);
+    if (!sets.length) return false;
+  }
+  return true;
+}
+
 function fieldDefinition(info: GraphQLResolveInfo, field: string): GraphQLField<unknown, unknown> | undefined {
   let type: unknown = info.returnType;
   while (typeof type === 'object' && type !== null && 'ofType' in type) type = (type as { ofType: unknown }).ofType;

@@ -75,6 +75,38 @@ describe('the record cache', () => {
     expect(companies.set('3', record('new'), companies.ticket())).toBe(true);
   });
 
+  it('offers a read in flight to later reads until it settles, but not once its record was dropped', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const contacts = cache.shelf<{ phone: string }>('contact');
+    let answer: (value: { phone: string }) => void = () => {};
+    const read = new Promise<{ phone: string }>((resolve) => { answer = resolve; });
+    contacts.share('1', read, contacts.ticket());
+    expect(contacts.pending('1')).toBe(read);
+    expect(contacts.pending('2')).toBeUndefined();
+    cache.drop([crmContactKey('1')]);
+    expect(contacts.pending('1')).toBeUndefined();
+    // Settled: no longer offered, whether or not it was dropped.
+    const later = Promise.resolve({ phone: 'b' });
+    contacts.share('2', later, contacts.ticket());
+    answer(record('a'));
+    await later;
+    await read;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(contacts.pending('2')).toBeUndefined();
+  });
+
+  it('stops offering reads in flight when everything of its system is dropped, and survives a failed one', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const contacts = cache.shelf<{ phone: string }>('contact');
+    contacts.share('1', new Promise(() => {}), contacts.ticket());
+    cache.drop([everythingOf('CRM')]);
+    expect(contacts.pending('1')).toBeUndefined();
+    // Nobody waits for this one: its failure must not surface as an unhandled rejection.
+    contacts.share('3', Promise.reject(new Error('down')), contacts.ticket());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(contacts.pending('3')).toBeUndefined();
+  });
+
   it('forgets a record after its TTL', async () => {
     const cache = createRecordCache('CRM', { ttlMs: 30, maxEntries: 10 })!;
     const contacts = cache.shelf<{ phone: string }>('contact');

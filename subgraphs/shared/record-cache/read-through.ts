@@ -10,6 +10,24 @@ export interface ReadThrough<K, V> {
   idOf(key: K): string | null;
   /** Whether an answer may be kept under idOf(key) (e.g. only a record found by that id, not by an email fallback). */
   keeps(key: K, value: V): boolean;
+  /**
+   * Whether a batch that must ask the upstream for some keys asks for the cached ones in the same request
+   * (keeping what it finds): when the request brings along more than the cache holds (a shop customer's
+   * orders), a cached record would wait for the others' answer and then cost a request of its own, one
+   * level later. A batch answered wholly from the cache still is.
+   */
+  asksAllWithMissing?(): boolean;
+  /**
+   * Whether a key may wait for a read of its id still in flight that another batch offered (record-cache.ts
+   * says when it may not). Only for answers that depend on the id alone.
+   */
+  joinsInFlight?: boolean;
+  /**
+   * Whether this batch offers its reads to later batches while in flight: for reads started ahead of a
+   * request that will want them (look-ahead), not for every read, so a slow answer does not hold up
+   * readers that could ask again.
+   */
+  offersInFlight?: boolean;
 }
 
 /** A batch whose answers are R (null for "none", which is never kept) or an Error (never kept either). */
@@ -18,26 +36,59 @@ type Batch<K, R> = (keys: readonly K[]) => Promise<readonly (R | Error)[]>;
 /** `load` itself when there is no cache. */
 export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & object> | null, rule: ReadThrough<K, NoInfer<NonNullable<R>>>, load: Batch<K, R>): Batch<K, R> {
   if (!shelf) return load;
+  type Kept = NonNullable<R> & object;
   return async (keys) => {
     const answers: (R | Error)[] = new Array(keys.length);
     const missing: number[] = [];
+    const joined: { index: number; answer: Promise<Kept | null> }[] = [];
     keys.forEach((key, i) => {
       const id = rule.idOf(key);
       const cached = id === null ? undefined : shelf.get(id);
-      if (cached === undefined) missing.push(i);
-      else answers[i] = cached as R;
+      const pending = id !== null && cached === undefined && rule.joinsInFlight ? shelf.pending(id) : undefined;
+      if (cached !== undefined) answers[i] = cached as R;
+      else if (pending) joined.push({ index: i, answer: pending });
+      else missing.push(i);
     });
-    if (!missing.length) return answers;
-    const ticket = shelf.ticket();
-    const loaded = await load(missing.map((i) => keys[i]));
-    missing.forEach((i, j) => {
-      const value = loaded[j];
-      answers[i] = value;
-      const id = rule.idOf(keys[i]);
-      if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)) {
-        shelf.set(id, value as NonNullable<R> & object, ticket);
-      }
-    });
+    if (missing.length && rule.asksAllWithMissing?.()) {
+      keys.forEach((_key, i) => { if (answers[i] !== undefined) missing.push(i); });
+      missing.sort((a, b) => a - b);
+    }
+    // A joined read that failed is asked again, by this batch alone. Both awaited at once, so that the
+    // batch's own read failing while the joined ones are still out is never an unhandled rejection.
+    const failed: number[] = [];
+    await Promise.all([
+      missing.length ? loadAndKeep(missing) : undefined,
+      ...joined.map(({ index, answer }) => answer.then(
+        (value) => { answers[index] = value as R; },
+        () => { failed.push(index); },
+      )),
+    ]);
+    if (failed.length) await loadAndKeep(failed);
     return answers;
+
+    async function loadAndKeep(indexes: number[]): Promise<void> {
+      const ticket = shelf!.ticket();
+      const loading = load(indexes.map((i) => keys[i]));
+      if (rule.offersInFlight) {
+        indexes.forEach((i, j) => {
+          const id = rule.idOf(keys[i]);
+          if (id === null) return;
+          shelf!.share(id, loading.then((loaded) => {
+            const value = loaded[j];
+            if (value instanceof Error) throw value;
+            return (value ?? null) as Kept | null;
+          }), ticket);
+        });
+      }
+      const loaded = await loading;
+      indexes.forEach((i, j) => {
+        const value = loaded[j];
+        answers[i] = value;
+        const id = rule.idOf(keys[i]);
+        if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)) {
+          shelf!.set(id, value as Kept, ticket);
+        }
+      });
+    }
   };
 }

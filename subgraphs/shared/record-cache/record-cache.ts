@@ -6,6 +6,9 @@
  * The race it closes: a read that fetched a record before a write and stores it after the write's
  * invalidation arrived would put the old record back for a whole TTL. So a read takes a ticket before
  * it asks the upstream, and its answer is stored only if its key was not dropped after that ticket.
+ * The same rule lets a read wait for another still in flight (`pending`): only while its key has not
+ * been dropped since that read's ticket, so a read begun after a write was answered never joins one
+ * sent before it.
  */
 import { LRUCache } from 'lru-cache';
 import { recordCacheLookup } from '../observability/cache-lookup.ts';
@@ -28,6 +31,10 @@ export interface RecordShelf<V extends object> {
   ticket(): Ticket;
   /** Keeps the record unless it was dropped since `ticket`; false when it was not kept. */
   set(id: string, value: V, ticket: Ticket): boolean;
+  /** Offers a read of the record in flight since `ticket` to later reads, until it settles (null: no such record). */
+  share(id: string, answer: Promise<V | null>, ticket: Ticket): void;
+  /** The read of the record in flight, unless the record was dropped since it was sent. */
+  pending(id: string): Promise<V | null> | undefined;
 }
 
 export interface RecordCache {
@@ -52,6 +59,10 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
   });
   // The last drop of each whole kind (few kinds: never evicted).
   const kindDroppedAt = new Map<string, number>();
+  const droppedSince = (key: string, kind: string, ticket: Ticket) =>
+    ticket < floor || (droppedAt.peek(key) ?? -1) > ticket || (kindDroppedAt.get(kind) ?? -1) > ticket;
+  // Reads in flight offered to later reads, by key text; each leaves when it settles.
+  const inFlight = new Map<string, { answer: Promise<unknown>; ticket: Ticket }>();
   return {
     system,
     shelf<V extends object>(kind: string): RecordShelf<V> {
@@ -66,9 +77,22 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
         ticket: () => sequence,
         set(id, value, ticket) {
           const key = text(id);
-          if (ticket < floor || (droppedAt.peek(key) ?? -1) > ticket || (kindDroppedAt.get(kind) ?? -1) > ticket) return false;
+          if (droppedSince(key, kind, ticket)) return false;
           records.set(key, value);
           return true;
+        },
+        share(id, answer, ticket) {
+          const key = text(id);
+          const entry = { answer, ticket };
+          inFlight.set(key, entry);
+          const leave = () => { if (inFlight.get(key) === entry) inFlight.delete(key); };
+          answer.then(leave, leave);
+        },
+        pending(id) {
+          const key = text(id);
+          const entry = inFlight.get(key);
+          if (!entry || droppedSince(key, kind, entry.ticket)) return undefined;
+          return entry.answer as Promise<V | null>;
         },
       };
     },

@@ -1,0 +1,124 @@
+/**
+ * readThrough's rules where the stack cannot reach them on demand: a read in flight that was offered (a
+ * look-ahead) serves a later batch of another request (one upstream call) unless its record was dropped
+ * since it was sent; a failed one is asked again; a batch told to asks for its cached keys too when it
+ * must ask for others.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRecordCache } from '../../subgraphs/shared/record-cache/record-cache.ts';
+import { readThrough } from '../../subgraphs/shared/record-cache/read-through.ts';
+import { crmContactKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
+
+interface Contact { id: string; phone: string }
+
+/** An upstream whose batches are recorded and answered when `release` is called. */
+function slowUpstream(phone: () => string) {
+  const batches: string[][] = [];
+  const waiting: (() => void)[] = [];
+  let fail = false;
+  const load = async (ids: readonly string[]): Promise<(Contact | null)[]> => {
+    batches.push([...ids]);
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    if (fail) throw new Error('upstream down');
+    return ids.map((id) => (id === 'missing' ? null : { id, phone: phone() }));
+  };
+  return { load, batches, release: () => waiting.splice(0).forEach((go) => go()), failNext: (value: boolean) => { fail = value; } };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('readThrough', () => {
+  it('lets a later batch wait for a read still in flight that was offered, instead of asking again', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const upstream = slowUpstream(() => 'old');
+    const batch = readThrough(cache.shelf<Contact>('contact'), { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true }, upstream.load);
+    const offering = readThrough(cache.shelf<Contact>('contact'), { idOf: (id: string) => id, keeps: () => true, offersInFlight: true }, upstream.load);
+    const ahead = offering(['1', '2', 'missing']);
+    const later = batch(['2', 'missing', '3']);
+    await tick();
+    upstream.release();
+    await tick();
+    upstream.release();
+    expect(await ahead).toEqual([{ id: '1', phone: 'old' }, { id: '2', phone: 'old' }, null]);
+    expect(await later).toEqual([{ id: '2', phone: 'old' }, null, { id: '3', phone: 'old' }]);
+    expect(upstream.batches).toEqual([['1', '2', 'missing'], ['3']]);
+  });
+
+  it('does not join a read sent before its record was dropped (a write was answered meanwhile)', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    let phone = 'old';
+    const upstream = slowUpstream(() => phone);
+    const batch = readThrough(cache.shelf<Contact>('contact'), { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true, offersInFlight: true }, upstream.load);
+    const ahead = batch(['1']);
+    await tick();
+    phone = 'new';
+    cache.drop([crmContactKey('1')]);
+    const later = batch(['1']);
+    await tick();
+    upstream.release();
+    await Promise.all([ahead, later]);
+    expect(upstream.batches).toEqual([['1'], ['1']]);
+    expect(await later).toEqual([{ id: '1', phone: 'new' }]);
+  });
+
+  it('asks again for what a joined read failed to get', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const upstream = slowUpstream(() => 'a');
+    const batch = readThrough(cache.shelf<Contact>('contact'), { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true, offersInFlight: true }, upstream.load);
+    const ahead = batch(['1']).catch((err: Error) => err.message);
+    const later = batch(['1']);
+    await tick();
+    upstream.failNext(true);
+    upstream.release();
+    expect(await ahead).toBe('upstream down');
+    upstream.failNext(false);
+    await tick();
+    upstream.release();
+    expect(await later).toEqual([{ id: '1', phone: 'a' }]);
+    expect(upstream.batches).toEqual([['1'], ['1']]);
+  });
+
+  it('fails its batch, without an unhandled rejection, when its own read fails while it waits for a joined one', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const upstream = slowUpstream(() => 'a');
+    const shelf = cache.shelf<Contact>('contact');
+    let finish: (value: Contact | null) => void = () => {};
+    shelf.share('1', new Promise((resolve) => { finish = resolve; }), shelf.ticket());
+    const batch = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true }, upstream.load);
+    const answer = batch(['1', '2']);
+    await tick();
+    upstream.failNext(true);
+    upstream.release();
+    await expect(answer).rejects.toThrow('upstream down');
+    finish({ id: '1', phone: 'a' });
+  });
+
+  it('joins only reads offered, and only when told that answers depend on the id alone', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const upstream = slowUpstream(() => 'a');
+    const shelf = cache.shelf<Contact>('contact');
+    const plain = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, joinsInFlight: true }, upstream.load);
+    const offering = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, offersInFlight: true }, upstream.load);
+    const both = [plain(['1']), plain(['1']), offering(['2']), offering(['2'])];
+    await tick();
+    upstream.release();
+    await Promise.all(both);
+    expect(upstream.batches).toEqual([['1'], ['1'], ['2'], ['2']]);
+  });
+
+  it('asks for cached keys too when it must ask for others and is told to, keeping what it finds', async () => {
+    const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+    const shelf = cache.shelf<Contact>('contact');
+    shelf.set('1', { id: '1', phone: 'kept' }, shelf.ticket());
+    const upstream = slowUpstream(() => 'fresh');
+    const batch = readThrough(shelf, { idOf: (id: string) => id, keeps: () => true, asksAllWithMissing: () => true }, upstream.load);
+    // Wholly cached: no request.
+    expect(await batch(['1'])).toEqual([{ id: '1', phone: 'kept' }]);
+    const answer = batch(['2', '1']);
+    await tick();
+    upstream.release();
+    expect(await answer).toEqual([{ id: '2', phone: 'fresh' }, { id: '1', phone: 'fresh' }]);
+    expect(await batch(['1'])).toEqual([{ id: '1', phone: 'fresh' }]);
+    expect(upstream.batches).toEqual([['2', '1']]);
+  });
+});
