@@ -7,7 +7,7 @@
  * the recent run time), its turn comes within the max wait counted from its arrival; otherwise it is
  * refused at once. Its arrival is taken as early as the event loop's lateness says it may have been
  * (event-loop-load.ts): a request handled late by a busy loop has already spent part of its wait, and
- * its answer will come as late; a loop running later than the max wait lets nobody queue. A queued
+ * its answer will come as late, so a loop late by half the max wait lets nobody queue. A queued
  * request still waiting at the max wait from its arrival (the rate fell meanwhile) is refused then. So
  * under overload the excess is refused at once instead of queueing until timeouts fire, and what is
  * admitted starts within the max wait.
