@@ -137,6 +137,7 @@ function readAdmission(env: NodeJS.ProcessEnv): AdmissionSettings {
     maxConcurrent,
     latencyTargetMs: envInteger(env, 'ADMISSION_LATENCY_TARGET_MS', d.latencyTargetMs, { min: 1, max: 600_000 }),
     maxWaitMs: envInteger(env, 'ADMISSION_MAX_WAIT_MS', d.maxWaitMs, { min: 0, max: 600_000 }),
+    loopDelayTargetMs: envInteger(env, 'ADMISSION_LOOP_DELAY_TARGET_MS', d.loopDelayTargetMs, { min: 1, max: 600_000 }),
   };
 }
 

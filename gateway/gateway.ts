@@ -23,6 +23,7 @@ import { apiSchemaOf, supergraphForPlanning } from './authz/planning-supergraph.
 import { createOperationPreparer } from './operation/prepare-operation.ts';
 import { createCostBudget } from './limits/cost-budget.ts';
 import { createAdmissionControl } from './limits/admission/admission-control.ts';
+import { watchEventLoop } from './limits/admission/event-loop-load.ts';
 import { estimateCost, readCostRules } from './limits/cost/index.ts';
 import { openGatewayState } from './database/gateway-state.ts';
 import { startAuditRetention } from './audit/audit-retention.ts';
@@ -133,7 +134,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   }
   const { audit } = state;
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
-  const admission = createAdmissionControl(config.admission);
+  const loop = watchEventLoop();
+  const admission = createAdmissionControl(config.admission, loop);
   observability.metrics.watchAdmission(admission.state);
   const server = createHttpServer(apollo, {
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
@@ -158,6 +160,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       });
     });
   } catch (err) {
+    loop.stop();
     await Promise.all([apollo.stop(), auditRetention.stop()]);
     await state.close();
     throw err;
@@ -169,6 +172,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     close: async () => {
       stopping = true;
       await closeGracefully(config.shutdownGraceMs);
+      loop.stop();
       await apollo.stop();
       await auditRetention.stop();
       await state.close();

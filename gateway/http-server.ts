@@ -87,36 +87,56 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     req.resume();
     return sendErrors(res, 406, [codedError('BAD_USER_INPUT', 'The Accept header allows neither application/graphql-response+json nor application/json.')]);
   }
-  // When no slot could be had anyway, refused before the body is read and the token checked: under
-  // overload the cheapest answer is the best one.
-  if (pipeline.admission.refusesNow()) {
+  // Decided at the door, before the body is read and the token checked: under overload the cheapest
+  // answer is the best one, and one given late is a timeout by another name.
+  const arrival = pipeline.admission.arrive();
+  if (!arrival) {
     req.resume();
     return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
   }
-  const read = await readGraphQLParams(req, url, MAX_BODY_BYTES);
-  if ('refusal' in read) return sendErrors(res, read.refusal.status, [read.refusal.error], mediaType, read.refusal.headers);
-
-  let principal: Principal;
+  let caller: Caller | null;
   try {
-    principal = await pipeline.authenticator.authenticate(req.headers, url);
+    caller = await readCaller(pipeline, req, res, url, mediaType);
   } catch (err) {
-    if (!(err instanceof AuthenticationError)) throw err;
-    return sendErrors(res, 401, [codedError('UNAUTHENTICATED', err.message)], mediaType, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    arrival.leave();
+    throw err;
   }
+  if (!caller) return arrival.leave();
 
-  // A slot taken after the checks that cost next to nothing (media type, a body read to its cap, the
-  // token) and before the ones that cost CPU (parse, validation, cost) and the budget: a refusal here
-  // parses nothing and spends nothing, and a client trickling its body never holds a slot.
-  const slot = await pipeline.admission.admit(() => req.socket.destroyed);
+  // The slot itself is taken after the checks that cost next to nothing (media type, a body read to its
+  // cap, the token) and before the ones that cost CPU (parse, validation, cost) and the budget: a refusal
+  // here parses nothing and spends nothing, and a client trickling its body never holds a slot.
+  const slot = await arrival.admit(() => req.socket.destroyed);
   if ('refused' in slot) {
     if (slot.refused === 'gone') return;
     return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
   }
   let kind: object | undefined;
   try {
-    kind = await operate(apollo, pipeline, req, res, requestId, mediaType, read.params, principal);
+    kind = await operate(apollo, pipeline, req, res, requestId, mediaType, caller.params, caller.principal);
   } finally {
     slot.release(kind);
+  }
+}
+
+interface Caller {
+  params: GraphQLRequestParts;
+  principal: Principal;
+}
+
+/** The request's parameters and who sends it; null once it has been refused (the answer is sent). */
+async function readCaller(pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, url: URL, mediaType: ResponseMediaType): Promise<Caller | null> {
+  const read = await readGraphQLParams(req, url, MAX_BODY_BYTES);
+  if ('refusal' in read) {
+    sendErrors(res, read.refusal.status, [read.refusal.error], mediaType, read.refusal.headers);
+    return null;
+  }
+  try {
+    return { params: read.params, principal: await pipeline.authenticator.authenticate(req.headers, url) };
+  } catch (err) {
+    if (!(err instanceof AuthenticationError)) throw err;
+    sendErrors(res, 401, [codedError('UNAUTHENTICATED', err.message)], mediaType, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    return null;
   }
 }
 

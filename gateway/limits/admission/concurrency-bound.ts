@@ -68,4 +68,17 @@ export class ConcurrencyBound {
     const sustainable = (running * allowanceMs) / runMs;
     if (sustainable < this.#bound) this.#bound = Math.max(minConcurrent, this.#bound + STEP_DOWN * (sustainable - this.#bound));
   }
+
+  /**
+   * The gateway's own event loop was busy nearly all the recent time and runs `lateMs` late, with
+   * `running` operations admitted: its own CPU (or its share of the cores) is what runs short, and each
+   * operation admitted adds to the delay every new request waits before admission even sees it. Shrinks
+   * toward the operations that would keep the delay at `targetMs`, as the delay grows about with the
+   * work in the loop. Never below the minimum; grows back through finished() once the loop keeps up.
+   */
+  loopLate(running: number, lateMs: number, targetMs: number): void {
+    if (running <= this.settings.minConcurrent || lateMs <= targetMs) return;
+    const sustainable = (running * targetMs) / lateMs;
+    if (sustainable < this.#bound) this.#bound = Math.max(this.settings.minConcurrent, this.#bound + STEP_DOWN * (sustainable - this.#bound));
+  }
 }
