@@ -2,7 +2,8 @@
  * RecordInvalidation across processes on one node: publish POSTs the keys to the internal route of
  * the read subgraph that owns each key's system (POST /internal/record-invalidation, under an internal
  * token for that subgraph) and waits for its answer, at most `timeoutMs`. A delivery that fails or
- * times out is logged and counted, not raised: the record then stays cached until its TTL ends.
+ * times out is logged and counted, not raised: the record then stays cached until its TTL ends. The
+ * gateways given in `gateways` get every key (their answer cache holds answers of every system).
  */
 import type { InternalAuthConfig } from '../internal-auth.ts';
 import { createInternalTokenSigner } from '../internal-token-signer.ts';
@@ -17,11 +18,17 @@ export const SUBGRAPH_OF: Record<CachedSystem, string> = { CRM: 'crm', ERP: 'erp
 export interface HttpInvalidationOptions {
   /** Each owning subgraph's base URL (http://127.0.0.1:4001); a system without one is not told. */
   targets: Partial<Record<CachedSystem, string>>;
+  /** Base URLs of gateways whose answer cache hears every key (gateway/answer-cache/hear-changes.ts). */
+  gateways?: readonly string[];
   internalAuth: InternalAuthConfig;
   timeoutMs: number;
   /** One call per delivery attempt: `delivered`, or `failed` with the reason (never a URL or a record id). */
-  onDelivery(system: CachedSystem, result: 'delivered' | 'failed', reason?: string): void;
+  onDelivery(system: CachedSystem | typeof GATEWAY, result: 'delivered' | 'failed', reason?: string): void;
 }
+
+/** How a gateway target is named in onDelivery, and the audience of its token. */
+export const GATEWAY = 'GATEWAY';
+const GATEWAY_AUDIENCE = 'gateway';
 
 /** The caller the internal tokens name: the sync service itself, with no scope. */
 const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
@@ -29,11 +36,11 @@ const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
 export function createHttpInvalidation(options: HttpInvalidationOptions): RecordInvalidation {
   const sign = createInternalTokenSigner(options.internalAuth);
   const local = createLocalInvalidation();
-  const deliver = async (system: CachedSystem, base: string, keys: RecordKey[]) => {
+  const deliver = async (system: CachedSystem | typeof GATEWAY, base: string, keys: readonly RecordKey[]) => {
     try {
       const res = await fetch(`${base}${INVALIDATION_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(SENDER, SUBGRAPH_OF[system])}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(SENDER, system === GATEWAY ? GATEWAY_AUDIENCE : SUBGRAPH_OF[system])}` },
         body: JSON.stringify({ keys }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -46,10 +53,13 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
   return {
     async publish(keys) {
       await local.publish(keys);
-      await Promise.all(Object.entries(options.targets).map(([system, base]) => {
-        const mine = keys.filter((k) => k.system === system);
-        return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
-      }));
+      await Promise.all([
+        ...Object.entries(options.targets).map(([system, base]) => {
+          const mine = keys.filter((k) => k.system === system);
+          return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
+        }),
+        ...(keys.length ? (options.gateways ?? []).map((base) => deliver(GATEWAY, base, keys)) : []),
+      ]);
     },
     subscribe: local.subscribe,
   };

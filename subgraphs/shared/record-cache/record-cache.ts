@@ -28,6 +28,10 @@ export interface RecordShelf<V extends object> {
   ticket(): Ticket;
   /** Keeps the record unless it was dropped since `ticket`; false when it was not kept. */
   set(id: string, value: V, ticket: Ticket): boolean;
+  /** The record's key as keyText() writes it (what answers made from it are tagged with). */
+  keyOf(id: string): string;
+  /** How much longer a held record may be served (ms); the whole TTL for one just read. */
+  remainingMs(id?: string): number;
 }
 
 export interface RecordCache {
@@ -70,6 +74,8 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
           records.set(key, value);
           return true;
         },
+        keyOf: text,
+        remainingMs: (id) => (id === undefined ? config.ttlMs : records.getRemainingTTL(text(id))),
       };
     },
     drop(keys) {
