@@ -78,7 +78,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables),
     (hit) => observability.metrics.cacheLookup('document', hit));
   const reads = new InFlightReads((joined) => observability.metrics.cacheLookup('subgraph_in_flight', joined));
-  const answers = new AnswerCache(config.answerCache, (hit) => observability.metrics.cacheLookup('subgraph_answer', hit));
+  const answers = new AnswerCache(config.answerCache, (hit) => observability.metrics.cacheLookup('subgraph_answer', hit), () => reads.writeSettled());
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),

@@ -14,7 +14,7 @@
 import { LRUCache } from 'lru-cache';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ANSWER_KEYS_HEADER, ANSWER_TTL_HEADER, CHANGED_KEYS_HEADER } from '../../subgraphs/shared/record-cache/answer-dependencies.ts';
-import { parseKeyText, type RecordKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
+import { EVERY, everyOf, keyText, parseKeyText, type RecordKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
 import { SHARE_SCOPES_HEADER } from '../subgraph-transport/in-flight-reads.ts';
 import { DropHistory } from './drop-history.ts';
 
@@ -29,6 +29,9 @@ export interface AnswerCacheConfig {
   maxBytes: number;
 }
 
+/** How long after a drop the same keys are dropped once more (see drop). */
+const REDROP_MS = 1000;
+
 interface Kept {
   response: FetcherResponse;
   tags: string[];
@@ -40,7 +43,11 @@ export class AnswerCache {
   private readonly byTag = new Map<string, Set<string>>();
   private readonly drops: DropHistory;
 
-  constructor(private readonly config: AnswerCacheConfig, private readonly onLookup: (hit: boolean) => void) {
+  constructor(
+    private readonly config: AnswerCacheConfig, private readonly onLookup: (hit: boolean) => void,
+    /** Called after each drop (InFlightReads.writeSettled: reads sent before it are joined no more). */
+    private readonly onDrop: () => void = () => {},
+  ) {
     this.answers = new LRUCache<string, Kept>({
       maxSize: config.maxBytes,
       sizeCalculation: (kept, key) => key.length + kept.tags.join('').length + 256,
@@ -50,15 +57,27 @@ export class AnswerCache {
     this.drops = new DropHistory(10_000);
   }
 
-  /** Drops every answer depending on these records (EVERY ids and kinds drop all of theirs). */
+  /**
+   * Drops every answer depending on these records (EVERY ids and kinds drop all of theirs), now and once
+   * more REDROP_MS later: the subgraph that owns a record may hear of its change a moment after the
+   * gateway (over LISTEN/NOTIFY both hear at once), and an answer it made from the old record meanwhile
+   * would otherwise be kept for a whole TTL.
+   */
   drop(keys: readonly RecordKey[]): void {
+    this.dropNow(keys);
+    setTimeout(() => this.dropNow(keys), REDROP_MS).unref();
+  }
+
+  private dropNow(keys: readonly RecordKey[]): void {
     for (const key of keys) {
       this.drops.note(key);
-      for (const tag of [...this.byTag.keys()]) {
-        if (!matches(key, tag)) continue;
-        for (const cacheKey of this.byTag.get(tag) ?? []) this.answers.delete(cacheKey);
-      }
+      const wildcard = key.kind === EVERY || key.id === EVERY;
+      // A single record's answers are found by its tag and its kind's; a wildcard looks at every tag.
+      const tags = wildcard ? [...this.byTag.keys()].filter((tag) => matches(key, tag)) : [keyText(key), keyText(everyOf(key.system, key.kind))];
+      for (const tag of tags) for (const cacheKey of [...this.byTag.get(tag) ?? []]) this.answers.delete(cacheKey);
     }
+    // A read in flight now may predate the change: no later call joins it (and keeps what it answers).
+    this.onDrop();
   }
 
   /** Wraps a subgraph fetcher: kept answers are served from memory; a sync answer naming changed records drops them. */
@@ -120,7 +139,7 @@ const parseTags = (value: string): string[] => (value ? value.split(' ').map(dec
 function matches(key: RecordKey, tag: string): boolean {
   const parsed = parseKeyText(tag);
   if (!parsed || parsed.system !== key.system) return false;
-  if (key.kind === '*' || parsed.kind === '*') return true;
+  if (key.kind === EVERY || parsed.kind === EVERY) return true;
   if (key.kind !== parsed.kind) return false;
-  return key.id === '*' || parsed.id === '*' || key.id === parsed.id;
+  return key.id === EVERY || parsed.id === EVERY || key.id === parsed.id;
 }

@@ -53,13 +53,12 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
   return {
     async publish(keys) {
       await local.publish(keys);
-      await Promise.all([
-        ...Object.entries(options.targets).map(([system, base]) => {
-          const mine = keys.filter((k) => k.system === system);
-          return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
-        }),
-        ...(keys.length ? (options.gateways ?? []).map((base) => deliver(GATEWAY, base, keys)) : []),
-      ]);
+      await Promise.all(Object.entries(options.targets).map(([system, base]) => {
+        const mine = keys.filter((k) => k.system === system);
+        return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
+      }));
+      // Only then the gateways: a read a gateway sends once it dropped its answers finds the subgraphs' records dropped too.
+      if (keys.length) await Promise.all((options.gateways ?? []).map((base) => deliver(GATEWAY, base, keys)));
     },
     subscribe: local.subscribe,
   };
