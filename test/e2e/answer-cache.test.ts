@@ -18,6 +18,8 @@ import { scrape } from '../support/prometheus.ts';
 const auditPath = join(mkdtempSync(join(tmpdir(), 'answer-cache-audit-')), 'audit.db');
 const t = useStack({ env: { AUDIT_DB_PATH: auditPath } });
 const off = useStack({ env: { GATEWAY_ANSWER_CACHE_TTL_MS: '0' } });
+// The sync service is not told where the gateway is: only the mutation's own answer can drop what it changed.
+const unannounced = useStack({ env: { GATEWAY_URL: '' } });
 
 const VIEW = `query View($id: ID!) { customer(id: $id) { ${UNIFIED_CUSTOMER_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $v: String!, $phone: String!) {
@@ -73,6 +75,15 @@ describe('the gateway\'s answer cache', () => {
     const after = await view(t, contact.id);
     expect(after.phone).toBe('+33611224401');
     expect(after.phone).not.toBe(before.phone);
+  });
+
+  it('drops what a write through the gateway changed from the mutation\'s own answer, with no announcement to the gateway', async () => {
+    const contact = linked(unannounced, 0);
+    await warm(unannounced, contact.id);
+    const version = (await unannounced.gql('query($id: ID!) { customer(id: $id) { version } }', { id: idOf(contact.id) })).body.data.customer.version;
+    const written = await unannounced.gql(UPDATE, { id: idOf(contact.id), v: version, phone: '+33 6 11 22 44 03' });
+    expect(written.body.errors).toBeUndefined();
+    expect((await view(unannounced, contact.id)).phone).toBe('+33611224403');
   });
 
   it('drops a contact\'s answers when HubSpot\'s webhook about it arrives', async () => {

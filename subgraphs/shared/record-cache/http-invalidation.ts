@@ -29,6 +29,8 @@ export interface HttpInvalidationOptions {
 /** How a gateway target is named in onDelivery, and the audience of its token. */
 export const GATEWAY = 'GATEWAY';
 const GATEWAY_AUDIENCE = 'gateway';
+/** Waits before each further delivery to a gateway that did not confirm one. */
+const GATEWAY_RETRY_MS = [200, 1000, 5000];
 
 /** The caller the internal tokens name: the sync service itself, with no scope. */
 const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
@@ -36,7 +38,8 @@ const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
 export function createHttpInvalidation(options: HttpInvalidationOptions): RecordInvalidation {
   const sign = createInternalTokenSigner(options.internalAuth);
   const local = createLocalInvalidation();
-  const deliver = async (system: CachedSystem | typeof GATEWAY, base: string, keys: readonly RecordKey[]) => {
+  /** True when delivered. */
+  const deliver = async (system: CachedSystem | typeof GATEWAY, base: string, keys: readonly RecordKey[]): Promise<boolean> => {
     try {
       const res = await fetch(`${base}${INVALIDATION_PATH}`, {
         method: 'POST',
@@ -46,9 +49,22 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
       });
       await res.arrayBuffer();
       options.onDelivery(system, res.ok ? 'delivered' : 'failed', res.ok ? undefined : `HTTP ${res.status}`);
+      return res.ok;
     } catch (err) {
       options.onDelivery(system, 'failed', (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
+      return false;
     }
+  };
+  // A gateway that did not confirm (busy past the timeout, restarting) is asked again in the background
+  // while its kept answers could still be served: it must not keep an old answer for a whole TTL.
+  const deliverToGateway = async (base: string, keys: readonly RecordKey[]) => {
+    if (await deliver(GATEWAY, base, keys)) return;
+    void (async () => {
+      for (const waitMs of GATEWAY_RETRY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+        if (await deliver(GATEWAY, base, keys)) return;
+      }
+    })();
   };
   return {
     async publish(keys) {
@@ -58,7 +74,7 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
         return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
       }));
       // Only then the gateways: a read a gateway sends once it dropped its answers finds the subgraphs' records dropped too.
-      if (keys.length) await Promise.all((options.gateways ?? []).map((base) => deliver(GATEWAY, base, keys)));
+      if (keys.length) await Promise.all((options.gateways ?? []).map((base) => deliverToGateway(base, keys)));
     },
     subscribe: local.subscribe,
   };
