@@ -49,8 +49,8 @@ export class AnswerCache {
     private readonly onDrop: () => void = () => {},
   ) {
     this.answers = new LRUCache<string, Kept>({
+      // Each answer's size (its key, body and tags, in characters) is given as it is kept.
       maxSize: config.maxBytes,
-      sizeCalculation: (kept, key) => key.length + kept.tags.join('').length + 256,
       ttl: config.ttlMs,
       dispose: (kept, key) => this.untag(key, kept.tags),
     });
@@ -117,6 +117,8 @@ export class AnswerCache {
     const tags = parseTags(keys);
     if (!this.drops.unchangedSince(ticket, tags)) return;
     this.answers.set(key, { response, tags }, { ttl, size: key.length + body.length + tags.join('').length + 256 });
+    // Larger than the whole bound: not kept.
+    if (!this.answers.has(key)) return;
     for (const tag of tags) {
       let keysOfTag = this.byTag.get(tag);
       if (!keysOfTag) this.byTag.set(tag, (keysOfTag = new Set()));
