@@ -13,6 +13,7 @@ import { readAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 import { readCorsConfig, type CorsConfig } from './http/cors.ts';
 import { DEFAULT_COST_BUDGET_PER_MINUTE, DEFAULT_LIMITS, type CostBudgets, type OperationLimits } from './limits/limits.ts';
 import { DEFAULT_ADMISSION, type AdmissionSettings } from './limits/admission/admission-settings.ts';
+import type { AnswerCacheConfig } from './answer-cache/answer-cache.ts';
 
 export interface GatewayConfig {
   port: number;
@@ -54,6 +55,8 @@ export interface GatewayConfig {
   graphiql: boolean;
   /** Which other origins' pages may call the gateway (CORS_ORIGINS). */
   cors: CorsConfig;
+  /** The cache of subgraph answers (GATEWAY_ANSWER_CACHE_TTL_MS, 0: off; GATEWAY_ANSWER_CACHE_MAX_BYTES). */
+  answerCache: AnswerCacheConfig;
 }
 
 /** .data/audit.db in the project folder: where `npm start` and `npm run audit` meet with zero configuration. */
@@ -87,6 +90,10 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     auditDbPath: env.AUDIT_DB_PATH ?? defaultAuditPath(),
     auditRetentionMs: envInteger(env, 'AUDIT_RETENTION_DAYS', 365, { min: 1, max: 36_500 }) * DAY_MS,
     auditFlushMs: envInteger(env, 'AUDIT_FLUSH_MS', 1_000, { min: 0, max: 60_000 }),
+    answerCache: {
+      ttlMs: envInteger(env, 'GATEWAY_ANSWER_CACHE_TTL_MS', 30_000, { min: 0, max: 24 * 60 * 60_000 }),
+      maxBytes: envInteger(env, 'GATEWAY_ANSWER_CACHE_MAX_BYTES', 32 * 1024 * 1024, { min: 1024 }),
+    },
     shutdownGraceMs: readShutdownGraceMs(env),
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),

@@ -12,6 +12,8 @@ import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { reusingInternalTokens } from './subgraph-transport/reused-internal-tokens.ts';
 import { InFlightReads } from './subgraph-transport/in-flight-reads.ts';
+import { AnswerCache } from './answer-cache/answer-cache.ts';
+import { invalidationRoute, listenForChanges } from './answer-cache/hear-changes.ts';
 import { createUnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
@@ -77,10 +79,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const prepare = createOperationPreparer(apiSchema, config.limits, (document, operation, variables) => estimateCost(apiSchema, costRules, document, operation, variables),
     (hit) => observability.metrics.cacheLookup('document', hit));
   const reads = new InFlightReads((joined) => observability.metrics.cacheLookup('subgraph_in_flight', joined));
+  const answers = new AnswerCache(config.answerCache, (hit) => observability.metrics.cacheLookup('subgraph_answer', hit), () => reads.writeSettled());
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
-    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable, reads),
+    buildService: ({ name }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName], config.subgraphTimeoutMs, internalToken, whenUnavailable, reads, config.answerCache.ttlMs > 0 ? answers : null),
     logger: { debug: () => {}, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
     experimental_approximateQueryPlanStoreMiB: QUERY_PLAN_STORE_MIB,
   });
@@ -133,6 +136,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     throw err;
   }
   const { audit } = state;
+  const stopListening = config.databaseUrl && config.answerCache.ttlMs > 0 ? listenForChanges(answers, config.databaseUrl, logger) : async () => {};
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const loop = watchEventLoop();
   const admission = createAdmissionControl(config.admission, loop);
@@ -147,6 +151,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     maxResponseBytes: config.limits.maxResponseBytes,
     cors: createCorsHandler(config.cors),
     graphiql: config.graphiql ? createGraphiQLRoutes({ production: config.production, auth: config.auth }) : null,
+    internal: invalidationRoute(answers, config.internalAuth),
   }, logger, observability.wrap({ supergraphLoaded: () => !stopping, audit, subgraphUrls: config.subgraphUrls }));
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
@@ -161,7 +166,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     });
   } catch (err) {
     loop.stop();
-    await Promise.all([apollo.stop(), auditRetention.stop()]);
+    await Promise.all([apollo.stop(), auditRetention.stop(), stopListening()]);
     await state.close();
     throw err;
   }
@@ -175,6 +180,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       loop.stop();
       await apollo.stop();
       await auditRetention.stop();
+      await stopListening();
       await state.close();
     },
   };

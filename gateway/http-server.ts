@@ -40,6 +40,7 @@ import { stampRequestId } from './request-log.ts';
 import { logRequestLine } from '../subgraphs/shared/logging/request-line.ts';
 import { introspectionRefusal } from './authz/introspection-access.ts';
 import type { GraphiQLRoutes } from './graphiql/graphiql-routes.ts';
+import type { InternalRoute } from './answer-cache/hear-changes.ts';
 
 /** Bodies above this are refused before parsing. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -74,12 +75,15 @@ export interface RequestPipeline {
   cors: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** GraphiQL's page, files and dev-token endpoint; null when GRAPHIQL is off. */
   graphiql: GraphiQLRoutes | null;
+  /** Routes for the gateway's own services (the answer cache's invalidation), checking an internal token. */
+  internal?: InternalRoute;
 }
 
 async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway');
   if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
   if (pipeline.graphiql && await pipeline.graphiql(req, res, url)) return;
+  if (pipeline.internal && await pipeline.internal(req, res, url)) return;
   if (url.pathname !== '/graphql') return sendErrors(res, 404, [codedError('NOT_FOUND', 'Not found. GraphQL is served at /graphql.')]);
 
   const mediaType = responseMediaType(req.headers.accept);

@@ -4,7 +4,8 @@
  * token in place of the caller's (see subgraphs/shared/internal-token-signer.ts). A subgraph's refusal (a non-2xx GraphQL
  * answer) keeps its errors; a subgraph that cannot be reached costs only its own fields
  * (subgraph-failure/), with errors that name it but never its URL. Given `reads`, identical reads for
- * queries in flight at once are sent once where the subgraph allows it (subgraph-transport/in-flight-reads.ts).
+ * queries in flight at once are sent once where the subgraph allows it (subgraph-transport/in-flight-reads.ts);
+ * given `answers`, answers the subgraph lets the gateway keep are served from memory (answer-cache/).
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
@@ -16,6 +17,7 @@ import { keepAliveFetcher } from './subgraph-transport/http-fetcher.ts';
 import { SHARE_SCOPES_HEADER, SHARED_READ_SUBGRAPHS, shareScopesValue, type InFlightReads } from './subgraph-transport/in-flight-reads.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
+import type { AnswerCache } from './answer-cache/answer-cache.ts';
 import type { SubgraphName } from '../schema/subgraphs.ts';
 
 /**
@@ -42,10 +44,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     private readonly internalToken: InternalTokenSigner, private readonly whenUnavailable: UnavailableResponder,
     /** The reads in flight, shared by every subgraph's data source; told of every settled call for a mutation. */
     private readonly reads: InFlightReads | null = null,
+    /** The kept answers, in front of the reads in flight; also told what a mutation's answer says it changed. */
+    answers: AnswerCache | null = null,
   ) {
     super({ url });
     this.sharesReads = reads !== null && SHARED_READ_SUBGRAPHS.has(serviceName as SubgraphName);
-    this.fetcher = this.sharesReads ? reads!.sharing(keepAliveFetcher(timeoutMs)) : keepAliveFetcher(timeoutMs);
+    const fetcher = this.sharesReads ? reads!.sharing(keepAliveFetcher(timeoutMs)) : keepAliveFetcher(timeoutMs);
+    this.fetcher = answers ? answers.keeping(fetcher) : fetcher;
   }
 
   /** Without a verified principal (never the case for a client's request) no token is sent and the subgraph refuses. */

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Dataset, DatasetOptions } from './dataset/types.ts';
 import { generateDataset } from './dataset/generate.ts';
+import { freePort } from './replicas/processes.ts';
 import type { StandIn } from './shared/standin.ts';
 import { handOver } from './shared/copy-data.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from './hubspot/server.ts';
@@ -141,13 +142,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const standIns = await startStandIns(dataset, options.ports?.standIns, () => webhookTarget);
   progress('stand-ins listening');
   const [crmPort, erpPort, commercePort, socialPort, syncPort] = options.ports?.subgraphs ?? [0, 0, 0, 0, 0];
-  const env: NodeJS.ProcessEnv = { ...standInEnv(standIns), ...options.env };
+  // The sync service tells the gateway's answer cache what it changes too: the gateway starts last, on a port chosen now.
+  const gatewayPort = options.ports?.gateway || await freePort();
+  const env: NodeJS.ProcessEnv = { ...standInEnv(standIns), GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`, ...options.env };
   const log = { level: options.logLevel ?? 'silent', ...(options.logFile && { file: options.logFile }) };
   const { subgraphs, sync, syncSubgraph } = await startSubgraphs(env, [crmPort, erpPort, commercePort, socialPort, syncPort], !options.externalSyncUrl, log);
   progress('subgraphs listening');
   if (syncSubgraph) webhookTarget = syncSubgraph.url.replace(/\/graphql$/, '');
   const gatewayConfig = readGatewayConfig({
-    PORT: String(options.ports?.gateway ?? 0),
+    PORT: String(gatewayPort),
     CRM_SUBGRAPH_URL: subgraphs.crm.url,
     ERP_SUBGRAPH_URL: subgraphs.erp.url,
     COMMERCE_SUBGRAPH_URL: subgraphs.commerce.url,

@@ -18,7 +18,7 @@ export interface GatewayMetrics {
    * A lookup in one of the per-document caches (`document`: parsed and validated; `authorization`: rewritten), hit or missed;
    * `subgraph_in_flight`: a shareable subgraph read that joined an identical one in flight (hit) or was sent (miss).
    */
-  cacheLookup(cache: 'document' | 'authorization' | 'subgraph_in_flight', hit: boolean): void;
+  cacheLookup(cache: 'document' | 'authorization' | 'subgraph_in_flight' | 'subgraph_answer', hit: boolean): void;
   /** Where the admission gauges read their figures at each scrape. */
   watchAdmission(state: () => AdmissionState): void;
 }
@@ -35,7 +35,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     labelNames: ['reason'], registers: [registry],
   });
   const cacheLookups = new Counter({
-    name: 'gateway_operation_cache_lookups_total', help: 'Lookups in the per-document caches (document: parsed and validated; authorization: rewritten for a scope set) and of subgraph reads in flight (subgraph_in_flight) by result.',
+    name: 'gateway_operation_cache_lookups_total', help: 'Lookups in the per-document caches (document: parsed and validated; authorization: rewritten for a scope set) of subgraph reads in flight (subgraph_in_flight) and of kept subgraph answers (subgraph_answer) by result.',
     labelNames: ['cache', 'result'], registers: [registry],
   });
   let admission: () => AdmissionState = () => ({ limit: 0, running: 0, waiting: 0 });

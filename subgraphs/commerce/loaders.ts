@@ -14,6 +14,8 @@ import { EMPTY_ORDER_PAGE, fromShopifyOrder, fromShopifyVariant, toOrderPage, to
 import type { Order, OrderFilter, OrderPage, OrderTotal, Product, ShopCustomerMatch } from './types.ts';
 import type { RecordCache } from '../shared/record-cache/record-cache.ts';
 import { readThrough } from '../shared/record-cache/read-through.ts';
+import { dependOn, namedRead } from '../shared/record-cache/answer-dependencies.ts';
+import { commerceOrdersKey, keyText } from '../shared/record-cache/record-keys.ts';
 
 /** Searches with one term per value are kept to this many values, so the query string stays short. */
 const SEARCH_BATCH = 100;
@@ -60,13 +62,22 @@ const unique = <T>(values: T[]): T[] => [...new Set(values)];
  */
 export function createLoaders(client: ShopifyClient, cache: RecordCache | null = null): Loaders {
   const expected: Expected = { totals: false };
-  const customerOrders = new DataLoader((keys: readonly CustomerOrdersKey[]) => customerOrderPages(client, keys), {
+  // With a record cache, a customer's orders are a named read: answers holding them depend on every shop
+  // order (commerceOrdersKey, which the sync service announces on any order change), for at most the record TTL.
+  const ordersShelf = cache?.shelf('order');
+  const ordersRead = <T>(read: () => Promise<T>): Promise<T> => {
+    if (!ordersShelf) return read();
+    dependOn(keyText(commerceOrdersKey), ordersShelf.remainingMs());
+    return namedRead(read);
+  };
+  const customerOrders = new DataLoader((keys: readonly CustomerOrdersKey[]) => ordersRead(() => customerOrderPages(client, keys)), {
     maxBatchSize: SHOPIFY_MAX_PAGE,
     cacheKeyFn: pageKey,
   });
-  const orderTotals = new DataLoader((gids: readonly string[]) => allOrderTotals(client, gids), { maxBatchSize: SHOPIFY_MAX_PAGE });
+  const orderTotals = new DataLoader((gids: readonly string[]) => ordersRead(() => allOrderTotals(client, gids)), { maxBatchSize: SHOPIFY_MAX_PAGE });
   /** The orders a lookup brought along, for the loaders that would otherwise ask for them next. */
   const primeFrom = (customer: ShopifyCustomerNode) => {
+    if (ordersShelf && (customer.orders || customer.orderTotals)) dependOn(keyText(commerceOrdersKey), ordersShelf.remainingMs());
     if (customer.orders && expected.orders) {
       customerOrders.prime({ gid: customer.id, ...expected.orders }, toOrderPage(customer.orders));
     }

@@ -14,6 +14,7 @@ import { toStockLevels, type StockLevel } from './transform-stock.ts';
 import { many2oneId, text } from './odoo-values.ts';
 import type { RecordCache } from '../shared/record-cache/record-cache.ts';
 import { readThrough } from '../shared/record-cache/read-through.ts';
+import { dependOn, namedRead } from '../shared/record-cache/answer-dependencies.ts';
 
 export interface ErpLoaders {
   /** The partner linked to a customer, by stored id else email. */
@@ -63,10 +64,16 @@ export function createLoaders(client: OdooClient, reference: ReferenceData, cach
       // A stored id whose invoices the cache holds needs no search; the search keeps each stored id's own.
       const cached = keys.map((k) => (invoiceShelf && storedPartnerId(k) !== null ? invoiceShelf.get(String(storedPartnerId(k))) : undefined));
       const missing = keys.filter((_, i) => cached[i] === undefined);
+      keys.forEach((k, i) => cached[i] !== undefined && invoiceShelf && dependOn(invoiceShelf.keyOf(String(storedPartnerId(k))), invoiceShelf.remainingMs(String(storedPartnerId(k)))));
       if (!missing.length) return cached as ErpInvoice[][];
       const ticket = invoiceShelf?.ticket() ?? 0;
       const { ids, emails } = searchTerms(missing);
-      const invoices = (await client.customerInvoices(ids, emails)).map(fromOdooInvoice);
+      const search = () => client.customerInvoices(ids, emails);
+      // Keys that all hold a stored partner id: the invoices an answer uses are that partner's (a match by
+      // email instead makes the partner's own read unnamed), so the search is named by their invoice keys.
+      const byStoredIds = invoiceShelf !== null && missing.every((k) => storedPartnerId(k) !== null);
+      if (byStoredIds) for (const id of ids) dependOn(invoiceShelf.keyOf(String(id)), invoiceShelf.remainingMs());
+      const invoices = (await (byStoredIds ? namedRead(search) : search())).map(fromOdooInvoice);
       for (const id of ids) invoiceShelf?.set(String(id), invoices.filter((i) => i.partnerId === id), ticket);
       return cached.map((hit) => hit ?? invoices);
     }, { cacheKeyFn: partnerKeyId }),

@@ -11,6 +11,7 @@ import type { OdooClient } from './client.ts';
 import { many2oneName } from './odoo-values.ts';
 import { buildRateTable, type RateTable } from './rates.ts';
 import { recordCacheLookup } from '../shared/observability/cache-lookup.ts';
+import { boundAnswerTtl, namedRead } from '../shared/record-cache/answer-dependencies.ts';
 
 export interface ReferenceData {
   companyCurrency(): Promise<string>;
@@ -32,13 +33,16 @@ export function createReferenceData(client: OdooClient, ttlMs: number): Referenc
 
 /**
  * `load`, remembered for ttlMs (0: for good); failures are not remembered. Each call counts as a hit
- * of the cache `name` when the value (or, with ttlMs 0, its load) was there already.
+ * of the cache `name` when the value (or, with ttlMs 0, its load) was there already. Odoo's reference
+ * data is never written by this gateway: an answer using it may be kept by the gateway for what is left
+ * of its TTL (answer-dependencies.ts), and not at all when it is read per request (ttlMs 0).
  */
 function cached<T>(name: string, ttlMs: number, load: () => Promise<T>): () => Promise<T> {
   if (ttlMs <= 0) {
     let promise: Promise<T> | undefined;
     return () => {
       recordCacheLookup(name, promise !== undefined);
+      boundAnswerTtl(0);
       return (promise ??= load().catch((err: unknown) => {
         promise = undefined;
         throw err;
@@ -48,6 +52,8 @@ function cached<T>(name: string, ttlMs: number, load: () => Promise<T>): () => P
   const cache = new LRUCache<'value', { value: T }>({ max: 1, ttl: ttlMs, fetchMethod: async () => ({ value: await load() }) });
   return async () => {
     recordCacheLookup(name, cache.has('value'));
-    return (await cache.fetch('value'))!.value;
+    const { value } = (await namedRead(() => cache.fetch('value')))!;
+    boundAnswerTtl(cache.getRemainingTTL('value'));
+    return value;
   };
 }

@@ -18,6 +18,7 @@ import { createInternalTokenVerifier, InternalAuthError, withPrincipal, type Int
 import { DEFAULT_SHUTDOWN_GRACE_MS, gracefulCloser } from './graceful-close.ts';
 import { createLogger, silentLogger, type Logger, type LogSettings } from './logging/logger.ts';
 import { runInScope } from './logging/request-scope.ts';
+import { answerHeaders } from './record-cache/answer-dependencies.ts';
 import { withMetricsScope } from './observability/request-scope.ts';
 import { traceIdentity } from './logging/trace-context.ts';
 import { errorForLog } from './logging/sanitise-error.ts';
@@ -149,7 +150,11 @@ export async function startSubgraph<Context extends BaseContext>(
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') res.end(result.body.string);
+      if (result.body.kind === 'complete') {
+        // What the answer was made from, for the gateway's answer cache (record-cache/answer-dependencies.ts).
+        for (const [key, value] of Object.entries(answerHeaders(scope.answer))) res.setHeader(key, value);
+        res.end(result.body.string);
+      }
       else {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
         res.end();

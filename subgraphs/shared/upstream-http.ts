@@ -10,6 +10,7 @@ import { callTimeoutMs } from './deadline.ts';
 import { propagate } from './logging/request-scope.ts';
 import { observedRequest } from './observability/observed-request.ts';
 import { UpstreamTimeoutError, type RawUpstreamAnswer } from './upstream-transport.ts';
+import { upstreamRead } from './record-cache/answer-dependencies.ts';
 
 export interface UpstreamConfig {
   /** Base URL of the system, without a trailing slash. */
@@ -59,6 +60,8 @@ export async function upstreamRequest(
 ): Promise<UpstreamResponse> {
   // Within a request's deadline (shared/deadline.ts) a call is shorter, or not started at all.
   const timeoutMs = callTimeoutMs(system, configuredTimeoutMs);
+  // Unless its caller named what it reads, the answer this call serves may not be kept by the gateway.
+  upstreamRead();
   const shareable = options.shareInFlight === true;
   if (!shareable) return interpret(system, await send(system, url, init, timeoutMs));
   const key = shareKey(system, url, init);

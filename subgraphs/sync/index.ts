@@ -51,7 +51,7 @@ import { createSyncMetrics } from './observability/sync-metrics.ts';
 import { observeSyncStore } from './observability/observe-store.ts';
 import { countingDeliveries } from './observability/webhook-deliveries.ts';
 import { syncObservability } from './observability/sync-observability.ts';
-import { createHttpInvalidation } from '../shared/record-cache/http-invalidation.ts';
+import { createHttpInvalidation, GATEWAY } from '../shared/record-cache/http-invalidation.ts';
 import { invalidatingAdapters } from './record-invalidation/invalidating-adapters.ts';
 import { webhookRecordKeys } from './record-invalidation/webhook-keys.ts';
 import { answeringAfterInvalidation, trackPending } from './record-invalidation/pending-invalidations.ts';
@@ -102,7 +102,11 @@ function buildSyncService(config: SyncConfig, now: () => number, logger: Logger,
     ...config.recordInvalidation, internalAuth: config.listen.internalAuth,
     onDelivery: (system, result, reason) => {
       syncMetrics.recordInvalidation(system, result);
-      if (result === 'failed') logger.warn({ job: 'record-invalidation', system, reason }, 'a read subgraph did not confirm dropping changed records; they stay cached until their TTL ends');
+      if (result === 'failed') {
+        logger.warn({ job: 'record-invalidation', system, reason }, system === GATEWAY
+          ? 'a gateway did not confirm dropping the answers made from changed records; it is asked again, else they stay kept until their TTL ends'
+          : 'a read subgraph did not confirm dropping changed records; they stay cached until their TTL ends');
+      }
     },
   });
   const invalidation = trackPending(channel ? publishingAlso(httpInvalidation, createPgInvalidation(channel, notifyFailed('changed records'))) : httpInvalidation);

@@ -10,7 +10,8 @@ import { useStack } from '../e2e/harness.ts';
 import { ALL_SCOPES, devAuthHeader } from '../support/dev-token.ts';
 
 const auditPath = join(mkdtempSync(join(tmpdir(), 'authz-audit-')), 'audit.db');
-const t = useStack({ env: { AUDIT_DB_PATH: auditPath } });
+// The gateway's answer cache off: these compare the upstream calls of callers with different scope sets, which never share kept answers.
+const t = useStack({ env: { AUDIT_DB_PATH: auditPath, GATEWAY_ANSWER_CACHE_TTL_MS: '0' } });
 
 interface ProtectedField {
   coordinate: string;

@@ -7,7 +7,8 @@ import { traceCalls } from '../bench/gateways/standin-admin.ts';
 
 /** Statuses are kept 2 minutes here (30 s by default): the tests after the first count on them, however slow the machine. */
 // Record caches off: this file counts the requests a page costs when nothing is kept (test/e2e/record-cache.test.ts counts what is).
-const t = useStack({ env: { MASTODON_STATUSES_TTL_MS: '120000', CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0' } });
+// The gateway's answer cache off: these count what the subgraphs ask their upstreams (test/e2e/answer-cache.test.ts has it on).
+const t = useStack({ env: { MASTODON_STATUSES_TTL_MS: '120000', CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0', GATEWAY_ANSWER_CACHE_TTL_MS: '0' } });
 
 /** The bench's S1 page (README "Performance"): account, orders with fulfilment, lifetime value, social profiles and their recent posts. */
 const PAGE = (first: number) => `{ customers(first: ${first}) { edges { node { ${UNIFIED_CUSTOMER_FIELDS} } } } }`;

@@ -13,7 +13,8 @@ import type { Faults } from '../../upstreams/shared/standin.ts';
 import { useStack, type GraphQLResult } from './harness.ts';
 
 // Without the record cache, which would answer a record read before the outage from memory (test/e2e/record-cache.test.ts).
-const t = useStack({ env: { ODOO_TIMEOUT_MS: '500', SHOPIFY_TIMEOUT_MS: '500', MASTODON_TIMEOUT_MS: '500', CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0' } });
+// No cache of records or of answers: each request meets the fault the test injects.
+const t = useStack({ env: { ODOO_TIMEOUT_MS: '500', SHOPIFY_TIMEOUT_MS: '500', MASTODON_TIMEOUT_MS: '500', CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0', GATEWAY_ANSWER_CACHE_TTL_MS: '0' } });
 
 const INTERNAL = inaccessibleFieldNames(readFileSync(SUPERGRAPH_PATH, 'utf8'));
 

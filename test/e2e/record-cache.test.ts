@@ -10,7 +10,8 @@ import { DEV_CREDENTIALS } from '../../upstreams/stack.ts';
 import { odooWritePartner, shopify } from './upstream-views.ts';
 import { internalAuthHeader } from '../support/internal-token.ts';
 
-const cached = useStack();
+// The gateway's answer cache off: these test the subgraphs' record caches below it (test/e2e/answer-cache.test.ts has it on).
+const cached = useStack({ env: { GATEWAY_ANSWER_CACHE_TTL_MS: '0' } });
 const uncached = useStack({ env: { CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0' } });
 
 const VIEW = 'query($id: ID!) { customer(id: $id) { id name phone version } }';

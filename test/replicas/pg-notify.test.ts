@@ -29,7 +29,7 @@ import { TEST_DATABASE_URL } from '../sync/support/store-backends.ts';
 import { devToken } from '../support/dev-token.ts';
 import { internalAuthHeader, TEST_LISTEN } from '../support/internal-token.ts';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.ts';
-import { postHubSpotWebhook } from './support.ts';
+import { postGraphQL, postHubSpotWebhook } from './support.ts';
 
 // Records stay cached 10 minutes and the workers poll once a minute: within a test, only a notification explains a fresh read or prompt work.
 // A first write waits for the lock pool's first connection: on two loaded cores more than the default second (as in two-replicas.test.ts).
@@ -162,6 +162,31 @@ describe('replicas told over PostgreSQL LISTEN/NOTIFY', () => {
     expect(await lastNameAt(crm2, contact.id)).toBe(before);
     await writeLastName(contact.id, 'Heard-After-Reconnect');
     await expect.poll(() => lastNameAt(crm2, contact.id), { timeout: 5000, interval: 50 }).toBe('Heard-After-Reconnect');
+  });
+
+  it('drops a second gateway\'s kept answers when a write through the first is announced over NOTIFY', async () => {
+    const contact = linked(5);
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-pg-notify-2-'));
+    const { erp, commerce, social } = started.subgraphs;
+    // Told of nothing over HTTP (no sync service knows it): only its LISTEN on the records channel can drop what it keeps.
+    const second = await startGateway(readGatewayConfig({
+      PORT: '0', AUDIT_DB_PATH: join(dir, 'audit.db'), AUDIT_FLUSH_MS: '0', COST_BUDGET_PER_MINUTE: '1000000000', DATABASE_URL: schema.url,
+      CRM_SUBGRAPH_URL: crm2.url, ERP_SUBGRAPH_URL: erp.url, COMMERCE_SUBGRAPH_URL: commerce.url, SOCIAL_SUBGRAPH_URL: social.url, SYNC_SUBGRAPH_URL: started.syncSubgraph!.url,
+    }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) }), createLogger('warn'));
+    try {
+      const lastName = async () => (await postGraphQL(second.url, token, 'query($id: ID!) { customer(id: $id) { lastName } }', { id: idOf(contact.id) })).body.data.customer.lastName;
+      // Listening: this schema's four subgraph listeners and the second gateway's.
+      await expect.poll(() => recordListeners(), { timeout: 10_000, interval: 100 }).toBe(5);
+      const before = await lastName();
+      const calls = await counter(crm2.url, 'subgraph_requests_total');
+      expect(await lastName()).toBe(before);
+      expect(await counter(crm2.url, 'subgraph_requests_total')).toBe(calls);
+
+      await writeLastName(contact.id, 'Dropped-By-Notify');
+      await expect.poll(lastName, { timeout: 5000, interval: 50 }).toBe('Dropped-By-Notify');
+    } finally {
+      await second.close();
+    }
   });
 
   describe('work queued on replica A, whose workers are stopped', () => {

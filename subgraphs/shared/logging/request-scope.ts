@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { traceparentFor, type TraceIdentity } from './trace-context.ts';
+import { noDependencies, type AnswerDependencies } from '../record-cache/answer-dependencies.ts';
 
 export interface RequestScope extends TraceIdentity {
   /** Calls made to other systems (subgraphs for the gateway, upstreams for a subgraph), by name. */
@@ -12,12 +13,14 @@ export interface RequestScope extends TraceIdentity {
   operationName?: string;
   /** The `extensions.code` of each error answered, in order. */
   errorCodes: string[];
+  /** What a subgraph's answer was made from (record-cache/answer-dependencies.ts). */
+  answer: AnswerDependencies;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
 export function runInScope<T>(identity: TraceIdentity, work: (scope: RequestScope) => T): T {
-  const scope: RequestScope = { ...identity, calls: {}, errorCodes: [] };
+  const scope: RequestScope = { ...identity, calls: {}, errorCodes: [], answer: noDependencies() };
   return storage.run(scope, () => work(scope));
 }
 

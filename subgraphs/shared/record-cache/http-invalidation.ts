@@ -2,7 +2,8 @@
  * RecordInvalidation across processes on one node: publish POSTs the keys to the internal route of
  * the read subgraph that owns each key's system (POST /internal/record-invalidation, under an internal
  * token for that subgraph) and waits for its answer, at most `timeoutMs`. A delivery that fails or
- * times out is logged and counted, not raised: the record then stays cached until its TTL ends.
+ * times out is logged and counted, not raised: the record then stays cached until its TTL ends. The
+ * gateways given in `gateways` get every key (their answer cache holds answers of every system).
  */
 import type { InternalAuthConfig } from '../internal-auth.ts';
 import { createInternalTokenSigner } from '../internal-token-signer.ts';
@@ -17,11 +18,19 @@ export const SUBGRAPH_OF: Record<CachedSystem, string> = { CRM: 'crm', ERP: 'erp
 export interface HttpInvalidationOptions {
   /** Each owning subgraph's base URL (http://127.0.0.1:4001); a system without one is not told. */
   targets: Partial<Record<CachedSystem, string>>;
+  /** Base URLs of gateways whose answer cache hears every key (gateway/answer-cache/hear-changes.ts). */
+  gateways?: readonly string[];
   internalAuth: InternalAuthConfig;
   timeoutMs: number;
   /** One call per delivery attempt: `delivered`, or `failed` with the reason (never a URL or a record id). */
-  onDelivery(system: CachedSystem, result: 'delivered' | 'failed', reason?: string): void;
+  onDelivery(system: CachedSystem | typeof GATEWAY, result: 'delivered' | 'failed', reason?: string): void;
 }
+
+/** How a gateway target is named in onDelivery, and the audience of its token. */
+export const GATEWAY = 'GATEWAY';
+const GATEWAY_AUDIENCE = 'gateway';
+/** Waits before each further delivery to a gateway that did not confirm one. */
+const GATEWAY_RETRY_MS = [200, 1000, 5000];
 
 /** The caller the internal tokens name: the sync service itself, with no scope. */
 const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
@@ -29,19 +38,33 @@ const SENDER = { subject: 'sync', clientId: 'sync', scopes: new Set<string>() };
 export function createHttpInvalidation(options: HttpInvalidationOptions): RecordInvalidation {
   const sign = createInternalTokenSigner(options.internalAuth);
   const local = createLocalInvalidation();
-  const deliver = async (system: CachedSystem, base: string, keys: RecordKey[]) => {
+  /** True when delivered. */
+  const deliver = async (system: CachedSystem | typeof GATEWAY, base: string, keys: readonly RecordKey[]): Promise<boolean> => {
     try {
       const res = await fetch(`${base}${INVALIDATION_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(SENDER, SUBGRAPH_OF[system])}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(SENDER, system === GATEWAY ? GATEWAY_AUDIENCE : SUBGRAPH_OF[system])}` },
         body: JSON.stringify({ keys }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       await res.arrayBuffer();
       options.onDelivery(system, res.ok ? 'delivered' : 'failed', res.ok ? undefined : `HTTP ${res.status}`);
+      return res.ok;
     } catch (err) {
       options.onDelivery(system, 'failed', (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
+      return false;
     }
+  };
+  // A gateway that did not confirm (busy past the timeout, restarting) is asked again in the background
+  // while its kept answers could still be served: it must not keep an old answer for a whole TTL.
+  const deliverToGateway = async (base: string, keys: readonly RecordKey[]) => {
+    if (await deliver(GATEWAY, base, keys)) return;
+    void (async () => {
+      for (const waitMs of GATEWAY_RETRY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+        if (await deliver(GATEWAY, base, keys)) return;
+      }
+    })();
   };
   return {
     async publish(keys) {
@@ -50,6 +73,8 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
         const mine = keys.filter((k) => k.system === system);
         return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
       }));
+      // Only then the gateways: a read a gateway sends once it dropped its answers finds the subgraphs' records dropped too.
+      if (keys.length) await Promise.all((options.gateways ?? []).map((base) => deliverToGateway(base, keys)));
     },
     subscribe: local.subscribe,
   };

@@ -1,9 +1,12 @@
 /**
  * A DataLoader batch function in front of the record cache: the keys whose record the cache holds are
  * answered from it, the rest go to the upstream in one batch as before, and the records found are kept
- * (unless dropped meanwhile, see record-cache.ts).
+ * (unless dropped meanwhile, see record-cache.ts). Each record served is noted as a dependency of the
+ * request's answer (answer-dependencies.ts); anything served that no key names (a key without an id, a
+ * "none", a match the rule does not keep, a record dropped while it was read) makes the answer unkeepable.
  */
 import type { RecordShelf } from './record-cache.ts';
+import { dependOn, dependOnUnnamed, namedRead } from './answer-dependencies.ts';
 
 export interface ReadThrough<K, V> {
   /** The cache's id for a key, or null when the key cannot be answered from the cache (e.g. a search by email). */
@@ -45,8 +48,10 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
       const id = rule.idOf(key);
       const cached = id === null ? undefined : shelf.get(id);
       const pending = id !== null && cached === undefined && rule.joinsInFlight ? shelf.pending(id) : undefined;
-      if (cached !== undefined) answers[i] = cached as R;
-      else if (pending) joined.push({ index: i, answer: pending });
+      if (cached !== undefined) {
+        answers[i] = cached as R;
+        dependOn(shelf.keyOf(id!), shelf.remainingMs(id!));
+      } else if (pending) joined.push({ index: i, answer: pending });
       else missing.push(i);
     });
     if (missing.length && rule.asksAllWithMissing?.()) {
@@ -59,7 +64,13 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
     await Promise.all([
       missing.length ? loadAndKeep(missing) : undefined,
       ...joined.map(({ index, answer }) => answer.then(
-        (value) => { answers[index] = value as R; },
+        (value) => {
+          answers[index] = value as R;
+          // Named only if the read that was joined kept it (it was not dropped while in flight).
+          const id = rule.idOf(keys[index])!;
+          if (value !== null && shelf.get(id) === value) dependOn(shelf.keyOf(id), shelf.remainingMs(id));
+          else dependOnUnnamed();
+        },
         () => { failed.push(index); },
       )),
     ]);
@@ -68,7 +79,9 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
 
     async function loadAndKeep(indexes: number[]): Promise<void> {
       const ticket = shelf!.ticket();
-      const loading = load(indexes.map((i) => keys[i]));
+      const batch = () => load(indexes.map((i) => keys[i]));
+      // Only a batch of ids alone is a named read: one with a key without an id searches by something else.
+      const loading = indexes.every((i) => rule.idOf(keys[i]) !== null) ? namedRead(batch) : batch();
       if (rule.offersInFlight) {
         indexes.forEach((i, j) => {
           const id = rule.idOf(keys[i]);
@@ -85,9 +98,9 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
         const value = loaded[j];
         answers[i] = value;
         const id = rule.idOf(keys[i]);
-        if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)) {
-          shelf!.set(id, value as Kept, ticket);
-        }
+        if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)
+          && shelf!.set(id, value as Kept, ticket)) dependOn(shelf!.keyOf(id), shelf!.remainingMs());
+        else dependOnUnnamed();
       });
     }
   };

@@ -35,6 +35,10 @@ export interface RecordShelf<V extends object> {
   share(id: string, answer: Promise<V | null>, ticket: Ticket): void;
   /** The read of the record in flight, unless the record was dropped since it was sent. */
   pending(id: string): Promise<V | null> | undefined;
+  /** The record's key as keyText() writes it (what answers made from it are tagged with). */
+  keyOf(id: string): string;
+  /** How much longer a held record may be served (ms); the whole TTL for one just read. */
+  remainingMs(id?: string): number;
 }
 
 export interface RecordCache {
@@ -81,6 +85,8 @@ export function createRecordCache(system: CachedSystem, config: RecordCacheConfi
           records.set(key, value);
           return true;
         },
+        keyOf: text,
+        remainingMs: (id) => (id === undefined ? config.ttlMs : records.getRemainingTTL(text(id))),
         share(id, answer, ticket) {
           const key = text(id);
           const entry = { answer, ticket };

@@ -33,8 +33,22 @@ export function commerceCustomerKey(gidOrNumber: string | number): RecordKey | n
   return id ? { system: 'COMMERCE', kind: 'customer', id } : null;
 }
 
+/**
+ * Every shop order: what the gateway's kept answers holding a customer's orders or order totals depend on
+ * (answer-dependencies.ts). Shop orders are never cached by id; any change to one (a cancellation, an
+ * orders/* webhook) drops every answer holding orders.
+ */
+export const commerceOrdersKey: RecordKey = everyOf('COMMERCE', 'order');
+
 /** Where a key lives in a cache, and how it travels. */
 export const keyText = (key: RecordKey): string => `${key.system}:${key.kind}:${key.id}`;
+
+/** The key keyText() wrote (ids may hold ':'), or null when it names no cached system. */
+export function parseKeyText(text: string): RecordKey | null {
+  const [system, kind, ...id] = text.split(':');
+  if (!CACHED_SYSTEMS.includes(system as CachedSystem) || !kind || !id.length) return null;
+  return { system: system as CachedSystem, kind, id: id.join(':') };
+}
 
 /** The keys in a message from elsewhere (an invalidation body), or null when it is not a list of keys. */
 export function parseRecordKeys(value: unknown): RecordKey[] | null {

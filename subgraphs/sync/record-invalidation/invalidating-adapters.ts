@@ -8,7 +8,7 @@
  */
 import type { Adapters } from '../adapters.ts';
 import type { RecordInvalidation } from '../../shared/record-cache/record-invalidation.ts';
-import { commerceCustomerKey, crmContactKey, erpPartnerKey, everyOf, type RecordKey } from '../../shared/record-cache/record-keys.ts';
+import { commerceCustomerKey, commerceOrdersKey, crmContactKey, erpPartnerKey, everyOf, type RecordKey } from '../../shared/record-cache/record-keys.ts';
 
 export function invalidatingAdapters(adapters: Adapters, invalidation: RecordInvalidation): Adapters {
   const thenPublish = <A extends unknown[], R>(write: (...args: A) => Promise<R>, keysOf: (...args: A) => (RecordKey | null)[]) =>
@@ -32,6 +32,11 @@ export function invalidatingAdapters(adapters: Adapters, invalidation: RecordInv
       // Called with the sales order's id, not the shop order number it is cached by; cancelling may cancel draft invoices too.
       cancelSaleOrder: thenPublish(erp.cancelSaleOrder, () => [everyOf('ERP', 'sale_order'), everyOf('ERP', 'invoices')]),
     },
-    commerce: { ...commerce, update: thenPublish(commerce.update, (gid) => [commerceCustomerKey(gid)]) },
+    commerce: {
+      ...commerce,
+      update: thenPublish(commerce.update, (gid) => [commerceCustomerKey(gid)]),
+      // Answers the gateway keeps with a customer's orders are tagged with every shop order (commerceOrdersKey).
+      cancelOrder: thenPublish(commerce.cancelOrder, () => [commerceOrdersKey]),
+    },
   };
 }

@@ -5,6 +5,8 @@
  * answers. Writes outside requests (outbox, inbox, reconciliation) have no one to answer.
  */
 import type { RecordInvalidation } from '../../shared/record-cache/record-invalidation.ts';
+import { noteChanged } from '../../shared/record-cache/answer-dependencies.ts';
+import { keyText } from '../../shared/record-cache/record-keys.ts';
 
 export interface PendingInvalidations extends RecordInvalidation {
   /** Resolves once every publication started before the call has settled. */
@@ -15,6 +17,8 @@ export function trackPending(inner: RecordInvalidation): PendingInvalidations {
   const pending = new Set<Promise<void>>();
   return {
     publish(keys) {
+      // Also told to the gateway relaying the request, on its answer (answer-dependencies.ts).
+      noteChanged(keys.map(keyText));
       const publication: Promise<void> = inner.publish(keys).finally(() => pending.delete(publication));
       pending.add(publication);
       return publication;

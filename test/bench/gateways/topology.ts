@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEV_CREDENTIALS } from '../../../upstreams/stack.ts';
-import { startPartProcess, stopChild } from '../../../upstreams/replicas/processes.ts';
+import { freePort, startPartProcess, stopChild } from '../../../upstreams/replicas/processes.ts';
 import { replicaPath } from '../../../upstreams/replicas/stack.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraphs.ts';
 
@@ -71,9 +71,9 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
   const stop = () => Promise.all(children.reverse().map((child) => stopChild(child))).then(() => undefined);
 
   /** Spawns `script` on a free port (another if some other program took it meanwhile); resolves once `readyPath` answers. */
-  const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string): Promise<RunningProcess> => {
+  const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string, port = 0): Promise<RunningProcess> => {
     const part = await startPartProcess({
-      name, script, args, nodeArgs: nodeArgs(name), port: 0, readyPath, timeoutMs: START_TIMEOUT_MS,
+      name, script, args, nodeArgs: nodeArgs(name), port, readyPath, timeoutMs: START_TIMEOUT_MS,
       env: (port) => ({ ...process.env, ...env, ...extraEnv, PORT: String(port), [`${name.toUpperCase()}_PORT`]: String(port), STANDIN_PORT: String(port), HOST: '127.0.0.1' }),
       // Their log lines would bury the figures; errors still show.
       stdout: 'ignore',
@@ -94,9 +94,12 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
     const startReadSubgraphs = (extraEnv: NodeJS.ProcessEnv) => Promise.all(READ_SUBGRAPHS.map((name) =>
       start(name, here(`../../../subgraphs/${name}/main.ts`), [], { ...upstreamEnv, ...extraEnv }, '/health')));
     const readSubgraphs = await startReadSubgraphs({});
-    // The sync services tell the (cached) read subgraphs what they wrote, whichever gateway the write came through.
+    // The sync services tell the (cached) read subgraphs what they wrote, whichever gateway the write came through,
+    // and this project's gateways too (their answer caches): on ports chosen now, since the gateways start last.
+    const oursPorts = await Promise.all((kinds.includes('ours') ? Array.from({ length: replicas }) : []).map(() => freePort()));
+    const gatewayUrlEnv = oursPorts.length ? { GATEWAY_URL: oursPorts.map((p) => `http://127.0.0.1:${p}`).join(',') } : {};
     const syncs = await Promise.all(Array.from({ length: replicas }, () =>
-      start('sync', here('../../../subgraphs/sync/main.ts'), [], { ...upstreamEnv, ...urlEnv(readSubgraphs) }, '/health')));
+      start('sync', here('../../../subgraphs/sync/main.ts'), [], { ...upstreamEnv, ...urlEnv(readSubgraphs), ...gatewayUrlEnv }, '/health')));
     const subgraphs = Object.fromEntries([...readSubgraphs, syncs[0]].map((s) => [s.name, s])) as Topology['subgraphs'];
     // The peers (baseline, Hive) have "no cache": they read through a second set of the same read subgraphs with the record cache off.
     const peerSubgraphs = kinds.some((kind) => kind !== 'ours') ? await startReadSubgraphs(RECORD_CACHE_OFF) : [];
@@ -105,7 +108,7 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
       const ownEnv = kind === 'ours'
         ? { ...urlEnv([...readSubgraphs, sync]), ...OURS_ENV, ...(env.AUDIT_DB_PATH && { AUDIT_DB_PATH: replicaPath(env.AUDIT_DB_PATH, i + 1) }) }
         : urlEnv(uncached);
-      const p = await start(kind, ENTRY[kind], [], ownEnv, READY_PATH[kind]);
+      const p = await start(kind, ENTRY[kind], [], ownEnv, READY_PATH[kind], kind === 'ours' ? oursPorts[i] : 0);
       return { ...p, kind, url: `${p.base}/graphql` };
     })));
     return { standIns, subgraphs, peerSubgraphs, gateways, syncs, stop };
