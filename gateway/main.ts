@@ -4,6 +4,9 @@ import { readGatewayConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startGateway } from './gateway.ts';
 import { stopOnSignal } from '../subgraphs/shared/stop-on-signal.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
+
+limitHeapGrowth(process.execArgv);
 
 const config = readGatewayConfig(process.env, { supergraphPath: fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)) });
 const logger = createLogger(config.logLevel, config.logFile);
