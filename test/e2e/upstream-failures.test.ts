@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useStack, type GraphQLResult } from './harness.ts';
 
-const t = useStack({ env: { ODOO_TIMEOUT_MS: '500', SHOPIFY_TIMEOUT_MS: '500' } });
+// Caches off: a record or answer kept from an earlier test would (rightly) answer while its upstream is down.
+const t = useStack({ env: {
+  ODOO_TIMEOUT_MS: '500', SHOPIFY_TIMEOUT_MS: '500',
+  CRM_RECORD_TTL_MS: '0', ERP_RECORD_TTL_MS: '0', COMMERCE_RECORD_TTL_MS: '0', GATEWAY_ANSWER_CACHE_TTL_MS: '0',
+} });
 
 const QUERY = `query($email: String!) { customers(first: 1, filter: { email: $email }) { edges { node {
   name email account { number balance { amount } } lifetimeValue { amount }

@@ -10,7 +10,8 @@ import { decodeVersion } from '../../subgraphs/shared/version.ts';
 import type { GraphQLResult } from '../e2e/harness.ts';
 import { useSubgraphProcesses, type SubgraphName } from '../support/subgraph-processes.ts';
 
-const s = useSubgraphProcesses();
+// The answer cache off: answers kept from the healthy run would (rightly) answer while a subgraph is dead.
+const s = useSubgraphProcesses({ GATEWAY_ANSWER_CACHE_TTL_MS: '0' });
 
 const QUERY = `query($id: ID!, $sku: ID!) {
   customer(id: $id) {

@@ -55,12 +55,15 @@ describe('two sync replicas and two gateways on one PostgreSQL', () => {
     schema = await createTestSchema(TEST_DATABASE_URL);
     // Two processes, each its own port (so its own replica name) and its own SQLite path, which DATABASE_URL overrides.
     const ports = [await freePort(), await freePort()];
+    // Each sync replica tells both gateways' answer caches what it changed before its write answers.
+    const gatewayPorts = [await freePort(), await freePort()];
+    const GATEWAY_URL = gatewayPorts.map((port) => `http://127.0.0.1:${port}`).join(',');
     syncProcesses.push(...await Promise.all(ports.map((port, i) =>
-      startSyncProcess({ standIns, subgraphs: readSubgraphs }, port, join(dir, `unused-${i}.db`), { DATABASE_URL: schema.url, ...SYNC_ENV }))));
+      startSyncProcess({ standIns, subgraphs: readSubgraphs }, port, join(dir, `unused-${i}.db`), { DATABASE_URL: schema.url, GATEWAY_URL, ...SYNC_ENV }))));
     syncUrls.push(...ports.map((port) => `http://127.0.0.1:${port}/graphql`));
     for (const [i, syncUrl] of syncUrls.entries()) {
       const config = readGatewayConfig({
-        PORT: '0', AUDIT_DB_PATH: join(dir, `audit-${i}.db`), AUDIT_FLUSH_MS: '0', ...GATEWAY_ENV,
+        PORT: String(gatewayPorts[i]), AUDIT_DB_PATH: join(dir, `audit-${i}.db`), AUDIT_FLUSH_MS: '0', ...GATEWAY_ENV,
         CRM_SUBGRAPH_URL: readSubgraphs.crm.url, ERP_SUBGRAPH_URL: readSubgraphs.erp.url, COMMERCE_SUBGRAPH_URL: readSubgraphs.commerce.url,
         SOCIAL_SUBGRAPH_URL: readSubgraphs.social.url, SYNC_SUBGRAPH_URL: syncUrl,
       }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });

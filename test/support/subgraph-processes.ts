@@ -36,8 +36,8 @@ export interface SubgraphProcesses {
   gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult>;
 }
 
-/** Starts everything before the file's tests and stops it after them. */
-export function useSubgraphProcesses(): SubgraphProcesses {
+/** Starts everything before the file's tests and stops it after them; `gatewayEnv` adds to the gateway's settings. */
+export function useSubgraphProcesses(gatewayEnv: NodeJS.ProcessEnv = {}): SubgraphProcesses {
   let standIns: StandIns | undefined;
   let gateway: RunningGateway | undefined;
   let dataset: Dataset | undefined;
@@ -68,7 +68,7 @@ export function useSubgraphProcesses(): SubgraphProcesses {
     const config = readGatewayConfig({
       PORT: '0', AUDIT_DB_PATH: join(dir, 'audit.db'),
       CRM_SUBGRAPH_URL: url('crm'), ERP_SUBGRAPH_URL: url('erp'), COMMERCE_SUBGRAPH_URL: url('commerce'),
-      SOCIAL_SUBGRAPH_URL: url('social'), SYNC_SUBGRAPH_URL: url('sync'),
+      SOCIAL_SUBGRAPH_URL: url('social'), SYNC_SUBGRAPH_URL: url('sync'), ...gatewayEnv,
     }, { supergraphPath: fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url)) });
     gateway = await startGateway(config, createLogger('info', join(inject('logDir'), `${dir.split('/').pop()}.log`)));
     token = await devToken();

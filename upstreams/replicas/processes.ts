@@ -74,7 +74,7 @@ export async function startPartProcess(options: PartOptions): Promise<PartProces
   }
 }
 
-const reachable = (host = '') => (['', '0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
+export const reachable = (host = '') => (['', '0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
 export class ExitedEarly extends Error {}
 

@@ -17,7 +17,7 @@ import { handOver } from '../shared/copy-data.ts';
 import { standInEnv, startStandIns, startSubgraphs, subgraphUrlEnv, type StandIns } from '../stack.ts';
 import { assertDatabaseAnswers } from './database.ts';
 import type { ReplicaPorts } from './options.ts';
-import { startPartProcess, stopChild, type PartProcess } from './processes.ts';
+import { reachable, startPartProcess, stopChild, type PartProcess } from './processes.ts';
 
 export interface ReplicaStackOptions {
   replicas: number;
@@ -96,8 +96,11 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   const at = (first: number, i: number) => (first === 0 ? 0 : first + i);
   const replicas = Array.from({ length: options.replicas }, (_, i) => i);
   try {
+    // Every sync replica tells every gateway's answer cache what it changed before its write answers (on
+    // free ports, unknown yet, the gateways hear it over LISTEN/NOTIFY only, a few ms later).
+    const gatewayUrls = options.ports.gateway === 0 ? {} : { GATEWAY_URL: replicas.map((i) => `http://${reachable(options.env.HOST)}:${at(options.ports.gateway, i)}`).join(',') };
     syncs = await Promise.all(replicas.map((i) => start(`sync ${i + 1}`, SYNC_MAIN, at(options.ports.sync, i), (port) => ({
-      ...env, ...subgraphUrlEnv(subgraphs), ...logEnv, SYNC_PORT: String(port),
+      ...env, ...subgraphUrlEnv(subgraphs), ...logEnv, ...gatewayUrls, SYNC_PORT: String(port),
     }))));
     const auditPath = options.env.AUDIT_DB_PATH ?? defaultAuditPath();
     const gateways = await Promise.all(replicas.map((i) => start(`gateway ${i + 1}`, GATEWAY_MAIN, at(options.ports.gateway, i), (port) => ({
