@@ -58,7 +58,8 @@ const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 /**
  * `cache`: the subgraph's record cache, which serves a shop customer by its stored gid when it was last
- * found by that gid (a match by email is always searched afresh); null: none, as for the write path.
+ * found by that gid (a match by email is always searched afresh, and an answer made from it depends on
+ * every shop customer); null: none, as for the write path.
  */
 export function createLoaders(client: ShopifyClient, cache: RecordCache | null = null): Loaders {
   const expected: Expected = { totals: false };
@@ -107,6 +108,8 @@ export function createLoaders(client: ShopifyClient, cache: RecordCache | null =
     shopCustomer: new DataLoader(readThrough(cache?.shelf<ShopCustomerMatch>('customer') ?? null, {
       idOf: (key) => gidNumber(key.shopCustomerId, 'Customer'),
       keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+      // A match by email (or none) depends on every shop customer: each create, update and customers/* webhook is announced.
+      searchesNamedByKind: true,
       asksAllWithMissing: () => expected.orders !== undefined || expected.totals,
     }, async (keys) => {
       const lookup = (args: { gids: readonly string[]; emails: readonly string[] }) =>

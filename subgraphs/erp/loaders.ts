@@ -15,6 +15,7 @@ import { many2oneId, text } from './odoo-values.ts';
 import type { RecordCache } from '../shared/record-cache/record-cache.ts';
 import { readThrough } from '../shared/record-cache/read-through.ts';
 import { dependOn, namedRead } from '../shared/record-cache/answer-dependencies.ts';
+import { EVERY } from '../shared/record-cache/record-keys.ts';
 
 export interface ErpLoaders {
   /** The partner linked to a customer, by stored id else email. */
@@ -47,14 +48,17 @@ const partnerKeyId = (k: PartnerKey) => `${storedPartnerId(k) ?? ''}|${normalize
 /**
  * `cache`: the subgraph's record cache, which serves a partner by its stored id when it was last found
  * by that id (a match by email is always searched afresh), a partner's invoices and a shop order's
- * sales order (not its absence: one may be created any moment); null: none.
+ * sales order (not its absence, which is only named); null: none.
  */
 export function createLoaders(client: OdooClient, reference: ReferenceData, cache: RecordCache | null = null): ErpLoaders {
   const invoiceShelf = cache?.shelf<ErpInvoice[]>('invoices') ?? null;
+  const partnerShelf = cache?.shelf<PartnerMatch>('partner') ?? null;
   return {
-    partner: new DataLoader(readThrough(cache?.shelf<PartnerMatch>('partner') ?? null, {
+    partner: new DataLoader(readThrough(partnerShelf, {
       idOf: (key) => storedPartnerId(key)?.toString() ?? null,
       keeps: (_key, match) => match.linkedBy === 'STORED_ID',
+      // A match by email (or none) depends on every partner: each create and update by the sync service is announced.
+      searchesNamedByKind: true,
     }, async (keys) => {
       const { ids, emails } = searchTerms(keys);
       return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
@@ -69,11 +73,18 @@ export function createLoaders(client: OdooClient, reference: ReferenceData, cach
       const ticket = invoiceShelf?.ticket() ?? 0;
       const { ids, emails } = searchTerms(missing);
       const search = () => client.customerInvoices(ids, emails);
-      // Keys that all hold a stored partner id: the invoices an answer uses are that partner's (a match by
-      // email instead makes the partner's own read unnamed), so the search is named by their invoice keys.
-      const byStoredIds = invoiceShelf !== null && missing.every((k) => storedPartnerId(k) !== null);
-      if (byStoredIds) for (const id of ids) dependOn(invoiceShelf.keyOf(String(id)), invoiceShelf.remainingMs());
-      const invoices = (await (byStoredIds ? namedRead(search) : search())).map(fromOdooInvoice);
+      // Keys that all hold a stored partner id: the invoices an answer uses are that partner's, so the
+      // search is named by their invoice keys.
+      // Keys with an email search more: the invoices of whichever partners hold it, named by every partner
+      // (which partners match) and every partner's invoices (as the partner search is, see `partner`).
+      if (invoiceShelf && partnerShelf) {
+        for (const id of ids) dependOn(invoiceShelf.keyOf(String(id)), invoiceShelf.remainingMs());
+        if (!missing.every((k) => storedPartnerId(k) !== null)) {
+          dependOn(invoiceShelf.keyOf(EVERY), invoiceShelf.remainingMs());
+          dependOn(partnerShelf.keyOf(EVERY), partnerShelf.remainingMs());
+        }
+      }
+      const invoices = (await (invoiceShelf && partnerShelf ? namedRead(search) : search())).map(fromOdooInvoice);
       for (const id of ids) invoiceShelf?.set(String(id), invoices.filter((i) => i.partnerId === id), ticket);
       return cached.map((hit) => hit ?? invoices);
     }, { cacheKeyFn: partnerKeyId }),
@@ -88,7 +99,9 @@ export function createLoaders(client: OdooClient, reference: ReferenceData, cach
       return names.map((name) => text(orders.find((o) => o.name === name)?.client_order_ref));
     }),
 
-    saleOrder: new DataLoader(readThrough(cache?.shelf<ErpSaleOrder>('sale_order') ?? null, { idOf: (n) => n, keeps: () => true }, async (numbers) => {
+    // This gateway never creates sales orders (Odoo does, from the shop): "none" is named by the order
+    // number's key like a found one, so one created in Odoo shows within the TTL, as any change made there.
+    saleOrder: new DataLoader(readThrough(cache?.shelf<ErpSaleOrder>('sale_order') ?? null, { idOf: (n) => n, keeps: () => true, namesNone: true }, async (numbers) => {
       const orders = (await client.saleOrdersByClientRef([...numbers])).map(fromOdooSaleOrder);
       return numbers.map((n) => pickSaleOrder(orders.filter((o) => o.clientOrderRef === n)));
     })),

@@ -82,14 +82,17 @@ describe('no N+1 across the federated read path', () => {
 // The record caches on, as they run by default (and in the bench).
 const cached = useStack({ env: { MASTODON_STATUSES_TTL_MS: '120000' } });
 
-/** Empties the read subgraphs' record caches, as the sync service would after writes to everything. */
+/** Empties the read subgraphs' record caches and the gateway's answers, as the sync service would after writes to everything. */
 async function dropRecordCaches() {
-  await Promise.all((['crm', 'erp', 'commerce'] as const).map(async (name) => {
+  const keys = (['crm', 'erp', 'commerce'] as const).map((name) => ({ system: name.toUpperCase(), kind: '*', id: '*' }));
+  await Promise.all((['crm', 'erp', 'commerce'] as const).map(async (name, i) => {
     const route = cached.stack.subgraphs[name].url.replace(/graphql$/, 'internal/record-invalidation');
-    const body = JSON.stringify({ keys: [{ system: name.toUpperCase(), kind: '*', id: '*' }] });
-    const response = await fetch(route, { method: 'POST', body, headers: await internalAuthHeader(name, []) });
+    const response = await fetch(route, { method: 'POST', body: JSON.stringify({ keys: [keys[i]] }), headers: await internalAuthHeader(name, []) });
     expect(response.status).toBe(204);
   }));
+  const gateway = cached.stack.gatewayUrl.replace(/\/graphql$/, '/internal/record-invalidation');
+  const response = await fetch(gateway, { method: 'POST', body: JSON.stringify({ keys }), headers: { 'content-type': 'application/json', ...await internalAuthHeader('gateway', []) } });
+  expect(response.status).toBe(204);
 }
 
 describe('dependent upstream levels of the page with the record caches', () => {

@@ -2,12 +2,15 @@
  * readThrough's rules where the stack cannot reach them on demand: a read in flight that was offered (a
  * look-ahead) serves a later batch of another request (one upstream call) unless its record was dropped
  * since it was sent; a failed one is asked again; a batch told to asks for its cached keys too when it
- * must ask for others.
+ * must ask for others; what an answer made from a batch depends on: a "none" by id, or a search by
+ * something else, named only when the rule says so, and a record dropped while read never.
  */
 import { describe, expect, it } from 'vitest';
 import { createRecordCache } from '../../subgraphs/shared/record-cache/record-cache.ts';
 import { readThrough } from '../../subgraphs/shared/record-cache/read-through.ts';
 import { crmContactKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
+import { upstreamRead, type AnswerDependencies } from '../../subgraphs/shared/record-cache/answer-dependencies.ts';
+import { runInScope } from '../../subgraphs/shared/logging/request-scope.ts';
 
 interface Contact { id: string; phone: string }
 
@@ -120,5 +123,43 @@ describe('readThrough', () => {
     expect(await answer).toEqual([{ id: '2', phone: 'fresh' }, { id: '1', phone: 'fresh' }]);
     expect(await batch(['1'])).toEqual([{ id: '1', phone: 'fresh' }]);
     expect(upstream.batches).toEqual([['2', '1']]);
+  });
+
+  describe('names what an answer used', () => {
+    /** Keys are ids, or `email:` searches; the upstream finds every id but 'missing', and one contact by email. */
+    const upstream = async (keys: readonly string[]) => {
+      upstreamRead();
+      return keys.map((k) => (k === 'missing' || k === 'email:nobody' ? null : { id: k.startsWith('email:') ? '9' : k, phone: '1' }));
+    };
+    const idOf = (k: string) => (k.startsWith('email:') ? null : k);
+    async function depsOf(rule: { namesNone?: boolean; searchesNamedByKind?: boolean }, keys: string[], during?: (drop: () => void) => void): Promise<AnswerDependencies> {
+      const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
+      const load = async (ks: readonly string[]) => {
+        const found = await upstream(ks);
+        during?.(() => cache.drop([crmContactKey('1')]));
+        return found;
+      };
+      const batch = readThrough(cache.shelf<Contact>('contact'), { idOf, keeps: () => true, ...rule }, load);
+      return runInScope({ requestId: 'r', traceId: '0'.repeat(32), spanId: '0'.repeat(16), flags: '01' }, async (scope) => { await batch(keys); return scope.answer!; });
+    }
+
+    it('names a "none" by id by its key only when told to', async () => {
+      expect((await depsOf({}, ['1', 'missing'])).unnamed).toBe(true);
+      const named = await depsOf({ namesNone: true }, ['1', 'missing']);
+      expect(named.unnamed).toBe(false);
+      expect([...named.keys]).toEqual(['CRM:contact:1', 'CRM:contact:missing']);
+    });
+
+    it('names a search by something else (found or not) by every record of the kind only when told to', async () => {
+      expect((await depsOf({}, ['1', 'email:ada'])).unnamed).toBe(true);
+      const named = await depsOf({ searchesNamedByKind: true }, ['1', 'email:ada', 'email:nobody']);
+      expect(named.unnamed).toBe(false);
+      expect([...named.keys].sort()).toEqual(['CRM:contact:*', 'CRM:contact:1']);
+    });
+
+    it('never names a record dropped while it was read', async () => {
+      const deps = await depsOf({ namesNone: true, searchesNamedByKind: true }, ['1', 'email:ada'], (drop) => drop());
+      expect(deps.unnamed).toBe(true);
+    });
   });
 });

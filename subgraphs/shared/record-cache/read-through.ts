@@ -7,6 +7,7 @@
  */
 import type { RecordShelf } from './record-cache.ts';
 import { dependOn, dependOnUnnamed, namedRead } from './answer-dependencies.ts';
+import { EVERY } from './record-keys.ts';
 
 export interface ReadThrough<K, V> {
   /** The cache's id for a key, or null when the key cannot be answered from the cache (e.g. a search by email). */
@@ -31,6 +32,18 @@ export interface ReadThrough<K, V> {
    * readers that could ask again.
    */
   offersInFlight?: boolean;
+  /**
+   * Whether a "none" found by id is named by that id's key (not kept in the cache, but an answer made
+   * from it depends on the key for the shelf's TTL): for records this gateway never creates, so that
+   * their appearing is bounded by the TTL like any change made at the source.
+   */
+  namesNone?: boolean;
+  /**
+   * Whether a key read by something other than its id (an email, a stale id's fallback) is named by
+   * every record of the shelf's kind (keyOf(EVERY)): for kinds whose every create and update by this
+   * gateway or webhook is announced, so that whatever a search may find next drops the answer.
+   */
+  searchesNamedByKind?: boolean;
 }
 
 /** A batch whose answers are R (null for "none", which is never kept) or an Error (never kept either). */
@@ -81,7 +94,7 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
       const ticket = shelf!.ticket();
       const batch = () => load(indexes.map((i) => keys[i]));
       // Only a batch of ids alone is a named read: one with a key without an id searches by something else.
-      const loading = indexes.every((i) => rule.idOf(keys[i]) !== null) ? namedRead(batch) : batch();
+      const loading = rule.searchesNamedByKind || indexes.every((i) => rule.idOf(keys[i]) !== null) ? namedRead(batch) : batch();
       if (rule.offersInFlight) {
         indexes.forEach((i, j) => {
           const id = rule.idOf(keys[i]);
@@ -98,8 +111,13 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
         const value = loaded[j];
         answers[i] = value;
         const id = rule.idOf(keys[i]);
-        if (id !== null && value !== null && value !== undefined && !(value instanceof Error) && rule.keeps(keys[i], value as NonNullable<R>)
-          && shelf!.set(id, value as Kept, ticket)) dependOn(shelf!.keyOf(id), shelf!.remainingMs());
+        const found = value !== null && value !== undefined && !(value instanceof Error);
+        if (id !== null && found && rule.keeps(keys[i], value as NonNullable<R>)) {
+          // Dropped while read: what was read may be the old record.
+          if (shelf!.set(id, value as Kept, ticket)) dependOn(shelf!.keyOf(id), shelf!.remainingMs());
+          else dependOnUnnamed();
+        } else if (id !== null && value === null && rule.namesNone) dependOn(shelf!.keyOf(id), shelf!.remainingMs());
+        else if (!(value instanceof Error) && rule.searchesNamedByKind) dependOn(shelf!.keyOf(EVERY), shelf!.remainingMs());
         else dependOnUnnamed();
       });
     }

@@ -17,7 +17,8 @@ export const HOT_SET_SIZE = 100;
 const WRITE_SHARE = 0.1;
 
 const PAGE = `query CustomerPage { customers(first: ${PAGE_SIZE}) { edges { node { ${UNIFIED_CUSTOMER_FIELDS} } } } }`;
-const BY_ID = `query CustomerView($id: ID!) { customer(id: $id) { ${UNIFIED_CUSTOMER_FIELDS} } }`;
+/** S2's document (S3's reads too). */
+export const BY_ID = `query CustomerView($id: ID!) { customer(id: $id) { ${UNIFIED_CUSTOMER_FIELDS} } }`;
 const UPDATE = `mutation UpdatePhone($id: ID!, $v: String!, $phone: String!) {
   updateCustomer(id: $id, expectedVersion: $v, input: { phone: $phone }) { customer { id version phone } } }`;
 /** The hot set: the first customers of the CRM's order, with what S3 needs to write them. */
