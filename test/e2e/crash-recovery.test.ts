@@ -35,5 +35,6 @@ describe('a write orchestrator killed mid-update', () => {
       'odoo POST /json/2/res.partner/write': 1,
       'shopify customerUpdate': 1,
     });
-  });
+  // Two sync processes start (each compiling with tsx) within the test: on a loaded machine, past the default 30 s.
+  }, 90_000);
 });
