@@ -7,8 +7,9 @@
  * from its document cache for a text it has seen.
  *
  * A document that parsed and validated is remembered with its selected operation (by text and
- * operation name, in a bounded LRU): the same text again is neither parsed nor validated. What depends
- * on the variables (their coercion, page sizes, cost) is checked on every request.
+ * operation name, in a bounded LRU): the same text again is neither parsed nor validated. The variables
+ * are coerced on every request; the page sizes and cost they decide are remembered with the document, by
+ * the variables exactly as the client sent them (each walks the whole document with its types).
  */
 import {
   getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate,
@@ -53,17 +54,31 @@ export type OperationPreparer = (params: GraphQLRequestParts, method: string) =>
  */
 const MAX_DOCUMENTS = 500;
 const MAX_DOCUMENT_TEXT = 250_000;
+/** Characters of keys (document number and variables as JSON) of page-size and cost outcomes kept at most. */
+const MAX_CHECKED_TEXT = 500_000;
+
+interface Selected {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** Names this document (of this preparer) in the outcome keys. */
+  serial: number;
+}
+
+/** What the page sizes and cost decided for one document and set of variables. */
+interface Checked { pageError: GraphQLError | null; cost: number }
 
 /** `onLookup` is told of each request whether its document was remembered (for the metrics). */
 export function createOperationPreparer(schema: GraphQLSchema, limits: OperationLimits, estimateCost: CostEstimator, onLookup: (hit: boolean) => void = () => {}): OperationPreparer {
   const defaultPageSize = largestDefaultPageSize(schema);
   if (limits.maxPageSize < defaultPageSize) throw new Error(`MAX_PAGE_SIZE must be at least the schema's largest default page size (${defaultPageSize}): ${limits.maxPageSize}`);
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
-  const selected = new LRUCache<string, { document: DocumentNode; operation: OperationDefinitionNode }>({
+  const selected = new LRUCache<string, Selected>({
     max: MAX_DOCUMENTS, maxSize: MAX_DOCUMENT_TEXT, sizeCalculation: (_value, key) => Math.max(1, key.length),
   });
+  const checked = new LRUCache<string, Checked>({ maxSize: MAX_CHECKED_TEXT, sizeCalculation: (_value, key) => Math.max(1, key.length) });
+  let serial = 0;
   /** The document and its operation to run, parsed, validated and selected, or what refused it. */
-  const select = (params: GraphQLRequestParts): { document: DocumentNode; operation: OperationDefinitionNode } | RefusedOperation => {
+  const select = (params: GraphQLRequestParts): Selected | RefusedOperation => {
     // The name as JSON (no raw newline in it), so no name and text can pass for another pair.
     const key = `${JSON.stringify(params.operationName ?? null)}\n${params.query ?? ''}`;
     const remembered = selected.get(key);
@@ -76,7 +91,7 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Operation
     const operation = getOperationAST(parsed, params.operationName ?? undefined);
     if (!operation) return { refused: 'selection', errors: [codedError('BAD_USER_INPUT', selectionMessage(parsed, params.operationName))] };
     if (operation.operation === 'subscription') return { refused: 'selection', errors: [codedError('BAD_USER_INPUT', 'Subscriptions are not supported.')] };
-    const valid = { document: parsed, operation };
+    const valid = { document: parsed, operation, serial: serial++ };
     selected.set(key, valid);
     return valid;
   };
@@ -90,9 +105,16 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Operation
     if (coerced.errors) return { refused: 'invalid', errors: coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT')) };
     const variables = coerced.coerced;
 
-    const pageError = pageSizeError(schema, parsed, operation, variables, limits.maxPageSize);
+    // Coercion is a function of the variables sent (JSON, so always serialisable) and the document.
+    const sent = `${found.serial}\n${JSON.stringify(params.variables ?? {})}`;
+    let outcome = checked.get(sent);
+    if (!outcome) {
+      const pageError = pageSizeError(schema, parsed, operation, variables, limits.maxPageSize);
+      outcome = { pageError, cost: pageError ? 0 : estimateCost(parsed, operation, variables) };
+      checked.set(sent, outcome);
+    }
+    const { pageError, cost } = outcome;
     if (pageError) return { refused: 'invalid', errors: [pageError] };
-    const cost = estimateCost(parsed, operation, variables);
     if (cost > limits.maxCost) return { refused: 'invalid', errors: [costError(cost, limits.maxCost)] };
     return { document: parsed, operation, variables, cost };
   };

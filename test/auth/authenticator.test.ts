@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { createAuthenticator } from '../../gateway/auth/authenticator.ts';
 import { DEV_AUTH_HS256_SECRET, readAuthConfig } from '../../gateway/auth/auth-config.ts';
@@ -35,6 +35,24 @@ describe('the principal', () => {
   it('accepts the scheme in any letter case', async () => {
     const principal = await authenticator.authenticate({ authorization: `bearer ${await devToken()}` }, URL_);
     expect(principal.subject).toBe('test-suite');
+  });
+});
+
+describe('a token verified before', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('is the same caller again, and refused once past its expiry and the clock tolerance', async () => {
+    const authenticator = createAuthenticator(readAuthConfig({}));
+    const secret = new TextEncoder().encode(DEV_AUTH_HS256_SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ scope: 'customers:read' }).setProtectedHeader({ alg: 'HS256' }).setSubject('carol').setIssuedAt(now).setExpirationTime(now + 10).sign(secret);
+    const first = await authenticator.authenticate(bearer(token), URL_);
+    expect(await authenticator.authenticate(bearer(token), URL_)).toEqual(first);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((now + 10 + 29) * 1000);
+    expect((await authenticator.authenticate(bearer(token), URL_)).subject).toBe('carol');
+    vi.setSystemTime((now + 10 + 30) * 1000);
+    await expect(authenticator.authenticate(bearer(token), URL_)).rejects.toMatchObject({ reason: 'expired' });
   });
 });
 

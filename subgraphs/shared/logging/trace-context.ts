@@ -24,12 +24,29 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ALL_ZERO = /^0+$/;
 
-export const newSpanId = (): string => randomBytes(8).toString('hex');
+/**
+ * Random bytes taken in blocks (as Node's randomUUID does): one randomBytes call per span id cost a
+ * system call and a buffer each, several per request (every subgraph call has its own span).
+ */
+const RANDOM_BLOCK_BYTES = 4096;
+let randomBlock = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomHex(bytes: number): string {
+  if (randomOffset + bytes > randomBlock.length) {
+    randomBlock = randomBytes(RANDOM_BLOCK_BYTES);
+    randomOffset = 0;
+  }
+  randomOffset += bytes;
+  return randomBlock.toString('hex', randomOffset - bytes, randomOffset);
+}
+
+export const newSpanId = (): string => randomHex(8);
 
 export function traceIdentity(headers: IncomingHttpHeaders): TraceIdentity {
   const parent = parseTraceparent(headers.traceparent);
   const given = headers['x-request-id'];
-  const traceId = parent?.traceId ?? randomBytes(16).toString('hex');
+  const traceId = parent?.traceId ?? randomHex(16);
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : parent?.traceId ?? randomUUID();
   return { requestId, traceId, spanId: newSpanId(), ...(parent && { parentSpanId: parent.spanId }), flags: parent?.flags ?? '01' };
 }
