@@ -16,6 +16,7 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ANSWER_KEYS_HEADER, ANSWER_TTL_HEADER, CHANGED_KEYS_HEADER } from '../../subgraphs/shared/record-cache/answer-dependencies.ts';
 import { EVERY, everyOf, keyText, parseKeyText, type RecordKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
 import { SHARE_SCOPES_HEADER } from '../subgraph-transport/in-flight-reads.ts';
+import { withTextBody } from '../subgraph-transport/http-fetcher.ts';
 import { DropHistory } from './drop-history.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -86,7 +87,8 @@ export class AnswerCache {
     const keeping = async (url: string, init: FetcherInit = {}) => {
       const scopes = init.headers?.[SHARE_SCOPES_HEADER];
       if (scopes === undefined || typeof init.body !== 'string' || this.config.ttlMs === 0) return this.heard(await send(url, init));
-      const key = JSON.stringify([url, scopes, init.body]);
+      // The JSON array is self-delimiting, so the body follows it as is (not escaped into a copy).
+      const key = JSON.stringify([url, scopes]) + init.body;
       const kept = this.answers.get(key);
       this.onLookup(kept !== undefined);
       if (kept) return kept.response;
@@ -116,7 +118,7 @@ export class AnswerCache {
     if (body.includes('"errors"')) return;
     const tags = parseTags(keys);
     if (!this.drops.unchangedSince(ticket, tags)) return;
-    this.answers.set(key, { response, tags }, { ttl, size: key.length + body.length + tags.join('').length + 256 });
+    this.answers.set(key, { response: withTextBody(response, body), tags }, { ttl, size: key.length + body.length + tags.join('').length + 256 });
     // Larger than the whole bound: not kept.
     if (!this.answers.has(key)) return;
     for (const tag of tags) {

@@ -54,7 +54,7 @@ export function keepAliveFetcher(timeoutMs: number): Fetcher {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(new BufferedResponse(url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)));
+        resolve(new BufferedResponse(url, res.statusCode ?? 0, res.statusMessage ?? '', new ResponseHeaders(res.headers), Buffer.concat(chunks)));
       });
     });
     req.end(init.body);
@@ -62,30 +62,34 @@ export function keepAliveFetcher(timeoutMs: number): Fetcher {
   return fetcher as unknown as Fetcher;
 }
 
+/**
+ * The same answer with its body held as text, read any number of times (the answer cache's: a hit is
+ * parsed from the string, not decoded from bytes again).
+ */
+export const withTextBody = (response: FetcherResponse, text: string): FetcherResponse =>
+  new BufferedResponse(response.url, response.status, response.statusText, response.headers, text);
+
 /** A subgraph's answer, already read in full. */
 class BufferedResponse implements FetcherResponse {
   readonly redirected = false;
   readonly bodyUsed = false;
-  readonly headers: FetcherHeaders;
 
-  constructor(readonly url: string, readonly status: number, readonly statusText: string, headers: IncomingHttpHeaders, private readonly body: Buffer) {
-    this.headers = new ResponseHeaders(headers);
-  }
+  constructor(readonly url: string, readonly status: number, readonly statusText: string, readonly headers: FetcherHeaders, private readonly body: Buffer | string) {}
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
 
   async text(): Promise<string> {
-    return this.body.toString('utf8');
+    return typeof this.body === 'string' ? this.body : this.body.toString('utf8');
   }
 
   async json(): Promise<any> {
-    return JSON.parse(this.body.toString('utf8'));
+    return JSON.parse(await this.text());
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    return new Uint8Array(this.body).buffer;
+    return new Uint8Array(typeof this.body === 'string' ? Buffer.from(this.body) : this.body).buffer;
   }
 
   clone(): FetcherResponse {

@@ -59,7 +59,8 @@ export class InFlightReads {
       const headers = { ...init.headers };
       delete headers[SHARE_SCOPES_HEADER];
       if (typeof init.body !== 'string') return send(url, { ...init, headers });
-      const key = JSON.stringify([url, scopes, init.body]);
+      // The JSON array is self-delimiting, so the body follows it as is (not escaped into a copy).
+      const key = JSON.stringify([url, scopes]) + init.body;
       const joinable = this.inFlight.get(key);
       this.onLookup(joinable?.writesBefore === this.writesSettled);
       if (joinable?.writesBefore === this.writesSettled) return joinable.answer;
