@@ -28,7 +28,15 @@ export function reusingInternalTokens(sign: InternalTokenSigner): InternalTokenS
   };
 }
 
-/** Every claim a token carries but its times, unambiguously (no claim can hold the separator). */
+/**
+ * The caller's part of the claims as JSON, per principal object (a principal never changes, and the
+ * authenticator hands out the same one for the same token).
+ */
+const callerKeys = new WeakMap<TokenSubject, string>();
+
+/** Every claim a token carries but its times, unambiguously (each part is JSON, which ends where it ends). */
 function claimsKey(principal: TokenSubject, subgraph: string): string {
-  return JSON.stringify([subgraph, principal.subject, principal.clientId, [...principal.scopes].sort()]);
+  let caller = callerKeys.get(principal);
+  if (caller === undefined) callerKeys.set(principal, (caller = JSON.stringify([principal.subject, principal.clientId, [...principal.scopes].sort()])));
+  return JSON.stringify(subgraph) + caller;
 }

@@ -21,12 +21,14 @@ const LIFETIME_S = 30;
 export type InternalTokenSigner = (principal: TokenSubject, subgraph: string) => Promise<string>;
 
 /**
- * Signs afresh for every call: HS256 costs microseconds, and no cache means no token of one caller can
- * ever be handed to another.
+ * Signs afresh for every call, and no cache means no token of one caller can ever be handed to another
+ * (the gateway reuses them per exact claims: gateway/subgraph-transport/reused-internal-tokens.ts). The
+ * secret is imported as a WebCrypto key once: given raw bytes, jose imports them again on every signing.
  */
 export function createInternalTokenSigner(config: InternalAuthConfig): InternalTokenSigner {
-  const key = new TextEncoder().encode(config.secret);
-  return (principal, subgraph) =>
+  let key: Promise<CryptoKey> | undefined;
+  const hmacKey = () => (key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(config.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));
+  return async (principal, subgraph) =>
     new SignJWT({ scope: [...principal.scopes].join(' '), ...(principal.clientId === null ? {} : { client_id: principal.clientId }) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.subject)
@@ -34,5 +36,5 @@ export function createInternalTokenSigner(config: InternalAuthConfig): InternalT
       .setAudience(subgraph)
       .setIssuedAt()
       .setExpirationTime(`${LIFETIME_S}s`)
-      .sign(key);
+      .sign(await hmacKey());
 }
