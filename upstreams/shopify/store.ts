@@ -14,7 +14,7 @@ export type CustomerFields = Partial<Pick<ShopifyCustomer, 'firstName' | 'lastNa
 /** A write the store made, as its webhook topics name it. */
 export type ShopifyChange =
   | { topic: 'customers/create' | 'customers/update'; customer: ShopifyCustomer }
-  | { topic: 'orders/updated' | 'orders/cancelled'; order: StoredOrder };
+  | { topic: 'orders/create' | 'orders/updated' | 'orders/cancelled'; order: StoredOrder };
 
 export interface ShopifyStore {
   shopCurrency: string;
@@ -90,6 +90,7 @@ export function createShopifyStore(data: ShopifyData, clock: () => number = Date
       const order: StoredOrder = { ...fields, id: Math.max(0, ...orders.keys()) + 1, name: `#${number}`, createdAt: now, updatedAt: now, cancelledAt: null, cancelReason: null };
       orders.set(order.id, order);
       if (order.customerId !== null) byCustomer.set(order.customerId, [...(byCustomer.get(order.customerId) ?? []), order]);
+      onChange({ topic: 'orders/create', order });
       return order;
     },
     cancelOrder(order, reason, financialStatus) {
