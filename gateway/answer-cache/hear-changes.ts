@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createInternalTokenVerifier, type InternalAuthConfig } from '../../subgraphs/shared/internal-auth.ts';
 import { readBody } from '../../subgraphs/shared/read-body.ts';
 import { INVALIDATION_PATH } from '../../subgraphs/shared/record-cache/http-invalidation.ts';
-import { parseRecordKeys } from '../../subgraphs/shared/record-cache/record-keys.ts';
+import { invalidationKeys } from '../../subgraphs/shared/record-cache/invalidation-route.ts';
 import { openPgNotify } from '../../subgraphs/shared/pg-notify/pg-notify.ts';
 import { createPgInvalidation, RECORDS_TOPIC } from '../../subgraphs/shared/record-cache/pg-invalidation.ts';
 import type { Logger } from '../logger.ts';
@@ -40,7 +40,7 @@ export function invalidationRoute(cache: AnswerCache, internalAuth: InternalAuth
       res.writeHead(405, { allow: 'POST' }).end();
       return true;
     }
-    const keys = parseRecordKeys(parse(await readBody(req, MAX_BODY_BYTES).catch(() => null))?.keys);
+    const keys = invalidationKeys(await readBody(req, MAX_BODY_BYTES).catch(() => null));
     if (!keys) json(400, 'The body is not { "keys": [...] }.');
     else {
       cache.drop(keys);
@@ -55,13 +55,4 @@ export function listenForChanges(cache: AnswerCache, databaseUrl: string, logger
   const channel = openPgNotify({ connectionString: databaseUrl, listen: [RECORDS_TOPIC], logger });
   createPgInvalidation(channel, () => undefined).subscribe((keys) => cache.drop(keys));
   return () => channel.close();
-}
-
-function parse(text: string | null): { keys?: unknown } | null {
-  try {
-    const value = text === null ? null : JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : null;
-  } catch {
-    return null;
-  }
 }

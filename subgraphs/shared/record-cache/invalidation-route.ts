@@ -13,7 +13,7 @@ export function invalidationRoutes(invalidation: RecordInvalidation): Record<str
   return {
     [INVALIDATION_PATH]: async (req, res, rawBody) => {
       if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
-      const keys = parseRecordKeys(parse(rawBody)?.keys);
+      const keys = invalidationKeys(rawBody);
       if (!keys) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The body is not { "keys": [...] }.' }));
       await invalidation.publish(keys);
       res.writeHead(204).end();
@@ -21,10 +21,11 @@ export function invalidationRoutes(invalidation: RecordInvalidation): Record<str
   };
 }
 
-function parse(text: string): { keys?: unknown } | null {
+/** The keys of an invalidation body ({ "keys": [...] }), or null when it is not one (also read by the gateway's route). */
+export function invalidationKeys(text: string | null): ReturnType<typeof parseRecordKeys> {
   try {
-    const value = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : null;
+    const value = text === null ? null : JSON.parse(text);
+    return typeof value === 'object' && value !== null ? parseRecordKeys(value.keys) : null;
   } catch {
     return null;
   }
