@@ -15,7 +15,7 @@ import type { Order, OrderFilter, OrderPage, OrderTotal, Product, ShopCustomerMa
 import type { RecordCache } from '../shared/record-cache/record-cache.ts';
 import { readThrough } from '../shared/record-cache/read-through.ts';
 import { dependOn, namedRead } from '../shared/record-cache/answer-dependencies.ts';
-import { commerceOrdersKey, keyText } from '../shared/record-cache/record-keys.ts';
+import { commerceOrdersKey, emailKeyId, keyText } from '../shared/record-cache/record-keys.ts';
 
 /** Searches with one term per value are kept to this many values, so the query string stays short. */
 const SEARCH_BATCH = 100;
@@ -59,7 +59,7 @@ const unique = <T>(values: T[]): T[] => [...new Set(values)];
 /**
  * `cache`: the subgraph's record cache, which serves a shop customer by its stored gid when it was last
  * found by that gid (a match by email is always searched afresh, and an answer made from it depends on
- * every shop customer); null: none, as for the write path.
+ * the email's key and the customer found); null: none, as for the write path.
  */
 export function createLoaders(client: ShopifyClient, cache: RecordCache | null = null): Loaders {
   const expected: Expected = { totals: false };
@@ -108,8 +108,9 @@ export function createLoaders(client: ShopifyClient, cache: RecordCache | null =
     shopCustomer: new DataLoader(readThrough(cache?.shelf<ShopCustomerMatch>('customer') ?? null, {
       idOf: (key) => gidNumber(key.shopCustomerId, 'Customer'),
       keeps: (_key, match) => match.linkedBy === 'STORED_ID',
-      // A match by email (or none) depends on every shop customer: each create, update and customers/* webhook is announced.
-      searchesNamedByKind: true,
+      // A match by email (or none) depends on the email's key and the customer found: each create, update
+      // setting an email and customers/* webhook names the customer's email, every change its id.
+      searchNamedBy: (key, found) => [emailKeyId(key.email), found && gidNumber(found.gid, 'Customer'), gidNumber(key.shopCustomerId, 'Customer')],
       asksAllWithMissing: () => expected.orders !== undefined || expected.totals,
     }, async (keys) => {
       const lookup = (args: { gids: readonly string[]; emails: readonly string[] }) =>

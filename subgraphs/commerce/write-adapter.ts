@@ -39,6 +39,12 @@ const PROJECTIONS: Record<CustomerField, Projection | null> = {
 
 const ALL_FIELDS = Object.keys(PROJECTIONS) as CustomerField[];
 
+/** The email an update's `changes` (as the projections make them) give the customer: null when they clear it, undefined when they leave it. */
+export function emailInCustomerInput(changes: SystemValues): string | null | undefined {
+  if (!('email' in changes)) return undefined;
+  return typeof changes.email === 'string' ? changes.email : null;
+}
+
 const projectFields = (desired: CustomerFields, fields: CustomerField[]): ShopifyCustomerInput =>
   Object.assign({}, ...fields.map((field) => PROJECTIONS[field]?.(desired) ?? {}));
 

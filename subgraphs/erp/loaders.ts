@@ -15,7 +15,7 @@ import { many2oneId, text } from './odoo-values.ts';
 import type { RecordCache } from '../shared/record-cache/record-cache.ts';
 import { readThrough } from '../shared/record-cache/read-through.ts';
 import { dependOn, namedRead } from '../shared/record-cache/answer-dependencies.ts';
-import { EVERY } from '../shared/record-cache/record-keys.ts';
+import { emailKeyId } from '../shared/record-cache/record-keys.ts';
 
 export interface ErpLoaders {
   /** The partner linked to a customer, by stored id else email. */
@@ -57,8 +57,9 @@ export function createLoaders(client: OdooClient, reference: ReferenceData, cach
     partner: new DataLoader(readThrough(partnerShelf, {
       idOf: (key) => storedPartnerId(key)?.toString() ?? null,
       keeps: (_key, match) => match.linkedBy === 'STORED_ID',
-      // A match by email (or none) depends on every partner: each create and update by the sync service is announced.
-      searchesNamedByKind: true,
+      // A match by email (or none) depends on the email's key and the partner found: the sync service names
+      // the email of each partner it creates or gives an email, and the id of each it changes.
+      searchNamedBy: (key, found) => [emailKeyId(key.email), found && String(found.partner.id), storedPartnerId(key)?.toString() ?? null],
     }, async (keys) => {
       const { ids, emails } = searchTerms(keys);
       return matchPartners(keys, (await client.findPartners(ids, emails)).map(fromOdooPartner));
@@ -75,16 +76,18 @@ export function createLoaders(client: OdooClient, reference: ReferenceData, cach
       const search = () => client.customerInvoices(ids, emails);
       // Keys that all hold a stored partner id: the invoices an answer uses are that partner's, so the
       // search is named by their invoice keys.
-      // Keys with an email search more: the invoices of whichever partners hold it, named by every partner
-      // (which partners match) and every partner's invoices (as the partner search is, see `partner`).
-      if (invoiceShelf && partnerShelf) {
-        for (const id of ids) dependOn(invoiceShelf.keyOf(String(id)), invoiceShelf.remainingMs());
-        if (!missing.every((k) => storedPartnerId(k) !== null)) {
-          dependOn(invoiceShelf.keyOf(EVERY), invoiceShelf.remainingMs());
-          dependOn(partnerShelf.keyOf(EVERY), partnerShelf.remainingMs());
+      if (invoiceShelf && partnerShelf) for (const id of ids) dependOn(invoiceShelf.keyOf(String(id)), invoiceShelf.remainingMs());
+      const invoices = (await (invoiceShelf && partnerShelf ? namedRead(search) : search())).map(fromOdooInvoice);
+      // Keys with an email search more: the invoices of whichever partners hold it, named by the email's key
+      // (which partners match, as the partner search is, see `partner`) and each partner found and its invoices.
+      if (invoiceShelf && partnerShelf && !missing.every((k) => storedPartnerId(k) !== null)) {
+        for (const email of emails) { const id = emailKeyId(email); if (id) dependOn(partnerShelf.keyOf(id), partnerShelf.remainingMs()); }
+        for (const partnerId of unique(invoices.map((i) => i.partnerId))) {
+          if (partnerId === null) continue;
+          dependOn(partnerShelf.keyOf(String(partnerId)), partnerShelf.remainingMs());
+          dependOn(invoiceShelf.keyOf(String(partnerId)), invoiceShelf.remainingMs());
         }
       }
-      const invoices = (await (invoiceShelf && partnerShelf ? namedRead(search) : search())).map(fromOdooInvoice);
       for (const id of ids) invoiceShelf?.set(String(id), invoices.filter((i) => i.partnerId === id), ticket);
       return cached.map((hit) => hit ?? invoices);
     }, { cacheKeyFn: partnerKeyId }),

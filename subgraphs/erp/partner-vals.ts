@@ -41,6 +41,12 @@ export function toPartnerVals(desired: CustomerFields, fields: CustomerField[], 
   return vals;
 }
 
+/** The email toPartnerVals' `vals` set (Odoo's false: cleared), or undefined when they leave it. */
+export function emailInVals(vals: SystemValues): string | null | undefined {
+  if (!('email' in vals)) return undefined;
+  return typeof vals.email === 'string' ? vals.email : null;
+}
+
 /** A partner's current values under toPartnerVals' keys: as Odoo returned them, a many2one as its id. */
 export function partnerVals(record: OdooPartnerContact): SystemValues {
   return {

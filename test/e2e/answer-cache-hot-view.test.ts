@@ -2,7 +2,8 @@
  * The bench's S2 view (its exact document) over its whole hot set, on the real stack with the answer
  * cache: asked a second time it costs no subgraph and no upstream call, also for customers linked to
  * the ERP or the shop by email, linked to no shop customer, or whose shop orders have no sales order;
- * and a write through the gateway, a cancelled order and Shopify's webhooks show in the next view.
+ * and a write through the gateway, a cancelled order and Shopify's webhooks show in the next view,
+ * while a write to one customer leaves the others' views kept, those matched by email included.
  */
 import { describe, expect, it } from 'vitest';
 import { useStack, type TestStack } from './harness.ts';
@@ -125,5 +126,42 @@ describe('the S2 view from the answer cache', () => {
     const after = await view(c.id);
     expect(after.orders.edges[0].node.number).toBe(answer.orderCreate.order.name);
     expect(after.lifetimeValue).not.toEqual(before.lifetimeValue);
+  });
+
+  it('keeps the views of customers linked by email across a write to another customer', async () => {
+    const customers = await hotSet();
+    // One matched by email in the shop only, one in the ERP only.
+    const byEmail = [['COMMERCE', 'ERP'], ['ERP', 'COMMERCE']].map(([email, other]) =>
+      customers.find((h) => linkedBy(h.first, email) === 'EMAIL_MATCH' && linkedBy(h.first, other) !== 'EMAIL_MATCH')!);
+    // Written in the ERP and the shop as well: the old rule dropped every match by email on such a write.
+    const other = customers.find((h) => !byEmail.includes(h) && linkedBy(h.first, 'COMMERCE') !== null && linkedBy(h.first, 'ERP') !== null)!;
+    const kept = [await keptView(byEmail[0].id), await keptView(byEmail[1].id)];
+    const { body } = await t.gql('query($id: ID!) { customer(id: $id) { version } }', { id: other.id });
+    const written = await t.gql(`mutation($id: ID!, $v: String!) { updateCustomer(id: $id, expectedVersion: $v, input: { phone: "+33 6 11 22 55 02" }) { sync { system status } } }`, { id: other.id, v: body.data.customer.version });
+    expect(written.body.errors).toBeUndefined();
+    expect(written.body.data.updateCustomer.sync.map((s: { status: string }) => s.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
+    await Promise.all([t.stack.standIns.hubspot.webhooksSettled(), settleWebhooks()]);
+    for (const [i, c] of byEmail.entries()) {
+      const calls = await subgraphCalls(t);
+      expect(await view(c.id)).toEqual(kept[i]);
+      expect({ [linkedBy(c.first, 'COMMERCE') === 'EMAIL_MATCH' ? 'shop' : 'erp']: await subgraphCalls(t) - calls }).toEqual({ [i === 0 ? 'shop' : 'erp']: 0 });
+    }
+  });
+
+  it('shows a shop customer given a customer\'s email in the shop (Shopify\'s customers/update webhook) in the next view', async () => {
+    // Not the customer the create test gave a shop customer.
+    const unlinked = (await hotSet()).filter((h) => linkedBy(h.first, 'COMMERCE') === null && h.first.sources.length > 1);
+    expect(unlinked.length).toBeGreaterThan(1);
+    const c = unlinked[unlinked.length - 1];
+    const created = await shopify(t.stack, 'mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { message } } }',
+      { input: { firstName: 'Other', lastName: 'Email', email: `hot-view-${Date.now()}@example.com` } });
+    expect(created.customerCreate.userErrors).toEqual([]);
+    const { body } = await t.gql('query($id: ID!) { customer(id: $id) { email } }', { id: c.id });
+    await keptView(c.id);
+    const updated = await shopify(t.stack, 'mutation($input: CustomerInput!) { customerUpdate(input: $input) { customer { id } userErrors { message } } }',
+      { input: { id: created.customerCreate.customer.id, email: body.data.customer.email } });
+    expect(updated.customerUpdate.userErrors).toEqual([]);
+    await settleWebhooks();
+    expect(linkedBy(await view(c.id), 'COMMERCE')).toBe('EMAIL_MATCH');
   });
 });

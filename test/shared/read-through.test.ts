@@ -132,7 +132,10 @@ describe('readThrough', () => {
       return keys.map((k) => (k === 'missing' || k === 'email:nobody' ? null : { id: k.startsWith('email:') ? '9' : k, phone: '1' }));
     };
     const idOf = (k: string) => (k.startsWith('email:') ? null : k);
-    async function depsOf(rule: { namesNone?: boolean; searchesNamedByKind?: boolean }, keys: string[], during?: (drop: () => void) => void): Promise<AnswerDependencies> {
+    type Rule = { namesNone?: boolean; searchNamedBy?: (key: string, found: Contact | null) => (string | null)[] };
+    /** A search names its email (the key itself here) and the contact it found. */
+    const searchNamedBy = (key: string, found: Contact | null) => [key, found?.id ?? null];
+    async function depsOf(rule: Rule, keys: string[], during?: (drop: () => void) => void): Promise<AnswerDependencies> {
       const cache = createRecordCache('CRM', { ttlMs: 60_000, maxEntries: 10 })!;
       const load = async (ks: readonly string[]) => {
         const found = await upstream(ks);
@@ -150,15 +153,15 @@ describe('readThrough', () => {
       expect([...named.keys]).toEqual(['CRM:contact:1', 'CRM:contact:missing']);
     });
 
-    it('names a search by something else (found or not) by every record of the kind only when told to', async () => {
+    it('names a search by something else (found or not) by what the rule names only when told to', async () => {
       expect((await depsOf({}, ['1', 'email:ada'])).unnamed).toBe(true);
-      const named = await depsOf({ searchesNamedByKind: true }, ['1', 'email:ada', 'email:nobody']);
+      const named = await depsOf({ searchNamedBy }, ['1', 'email:ada', 'email:nobody']);
       expect(named.unnamed).toBe(false);
-      expect([...named.keys].sort()).toEqual(['CRM:contact:*', 'CRM:contact:1']);
+      expect([...named.keys].sort()).toEqual(['CRM:contact:1', 'CRM:contact:9', 'CRM:contact:email:ada', 'CRM:contact:email:nobody']);
     });
 
     it('never names a record dropped while it was read', async () => {
-      const deps = await depsOf({ namesNone: true, searchesNamedByKind: true }, ['1', 'email:ada'], (drop) => drop());
+      const deps = await depsOf({ namesNone: true, searchNamedBy }, ['1', 'email:ada'], (drop) => drop());
       expect(deps.unnamed).toBe(true);
     });
   });

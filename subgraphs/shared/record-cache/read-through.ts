@@ -7,7 +7,6 @@
  */
 import type { RecordShelf } from './record-cache.ts';
 import { dependOn, dependOnUnnamed, namedRead } from './answer-dependencies.ts';
-import { EVERY } from './record-keys.ts';
 
 export interface ReadThrough<K, V> {
   /** The cache's id for a key, or null when the key cannot be answered from the cache (e.g. a search by email). */
@@ -39,11 +38,13 @@ export interface ReadThrough<K, V> {
    */
   namesNone?: boolean;
   /**
-   * Whether a key read by something other than its id (an email, a stale id's fallback) is named by
-   * every record of the shelf's kind (keyOf(EVERY)): for kinds whose every create and update by this
-   * gateway or webhook is announced, so that whatever a search may find next drops the answer.
+   * For a key read by something other than its id (an email, a stale id's fallback), and what it found
+   * (null: none), the shelf ids its answer depends on: the email's (record-keys.ts emailKeyId), each
+   * record found and the stale id. For kinds whose every create, and every update setting an email, by
+   * this gateway or a webhook names the record's email: whatever the search may find next drops the
+   * answer, and a write to another record leaves it. Without it, such a read is unnamed (never kept).
    */
-  searchesNamedByKind?: boolean;
+  searchNamedBy?(key: K, found: V | null): (string | null)[];
 }
 
 /** A batch whose answers are R (null for "none", which is never kept) or an Error (never kept either). */
@@ -94,7 +95,7 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
       const ticket = shelf!.ticket();
       const batch = () => load(indexes.map((i) => keys[i]));
       // Only a batch of ids alone is a named read: one with a key without an id searches by something else.
-      const loading = rule.searchesNamedByKind || indexes.every((i) => rule.idOf(keys[i]) !== null) ? namedRead(batch) : batch();
+      const loading = rule.searchNamedBy || indexes.every((i) => rule.idOf(keys[i]) !== null) ? namedRead(batch) : batch();
       if (rule.offersInFlight) {
         indexes.forEach((i, j) => {
           const id = rule.idOf(keys[i]);
@@ -117,8 +118,9 @@ export function readThrough<K, R>(shelf: RecordShelf<NoInfer<NonNullable<R>> & o
           if (shelf!.set(id, value as Kept, ticket)) dependOn(shelf!.keyOf(id), shelf!.remainingMs());
           else dependOnUnnamed();
         } else if (id !== null && value === null && rule.namesNone) dependOn(shelf!.keyOf(id), shelf!.remainingMs());
-        else if (!(value instanceof Error) && rule.searchesNamedByKind) dependOn(shelf!.keyOf(EVERY), shelf!.remainingMs());
-        else dependOnUnnamed();
+        else if (!(value instanceof Error) && rule.searchNamedBy) {
+          for (const named of rule.searchNamedBy(keys[i], (value ?? null) as NonNullable<R> | null)) if (named !== null) dependOn(shelf!.keyOf(named), shelf!.remainingMs());
+        } else dependOnUnnamed();
       });
     }
   };

@@ -3,6 +3,8 @@
  * service (which names what it wrote or heard a webhook about). A record is named by its system, its
  * kind within the system and the system's own id for it.
  */
+import { createHash } from 'node:crypto';
+
 /** The systems whose records the read subgraphs cache (Mastodon is never written by this gateway). */
 export type CachedSystem = 'CRM' | 'ERP' | 'COMMERCE';
 export const CACHED_SYSTEMS: readonly CachedSystem[] = ['CRM', 'ERP', 'COMMERCE'];
@@ -25,6 +27,29 @@ export const crmContactKey = (contactId: string): RecordKey => ({ system: 'CRM',
 export const erpPartnerKey = (partnerId: string | number): RecordKey => ({ system: 'ERP', kind: 'partner', id: String(partnerId).trim() });
 /** The sales order fulfilling a shop order, by the shop's order number (its client_order_ref). */
 export const erpSaleOrderKey = (orderNumber: string): RecordKey => ({ system: 'ERP', kind: 'sale_order', id: orderNumber });
+
+/**
+ * The id naming every record of a kind that holds this email (trimmed, ignoring case), or null for no
+ * email: an answer made from a search by email depends on it (and on each record it found), and every
+ * create, and every update that sets an email, names the record's email too. So a write elsewhere
+ * leaves such an answer alone, while a record gaining the email drops it (one losing it is named by its
+ * own id). A digest, not the address: record keys travel in headers and notifications, and personal
+ * data has no business there; it is of the same kind as the records, so a drop of the whole kind covers it.
+ */
+export function emailKeyId(email: string | null | undefined): string | null {
+  const normalized = email?.trim().toLowerCase();
+  return normalized ? `email=${createHash('sha256').update(normalized).digest('base64url').slice(0, 22)}` : null;
+}
+
+export const erpPartnerEmailKey = (email: string | null | undefined): RecordKey | null => {
+  const id = emailKeyId(email);
+  return id ? { system: 'ERP', kind: 'partner', id } : null;
+};
+
+export const commerceCustomerEmailKey = (email: string | null | undefined): RecordKey | null => {
+  const id = emailKeyId(email);
+  return id ? { system: 'COMMERCE', kind: 'customer', id } : null;
+};
 
 /** A shop customer by its gid (gid://shopify/Customer/7) or bare number (7, as webhooks send it); null for neither. */
 export function commerceCustomerKey(gidOrNumber: string | number): RecordKey | null {

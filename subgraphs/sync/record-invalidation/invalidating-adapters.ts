@@ -7,9 +7,13 @@
  * never go through a cache.
  */
 import type { Adapters } from '../adapters.ts';
-import type { CustomerFields, LinkedWriteAdapter } from '../../shared/write-adapter.ts';
+import type { CustomerFields, LinkedWriteAdapter, SystemValues } from '../../shared/write-adapter.ts';
+import { emailInVals } from '../../erp/partner-vals.ts';
+import { emailInCustomerInput } from '../../commerce/write-adapter.ts';
 import type { RecordInvalidation } from '../../shared/record-cache/record-invalidation.ts';
-import { commerceCustomerKey, commerceOrdersKey, crmContactKey, erpPartnerKey, everyOf, type RecordKey } from '../../shared/record-cache/record-keys.ts';
+import { commerceCustomerEmailKey, commerceCustomerKey, commerceOrdersKey, crmContactKey, erpPartnerEmailKey, erpPartnerKey, everyOf, type RecordKey } from '../../shared/record-cache/record-keys.ts';
+
+type EmailKeyOf = (email: string | null | undefined) => RecordKey | null;
 
 export function invalidatingAdapters(adapters: Adapters, invalidation: RecordInvalidation): Adapters {
   const thenPublish = <A extends unknown[], R>(write: (...args: A) => Promise<R>, keysOf: (...args: A) => (RecordKey | null)[]) =>
@@ -21,17 +25,22 @@ export function invalidatingAdapters(adapters: Adapters, invalidation: RecordInv
       }
     };
   // A created record may be what a match by email finds next (kept answers from such a search depend on
-  // every record of the kind): its key, or the whole kind when a failed create may have landed unseen.
-  const thenPublishCreated = (create: LinkedWriteAdapter['create'], keyOf: (id: string) => RecordKey | null, kind: RecordKey) =>
+  // the email's key): its key and its email's, or the whole kind when a failed create may have landed unseen.
+  const thenPublishCreated = (create: LinkedWriteAdapter['create'], keyOf: (id: string) => RecordKey | null, emailKeyOf: EmailKeyOf, kind: RecordKey) =>
     async (desired: CustomerFields): Promise<string> => {
       let id: string | undefined;
       try {
         return id = await create(desired);
       } finally {
-        const key = id === undefined ? kind : keyOf(id);
-        void invalidation.publish(key ? [key] : [kind]);
+        const key = id === undefined ? null : keyOf(id);
+        void invalidation.publish(key ? [key, emailKeyOf(desired.email)].filter((k): k is RecordKey => k !== null) : [kind]);
       }
     };
+  // An update names the record, and the email it gives it: a match by that email may find it next (one that
+  // found it by its old email depends on its key too).
+  // (Each system reads the email from its own write format; the adapters' methods all call the upstream, paced.)
+  const updateKeys = (keyOf: (id: string) => RecordKey | null, emailKeyOf: EmailKeyOf, emailIn: (changes: SystemValues) => string | null | undefined) =>
+    (id: string, changes: SystemValues) => [keyOf(id), emailKeyOf(emailIn(changes))];
   const { crm, erp, commerce } = adapters;
   return {
     crm: {
@@ -41,15 +50,15 @@ export function invalidatingAdapters(adapters: Adapters, invalidation: RecordInv
     },
     erp: {
       ...erp,
-      update: thenPublish(erp.update, (partnerId) => [erpPartnerKey(partnerId)]),
-      create: thenPublishCreated(erp.create, erpPartnerKey, everyOf('ERP', 'partner')),
+      update: thenPublish(erp.update, updateKeys(erpPartnerKey, erpPartnerEmailKey, emailInVals)),
+      create: thenPublishCreated(erp.create, erpPartnerKey, erpPartnerEmailKey, everyOf('ERP', 'partner')),
       // Called with the sales order's id, not the shop order number it is cached by; cancelling may cancel draft invoices too.
       cancelSaleOrder: thenPublish(erp.cancelSaleOrder, () => [everyOf('ERP', 'sale_order'), everyOf('ERP', 'invoices')]),
     },
     commerce: {
       ...commerce,
-      update: thenPublish(commerce.update, (gid) => [commerceCustomerKey(gid)]),
-      create: thenPublishCreated(commerce.create, commerceCustomerKey, everyOf('COMMERCE', 'customer')),
+      update: thenPublish(commerce.update, updateKeys(commerceCustomerKey, commerceCustomerEmailKey, emailInCustomerInput)),
+      create: thenPublishCreated(commerce.create, commerceCustomerKey, commerceCustomerEmailKey, everyOf('COMMERCE', 'customer')),
       // Answers the gateway keeps with a customer's orders are tagged with every shop order (commerceOrdersKey).
       cancelOrder: thenPublish(commerce.cancelOrder, () => [commerceOrdersKey]),
     },
