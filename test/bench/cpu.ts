@@ -40,9 +40,10 @@ export async function benchCpu(args: string[]): Promise<void> {
   const durationMs = Number(values.duration) * 1000;
   const scratch = mkdtempSync(join(tmpdir(), 'bench-cpu-'));
   const profileDir = join(scratch, 'profiles');
+  // The gateways from their sources under tsx, not bundled as in the other benches: the profiles then name the project's files.
   const topology = await startTopology(values.baseline ? ['ours', 'baseline'] : ['ours'], Number(values.latency), {
     SYNC_DB_PATH: join(scratch, 'gateway.db'), AUDIT_DB_PATH: join(scratch, 'audit.db'), RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'warn', COST_BUDGET_PER_MINUTE: String(1e9),
-  }, 1, (name) => values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []);
+  }, { gateways: 'source', nodeArgs: (name) => values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [] });
   const windows: { gateway: string; processes: RunningProcess[]; fromUs: number; toUs: number }[] = [];
   try {
     const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => devToken(ALL_SCOPES, { subject: `bench-client-${i + 1}`, clientId: 'bench' })));

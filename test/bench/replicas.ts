@@ -63,7 +63,7 @@ export async function benchReplicas(args: string[]): Promise<void> {
   try {
     topology = await startTopology(['ours'], options.latencyMs, {
       DATABASE_URL: schema.url, SYNC_DB_PATH: join(scratch, 'unused.db'), AUDIT_DB_PATH: join(scratch, 'audit.db'), RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: 'warn',
-    }, n);
+    }, { replicas: n });
     console.log(`  ready after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     await run(options, topology);
     console.log(`\nWhole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s, start-up included; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`);

@@ -1,7 +1,7 @@
 /**
- * One part of the stack as its own process, run from its own entry point as it is deployed: started on
- * a port, awaited until it answers, stopped with SIGTERM. Used by `npm start -- --replicas N` and by the
- * bench's topology.
+ * One part of the stack as its own process, run from its own entry point (or its bundle) as it is
+ * deployed: started on a port, awaited until it answers, stopped with SIGTERM. Used by `npm start --
+ * --replicas N` and by the bench's topology.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -16,8 +16,10 @@ export interface PartProcess {
 
 export interface PartOptions {
   name: string;
-  /** The entry point, run with `node --import tsx`. */
+  /** The entry point, run with `node --import tsx` (or plain `node`: see `tsx`). */
   script: string;
+  /** false: `script` is JavaScript (a bundle, gateway/build/bundle-entry.ts), run without the TypeScript loader. Default true. */
+  tsx?: boolean;
   args?: string[];
   /** Node options before the script (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
@@ -44,7 +46,8 @@ const FREE_PORT_ATTEMPTS = 3;
 export async function startPartProcess(options: PartOptions): Promise<PartProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = options.port === 0 ? await freePort() : options.port;
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])], {
+    const loader = options.tsx === false ? [] : ['--import', 'tsx'];
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script, ...(options.args ?? [])], {
       env: options.env(port),
       stdio: ['ignore', options.stdout, 'pipe'],
     });

@@ -4,7 +4,9 @@
  * free loopback ports; the peers read through a second set of the four read subgraphs with the record
  * cache off (one sync service serves all). With `replicas` (the replicas bench), that many sync services
  * and as many of this project's gateways, gateway i in front of sync service i, over the PostgreSQL at
- * env.DATABASE_URL. The load generator is the bench process itself.
+ * env.DATABASE_URL. The gateways run from bundles built at the start (bundles.ts), with plain `node`, as
+ * deployed; the stand-ins and subgraphs (the same for every gateway) from their sources under tsx. The
+ * load generator is the bench process itself.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import { DEV_CREDENTIALS } from '../../../upstreams/stack.ts';
 import { freePort, startPartProcess, stopChild } from '../../../upstreams/replicas/processes.ts';
 import { replicaPath } from '../../../upstreams/replicas/stack.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraphs.ts';
+import { bundleEntries, type Bundles } from './bundles.ts';
 
 // Generous: a dozen processes load at once, on cores other work may share.
 const START_TIMEOUT_MS = 300_000;
@@ -56,24 +59,37 @@ const ENTRY: Record<GatewayKind, string> = {
  */
 const OURS_ENV: NodeJS.ProcessEnv = { COST_BUDGET_PER_MINUTE: String(1e9) };
 
+export interface TopologyOptions {
+  /** That many sync services and gateways of this project's (kinds must then be ['ours']), each gateway its own audit file. Default 1. */
+  replicas?: number;
+  /** Node options for the process of that name (e.g. `--cpu-prof`). */
+  nodeArgs?: (name: string) => string[];
+  /** 'source': the gateways run their .ts entry points under tsx instead (a CPU profile then names the project's files). Default 'bundle'. */
+  gateways?: 'bundle' | 'source';
+}
+
 /** What answers 200 once each process is ready. */
 const READY_PATH: Record<GatewayKind, string> = { ours: '/health', baseline: '/health', hive: '/healthcheck' };
 
 /**
  * Starts the stand-ins, then the subgraphs (given the stand-ins' URLs), then the gateways (given the
  * subgraphs'), each group in parallel, with `env` (which holds SYNC_DB_PATH, AUDIT_DB_PATH and the like);
- * stops what started if anything fails. `replicas`: that many sync services and gateways of this project's
- * (kinds must then be ['ours']), each gateway its own audit file. `nodeArgs(name)`: Node options for that
- * process (e.g. `--cpu-prof`).
+ * stops what started (and removes the bundles) if anything fails.
  */
-export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv, replicas = 1, nodeArgs: (name: string) => string[] = () => []): Promise<Topology> {
+export async function startTopology(kinds: GatewayKind[], latencyMs: number, env: NodeJS.ProcessEnv, options: TopologyOptions = {}): Promise<Topology> {
+  const { replicas = 1, nodeArgs = () => [] } = options;
   const children: ChildProcess[] = [];
-  const stop = () => Promise.all(children.reverse().map((child) => stopChild(child))).then(() => undefined);
+  let bundles: Bundles<GatewayKind> | undefined;
+  const stop = async () => {
+    await Promise.all(children.reverse().map((child) => stopChild(child)));
+    bundles?.remove();
+  };
 
   /** Spawns `script` on a free port (another if some other program took it meanwhile); resolves once `readyPath` answers. */
   const start = async (name: string, script: string, args: string[], extraEnv: NodeJS.ProcessEnv, readyPath: string, port = 0): Promise<RunningProcess> => {
     const part = await startPartProcess({
-      name, script, args, nodeArgs: nodeArgs(name), port, readyPath, timeoutMs: START_TIMEOUT_MS,
+      // A bundle (.js) runs without the TypeScript loader.
+      name, script, tsx: script.endsWith('.ts'), args, nodeArgs: nodeArgs(name), port, readyPath, timeoutMs: START_TIMEOUT_MS,
       env: (port) => ({ ...process.env, ...env, ...extraEnv, PORT: String(port), [`${name.toUpperCase()}_PORT`]: String(port), STANDIN_PORT: String(port), HOST: '127.0.0.1' }),
       // Their log lines would bury the figures; errors still show.
       stdout: 'ignore',
@@ -82,6 +98,7 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
     return { name, pid: part.child.pid!, base: part.base };
   };
   try {
+    if (options.gateways !== 'source') bundles = await bundleEntries(Object.fromEntries(kinds.map((kind) => [kind, ENTRY[kind]])) as Record<GatewayKind, string>);
     const standInList = await Promise.all(STANDIN_NAMES.map((name) =>
       start(name, here('./standin-process.ts'), [name], { BENCH_LATENCY_MS: String(latencyMs) }, '/__admin/counters')));
     const standIns = Object.fromEntries(standInList.map((s) => [s.name, s])) as Topology['standIns'];
@@ -108,7 +125,7 @@ export async function startTopology(kinds: GatewayKind[], latencyMs: number, env
       const ownEnv = kind === 'ours'
         ? { ...urlEnv([...readSubgraphs, sync]), ...OURS_ENV, ...(env.AUDIT_DB_PATH && { AUDIT_DB_PATH: replicaPath(env.AUDIT_DB_PATH, i + 1) }) }
         : urlEnv(uncached);
-      const p = await start(kind, ENTRY[kind], [], ownEnv, READY_PATH[kind], kind === 'ours' ? oursPorts[i] : 0);
+      const p = await start(kind, bundles?.files[kind] ?? ENTRY[kind], [], ownEnv, READY_PATH[kind], kind === 'ours' ? oursPorts[i] : 0);
       return { ...p, kind, url: `${p.base}/graphql` };
     })));
     return { standIns, subgraphs, peerSubgraphs, gateways, syncs, stop };

@@ -1,0 +1,16 @@
+/**
+ * `npm run build:gateway [-- --outfile dist/gateway.js]`: bundles the gateway (gateway/main.ts) into one
+ * JavaScript file for `node dist/gateway.js` (`npm run start:gateway`), which runs without tsx and is
+ * smaller resident. The file must stay where it was built, beside the source tree (bundle-entry.ts).
+ */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundleEntry } from './bundle-entry.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({ options: { outfile: { type: 'string', default: `${root}dist/gateway.js` } } });
+
+const started = performance.now();
+await bundleEntry(`${root}gateway/main.ts`, values.outfile);
+console.log(`Gateway bundled into ${relative(process.cwd(), values.outfile) || values.outfile} in ${((performance.now() - started) / 1000).toFixed(1)} s: run it with node, beside the source tree.`);
