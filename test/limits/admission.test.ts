@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { devAuthHeader } from '../support/dev-token.ts';
 import { useFakeSubgraph, useLoneGateway } from '../support/lone-gateway.ts';
 import { ConcurrencyBound } from '../../gateway/limits/admission/concurrency-bound.ts';
+import { createAdmissionControl, type Slot } from '../../gateway/limits/admission/admission-control.ts';
+import { IDLE_LOOP } from '../../gateway/limits/admission/event-loop-load.ts';
 import { MIN_ALLOWANCE_MS, QUEUEING_TOLERANCE, UnloadedRunTimes } from '../../gateway/limits/admission/unloaded-run-times.ts';
 
 const QUERY = '{ customer(id: "c-1") { name } }';
@@ -232,6 +234,24 @@ describe('the adaptive bound', () => {
     // A burst of 60 operations of 500 ms alone (allowed 1.5 s), finishing one by one in 700 ms each.
     for (let running = 60; running >= 1; running--) bound.finished(700, 1500, running, false);
     expect(bound.limit).toBe(256);
+  });
+});
+
+describe('operations still running', () => {
+  it('count before they finish only while they fill the bound: slow writes lingering among fast views do not shrink it', async () => {
+    let clock = 0;
+    const control = createAdmissionControl({ minConcurrent: 4, maxConcurrent: 64, latencyTargetMs: 100, maxWaitMs: 50, loopDelayTargetMs: 50 }, IDLE_LOOP, () => clock);
+    const take = async () => (await control.arrive()!.admit(() => false)) as Slot;
+    // Ten writes, far slower than the views around them, still running 5 s later: the bound is far from full.
+    const slots = await Promise.all(Array.from({ length: 10 }, take));
+    clock += 5000;
+    control.arrive()!.leave();
+    expect(control.state().limit).toBe(64);
+    // A rush fills the bound beside them: now those running count, and the bound shrinks before any finishes.
+    slots.push(...await Promise.all(Array.from({ length: 54 }, take)));
+    control.arrive()?.leave();
+    expect(control.state().limit).toBeLessThan(64);
+    slots.forEach((slot) => slot.release());
   });
 });
 

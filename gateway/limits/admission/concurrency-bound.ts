@@ -9,8 +9,9 @@
  * bound is full. Below the minimum it never shrinks. Since the allowance is relative to each kind's own
  * unloaded time, a burst of operations slow on their own (a slow upstream, a full page) is not taken for
  * overload, while operations that take many times longer than alone are, however fast they are alone.
- * Operations still running count too, before they finish: when a rush fills a bound that was high, the
- * first answers come late, and the bound must not wait for them to learn that it lets too many run.
+ * Operations still running count too, before they finish, while they fill the bound: when a rush fills a
+ * bound that was high, the first answers come late, and the bound must not wait for them to learn that
+ * it lets too many run (below the bound, those running are mostly the slow kinds of a mix, which linger).
  */
 import type { AdmissionSettings } from './admission-settings.ts';
 
