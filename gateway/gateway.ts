@@ -52,6 +52,14 @@ export interface RunningGateway {
 
 /** While PostgreSQL is out every budget check falls back: one log line per this interval, not one per request. */
 const BUDGET_FALLBACK_LOG_MS = 30_000;
+/**
+ * Connections the kernel holds for the gateway before it accepts them (capped by net.core.somaxconn).
+ * Node's default, 511, overflows when a burst of new connections arrives while the loop is busy: the
+ * kernel then drops their SYNs, and the clients send them again 1 s, 3 s, 7 s later, so a request that
+ * admission would have refused in a millisecond is answered seconds late. Queued instead, it is read
+ * (and refused or admitted) as soon as the loop gets to it.
+ */
+const LISTEN_BACKLOG = 4096;
 
 /** `fn` at most once per `intervalMs`; calls in between are dropped. */
 function oncePer(intervalMs: number, fn: () => void): () => void {
@@ -159,7 +167,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => {
+      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', reject);
         resolve();
       });
