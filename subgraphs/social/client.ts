@@ -4,6 +4,7 @@
  */
 import { unexpectedResponse, upstreamRequest, type UpstreamConfig, type UpstreamResponse } from '../shared/upstream-http.ts';
 import type { MastodonAccount, MastodonStatus } from './types.ts';
+import { chunks } from '../shared/chunks.ts';
 
 const SYSTEM = 'Mastodon';
 /** GET /api/v1/accounts refuses more than 40 distinct ids (DEFAULT_ACCOUNTS_LIMIT) with a 422. */
@@ -47,8 +48,8 @@ export function createMastodonClient(config: UpstreamConfig): MastodonClient {
     },
 
     async accountsById(ids) {
-      const chunks = chunk([...new Set(ids)].filter((id) => ACCOUNT_ID.test(id)), MAX_IDS_PER_REQUEST);
-      const pages = await Promise.all(chunks.map(async (part) => {
+      const parts = chunks([...new Set(ids)].filter((id) => ACCOUNT_ID.test(id)), MAX_IDS_PER_REQUEST);
+      const pages = await Promise.all(parts.map(async (part) => {
         const res = await get('/api/v1/accounts', new URLSearchParams(part.map((id) => ['id[]', id])));
         if (res.status !== 200 || !isListOf(res.body, isAccount)) throw unexpectedResponse(SYSTEM, res, 'an accounts request');
         return res.body;
@@ -78,7 +79,3 @@ function isStatus(value: unknown): value is MastodonStatus {
 }
 
 const isListOf = <T>(value: unknown, isItem: (v: unknown) => v is T): value is T[] => Array.isArray(value) && value.every(isItem);
-
-function chunk<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
