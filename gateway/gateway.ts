@@ -31,6 +31,7 @@ import { openGatewayState } from './database/gateway-state.ts';
 import { startAuditRetention } from './audit/audit-retention.ts';
 import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
+import { finishResponsePlugin } from './plugins/finish-response.ts';
 import type { Logger } from './logger.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
 import { createGatewayObservability } from './observability/index.ts';
@@ -104,6 +105,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       // Errors at paths through @inaccessible fields (fetched only for @requires) never reach clients.
       hideInternalErrorsPlugin<GatewayContext>(supergraphSdl, (error) =>
         logger.warn({ requestId: currentScope()?.requestId, path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName }, 'error at an internal field hidden from the client')),
+      // Last: the authorizer finishes the response every other plugin left.
+      finishResponsePlugin(),
     ],
     includeStacktraceInErrorResponses: false,
     // A masked error leaves one line saying what failed (its class, code, path and stack; never its

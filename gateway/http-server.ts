@@ -8,8 +8,8 @@
  *    (gateway/limits/admission/);
  * 4. the operation: parse, validate, shape limits, page sizes, cost (gateway/operation/);
  * 5. the caller's cost budget (429 with Retry-After: gateway/limits/cost-budget.ts);
- * 6. field authorization, execution through Apollo, the authorizer's finish, the audit log, and the
- *    response size cap.
+ * 6. field authorization, execution through Apollo (the authorizer's finish on its response object,
+ *    plugins/finish-response.ts), the response size cap, and the audit log.
  *
  * Assigns every request an id and a trace context (subgraphs/shared/logging/trace-context.ts), echoes
  * the id back, forwards both to the subgraphs, puts the id in every error the client sees, and logs one
@@ -22,7 +22,7 @@ import type { GatewayContext } from './context.ts';
 import { FORWARDED_HEADERS } from './subgraph-data-source.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import { AuthenticationError, type Principal } from './auth/principal.ts';
-import type { Authorizer, GraphQLRequestParts, GraphQLResponseBody } from './authz/authorizer.ts';
+import type { Authorizer, GraphQLRequestParts, GraphQLResponseBody, SensitiveAccess } from './authz/authorizer.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { codedError } from '../schema/errors.ts';
 import { formatGatewayError } from './format-error.ts';
@@ -179,42 +179,33 @@ async function operate(apollo: ApolloServer<GatewayContext>, pipeline: RequestPi
   // Handed to Apollo as a JSON POST whatever the client used: the door has read, checked and authorized
   // the request (a GET's content type or form encoding means nothing past this point).
   headers.set('content-type', 'application/json');
+  // What the authorizer's finish found served that the audit must record (set once Apollo's response is finished).
+  const served: { sensitive?: SensitiveAccess } = {};
+  const finishResponse = (body: GraphQLResponseBody) => {
+    const finished = authorized.finish(body);
+    served.sensitive = finished.sensitive;
+    return stampRequestId(finished.body, scope);
+  };
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: 'POST', headers, search: '', body: authorized.request },
-    context: async () => ({ requestId, principal, incomingHeaders: forwardable(headers) }),
+    context: async () => ({ requestId, principal, incomingHeaders: forwardable(headers), finishResponse }),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
   res.statusCode = result.status ?? 200;
   let text = '';
   if (result.body.kind === 'complete') text = result.body.string;
   else for await (const chunk of result.body.asyncIterator) text += chunk;
-  // Checked before the authorizer's pass, which would parse all of it: a response over the cap is never sent.
+  // A response over the cap is never sent (nor audited: nothing of it was served).
   if (Buffer.byteLength(text) > pipeline.maxResponseBytes) {
     const error = codedError('RESPONSE_TOO_LARGE', `The response is larger than ${pipeline.maxResponseBytes} bytes: ask for fewer records or fields.`);
     sendJson(res, 200, { data: null, errors: [formatGatewayError(error.toJSON())] }, mediaType);
     return prepared.operation;
   }
-  const finished = finish(text, authorized);
-  if (finished) {
-    // With AUDIT_FLUSH_MS=0 this waits for the write: nothing audited is sent before it is on record.
-    if (finished.sensitive.fields.length > 0) await pipeline.audit.record({ principal, requestId, ...finished.sensitive });
-    text = JSON.stringify(stampRequestId(finished.body, scope));
-  }
+  // With AUDIT_FLUSH_MS=0 this waits for the write: nothing audited is sent before it is on record.
+  if (served.sensitive && served.sensitive.fields.length > 0) await pipeline.audit.record({ principal, requestId, ...served.sensitive });
   res.removeHeader('content-length');
   res.end(text);
   return prepared.operation;
-}
-
-/** The authorizer's final touch on a JSON response; null when the body is not a GraphQL JSON object. */
-function finish(text: string, authorized: ReturnType<Authorizer['authorize']>) {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-  return authorized.finish(parsed as GraphQLResponseBody);
 }
 
 /** The allowlisted headers a subgraph may see. */
