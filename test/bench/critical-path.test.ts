@@ -67,7 +67,7 @@ describe('percentile', () => {
 
 describe('results schema', () => {
   const valid: BenchResults = {
-    scenarios: [{ name: 'S1', rps: 12.5, baselineRps: 10, ratio: 1.25, p50Ms: 180, p99Ms: 420, criticalPathMs: 80, upstreamCallsPerOp: 7, staleReads: 0 }],
+    scenarios: [{ name: 'S1', rps: 12.5, baselineRps: 10, ratio: 1.25, p50Ms: 180, p99Ms: 420, aloneP50Ms: 95, criticalPathMs: 80, upstreamCallsPerOp: 7, staleReads: 0 }],
   };
 
   it('accepts a well-formed result', () => {

@@ -135,6 +135,25 @@ describe('HubSpot stand-in: counters and faults', () => {
     expect((await get('/crm/v3/objects/contacts/107')).status).toBe(200);
   });
 
+  it('with answerAfterMs, handles a request at once and answers it that long after it arrived, not that long after its work', async () => {
+    hubspot.setFaults({ answerAfterMs: 300 });
+    const sent = performance.now();
+    const answered = get('/crm/v3/objects/contacts/107').then(async (res) => ({ status: res.status, afterMs: performance.now() - sent }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Counted (routed, its work done) while its answer still waits.
+    expect(hubspot.counters()).toEqual({ 'GET /crm/v3/objects/contacts/{id}': 1 });
+    const { status, afterMs } = await answered;
+    expect(status).toBe(200);
+    expect(afterMs).toBeGreaterThanOrEqual(295);
+    // latencyMs waits before the work instead: nothing is counted until it has passed.
+    hubspot.setFaults({ latencyMs: 300 });
+    hubspot.resetCounters();
+    const delayed = get('/crm/v3/objects/contacts/107');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(hubspot.counters()).toEqual({});
+    expect((await delayed).status).toBe(200);
+  });
+
   it('drops the connection when the system is down', async () => {
     hubspot.setFaults({ down: true });
     await expect(get('/crm/v3/objects/contacts/107')).rejects.toThrow();

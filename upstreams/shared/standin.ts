@@ -38,6 +38,12 @@ export interface Routed {
 export interface Faults {
   /** Added before every answer. */
   latencyMs?: number;
+  /**
+   * Every answer leaves no sooner than this after its request arrived, the stand-in's own work done within
+   * it, as a real API's is within its latency (the bench's upstream latency: a call takes this long, not
+   * this long plus whatever the stand-in's search or serialisation cost on the shared machine).
+   */
+  answerAfterMs?: number;
   /** Answer with this status instead of handling the request. */
   failStatus?: number;
   /** Drop the connection without answering (the system is down). */
@@ -116,28 +122,34 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if (url.pathname.startsWith('/__admin/')) return admin(url, req.method ?? 'GET', rawBody, res);
 
     const startMs = performance.timeOrigin + performance.now();
+    const answerAfterMs = faults.answerAfterMs;
+    const answer = async (response: StandInResponse) => {
+      const wait = answerAfterMs ? startMs + answerAfterMs - (performance.timeOrigin + performance.now()) : 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      send(res, response);
+    };
     if (trace) res.once('finish', () => trace?.push({ standIn: options.name, endpoint: `${req.method} ${url.pathname}`, startMs, endMs: performance.timeOrigin + performance.now() }));
     const request: StandInRequest = { method: req.method ?? 'GET', url, headers: req.headers, rawBody, body: parseJson(rawBody) };
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.down || faults.failStatus) {
       const { down, failStatus } = faults;
-      if (faults.count !== undefined && --faults.count <= 0) faults = { latencyMs: faults.latencyMs, dropResponse: faults.dropResponse };
+      if (faults.count !== undefined && --faults.count <= 0) faults = { latencyMs: faults.latencyMs, answerAfterMs: faults.answerAfterMs, dropResponse: faults.dropResponse };
       if (down && !failStatus) return req.socket.destroy();
       bump(`${request.method} ${url.pathname}`);
-      return send(res, { status: failStatus ?? 503, body: { message: 'Injected failure' } });
+      return answer({ status: failStatus ?? 503, body: { message: 'Injected failure' } });
     }
     const refusal = options.authenticate(request);
     if (refusal) {
       bump('unauthenticated');
-      return send(res, refusal);
+      return answer(refusal);
     }
     const routed = await options.route(request);
     bump(routed.endpoint);
     record(routed.endpoint, req.headers);
     if (responseLost(routed.endpoint)) return req.socket.destroy();
     if (faults.slowAnswer?.endpoint === routed.endpoint) await new Promise((r) => setTimeout(r, faults.slowAnswer!.ms));
-    if (faults.malformedBody?.endpoint === routed.endpoint) return send(res, { status: 200, body: faults.malformedBody.body });
-    send(res, routed.response);
+    if (faults.malformedBody?.endpoint === routed.endpoint) return answer({ status: 200, body: faults.malformedBody.body });
+    return answer(routed.response);
   };
 
   /** Whether this answer is one a dropResponse fault swallows (counting it down). */

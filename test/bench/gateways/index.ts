@@ -13,6 +13,7 @@ import { SingleBar } from 'cli-progress';
 import { devToken, ALL_SCOPES } from '../../support/dev-token.ts';
 import { aggregate } from './aggregate.ts';
 import { criticalPath } from './critical-path.ts';
+import { latencyAlone, type AloneLatency } from './alone.ts';
 import { readGatewayBenchOptions, USAGE, type GatewayBenchOptions } from './options.ts';
 import { post, runPass, type PassResult } from './pass.ts';
 import { formatScenario, type ScenarioReport } from './report.ts';
@@ -26,6 +27,9 @@ import { runSoak, formatSoak } from './soak.ts';
 
 const RESULTS_PATH = fileURLToPath(new URL('../../../bench/results/latest.json', import.meta.url));
 const WARM_UP_OPS = 3;
+/** Operations per scenario and gateway of the one-client latency (alone.ts). */
+const ALONE_OPS = 100;
+const ALONE_OPS_QUICK = 30;
 
 export async function benchGateways(args: string[]): Promise<void> {
   let options: GatewayBenchOptions;
@@ -83,6 +87,11 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
     levels.set(scenario.name, perGateway);
   }
 
+  const aloneOps = options.quick ? ALONE_OPS_QUICK : ALONE_OPS;
+  console.log(`One client alone: ${aloneOps} operations per scenario and gateway, one after another, the gateways in turn…`);
+  const alone = new Map<string, Partial<Record<GatewayKind, AloneLatency>>>();
+  for (const { scenario } of scenarios) alone.set(scenario.name, await latencyAlone(topology.gateways, scenario, tokens[0], aloneOps));
+
   const passes = new Map<string, PassResult[]>();
   const bar = new SingleBar({ format: '{bar} {percentage}% | {pass} | ETA {eta_formatted}', etaBuffer: 50, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 });
   const totalS = scenarios.length * options.rounds * kinds.length * options.passS;
@@ -112,7 +121,7 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
   console.log('Columns: answered ops/s; latency percentiles (ms); bound = critical-path bound (ms); upstream requests per operation;');
   console.log('gateway CPU per operation; peak resident memory of the gateway process; throughput × the baseline\'s.\n');
   const reports: ScenarioReport[] = scenarios.map(({ scenario, clients: n }) => ({
-    name: scenario.name, description: scenario.description, clients: n, levels: levels.get(scenario.name)!, chain: chains.get(scenario.name) ?? '',
+    name: scenario.name, description: scenario.description, clients: n, levels: levels.get(scenario.name)!, chain: chains.get(scenario.name) ?? '', alone: alone.get(scenario.name)!,
     figures: Object.fromEntries(kinds.map((kind) => [kind, aggregate(passes.get(`${scenario.name} ${kind}`) ?? [])])),
   }));
   for (const report of reports) console.log(`${formatScenario(report, options.latencyMs)}\n`);
@@ -146,6 +155,7 @@ function scenarioResult(report: ScenarioReport, latencyMs: number): ScenarioResu
     ratio: round(baseline.rps === 0 ? 0 : ours.rps / baseline.rps, 2),
     p50Ms: round(ours.p50Ms),
     p99Ms: round(ours.p99Ms),
+    aloneP50Ms: round(report.alone.ours?.p50Ms ?? 0),
     criticalPathMs: (report.levels.ours ?? 0) * latencyMs,
     upstreamCallsPerOp: round(ours.upstreamCallsPerOp, 2),
     staleReads: ours.stale,

@@ -1,6 +1,7 @@
 /** The bench's printed table: one block per scenario, one line per gateway. */
 import type { GatewayFigures } from './aggregate.ts';
 import type { GatewayKind } from './topology.ts';
+import type { AloneLatency } from './alone.ts';
 
 export interface ScenarioReport {
   name: string;
@@ -11,6 +12,8 @@ export interface ScenarioReport {
   /** This gateway's longest chain of dependent upstream calls: "hubspot POST /crm/… → shopify POST /admin/…". */
   chain: string;
   figures: Partial<Record<GatewayKind, GatewayFigures>>;
+  /** One client alone, per gateway: the latency to set beside the bound. */
+  alone: Partial<Record<GatewayKind, AloneLatency>>;
 }
 
 const LABEL: Record<GatewayKind, string> = { ours: 'this gateway', baseline: 'baseline', hive: 'Hive Gateway' };
@@ -30,8 +33,15 @@ export function formatScenario(report: ScenarioReport, latencyMs: number): strin
       ` ${errors} / ${f.stale}`].join(' ');
   });
   const levelNote = Object.entries(report.levels).map(([kind, n]) => `${LABEL[kind as GatewayKind]} ${n}`).join(', ');
+  const aloneNote = Object.entries(report.alone).map(([kind, a]) => {
+    const bound = (report.levels[kind as GatewayKind] ?? 0) * latencyMs;
+    const over = Math.round(a.p50Ms - bound);
+    return `${LABEL[kind as GatewayKind]} p50 ${fixed(a.p50Ms, 0)} (bound ${bound} ${over >= 0 ? `+ ${over}` : `- ${-over}`}), p95 ${fixed(a.p95Ms, 0)}`;
+  }).join('; ');
+  const aloneOps = Object.values(report.alone)[0]?.ops ?? 0;
   return [`${report.name}: ${report.description}; ${report.clients} clients`,
     `  dependent upstream levels of one traced operation: ${levelNote} (bound = levels × ${latencyMs} ms)`,
     `  this gateway's chain: ${report.chain || 'none'}`,
-    `  ${header}`, ...lines.map((l) => `  ${l}`)].join('\n');
+    `  ${header}`, ...lines.map((l) => `  ${l}`),
+    `  one client alone (${aloneOps} operations each, ms): ${aloneNote}`].join('\n');
 }

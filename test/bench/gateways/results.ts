@@ -13,6 +13,8 @@ export interface ScenarioResult {
   ratio: number;
   p50Ms: number;
   p99Ms: number;
+  /** p50 of one client alone, operations one after another: the latency to set beside criticalPathMs (p50Ms is at the pass's clients, mostly queueing). */
+  aloneP50Ms: number;
   /** Dependent upstream levels of one traced operation × the injected upstream latency. */
   criticalPathMs: number;
   upstreamCallsPerOp: number;
@@ -24,7 +26,7 @@ export interface BenchResults {
   scenarios: ScenarioResult[];
 }
 
-const NUMBER_FIELDS = ['rps', 'baselineRps', 'ratio', 'p50Ms', 'p99Ms', 'criticalPathMs', 'upstreamCallsPerOp', 'staleReads'] as const;
+const NUMBER_FIELDS = ['rps', 'baselineRps', 'ratio', 'p50Ms', 'p99Ms', 'aloneP50Ms', 'criticalPathMs', 'upstreamCallsPerOp', 'staleReads'] as const;
 
 /** What is wrong with `value` as a BenchResults, one sentence per problem; [] when nothing is. */
 export function resultsProblems(value: unknown): string[] {

@@ -1,7 +1,7 @@
 /**
  * Child process of `npm run bench`: one stand-in (argv[2]: hubspot, odoo, shopify or mastodon) on
  * STANDIN_PORT over the default dataset (every stand-in process generates the same one from its seed),
- * answering every request BENCH_LATENCY_MS late. Shopify's query-cost throttle is lifted, so the figures
+ * answering every request BENCH_LATENCY_MS after it arrived (its own work done within that time). Shopify's query-cost throttle is lifted, so the figures
  * measure the gateways rather than the shop's bucket; no webhooks are sent. Stops on SIGTERM.
  */
 import { generateDataset } from '../../../upstreams/dataset/generate.ts';
@@ -28,5 +28,5 @@ const starters: Record<keyof typeof DEV_CREDENTIALS, () => Promise<StandIn>> = {
 };
 if (!starters[name]) throw new Error(`Unknown stand-in: "${process.argv[2]}"`);
 const standIn = await starters[name]();
-standIn.setFaults({ latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 20) });
+standIn.setFaults({ answerAfterMs: Number(process.env.BENCH_LATENCY_MS ?? 20) });
 stopOnSignal(() => standIn.close());
