@@ -31,6 +31,8 @@ import type { CostBudget } from './limits/cost-budget.ts';
 import type { AdmissionControl } from './limits/admission/admission-control.ts';
 import { OVERLOADED_STATUS, overloadedError, overloadedHeaders } from './limits/admission/overloaded-error.ts';
 import { readGraphQLParams } from './http/graphql-params.ts';
+import { runKind } from './limits/admission/run-kind.ts';
+import { sentToSubgraphs } from './subgraph-transport/subgraph-sends.ts';
 import { responseMediaType, type ResponseMediaType } from './http/media-types.ts';
 import { refusalOf, refusalStatus, sendErrors, sendJson } from './http/respond.ts';
 import { runInScope, currentScope } from '../subgraphs/shared/logging/request-scope.ts';
@@ -115,11 +117,11 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
     if (slot.refused === 'gone') return;
     return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());
   }
-  let kind: object | undefined;
+  let operation: object | undefined;
   try {
-    kind = await operate(apollo, pipeline, req, res, requestId, mediaType, caller.params, caller.principal);
+    operation = await operate(apollo, pipeline, req, res, requestId, mediaType, caller.params, caller.principal);
   } finally {
-    slot.release(kind);
+    slot.release(operation && runKind(operation, sentToSubgraphs(currentScope()!)));
   }
 }
 

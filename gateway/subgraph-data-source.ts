@@ -14,6 +14,7 @@ import type { InternalTokenSigner } from '../subgraphs/shared/internal-token-sig
 import { propagate } from '../subgraphs/shared/logging/request-scope.ts';
 import { fetchPaths } from './subgraph-failure/fetch-paths.ts';
 import { keepAliveFetcher } from './subgraph-transport/http-fetcher.ts';
+import { notingSends } from './subgraph-transport/subgraph-sends.ts';
 import { SHARE_SCOPES_HEADER, SHARED_READ_SUBGRAPHS, shareScopesValue, type InFlightReads } from './subgraph-transport/in-flight-reads.ts';
 import { refusalIn, SubgraphRefusal } from './subgraph-failure/subgraph-refusal.ts';
 import type { UnavailableResponder } from './subgraph-failure/unavailable-response.ts';
@@ -49,7 +50,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
   ) {
     super({ url });
     this.sharesReads = reads !== null && SHARED_READ_SUBGRAPHS.has(serviceName as SubgraphName);
-    const fetcher = this.sharesReads ? reads!.sharing(keepAliveFetcher(timeoutMs)) : keepAliveFetcher(timeoutMs);
+    // Beneath the answer cache: a call sent or joined to one in flight is noted as the request's (admission's run kinds).
+    const fetcher = notingSends(this.sharesReads ? reads!.sharing(keepAliveFetcher(timeoutMs)) : keepAliveFetcher(timeoutMs));
     this.fetcher = answers ? answers.keeping(fetcher) : fetcher;
   }
 

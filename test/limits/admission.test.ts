@@ -14,6 +14,10 @@ import { ConcurrencyBound } from '../../gateway/limits/admission/concurrency-bou
 import { createAdmissionControl, type Slot } from '../../gateway/limits/admission/admission-control.ts';
 import { IDLE_LOOP } from '../../gateway/limits/admission/event-loop-load.ts';
 import { MIN_ALLOWANCE_MS, QUEUEING_TOLERANCE, UnloadedRunTimes } from '../../gateway/limits/admission/unloaded-run-times.ts';
+import { runKind } from '../../gateway/limits/admission/run-kind.ts';
+import { notingSends, sentToSubgraphs } from '../../gateway/subgraph-transport/subgraph-sends.ts';
+import { runInScope } from '../../subgraphs/shared/logging/request-scope.ts';
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 
 const QUERY = '{ customer(id: "c-1") { name } }';
 
@@ -280,5 +284,33 @@ describe('unloaded run times', () => {
     times.observe(cold, 2000, 1);
     for (let i = 0; i < 4; i++) times.observe(cold, 100, 1);
     expect(times.allowanceMs(cold)).toBeLessThan(QUEUEING_TOLERANCE * 250);
+  });
+});
+
+describe('run kinds: from the answer cache, or through the subgraphs', () => {
+  it('judges a hot view\'s misses against its misses, not against its hits from memory', () => {
+    const operation = {};
+    const times = new UnloadedRunTimes(1000);
+    expect(runKind(operation, false)).toBe(runKind(operation, false));
+    expect(runKind(operation, true)).not.toBe(runKind(operation, false));
+    expect(runKind({}, false)).not.toBe(runKind(operation, false));
+    times.observe(runKind(operation, false), 4, 1);
+    times.observe(runKind(operation, true), 70, 1);
+    // A miss taking 180 ms beside others is within its own allowance; a hit that slow is queueing.
+    expect(180 / times.allowanceMs(runKind(operation, true))).toBeLessThan(1);
+    expect(180 / times.allowanceMs(runKind(operation, false))).toBeGreaterThan(1);
+  });
+
+  it('notes the requests that sent a call through the fetcher beneath the answer cache, and only those', async () => {
+    const answer = { ok: true, status: 200 };
+    const fetcher = notingSends((async () => answer) as unknown as RemoteGraphQLDataSource['fetcher']);
+    const identity = (n: number) => ({ requestId: `r-${n}`, traceId: '0'.repeat(31) + String(n), spanId: '0'.repeat(15) + String(n), flags: '01' });
+    const sender = await runInScope(identity(1), async (scope) => {
+      expect(await fetcher('http://crm.test/graphql', { method: 'POST' })).toBe(answer);
+      return scope;
+    });
+    const fromMemory = await runInScope(identity(2), async (scope) => scope);
+    expect(sentToSubgraphs(sender)).toBe(true);
+    expect(sentToSubgraphs(fromMemory)).toBe(false);
   });
 });

@@ -88,10 +88,7 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
   }
 
   const aloneOps = options.quick ? ALONE_OPS_QUICK : ALONE_OPS;
-  console.log(`One client alone: ${aloneOps} operations per scenario and gateway, one after another, the gateways in turn…`);
   const alone = new Map<string, Partial<Record<GatewayKind, AloneLatency>>>();
-  for (const { scenario } of scenarios) alone.set(scenario.name, await latencyAlone(topology.gateways, scenario, tokens[0], aloneOps));
-
   const passes = new Map<string, PassResult[]>();
   const bar = new SingleBar({ format: '{bar} {percentage}% | {pass} | ETA {eta_formatted}', etaBuffer: 50, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 });
   const totalS = scenarios.length * options.rounds * kinds.length * options.passS;
@@ -110,11 +107,15 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
         passes.set(key, [...(passes.get(key) ?? []), result]);
       }
     }
+    // Right after the scenario's passes: every process warm, its caches as the scenario keeps them.
+    bar.update(doneS, { pass: `${scenario.name}: one client alone` });
+    alone.set(scenario.name, await latencyAlone(topology.gateways, scenario, tokens[0], aloneOps));
   }
   bar.update(totalS, { pass: 'done' });
   bar.stop();
 
-  console.log(`\nUpstream latency ${options.latencyMs} ms per call; ${options.rounds} interleaved rounds of ${options.passS} s per gateway and scenario.`);
+  console.log(`\nUpstream latency ${options.latencyMs} ms per call; ${options.rounds} interleaved rounds of ${options.passS} s per gateway and scenario;`);
+  console.log(`after each scenario's passes, ${aloneOps} of its operations per gateway from one client alone, the gateways in turn.`);
   console.log('Baseline: plain @apollo/gateway 2.14 + @apollo/server 5 with no plugins and no cache; it signs the subgraphs\' internal tokens');
   console.log('(every scope) and does NO authentication, field authorization, cost limits or audit. This gateway runs with all of them on.');
   if (options.hive) console.log('Hive Gateway 2.15 with its defaults (it merges identical concurrent subgraph requests), the same internal tokens, no authorization.');
