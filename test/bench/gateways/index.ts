@@ -115,7 +115,7 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
   bar.stop();
 
   console.log(`\nUpstream latency ${options.latencyMs} ms per call; ${options.rounds} interleaved rounds of ${options.passS} s per gateway and scenario;`);
-  console.log(`after each scenario's passes, ${aloneOps} of its operations per gateway from one client alone, the gateways in turn.`);
+  console.log(`after each scenario's passes, ${aloneOps} of its operations per gateway from one client alone, one gateway after the other.`);
   console.log('Baseline: plain @apollo/gateway 2.14 + @apollo/server 5 with no plugins and no cache; it signs the subgraphs\' internal tokens');
   console.log('(every scope) and does NO authentication, field authorization, cost limits or audit. This gateway runs with all of them on.');
   if (options.hive) console.log('Hive Gateway 2.15 with its defaults (it merges identical concurrent subgraph requests), the same internal tokens, no authorization.');
