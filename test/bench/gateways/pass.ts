@@ -3,7 +3,7 @@
  * against one gateway, or several in turn, for a duration, with what it cost: the stand-ins' request
  * counters, the gateway processes' CPU time (/proc/<pid>/stat) and their peak resident memory over the pass.
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { keepAliveFetcher } from '../../../gateway/subgraph-transport/http-fetcher.ts';
 import { cpuSeconds } from '../../load/cpu.ts';
 import { sampleRss } from '../../load/rss.ts';
 import type { Scenario } from './scenarios.ts';
@@ -100,53 +100,36 @@ export interface Answer {
 }
 
 /**
- * The load generator's connections: node:http with keep-alive, as many sockets as requests in flight.
- * Node's fetch (undici) costs the generator several times the CPU per request, and on this machine the
+ * The load generator's connections: the gateway's own keep-alive node:http fetcher, one per timeout.
+ * Node's fetch (undici) costs the generator about twice the CPU per request, and on this machine the
  * generator shares the cores with what it measures: its own lateness would count as the gateways'.
  */
-const agent = new Agent({ keepAlive: true });
+const fetchers = new Map<number, ReturnType<typeof keepAliveFetcher>>();
+const fetcherFor = (timeoutMs: number) => {
+  let fetcher = fetchers.get(timeoutMs);
+  if (!fetcher) fetchers.set(timeoutMs, (fetcher = keepAliveFetcher(timeoutMs)));
+  return fetcher;
+};
 
 /** One GraphQL POST; never throws (a timeout or a network failure is an answer with status 0). */
-export function post(url: string, token: string, request: object, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Answer> {
+export async function post(url: string, token: string, request: object, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Answer> {
   const started = performance.now();
-  const payload = JSON.stringify(request);
-  return new Promise((resolve) => {
-    let timedOut = false;
-    const failed = () => resolve({ latencyMs: performance.now() - started, status: 0, code: timedOut ? 'TIMEOUT' : 'NETWORK', retryAfterS: null, body: null });
-    const req = httpRequest(url, {
-      method: 'POST', agent,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', failed);
-      // Cut off before its last byte (the timeout destroyed it, or the gateway closed the connection).
-      res.on('close', () => {
-        if (res.complete) return;
-        clearTimeout(timer);
-        failed();
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        // To the answer's last byte: the client's own parsing of it is not the gateway's latency.
-        const latencyMs = performance.now() - started;
-        let body: { data?: unknown; errors?: { extensions?: { code?: string } }[] } | null = null;
-        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { /* not JSON: judged by status */ }
-        const status = res.statusCode ?? 0;
-        const firstCode = body?.errors?.[0] ? String(body.errors[0].extensions?.code ?? 'NO_CODE') : null;
-        const code = status !== 200 ? (firstCode ?? `HTTP_${status}`) : body?.data == null && !firstCode ? 'NO_DATA' : firstCode;
-        const retryAfter = res.headers['retry-after'];
-        resolve({ latencyMs, status, code, retryAfterS: retryAfter === undefined ? null : Number(retryAfter), body });
-      });
+  try {
+    const res = await fetcherFor(timeoutMs)(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', () => {
-      clearTimeout(timer);
-      failed();
-    });
-    req.end(payload);
-  });
+    const text = await res.text();
+    // To the answer's last byte: the client's own parsing of it is not the gateway's latency.
+    const latencyMs = performance.now() - started;
+    let body: { data?: unknown; errors?: { extensions?: { code?: string } }[] } | null = null;
+    try { body = JSON.parse(text); } catch { /* not JSON: judged by status */ }
+    const firstCode = body?.errors?.[0] ? String(body.errors[0].extensions?.code ?? 'NO_CODE') : null;
+    const code = res.status !== 200 ? (firstCode ?? `HTTP_${res.status}`) : body?.data == null && !firstCode ? 'NO_DATA' : firstCode;
+    const retryAfter = res.headers.get('retry-after');
+    return { latencyMs, status: res.status, code, retryAfterS: retryAfter === null ? null : Number(retryAfter), body };
+  } catch (err) {
+    return { latencyMs: performance.now() - started, status: 0, code: (err as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', retryAfterS: null, body: null };
+  }
 }
