@@ -10,7 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
-import { reusingInternalTokens } from './subgraph-transport/reused-internal-tokens.ts';
+import { reusingInternalTokens } from '../subgraphs/shared/reused-internal-tokens.ts';
 import { InFlightReads } from './subgraph-transport/in-flight-reads.ts';
 import { AnswerCache } from './answer-cache/answer-cache.ts';
 import { invalidationRoute, listenForChanges } from './answer-cache/hear-changes.ts';

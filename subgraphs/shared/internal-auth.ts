@@ -39,7 +39,7 @@ export type InternalTokenVerifier = (authorization: string | undefined) => Promi
 
 export function createInternalTokenVerifier(audience: string, config: InternalAuthConfig): InternalTokenVerifier {
   const key = new TextEncoder().encode(config.secret);
-  // The gateway sends the same token for up to 10 s (gateway/subgraph-transport/reused-internal-tokens.ts);
+  // The gateway sends the same token for up to 10 s (subgraphs/shared/reused-internal-tokens.ts);
   // verifying its HMAC once, not on every call (a thread-pool round trip each), saves a few per cent of
   // each subgraph's CPU. An entry lives no longer than the token would pass a fresh check without the
   // clock tolerance, so a cached token is never accepted when a fresh verification would refuse it.

@@ -22,7 +22,7 @@ export type InternalTokenSigner = (principal: TokenSubject, subgraph: string) =>
 
 /**
  * Signs afresh for every call, and no cache means no token of one caller can ever be handed to another
- * (the gateway reuses them per exact claims: gateway/subgraph-transport/reused-internal-tokens.ts). The
+ * (the gateway reuses them per exact claims: subgraphs/shared/reused-internal-tokens.ts). The
  * secret is imported as a WebCrypto key once: given raw bytes, jose imports them again on every signing.
  */
 export function createInternalTokenSigner(config: InternalAuthConfig): InternalTokenSigner {

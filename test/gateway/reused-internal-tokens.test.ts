@@ -1,7 +1,7 @@
-/** Internal tokens reused per caller and subgraph (gateway/subgraph-transport/reused-internal-tokens.ts). */
+/** Internal tokens reused per caller and subgraph (subgraphs/shared/reused-internal-tokens.ts). */
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { reusingInternalTokens } from '../../gateway/subgraph-transport/reused-internal-tokens.ts';
+import { reusingInternalTokens } from '../../subgraphs/shared/reused-internal-tokens.ts';
 import { createInternalTokenSigner } from '../../subgraphs/shared/internal-token-signer.ts';
 
 describe('reused internal tokens', () => {

@@ -44,6 +44,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   const { scenario } = options;
   const gateways = [options.gateway].flat();
   const rss = gateways.map((g) => sampleRss(g.pid));
+  await openConnections(gateways, options.tokens.slice(0, options.clients));
   const upstreamBefore = await upstreamRequests(options.standIns);
   const cpuBefore = cpuOf(gateways);
   let turn = 0;
@@ -81,6 +82,17 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   result.peakRssBytes = peaks.includes(null) ? null : peaks.reduce((a, b) => a! + b!, 0);
   rss.forEach((r) => r.stop());
   return result;
+}
+
+/**
+ * Before the clock starts, each client's keep-alive connection to each gateway is open (one `{ __typename }`
+ * each, all at once), as a gateway's clients hold theirs. Node accepts one new connection per turn of its
+ * event loop, so 200 clients connecting to a gateway already busy with the first ones' requests would
+ * wait seconds in its accept queue, and a pass would time that instead of the gateway (gateways that
+ * close idle connections after Node's default 5 s would pay it at every pass).
+ */
+async function openConnections(gateways: readonly RunningGatewayProcess[], tokens: readonly string[]): Promise<void> {
+  await Promise.all(gateways.flatMap((gateway) => tokens.map((token) => post(gateway.url, token, { query: '{ __typename }' }))));
 }
 
 /** CPU seconds of these processes together so far; null if any cannot be read. */

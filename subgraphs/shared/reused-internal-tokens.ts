@@ -6,7 +6,7 @@
  * replaced while it still has most of its 30 s lifetime left, well over what a call needs to arrive.
  */
 import { LRUCache } from 'lru-cache';
-import type { InternalTokenSigner, TokenSubject } from '../../subgraphs/shared/internal-token-signer.ts';
+import type { InternalTokenSigner, TokenSubject } from './internal-token-signer.ts';
 
 /** How long one signed token is handed out; it then still has at least 20 s of its 30 s to live. */
 const REUSE_MS = 10_000;
