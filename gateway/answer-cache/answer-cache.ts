@@ -59,14 +59,16 @@ export class AnswerCache {
   }
 
   /**
-   * Drops every answer depending on these records (EVERY ids and kinds drop all of theirs), now and once
-   * more REDROP_MS later: the subgraph that owns a record may hear of its change a moment after the
-   * gateway (over LISTEN/NOTIFY both hear at once), and an answer it made from the old record meanwhile
-   * would otherwise be kept for a whole TTL.
+   * Drops every answer depending on these records (EVERY ids and kinds drop all of theirs). Unless the
+   * subgraphs owning them are known to have dropped them already (`ownersDropped`), once more REDROP_MS
+   * later: such a subgraph may hear of the change a moment after the gateway (over LISTEN/NOTIFY all hear
+   * at once; a delivery over HTTP that timed out may still land), and an answer it made from the old
+   * record meanwhile would otherwise be kept for a whole TTL. Dropping again when it is not needed costs
+   * the reads of those records their answers a second time (under S3's writes, half its answer misses).
    */
-  drop(keys: readonly RecordKey[]): void {
+  drop(keys: readonly RecordKey[], { ownersDropped }: { ownersDropped: boolean }): void {
     this.dropNow(keys);
-    setTimeout(() => this.dropNow(keys), REDROP_MS).unref();
+    if (!ownersDropped) setTimeout(() => this.dropNow(keys), REDROP_MS).unref();
   }
 
   private dropNow(keys: readonly RecordKey[]): void {
@@ -100,10 +102,14 @@ export class AnswerCache {
     return keeping as unknown as Fetcher;
   }
 
-  /** A mutation's answer names the records its write changed: dropped before the mutation answers the client. */
+  /**
+   * A mutation's answer names the records its write changed: dropped before the mutation answers the
+   * client. The sync service answers only once it told the owning subgraphs (and the gateways at
+   * GATEWAY_URL, which drop once more later when a subgraph did not confirm): dropped once here.
+   */
   private heard(response: FetcherResponse): FetcherResponse {
     const changed = response.headers.get(CHANGED_KEYS_HEADER);
-    if (changed) this.drop(parseTags(changed).flatMap((tag) => parseKeyText(tag) ?? []));
+    if (changed) this.drop(parseTags(changed).flatMap((tag) => parseKeyText(tag) ?? []), { ownersDropped: true });
     return response;
   }
 

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createInternalTokenVerifier, type InternalAuthConfig } from '../../subgraphs/shared/internal-auth.ts';
 import { readBody } from '../../subgraphs/shared/read-body.ts';
 import { INVALIDATION_PATH } from '../../subgraphs/shared/record-cache/http-invalidation.ts';
-import { invalidationKeys } from '../../subgraphs/shared/record-cache/invalidation-route.ts';
+import { readInvalidation } from '../../subgraphs/shared/record-cache/invalidation-route.ts';
 import { openPgNotify } from '../../subgraphs/shared/pg-notify/pg-notify.ts';
 import { createPgInvalidation, RECORDS_TOPIC } from '../../subgraphs/shared/record-cache/pg-invalidation.ts';
 import type { Logger } from '../logger.ts';
@@ -40,10 +40,10 @@ export function invalidationRoute(cache: AnswerCache, internalAuth: InternalAuth
       res.writeHead(405, { allow: 'POST' }).end();
       return true;
     }
-    const keys = invalidationKeys(await readBody(req, MAX_BODY_BYTES).catch(() => null));
-    if (!keys) json(400, 'The body is not { "keys": [...] }.');
+    const news = readInvalidation(await readBody(req, MAX_BODY_BYTES).catch(() => null));
+    if (!news) json(400, 'The body is not { "keys": [...] }.');
     else {
-      cache.drop(keys);
+      cache.drop(news.keys, { ownersDropped: news.ownersDropped });
       res.writeHead(204).end();
     }
     return true;
@@ -53,6 +53,7 @@ export function invalidationRoute(cache: AnswerCache, internalAuth: InternalAuth
 /** With a database: drops what any sync replica announces; resolves to the stop. */
 export function listenForChanges(cache: AnswerCache, databaseUrl: string, logger: Logger): () => Promise<void> {
   const channel = openPgNotify({ connectionString: databaseUrl, listen: [RECORDS_TOPIC], logger });
-  createPgInvalidation(channel, () => undefined).subscribe((keys) => cache.drop(keys));
+  // Every replica of the owning subgraphs hears this at the same moment as the gateway, not before it.
+  createPgInvalidation(channel, () => undefined).subscribe((keys) => cache.drop(keys, { ownersDropped: false }));
   return () => channel.close();
 }

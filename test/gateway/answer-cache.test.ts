@@ -87,14 +87,14 @@ describe('AnswerCache', () => {
     await read('/keep/CRM:contact:1%20ERP:partner:5');
     await read('/keep/CRM:contact:2');
     await read('/keep/COMMERCE:order:*');
-    cache.drop([{ system: 'ERP', kind: 'partner', id: '5' }]);
+    cache.drop([{ system: 'ERP', kind: 'partner', id: '5' }], { ownersDropped: false });
     let before = calls;
     await read('/keep/CRM:contact:1%20ERP:partner:5');
     await read('/keep/CRM:contact:2');
     expect(calls).toBe(before + 1);
     // One order changed: every answer holding "every shop order" goes.
-    cache.drop([{ system: 'COMMERCE', kind: 'order', id: '17' }]);
-    cache.drop([{ system: 'CRM', kind: '*', id: '*' }]);
+    cache.drop([{ system: 'COMMERCE', kind: 'order', id: '17' }], { ownersDropped: false });
+    cache.drop([{ system: 'CRM', kind: '*', id: '*' }], { ownersDropped: false });
     before = calls;
     await read('/keep/COMMERCE:order:*');
     await read('/keep/CRM:contact:2');
@@ -105,7 +105,7 @@ describe('AnswerCache', () => {
     const { read, cache } = setUp();
     const pending = read('/held/CRM:contact:9');
     await expect.poll(() => held.length).toBe(1);
-    cache.drop([{ system: 'CRM', kind: 'contact', id: '9' }]);
+    cache.drop([{ system: 'CRM', kind: 'contact', id: '9' }], { ownersDropped: false });
     held.shift()!();
     await pending;
     const before = calls;
@@ -113,6 +113,24 @@ describe('AnswerCache', () => {
     await expect.poll(() => held.length).toBe(1);
     held.shift()!();
     await next;
+    expect(calls).toBe(before + 1);
+  });
+
+  it('drops once more a second later, unless the subgraphs owning the records dropped them first', async () => {
+    const { read, cache } = setUp();
+    await read('/keep/CRM:contact:11');
+    await read('/keep/CRM:contact:12');
+    cache.drop([{ system: 'CRM', kind: 'contact', id: '11' }], { ownersDropped: false });
+    cache.drop([{ system: 'CRM', kind: 'contact', id: '12' }], { ownersDropped: true });
+    let before = calls;
+    await read('/keep/CRM:contact:11');
+    await read('/keep/CRM:contact:12');
+    expect(calls).toBe(before + 2);
+    // Kept again at once; a second on, only the answer whose owner had not confirmed is dropped again.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    before = calls;
+    await read('/keep/CRM:contact:11');
+    await read('/keep/CRM:contact:12');
     expect(calls).toBe(before + 1);
   });
 

@@ -44,12 +44,12 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
   const sign = reusingInternalTokens(createInternalTokenSigner(options.internalAuth));
   const local = createLocalInvalidation();
   /** True when delivered. */
-  const deliver = async (system: CachedSystem | typeof GATEWAY, base: string, keys: readonly RecordKey[]): Promise<boolean> => {
+  const deliver = async (system: CachedSystem | typeof GATEWAY, base: string, body: string): Promise<boolean> => {
     try {
       const { status } = await sendUpstream(`${base}${INVALIDATION_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(SENDER, system === GATEWAY ? GATEWAY_AUDIENCE : SUBGRAPH_OF[system])}` },
-        body: JSON.stringify({ keys }),
+        body,
       }, options.timeoutMs);
       const ok = status >= 200 && status < 300;
       options.onDelivery(system, ok ? 'delivered' : 'failed', ok ? undefined : `HTTP ${status}`);
@@ -61,24 +61,26 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
   };
   // A gateway that did not confirm (busy past the timeout, restarting) is asked again in the background
   // while its kept answers could still be served: it must not keep an old answer for a whole TTL.
-  const deliverToGateway = async (base: string, keys: readonly RecordKey[]) => {
-    if (await deliver(GATEWAY, base, keys)) return;
+  const deliverToGateway = async (base: string, body: string) => {
+    if (await deliver(GATEWAY, base, body)) return;
     void (async () => {
       for (const waitMs of GATEWAY_RETRY_MS) {
         await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
-        if (await deliver(GATEWAY, base, keys)) return;
+        if (await deliver(GATEWAY, base, body)) return;
       }
     })();
   };
   return {
     async publish(keys) {
       await local.publish(keys);
-      await Promise.all(Object.entries(options.targets).map(([system, base]) => {
+      const confirmed = await Promise.all(Object.entries(options.targets).map(([system, base]) => {
         const mine = keys.filter((k) => k.system === system);
-        return mine.length && base ? deliver(system as CachedSystem, base, mine) : undefined;
+        return mine.length && base ? deliver(system as CachedSystem, base, JSON.stringify({ keys: mine })) : true;
       }));
-      // Only then the gateways: a read a gateway sends once it dropped its answers finds the subgraphs' records dropped too.
-      if (keys.length) await Promise.all((options.gateways ?? []).map((base) => deliverToGateway(base, keys)));
+      // Only then the gateways: a read a gateway sends once it dropped its answers finds the subgraphs' records
+      // dropped too, which they are told (ownersDropped), so that they drop their answers once, not once more later.
+      const body = JSON.stringify({ keys, ownersDropped: confirmed.every(Boolean) });
+      if (keys.length) await Promise.all((options.gateways ?? []).map((base) => deliverToGateway(base, body)));
     },
     subscribe: local.subscribe,
   };

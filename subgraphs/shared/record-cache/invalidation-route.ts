@@ -7,13 +7,13 @@
 import type { RouteHandler } from '../server.ts';
 import type { RecordInvalidation } from './record-invalidation.ts';
 import { INVALIDATION_PATH } from './http-invalidation.ts';
-import { parseRecordKeys } from './record-keys.ts';
+import { parseRecordKeys, type RecordKey } from './record-keys.ts';
 
 export function invalidationRoutes(invalidation: RecordInvalidation): Record<string, RouteHandler> {
   return {
     [INVALIDATION_PATH]: async (req, res, rawBody) => {
       if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
-      const keys = invalidationKeys(rawBody);
+      const keys = readInvalidation(rawBody)?.keys;
       if (!keys) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The body is not { "keys": [...] }.' }));
       await invalidation.publish(keys);
       res.writeHead(204).end();
@@ -21,11 +21,16 @@ export function invalidationRoutes(invalidation: RecordInvalidation): Record<str
   };
 }
 
-/** The keys of an invalidation body ({ "keys": [...] }), or null when it is not one (also read by the gateway's route). */
-export function invalidationKeys(text: string | null): ReturnType<typeof parseRecordKeys> {
+/**
+ * An invalidation body ({ "keys": [...], "ownersDropped": true }), or null when it is not one (also read by
+ * the gateway's route). `ownersDropped` (the sync service tells gateways): every read subgraph owning one
+ * of the keys confirmed it dropped them before this was sent; false when absent.
+ */
+export function readInvalidation(text: string | null): { keys: RecordKey[]; ownersDropped: boolean } | null {
   try {
     const value = text === null ? null : JSON.parse(text);
-    return typeof value === 'object' && value !== null ? parseRecordKeys(value.keys) : null;
+    const keys = typeof value === 'object' && value !== null ? parseRecordKeys(value.keys) : null;
+    return keys && { keys, ownersDropped: value.ownersDropped === true };
   } catch {
     return null;
   }
