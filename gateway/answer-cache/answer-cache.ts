@@ -14,7 +14,7 @@
 import { LRUCache } from 'lru-cache';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ANSWER_KEYS_HEADER, ANSWER_TTL_HEADER, CHANGED_KEYS_HEADER } from '../../subgraphs/shared/record-cache/answer-dependencies.ts';
-import { EVERY, everyOf, keyText, parseKeyText, type RecordKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
+import { EVERY, everyOf, isEmailKey, keyText, parseKeyText, type RecordKey } from '../../subgraphs/shared/record-cache/record-keys.ts';
 import { SHARE_SCOPES_HEADER } from '../subgraph-transport/in-flight-reads.ts';
 import { withTextBody } from '../subgraph-transport/http-fetcher.ts';
 import { DropHistory } from './drop-history.ts';
@@ -59,16 +59,19 @@ export class AnswerCache {
   }
 
   /**
-   * Drops every answer depending on these records (EVERY ids and kinds drop all of theirs). Unless the
-   * subgraphs owning them are known to have dropped them already (`ownersDropped`), once more REDROP_MS
-   * later: such a subgraph may hear of the change a moment after the gateway (over LISTEN/NOTIFY all hear
-   * at once; a delivery over HTTP that timed out may still land), and an answer it made from the old
-   * record meanwhile would otherwise be kept for a whole TTL. Dropping again when it is not needed costs
-   * the reads of those records their answers a second time (under S3's writes, half its answer misses).
+   * Drops every answer depending on these records (EVERY ids and kinds drop all of theirs), and once more
+   * REDROP_MS later those an answer made meanwhile may still hold old: all of them unless the subgraphs
+   * owning them are known to have dropped them already (`ownersDropped`), since such a subgraph may hear
+   * of the change a moment after the gateway (over LISTEN/NOTIFY all hear at once; a delivery over HTTP
+   * that timed out may still land); and an email's key in any case, since a search by email reads an
+   * upstream index that may lag the write (Shopify's customer search). Dropping again when it is not
+   * needed costs the next reads of those records their answers a second time (under S3's writes, a third
+   * of the gateway's answer misses).
    */
   drop(keys: readonly RecordKey[], { ownersDropped }: { ownersDropped: boolean }): void {
     this.dropNow(keys);
-    if (!ownersDropped) setTimeout(() => this.dropNow(keys), REDROP_MS).unref();
+    const again = ownersDropped ? keys.filter(isEmailKey) : keys;
+    if (again.length > 0) setTimeout(() => this.dropNow(again), REDROP_MS).unref();
   }
 
   private dropNow(keys: readonly RecordKey[]): void {

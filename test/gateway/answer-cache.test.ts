@@ -10,6 +10,7 @@ import { keepAliveFetcher } from '../../gateway/subgraph-transport/http-fetcher.
 import { SHARE_SCOPES_HEADER } from '../../gateway/subgraph-transport/in-flight-reads.ts';
 import { AnswerCache } from '../../gateway/answer-cache/answer-cache.ts';
 import { ANSWER_KEYS_HEADER, ANSWER_TTL_HEADER, CHANGED_KEYS_HEADER } from '../../subgraphs/shared/record-cache/answer-dependencies.ts';
+import { commerceCustomerEmailKey, keyText } from '../../subgraphs/shared/record-cache/record-keys.ts';
 
 let server: Server;
 let base: string;
@@ -116,22 +117,25 @@ describe('AnswerCache', () => {
     expect(calls).toBe(before + 1);
   });
 
-  it('drops once more a second later, unless the subgraphs owning the records dropped them first', async () => {
+  it('drops once more a second later, unless the subgraphs owning the records dropped them first (an email\'s key always)', async () => {
     const { read, cache } = setUp();
-    await read('/keep/CRM:contact:11');
-    await read('/keep/CRM:contact:12');
+    const email = commerceCustomerEmailKey('ada@example.com')!;
+    const paths = ['/keep/CRM:contact:11', '/keep/CRM:contact:12', `/keep/${encodeURIComponent(keyText(email))}`];
+    for (const path of paths) await read(path);
     cache.drop([{ system: 'CRM', kind: 'contact', id: '11' }], { ownersDropped: false });
-    cache.drop([{ system: 'CRM', kind: 'contact', id: '12' }], { ownersDropped: true });
+    cache.drop([{ system: 'CRM', kind: 'contact', id: '12' }, email], { ownersDropped: true });
     let before = calls;
-    await read('/keep/CRM:contact:11');
-    await read('/keep/CRM:contact:12');
-    expect(calls).toBe(before + 2);
-    // Kept again at once; a second on, only the answer whose owner had not confirmed is dropped again.
+    for (const path of paths) await read(path);
+    expect(calls).toBe(before + 3);
+    // Kept again at once; a second on, the answers whose owner had not confirmed, or found by email, are dropped again.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     before = calls;
-    await read('/keep/CRM:contact:11');
-    await read('/keep/CRM:contact:12');
+    await read(paths[0]);
     expect(calls).toBe(before + 1);
+    await read(paths[1]);
+    expect(calls).toBe(before + 1);
+    await read(paths[2]);
+    expect(calls).toBe(before + 2);
   });
 
   it('drops what a mutation\'s answer says it changed', async () => {

@@ -38,8 +38,13 @@ export const erpSaleOrderKey = (orderNumber: string): RecordKey => ({ system: 'E
  */
 export function emailKeyId(email: string | null | undefined): string | null {
   const normalized = email?.trim().toLowerCase();
-  return normalized ? `email=${createHash('sha256').update(normalized).digest('base64url').slice(0, 22)}` : null;
+  return normalized ? `${EMAIL_ID_PREFIX}${createHash('sha256').update(normalized).digest('base64url').slice(0, 22)}` : null;
 }
+
+const EMAIL_ID_PREFIX = 'email=';
+
+/** Whether the key names the records holding an email (emailKeyId): what answers made from a search by email depend on. */
+export const isEmailKey = (key: RecordKey): boolean => key.id.startsWith(EMAIL_ID_PREFIX);
 
 export const erpPartnerEmailKey = (email: string | null | undefined): RecordKey | null => {
   const id = emailKeyId(email);
