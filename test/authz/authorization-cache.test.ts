@@ -99,6 +99,22 @@ describe('the per-document caches', () => {
     expect((await t.gql(query, {}, narrow)).body.errors).toBeUndefined();
     expect((await t.gql(query, { filter: null }, narrow)).body.errors).toBeUndefined();
     expect((await t.gql(query, { filter: { email: 'ada@example.com' } }, narrow)).body.data).toBeNull();
+    // Another email is the same filter: one rewrite; the same fields given as null are another.
+    expect(await counted(async () => { byEmail = await t.gql(query, { filter: { email: 'grace@example.com' } }, narrow); })).toMatchObject({ authorizationHit: 1, authorizationMiss: 0 });
+    expect(byEmail.body.errors).toEqual([expect.objectContaining({ path: ['customers'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    let nullEmail: any;
+    expect(await counted(async () => { nullEmail = await t.gql(query, { filter: { email: null } }, narrow); })).toMatchObject({ authorizationHit: 0, authorizationMiss: 1 });
+    expect(nullEmail.body.errors).toBeUndefined();
+  });
+
+  it('shares one rewrite between writes giving the same input fields with other values', async () => {
+    const update = 'mutation CachePhone($id: ID!, $v: String!, $phone: String) { updateCustomer(id: $id, expectedVersion: $v, input: { phone: $phone }) { customer { id } } }';
+    const all = await devAuthHeader(ALL_SCOPES, { subject: 'cache-write' });
+    // A stale version: refused with VERSION_CONFLICT, nothing written; the authorization is worked out before.
+    const send = (phone: string | null) => t.gql(update, { id, v: 'stale', phone }, all);
+    expect(await counted(() => send('+33 6 11 22 33 01'))).toMatchObject({ authorizationMiss: 1 });
+    expect(await counted(() => send('+33 6 11 22 33 02'))).toMatchObject({ authorizationHit: 1, authorizationMiss: 0 });
+    expect(await counted(() => send(null))).toMatchObject({ authorizationHit: 0, authorizationMiss: 1 });
   });
 });
 
@@ -106,10 +122,12 @@ describe('the variables that decide an authorization', () => {
   const schema = apiSchemaOf(readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'));
   const deciding = (query: string) => decidingVariables(schema, parse(query));
 
-  it('are those in directives, in input object literals and of input object types; not scalars passed straight to an argument', () => {
-    expect(deciding('query($id: ID!, $n: Int) { customer(id: $id) { name orders(first: $n) { edges { node { number } } } } }')).toEqual([]);
-    expect(deciding('query($f: CustomerFilter, $n: Int) { customers(first: $n, filter: $f) { edges { node { name } } } }')).toEqual(['f']);
-    expect(deciding('query($e: String, $x: Boolean!) { customers(filter: { email: $e }) { edges { node { name @skip(if: $x) } } } }')).toEqual(['e', 'x']);
-    expect(deciding('query($x: Boolean!) { ...F } fragment F on Query { customers { edges { node { email @include(if: $x) } } } }')).toEqual(['x']);
+  it('are those in directives (by value), in input object literals and of input object types (by the fields given); not scalars passed straight to an argument', () => {
+    expect(deciding('query($id: ID!, $n: Int) { customer(id: $id) { name orders(first: $n) { edges { node { number } } } } }')).toEqual({ byValue: [], byPresence: [] });
+    expect(deciding('query($f: CustomerFilter, $n: Int) { customers(first: $n, filter: $f) { edges { node { name } } } }')).toEqual({ byValue: [], byPresence: ['f'] });
+    expect(deciding('query($e: String, $x: Boolean!) { customers(filter: { email: $e }) { edges { node { name @skip(if: $x) } } } }')).toEqual({ byValue: ['x'], byPresence: ['e'] });
+    expect(deciding('query($x: Boolean!) { ...F } fragment F on Query { customers { edges { node { email @include(if: $x) } } } }')).toEqual({ byValue: ['x'], byPresence: [] });
+    // Used both ways: by value.
+    expect(deciding('query($e: String) { customers(filter: { email: $e }) { edges { node { name @skip(if: $e) } } } }')).toEqual({ byValue: ['e'], byPresence: [] });
   });
 });
