@@ -73,9 +73,11 @@ export function createHttpInvalidation(options: HttpInvalidationOptions): Record
   return {
     async publish(keys) {
       await local.publish(keys);
-      const confirmed = await Promise.all(Object.entries(options.targets).map(([system, base]) => {
-        const mine = keys.filter((k) => k.system === system);
-        return mine.length && base ? deliver(system as CachedSystem, base, JSON.stringify({ keys: mine })) : true;
+      const owners = [...new Set(keys.map((k) => k.system))];
+      const confirmed = await Promise.all(owners.map((system) => {
+        const base = options.targets[system];
+        // An owner without a URL is not told, so it cannot have dropped them.
+        return base ? deliver(system, base, JSON.stringify({ keys: keys.filter((k) => k.system === system) })) : false;
       }));
       // Only then the gateways: a read a gateway sends once it dropped its answers finds the subgraphs' records
       // dropped too, which they are told (ownersDropped), so that they drop their answers once, not once more later.
