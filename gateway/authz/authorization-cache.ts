@@ -1,7 +1,7 @@
 /**
  * What the authorizer worked out for one operation, kept for the next request that must get the same:
- * the same document text and operation name, the same scope set, and the same of what the work reads
- * of the variables that can decide it. A variable used in a directive decides by its value (@skip/@include
+ * the same document text and operation name, the same scope set, and, of the variables that can decide
+ * it, the same of what the work reads. A variable used in a directive decides by its value (@skip/@include
  * decide which fields are there). One inside an input object literal, or of an input object type, decides
  * only by which input fields it gives (filters are checked on the input fields used, whatever their
  * values: filter-access.ts), so its presence shape is compared: two updates setting different phones

@@ -28,6 +28,8 @@ export const erpPartnerKey = (partnerId: string | number): RecordKey => ({ syste
 /** The sales order fulfilling a shop order, by the shop's order number (its client_order_ref). */
 export const erpSaleOrderKey = (orderNumber: string): RecordKey => ({ system: 'ERP', kind: 'sale_order', id: orderNumber });
 
+const EMAIL_ID_PREFIX = 'email=';
+
 /**
  * The id naming every record of a kind that holds this email (trimmed, ignoring case), or null for no
  * email: an answer made from a search by email depends on it (and on each record it found), and every
@@ -40,8 +42,6 @@ export function emailKeyId(email: string | null | undefined): string | null {
   const normalized = email?.trim().toLowerCase();
   return normalized ? `${EMAIL_ID_PREFIX}${createHash('sha256').update(normalized).digest('base64url').slice(0, 22)}` : null;
 }
-
-const EMAIL_ID_PREFIX = 'email=';
 
 /** Whether the key names the records holding an email (emailKeyId): what answers made from a search by email depend on. */
 export const isEmailKey = (key: RecordKey): boolean => key.id.startsWith(EMAIL_ID_PREFIX);
