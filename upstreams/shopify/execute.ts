@@ -15,6 +15,8 @@ export interface Executor {
   store: ShopifyStore;
   throttle: Throttle;
   countRootField: (name: string) => void;
+  /** The query texts already prepared against `schema` (preparedDocuments()). */
+  prepared: LRUCache<string, Prepared>;
 }
 
 interface GraphQLBody {
@@ -27,17 +29,18 @@ const isBody = (body: unknown): body is GraphQLBody =>
   typeof body === 'object' && body !== null && typeof (body as GraphQLBody).query === 'string';
 
 /** A query text that parsed and validated, with its requested cost (which the document alone decides). */
-interface Prepared {
+export interface Prepared {
   document: DocumentNode;
   requested: number;
 }
 
-/**
- * Per schema (one per stand-in), the query texts already prepared: clients send the same few documents
- * again and again, and validating each afresh was two fifths of this stand-in's CPU under the bench.
- */
-const preparedBySchema = new WeakMap<GraphQLSchema, LRUCache<string, Prepared>>();
 const MAX_PREPARED = 500;
+
+/**
+ * A stand-in's prepared query texts: clients send the same few documents again and again, and
+ * validating each afresh was two fifths of this stand-in's CPU under the bench.
+ */
+export const preparedDocuments = (): LRUCache<string, Prepared> => new LRUCache({ max: MAX_PREPARED });
 
 export async function executeAdminRequest(executor: Executor, body: unknown): Promise<StandInResponse> {
   if (!isBody(body)) return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
@@ -47,9 +50,7 @@ export async function executeAdminRequest(executor: Executor, body: unknown): Pr
   const refuse = (errors: readonly GraphQLError[]): StandInResponse =>
     ({ status: 200, body: { errors: errors.map((e) => e.toJSON()), extensions: { cost: cost(0, 0) } } });
 
-  let cache = preparedBySchema.get(executor.schema);
-  if (!cache) preparedBySchema.set(executor.schema, (cache = new LRUCache({ max: MAX_PREPARED })));
-  let prepared = cache.get(body.query);
+  let prepared = executor.prepared.get(body.query);
   if (!prepared) {
     let document: DocumentNode;
     try {
@@ -60,7 +61,7 @@ export async function executeAdminRequest(executor: Executor, body: unknown): Pr
     const invalid = validate(executor.schema, document);
     if (invalid.length) return refuse(invalid);
     prepared = { document, requested: estimateCost(executor.schema, document) };
-    cache.set(body.query, prepared);
+    executor.prepared.set(body.query, prepared);
   }
   const { document, requested } = prepared;
   if (!executor.throttle.take(requested)) {

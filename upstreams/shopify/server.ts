@@ -8,7 +8,7 @@ import { startStandIn, type StandIn, type StandInRequest } from '../shared/stand
 import { buildAdminSchema } from './schema.ts';
 import { createShopifyStore, type ShopifyStore } from './store.ts';
 import { createThrottle, type ThrottleOptions } from './cost.ts';
-import { executeAdminRequest } from './execute.ts';
+import { executeAdminRequest, preparedDocuments } from './execute.ts';
 import { createWebhookSender, webhookAdminRoutes, type WebhookControls } from '../shared/webhooks.ts';
 import { shopifyNotifier, type ShopifyWebhookOptions } from './webhooks.ts';
 
@@ -49,6 +49,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions): Promi
     store,
     throttle: createThrottle(options.throttle ?? DEFAULT_THROTTLE, options.clock),
     countRootField: (name: string) => rootFields.set(name, (rootFields.get(name) ?? 0) + 1),
+    prepared: preparedDocuments(),
   };
 
   const standIn = await startStandIn({
