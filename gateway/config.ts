@@ -51,6 +51,12 @@ export interface GatewayConfig {
   costBudgets: CostBudgets;
   /** Operations running at once and the wait for a slot (ADMISSION_*). */
   admission: AdmissionSettings;
+  /**
+   * Whether connections are accepted by a process of their own that refuses them at once while the
+   * gateway takes them in too slowly (GATEWAY_ACCEPTOR, on by default; gateway/acceptor/). Off, the
+   * gateway listens itself.
+   */
+  acceptor: boolean;
   /** Whether browsers get GraphiQL at / and /graphql (GRAPHIQL; on in development, off in production). */
   graphiql: boolean;
   /** Which other origins' pages may call the gateway (CORS_ORIGINS). */
@@ -98,16 +104,17 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv, defaults: { supergraph
     limits,
     costBudgets: readCostBudgets(env, limits.maxCost),
     admission: readAdmission(env),
-    graphiql: readGraphiQLSetting(env, production),
+    acceptor: readBoolean(env, 'GATEWAY_ACCEPTOR', true),
+    graphiql: readBoolean(env, 'GRAPHIQL', !production),
     cors: readCorsConfig(env, production),
   };
 }
 
-/** GRAPHIQL: `true` or `false`; unset, on in development and off in production. */
-function readGraphiQLSetting(env: NodeJS.ProcessEnv, production: boolean): boolean {
-  const raw = env.GRAPHIQL;
-  if (raw === undefined || raw === '') return !production;
-  if (raw !== 'true' && raw !== 'false') throw new Error(`GRAPHIQL must be true or false: ${raw}`);
+/** `name`: `true` or `false`; unset or empty, `fallback`. */
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false: ${raw}`);
   return raw === 'true';
 }
 

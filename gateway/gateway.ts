@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
@@ -17,6 +18,10 @@ import { invalidationRoute, listenForChanges } from './answer-cache/hear-changes
 import { createUnavailableResponder } from './subgraph-failure/unavailable-response.ts';
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
+import { openAcceptor, type Acceptor } from './acceptor/acceptor.ts';
+import { noticingOverload } from './limits/admission/overload-signal.ts';
+import { overloadedAnswer } from './limits/admission/overloaded-error.ts';
+import type { GatewayMetrics } from './observability/gateway-metrics.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createInternalTokenSigner } from '../subgraphs/shared/internal-token-signer.ts';
 import { authorizerFor } from './authz/authorizer.ts';
@@ -61,6 +66,12 @@ const BUDGET_FALLBACK_LOG_MS = 30_000;
  * (and refused or admitted) as soon as the loop gets to it.
  */
 const LISTEN_BACKLOG = 4096;
+/**
+ * How many connections may wait for the gateway to take them in (one per turn of its loop) while it is
+ * not refusing requests: a burst of new clients that large is taken in; past it new ones are refused at
+ * once, as at the start of a flood, before admission control has refused anything (gateway/acceptor/).
+ */
+const ACCEPTOR_MAX_BURST = 64;
 
 /** `fn` at most once per `intervalMs`; calls in between are dropped. */
 function oncePer(intervalMs: number, fn: () => void): () => void {
@@ -150,7 +161,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const stopListening = config.databaseUrl && config.answerCache.ttlMs > 0 ? listenForChanges(answers, config.databaseUrl, logger) : async () => {};
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const loop = watchEventLoop();
-  const admission = createAdmissionControl(config.admission, loop);
+  // The acceptor, once started, hears when admission refuses (it then refuses connections the gateway would take in late).
+  let overloaded = () => {};
+  const admission = noticingOverload(createAdmissionControl(config.admission, loop), () => overloaded());
   observability.metrics.watchAdmission(admission.state);
   const server = createHttpServer(apollo, {
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
@@ -167,26 +180,27 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
+  let listening: { port: number; close(): Promise<void> };
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    if (config.acceptor) {
+      const acceptor = await acceptFrom(server, config, observability.metrics, logger);
+      overloaded = acceptor.overloaded;
+      listening = acceptor;
+    } else listening = await listen(server, config);
   } catch (err) {
     loop.stop();
     await Promise.all([apollo.stop(), auditRetention.stop(), stopListening()]);
     await state.close();
     throw err;
   }
-  const { port } = server.address() as AddressInfo;
+  const { port } = listening;
   return {
     url: `http://${config.host}:${port}/graphql`,
     port,
     close: async () => {
       stopping = true;
+      // No new connections first (those the acceptor took are handed over), then the requests in flight.
+      await listening.close();
       await closeGracefully(config.shutdownGraceMs);
       loop.stop();
       await apollo.stop();
@@ -195,6 +209,37 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await state.close();
     },
   };
+}
+
+/** The server listens on the configured port itself. */
+function listen(server: Server, config: GatewayConfig): Promise<{ port: number; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      // Closed by the graceful closer, with the connections.
+      resolve({ port: (server.address() as AddressInfo).port, close: async () => {} });
+    });
+  });
+}
+
+/** An acceptor process listens on the configured port and hands the server the connections it can take in soon (gateway/acceptor/). */
+async function acceptFrom(server: Server, config: GatewayConfig, metrics: GatewayMetrics, logger: Logger): Promise<Acceptor> {
+  // What listening would have set up: the tracking of connections that enforces the server's header and request timeouts.
+  server.emit('listening');
+  return openAcceptor(server, {
+    host: config.host, port: config.port, backlog: LISTEN_BACKLOG, refusal: overloadedAnswer(),
+    maxWaitMs: config.admission.maxWaitMs, maxBurstWaitMs: config.admission.latencyTargetMs, maxBurstWaiting: ACCEPTOR_MAX_BURST,
+  }, {
+    refused: (count) => {
+      metrics.refused('connections', count);
+      logger.warn({ refused: count }, 'the acceptor refused connections (503 OVERLOADED): the gateway took connections in too slowly');
+    },
+    restarted: (err) => {
+      if (err) logger.error({ err: errorForLog(err) }, 'the acceptor process died and could not be started again: no new connections reach the gateway');
+      else logger.error('the acceptor process died and was started again');
+    },
+  });
 }
 
 /** An error a subgraph masked itself (and logged, under the same request id). */

@@ -151,6 +151,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (syncSubgraph) webhookTarget = syncSubgraph.url.replace(/\/graphql$/, '');
   const gatewayConfig = readGatewayConfig({
     PORT: String(gatewayPort),
+    // The gateway listens itself: in this one process its event loop also runs the subgraphs and the
+    // stand-ins, so it takes connections in late for reasons that are not its own overload, and an
+    // acceptor process (gateway/acceptor/) judging by that would refuse a burst it should not.
+    GATEWAY_ACCEPTOR: 'false',
     CRM_SUBGRAPH_URL: subgraphs.crm.url,
     ERP_SUBGRAPH_URL: subgraphs.erp.url,
     COMMERCE_SUBGRAPH_URL: subgraphs.commerce.url,

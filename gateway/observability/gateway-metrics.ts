@@ -12,7 +12,8 @@ import type { AdmissionState } from '../limits/admission/admission-control.ts';
 export interface GatewayMetrics {
   readonly registry: Registry;
   readonly requests: RequestMetrics;
-  refused(limit: RefusalLimit): void;
+  /** `count` requests (1 unless the acceptor reports several connections at once) refused by `limit`. */
+  refused(limit: RefusalLimit, count?: number): void;
   authFailed(reason: AuthFailureReason): void;
   /**
    * A lookup in one of the per-document caches (`document`: parsed and validated; `authorization`: rewritten), hit or missed;
@@ -55,7 +56,7 @@ export function createGatewayMetrics(): GatewayMetrics {
   return {
     registry,
     requests: createRequestMetrics(registry, 'gateway'),
-    refused: (limit) => refusals.inc({ limit }),
+    refused: (limit, count = 1) => refusals.inc({ limit }, count),
     authFailed: (reason) => authFailures.inc({ reason }),
     cacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
     watchAdmission: (state) => { admission = state; },

@@ -7,7 +7,8 @@
 import type { LimitMeasure } from '../limits/limit-error.ts';
 import type { ObservedRequest } from '../../subgraphs/shared/observability/http-observer.ts';
 
-export type RefusalLimit = LimitMeasure | 'budget' | 'admission' | 'responseSize' | 'bodySize';
+/** `connections`: refused by the acceptor process before the gateway saw the request (gateway/acceptor/). */
+export type RefusalLimit = LimitMeasure | 'budget' | 'admission' | 'connections' | 'responseSize' | 'bodySize';
 
 const MEASURES = new Set<string>(['tokens', 'depth', 'aliases', 'rootFields', 'directives', 'cost'] satisfies LimitMeasure[]);
 

@@ -38,9 +38,14 @@ export function gracefulCloser(server: Server): (graceMs: number) => Promise<voi
     // end(), not destroy(): the last response may still sit in the socket's buffer.
     if (state && state.served && state.inFlight === 0) socket.end();
   };
+  /** Called once no connection is left (set while draining). */
+  let allClosed: (() => void) | null = null;
   server.on('connection', (socket: Socket) => {
     connections.set(socket, { inFlight: 0, served: false });
-    socket.once('close', () => connections.delete(socket));
+    socket.once('close', () => {
+      connections.delete(socket);
+      if (connections.size === 0) allClosed?.();
+    });
   });
   server.on('request', (req, res: ServerResponse) => {
     const state = connections.get(req.socket);
@@ -67,10 +72,14 @@ export function gracefulCloser(server: Server): (graceMs: number) => Promise<voi
     // net's close, not http's: http.Server#close also runs closeIdleConnections(), which counts a
     // connection whose first request has not been parsed yet as idle and cuts it.
     const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+    // A server handed its connections by a front door (gateway/acceptor/) has no listening socket, and
+    // net's close does not wait for connections it did not accept itself: these are waited for here.
+    const drained = new Promise<void>((resolve) => { allClosed = resolve; });
+    if (connections.size === 0) allClosed!();
     for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
     for (const socket of connections.keys()) endIfIdle(socket);
     const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
-    await closed;
+    await Promise.all([closed, drained]);
     clearTimeout(deadline);
   };
   return (graceMs) => {

@@ -44,7 +44,9 @@ const UPSTREAM_LATENCY_MS = 20;
  */
 const CLIENTS = 40;
 
-const GATEWAY_ENV = { ADMISSION_MIN_CONCURRENT: '200', ADMISSION_MAX_CONCURRENT: '200', COST_BUDGET_PER_MINUTE: '1000000000', SUBGRAPH_TIMEOUT_MS: '20000' };
+// The gateways listen themselves (no acceptor process): in this one process their loops also run the subgraphs and
+// stand-ins, and take a burst's connections in late for reasons that are not their own overload (upstreams/stack.ts).
+const GATEWAY_ENV = { ADMISSION_MIN_CONCURRENT: '200', ADMISSION_MAX_CONCURRENT: '200', COST_BUDGET_PER_MINUTE: '1000000000', SUBGRAPH_TIMEOUT_MS: '20000', GATEWAY_ACCEPTOR: 'false' };
 const SUBGRAPH_ENV = { OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', BREAKER_COOLDOWN_MS: '500', RECONCILE_INTERVAL_MS: '0' };
 // Leases of 5 s (claims) and 10 s (a request's hold, an idempotency key IN_PROGRESS), which must outlast a
 // write's deadline: 9.5 s here, the default steps fitted in (500 + 1000 + 5 × 1500 ms). A breaker that stays

@@ -27,7 +27,9 @@ import { postGraphQL, postHubSpotWebhook, standInsView, stopChild } from './supp
 
 // As in test/e2e/write-contention.test.ts: admission held at 300 operations at once for the 300-write burst,
 // and one token subject sends every request, so the cost budget is lifted.
-const GATEWAY_ENV = { ADMISSION_MIN_CONCURRENT: '300', ADMISSION_MAX_CONCURRENT: '300', COST_BUDGET_PER_MINUTE: '1000000000', SUBGRAPH_TIMEOUT_MS: '20000' };
+// The gateways listen themselves (no acceptor process): in this one process their loops also run the subgraphs and
+// stand-ins, and take a burst's connections in late for reasons that are not their own overload (upstreams/stack.ts).
+const GATEWAY_ENV = { ADMISSION_MIN_CONCURRENT: '300', ADMISSION_MAX_CONCURRENT: '300', COST_BUDGET_PER_MINUTE: '1000000000', SUBGRAPH_TIMEOUT_MS: '20000', GATEWAY_ACCEPTOR: 'false' };
 const SUBGRAPH_ENV = { OUTBOX_INTERVAL_MS: '50', OUTBOX_BACKOFF_BASE_MS: '50', OUTBOX_BACKOFF_MAX_MS: '400', BREAKER_COOLDOWN_MS: '500', RECONCILE_INTERVAL_MS: '0' };
 // A write waiting on replica B for A's write of the same version is refused as soon as A's lead write lands
 // (the version superseded in PostgreSQL), not at the end of its wait. The wait is 5 s rather than the

@@ -2,6 +2,7 @@
 import type { GraphQLError } from 'graphql';
 import { codedError } from '../../../schema/errors.ts';
 import { OVERLOADED_RETRY_AFTER_S } from './admission-settings.ts';
+import { formatGatewayError } from '../../format-error.ts';
 
 export const OVERLOADED_STATUS = 503;
 
@@ -9,4 +10,14 @@ export const overloadedHeaders = (): Record<string, string> => ({ 'retry-after':
 
 export function overloadedError(): GraphQLError {
   return codedError('OVERLOADED', `The gateway is running all the operations it can and could not start this one soon; nothing was run. Retry after ${OVERLOADED_RETRY_AFTER_S} s.`, { retryAfter: OVERLOADED_RETRY_AFTER_S });
+}
+
+/** The same refusal as a whole HTTP answer, for the front door process to send itself (gateway/acceptor/). */
+export function overloadedAnswer(): { status: number; reason: string; headers: Record<string, string>; body: string } {
+  return {
+    status: OVERLOADED_STATUS,
+    reason: 'Service Unavailable',
+    headers: { 'content-type': 'application/json; charset=utf-8', ...overloadedHeaders() },
+    body: JSON.stringify({ errors: [formatGatewayError(overloadedError().toJSON())] }),
+  };
 }

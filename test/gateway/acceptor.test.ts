@@ -1,0 +1,216 @@
+/**
+ * The acceptor process (gateway/acceptor/) in front of a real HTTP server on port 0: connections it
+ * accepts reach the server; while the server takes none in (its event loop blocked here, as a busy
+ * gateway's is), every connection past the max wait is answered 503 OVERLOADED with Retry-After by the
+ * acceptor itself within milliseconds, probes still reach the server, and nothing is left unanswered.
+ * The clients run in a process of their own, so that their clock runs while this one's loop is blocked.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openAcceptor, type Acceptor } from '../../gateway/acceptor/acceptor.ts';
+import { IntakeGauge } from '../../gateway/acceptor/intake-gauge.ts';
+import { overloadedAnswer } from '../../gateway/limits/admission/overloaded-error.ts';
+
+const MAX_WAIT_MS = 50;
+const MAX_BURST_WAIT_MS = 500;
+const SETTINGS = { host: '127.0.0.1', port: 0, backlog: 511, maxWaitMs: MAX_WAIT_MS, maxBurstWaitMs: MAX_BURST_WAIT_MS, maxBurstWaiting: 64, refusal: overloadedAnswer() };
+
+interface ClientAnswer { path: string; status: number; ms: number; retryAfter?: string; contentType?: string; requestId?: string; body: string }
+
+/**
+ * Opens one connection every `everyMs` for `count` connections (each its own, as a client without
+ * keep-alive does), the `probeAt`-th a GET /health, and prints every answer as JSON; prints "started"
+ * once the first request is sent.
+ */
+const CLIENT = `
+const http = require('node:http');
+const [port, count, everyMs, probeAt] = process.argv.slice(1).map(Number);
+const answers = [];
+let done = 0;
+for (let i = 0; i < count; i++) setTimeout(() => {
+  const path = i === probeAt ? '/health' : '/graphql';
+  const started = performance.now();
+  const req = http.request({ port, host: '127.0.0.1', path, method: i === probeAt ? 'GET' : 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+    let body = '';
+    res.on('data', (c) => (body += c));
+    res.on('end', () => {
+      answers.push({ path, status: res.statusCode, ms: performance.now() - started, retryAfter: res.headers['retry-after'], contentType: res.headers['content-type'], requestId: res.headers['x-request-id'], body });
+      if (++done === count) console.log(JSON.stringify(answers));
+    });
+  });
+  req.on('error', (err) => { answers.push({ path, status: 0, ms: performance.now() - started, body: err.message }); if (++done === count) console.log(JSON.stringify(answers)); });
+  req.end(i === probeAt ? undefined : '{"query":"{ __typename }"}');
+  if (i === 0) console.log('started');
+}, i * everyMs);
+`;
+
+function runClients(port: number, count: number, everyMs: number, probeAt: number, onStarted: () => void): Promise<ClientAnswer[]> {
+  const child = spawn(process.execPath, ['-e', CLIENT, String(port), String(count), String(everyMs), String(probeAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let started = false;
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+      if (!started && out.includes('started\n')) {
+        started = true;
+        out = out.replace('started\n', '');
+        onStarted();
+      }
+    });
+    child.once('exit', () => {
+      try { resolve(JSON.parse(out)); } catch (err) { reject(err); }
+    });
+  });
+}
+
+const blockFor = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* the gateway's loop, busy */ }
+};
+
+describe('acceptor process', () => {
+  let server: Server;
+  let acceptor: Acceptor | undefined;
+  const events = { refusedReports: [] as number[], restarts: [] as (Error | null)[] };
+
+  const open = async (minLifetimeMs?: number) => {
+    events.refusedReports = [];
+    events.restarts = [];
+    server = createServer((req, res) => res.end(`ok ${req.url}`));
+    acceptor = await openAcceptor(server, SETTINGS, {
+      refused: (count) => events.refusedReports.push(count),
+      restarted: (err) => events.restarts.push(err),
+    }, minLifetimeMs);
+    return acceptor;
+  };
+
+  afterEach(async () => {
+    await acceptor?.close();
+    acceptor = undefined;
+    server.closeAllConnections();
+  });
+
+  it('hands connections to the server', async () => {
+    const { port } = await open();
+    const res = await fetch(`http://127.0.0.1:${port}/anything`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok /anything');
+  });
+
+  it('hands over a burst while the gateway is not refusing requests, however slowly it takes them in', async () => {
+    const { port } = await open();
+    const answers = await runClients(port, 30, 5, -1, () => blockFor(MAX_BURST_WAIT_MS - 150));
+    expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+  });
+
+  it('refuses new connections once the gateway has taken none in for the burst wait, even while it is not refusing', async () => {
+    const { port } = await open();
+    const answers = await runClients(port, 40, 25, -1, () => blockFor(MAX_BURST_WAIT_MS + 400));
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused.length).toBeGreaterThan(5);
+    expect(answers.filter((a) => a.status === 200).length + refused.length).toBe(40);
+    for (const answer of refused) expect(answer.ms).toBeLessThan(100);
+  });
+
+  it('while the gateway refuses requests, refuses at once what it would take in too late, hands over probes, and leaves nothing unanswered', async () => {
+    const { port } = await open();
+    // 40 connections over 400 ms, while this process's loop (the server's) is blocked for 700 ms from the first.
+    const answers = await runClients(port, 40, 10, 20, () => {
+      acceptor!.overloaded();
+      blockFor(700);
+    });
+    expect(answers).toHaveLength(40);
+    const refused = answers.filter((a) => a.status === 503);
+    const served = answers.filter((a) => a.status === 200);
+    expect(refused.length + served.length).toBe(40);
+    expect(refused.length).toBeGreaterThan(20);
+    // Refused by the acceptor, not after the block: well within the 100 ms a refusal should take.
+    for (const answer of refused) {
+      expect(answer.ms).toBeLessThan(100);
+      expect(answer.retryAfter).toBe('1');
+      expect(answer.contentType).toMatch(/^application\/json/);
+      const error = JSON.parse(answer.body).errors[0];
+      expect(error.extensions).toMatchObject({ code: 'OVERLOADED', retryAfter: 1, requestId: answer.requestId });
+    }
+    // The probe reached the server, the request the acceptor had read of it included.
+    expect(answers.find((a) => a.path === '/health')).toMatchObject({ status: 200, body: 'ok /health' });
+    // What was handed over was answered once the loop ran again.
+    expect(served.some((a) => a.path === '/graphql' && a.ms > 300)).toBe(true);
+    // The refusals are reported (for the log line and the metric) at most a second later.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(events.refusedReports.reduce((a, b) => a + b, 0)).toBe(refused.length);
+  });
+
+  it('is started again on the same port when it dies', async () => {
+    const { port, pid } = await open(0);
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => events.restarts.length, { timeout: 10_000 }).toBe(1);
+    expect(events.restarts[0]).toBeNull();
+    expect(acceptor!.pid).not.toBe(pid);
+    expect(await (await fetch(`http://127.0.0.1:${port}/again`)).text()).toBe('ok /again');
+  });
+
+  it('stops accepting when closed', async () => {
+    const { port } = await open();
+    await acceptor!.close();
+    acceptor = undefined;
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('says why when it cannot listen', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    server = createServer();
+    await expect(openAcceptor(server, { ...SETTINGS, port }, { refused: () => {}, restarted: () => {} }))
+      .rejects.toMatchObject({ code: 'EADDRINUSE' });
+    taken.close();
+  });
+});
+
+describe('intake gauge', () => {
+  it('hands over while none waits, whatever it learned before', () => {
+    const gauge = new IntakeGauge(50, 1000, 600);
+    gauge.handedOver(0);
+    gauge.takenIn(400);
+    expect(gauge.admits(401, true)).toBe(true);
+  });
+
+  it('refuses once the oldest waiting has waited longer than the max wait while overloaded, else than the burst wait', () => {
+    const gauge = new IntakeGauge(50, 1000, 600);
+    gauge.handedOver(0);
+    expect(gauge.admits(50, true)).toBe(true);
+    expect(gauge.admits(51, true)).toBe(false);
+    expect(gauge.admits(1000, false)).toBe(true);
+    expect(gauge.admits(1001, false)).toBe(false);
+    gauge.takenIn(1100);
+    expect(gauge.admits(1101, true)).toBe(true);
+  });
+
+  it('refuses when, at the rate connections are taken in, one more would wait past the max wait (while overloaded), or when the most that may wait do', () => {
+    const gauge = new IntakeGauge(50, 1000, 600);
+    // Taken in 10 ms apart: four waiting and one more is 50 ms, five and one more 60.
+    for (let i = 0; i < 3; i++) gauge.handedOver(0);
+    gauge.takenIn(10);
+    gauge.takenIn(20);
+    gauge.takenIn(30);
+    for (let i = 0; i < 4; i++) gauge.handedOver(31);
+    expect(gauge.admits(32, true)).toBe(true);
+    gauge.handedOver(32);
+    expect(gauge.waiting).toBe(5);
+    expect(gauge.admits(33, true)).toBe(false);
+    // Not overloaded: a burst is taken in one per turn while the gateway takes any in, up to the most that may wait.
+    for (let i = 0; i < 594; i++) gauge.handedOver(33);
+    expect(gauge.admits(34, false)).toBe(true);
+    gauge.handedOver(34);
+    expect(gauge.waiting).toBe(600);
+    expect(gauge.admits(35, false)).toBe(false);
+  });
+});
