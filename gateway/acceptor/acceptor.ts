@@ -24,7 +24,7 @@ export interface Acceptor {
   readonly pid: number;
   /** The gateway refused a request for overload: the acceptor refuses connections it would take in late for a while. */
   overloaded(): void;
-  /** Stops accepting; resolves once every connection the acceptor accepted was handed over or answered. */
+  /** Stops accepting; resolves once every connection the acceptor accepted and did not refuse is handed over. */
   close(): Promise<void>;
 }
 

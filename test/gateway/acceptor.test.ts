@@ -15,6 +15,8 @@ import { overloadedAnswer } from '../../gateway/limits/admission/overloaded-erro
 
 const MAX_WAIT_MS = 50;
 const MAX_BURST_WAIT_MS = 500;
+/** Under the shortest block below (700 ms) by a margin: a refusal this fast came from the acceptor, not the blocked server. */
+const REFUSED_WITHIN_MS = 350;
 const SETTINGS = { host: '127.0.0.1', port: 0, backlog: 511, maxWaitMs: MAX_WAIT_MS, maxBurstWaitMs: MAX_BURST_WAIT_MS, maxBurstWaiting: 64, refusal: overloadedAnswer() };
 
 interface ClientAnswer { path: string; status: number; ms: number; retryAfter?: string; contentType?: string; requestId?: string; body: string }
@@ -111,7 +113,8 @@ describe('acceptor process', () => {
     const refused = answers.filter((a) => a.status === 503);
     expect(refused.length).toBeGreaterThan(5);
     expect(answers.filter((a) => a.status === 200).length + refused.length).toBe(40);
-    for (const answer of refused) expect(answer.ms).toBeLessThan(100);
+    // Answered by the acceptor while the server's loop is still blocked (a timing bound loose enough for a loaded machine: the bench measures speed).
+    for (const answer of refused) expect(answer.ms).toBeLessThan(REFUSED_WITHIN_MS);
   });
 
   it('while the gateway refuses requests, refuses at once what it would take in too late, hands over probes, and leaves nothing unanswered', async () => {
@@ -126,9 +129,9 @@ describe('acceptor process', () => {
     const served = answers.filter((a) => a.status === 200);
     expect(refused.length + served.length).toBe(40);
     expect(refused.length).toBeGreaterThan(20);
-    // Refused by the acceptor, not after the block: well within the 100 ms a refusal should take.
+    // Refused by the acceptor while the server's loop is still blocked, not after the block.
     for (const answer of refused) {
-      expect(answer.ms).toBeLessThan(100);
+      expect(answer.ms).toBeLessThan(REFUSED_WITHIN_MS);
       expect(answer.retryAfter).toBe('1');
       expect(answer.contentType).toMatch(/^application\/json/);
       const error = JSON.parse(answer.body).errors[0];
