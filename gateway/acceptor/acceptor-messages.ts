@@ -11,7 +11,7 @@ export interface AcceptorSettings {
   maxWaitMs: number;
   /** Otherwise: how long the gateway may take no connection in before new ones are refused (the admission's latency target)… */
   maxBurstWaitMs: number;
-  /** …and how many may wait to be taken in (the admission's most operations at once). */
+  /** …and how many may wait to be taken in. */
   maxBurstWaiting: number;
   /** The answer to a connection refused: status line, headers and body (formatted by the gateway). */
   refusal: { status: number; reason: string; headers: Record<string, string>; body: string };

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openAcceptor, type Acceptor } from '../../gateway/acceptor/acceptor.ts';
 import { IntakeGauge } from '../../gateway/acceptor/intake-gauge.ts';
 import { overloadedAnswer } from '../../gateway/limits/admission/overloaded-error.ts';
+import { readGatewayConfig } from '../../gateway/config.ts';
 
 const MAX_WAIT_MS = 50;
 const MAX_BURST_WAIT_MS = 500;
@@ -215,5 +216,16 @@ describe('intake gauge', () => {
     gauge.handedOver(34);
     expect(gauge.waiting).toBe(600);
     expect(gauge.admits(35, false)).toBe(false);
+  });
+});
+
+describe('GATEWAY_ACCEPTOR', () => {
+  const read = (value?: string) => readGatewayConfig(value === undefined ? {} : { GATEWAY_ACCEPTOR: value }, { supergraphPath: 'unused' }).acceptor;
+
+  it('is on unless set to false, and refuses anything but true or false', () => {
+    expect(read()).toBe(true);
+    expect(read('')).toBe(true);
+    expect(read('false')).toBe(false);
+    expect(() => read('off')).toThrow('GATEWAY_ACCEPTOR must be true or false: off');
   });
 });

@@ -12,7 +12,7 @@ export function overloadedError(): GraphQLError {
   return codedError('OVERLOADED', `The gateway is running all the operations it can and could not start this one soon; nothing was run. Retry after ${OVERLOADED_RETRY_AFTER_S} s.`, { retryAfter: OVERLOADED_RETRY_AFTER_S });
 }
 
-/** The same refusal as a whole HTTP answer, for the front door process to send itself (gateway/acceptor/). */
+/** The same refusal as a whole HTTP answer, for the acceptor process to send itself (gateway/acceptor/). */
 export function overloadedAnswer(): { status: number; reason: string; headers: Record<string, string>; body: string } {
   return {
     status: OVERLOADED_STATUS,
