@@ -229,7 +229,7 @@ async function acceptFrom(server: Server, config: GatewayConfig, metrics: Gatewa
   server.emit('listening');
   return openAcceptor(server, {
     host: config.host, port: config.port, backlog: LISTEN_BACKLOG, refusal: overloadedAnswer(),
-    maxWaitMs: config.admission.maxWaitMs, maxBurstWaitMs: config.admission.latencyTargetMs, maxBurstWaiting: ACCEPTOR_MAX_BURST,
+    maxWaitMs: config.admission.maxWaitMs, maxBurstWaitMs: config.subgraphTimeoutMs, maxBurstWaiting: ACCEPTOR_MAX_BURST,
   }, {
     refused: (count) => {
       metrics.refused('connections', count);

@@ -43,7 +43,6 @@ import { logRequestLine } from '../subgraphs/shared/logging/request-line.ts';
 import { introspectionRefusal } from './authz/introspection-access.ts';
 import type { GraphiQLRoutes } from './graphiql/graphiql-routes.ts';
 import type { InternalRoute } from './answer-cache/hear-changes.ts';
-import { takeAcceptedAt } from './acceptor/accepted-at.ts';
 
 /** Bodies above this are refused before parsing. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -83,8 +82,6 @@ export interface RequestPipeline {
 }
 
 async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipeline, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-  // The first request of a connection the acceptor handed over has waited since the acceptor accepted it.
-  const since = takeAcceptedAt(req.socket);
   const url = new URL(req.url ?? '/', 'http://gateway');
   if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
   if (pipeline.graphiql && await pipeline.graphiql(req, res, url)) return;
@@ -98,7 +95,7 @@ async function route(apollo: ApolloServer<GatewayContext>, pipeline: RequestPipe
   }
   // Decided at the door, before the body is read and the token checked: under overload the cheapest
   // answer is the best one, and one given late is a timeout by another name.
-  const arrival = pipeline.admission.arrive(since);
+  const arrival = pipeline.admission.arrive();
   if (!arrival) {
     req.resume();
     return sendErrors(res, OVERLOADED_STATUS, [overloadedError()], mediaType, overloadedHeaders());

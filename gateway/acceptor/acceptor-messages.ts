@@ -9,7 +9,7 @@ export interface AcceptorSettings {
   backlog: number;
   /** While the gateway refuses requests itself: how long a connection handed over may wait to be taken in (the admission's max wait). */
   maxWaitMs: number;
-  /** Otherwise: how long the gateway may take no connection in before new ones are refused (the admission's latency target)… */
+  /** Otherwise: how long the gateway may take no connection in before new ones are refused (a wedged gateway: the subgraph timeout)… */
   maxBurstWaitMs: number;
   /** …and how many may wait to be taken in. */
   maxBurstWaiting: number;
@@ -22,11 +22,8 @@ export const SETTINGS_ENV = 'ACCEPTOR_SETTINGS';
 /** From the acceptor. */
 export type AcceptorMessage =
   | { type: 'listening'; port: number }
-  /**
-   * Sent with the connection's socket: when it was accepted (ms since the epoch, to the microsecond), and
-   * `head` (base64): what the acceptor read from it already (a probe's request).
-   */
-  | { type: 'connection'; acceptedAt: number; head?: string }
+  /** Sent with the connection's socket; `head` (base64): what the acceptor read from it already (a probe's request). */
+  | { type: 'connection'; head?: string }
   /** Connections refused since the last report (sent at most once a second). */
   | { type: 'refused'; count: number }
   | { type: 'failed'; message: string; code?: string };

@@ -1,7 +1,7 @@
 /**
  * The acceptor: a small process of its own (Node's built-ins only) that owns the gateway's listening
  * socket, accepts every connection at once (its event loop has nothing else to do) and hands each to the
- * gateway over IPC, saying when it accepted it; or, when the gateway would take it in too late
+ * gateway over IPC; or, when the gateway would take it in too late
  * (intake-gauge.ts), reads the request and answers it 503 OVERLOADED with Retry-After itself, within
  * milliseconds. Without it, under overload the excess waited unanswered in the kernel's accept queue,
  * drained one connection per turn of a busy gateway's loop, until clients timed out. Probes (GET /health,
@@ -27,15 +27,15 @@ let refused = 0;
 /** When the gateway last said it refused a request for overload. */
 let overloadedAt = -Infinity;
 
-const handOver = (socket: Socket, acceptedAt: number, head?: Buffer) => {
+const handOver = (socket: Socket, head?: Buffer) => {
   // The gateway is gone: nothing to hand it to (the listening socket is closing).
   if (!process.connected) return void socket.destroy();
   gauge.handedOver(performance.now());
-  tell({ type: 'connection', acceptedAt: performance.timeOrigin + acceptedAt, ...(head && { head: head.toString('base64') }) }, socket);
+  tell({ type: 'connection', ...(head && { head: head.toString('base64') }) }, socket);
 };
 
 /** Reads the request line; a probe is handed over anyway, anything else answered with the refusal. */
-const refuse = (socket: Socket, acceptedAt: number) => {
+const refuse = (socket: Socket) => {
   socket.setTimeout(READ_TIMEOUT_MS, () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.once('data', (chunk: Buffer) => {
@@ -43,7 +43,7 @@ const refuse = (socket: Socket, acceptedAt: number) => {
       socket.pause();
       socket.setTimeout(0);
       socket.removeAllListeners('error');
-      return handOver(socket, acceptedAt, chunk);
+      return handOver(socket, chunk);
     }
     refused += 1;
     socket.end(refusalResponse());
@@ -69,8 +69,8 @@ function withRequestId(parsed: typeof refusalBody, requestId: string) {
 
 const server = createServer({ pauseOnConnect: true }, (socket) => {
   const now = performance.now();
-  if (gauge.admits(now, now - overloadedAt < STRICT_FOR_MS)) handOver(socket, now);
-  else refuse(socket, now);
+  if (gauge.admits(now, now - overloadedAt < STRICT_FOR_MS)) handOver(socket);
+  else refuse(socket);
 });
 server.on('error', (err: NodeJS.ErrnoException) => {
   tell({ type: 'failed', message: err.message, ...(err.code && { code: err.code }) });

@@ -9,7 +9,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { noteAcceptedAt } from './accepted-at.ts';
 import { OVERLOADED_NOTICE_MS, SETTINGS_ENV, type AcceptorMessage, type AcceptorSettings, type GatewayMessage } from './acceptor-messages.ts';
 
 const ACCEPTOR_SCRIPT = fileURLToPath(new URL('./acceptor-process.ts', import.meta.url));
@@ -98,7 +97,6 @@ function startAcceptor(server: Server, settings: AcceptorSettings, events: Accep
       switch (message.type) {
         case 'connection':
           if (!socket) return;
-          noteAcceptedAt(socket, message.acceptedAt);
           server.emit('connection', socket);
           // What the acceptor read of a probe's request goes to the HTTP parser first (it reads the socket's
           // handle directly once connected, so unshift() would not reach it; its 'data' listener does).

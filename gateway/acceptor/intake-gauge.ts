@@ -3,13 +3,13 @@
  * handed over. Node takes in one connection per turn of its event loop (libuv accepts one per poll since
  * 1.45, and a socket passed over IPC waits for the previous one's acknowledgement), so a gateway whose
  * turns are long takes in few, and what it has not taken in yet waits unanswered. With none waiting, a
- * connection is always handed over: the gateway's own door (admission control) decides, and it knows
- * how long the connection waited (accepted-at.ts). While the gateway says it is refusing requests itself
- * (`overloaded`), a connection is handed over only when, at the rate the last ones were taken in, its
- * turn comes within the max wait and none handed over has waited longer: what would wait longer would
- * be refused anyway, only later; the rest is refused at once. Otherwise (a burst of new clients at a
- * gateway that keeps up, taken in one per turn however many turns that takes) new connections are
- * refused only while `maxBurstWaiting` wait, or one has waited `maxBurstWaitMs` (the gateway takes none in).
+ * connection is always handed over: the gateway's own door (admission control) decides. While the
+ * gateway says it is refusing requests itself (`overloaded`), a connection is handed over only when, at
+ * the rate the last ones were taken in, its turn comes within the max wait and none handed over has
+ * waited longer: what would wait longer would be refused anyway, only later; the rest is refused at once.
+ * Otherwise (a burst of new clients at a gateway that keeps up, taken in one per turn however many turns
+ * that takes) new connections are refused only while `maxBurstWaiting` wait, or one has waited
+ * `maxBurstWaitMs` (the gateway takes none in).
  */
 export class IntakeGauge {
   /** When each connection handed over and not yet taken in was handed over, oldest first (taken in in order). */

@@ -40,12 +40,8 @@ export interface Arrival {
 }
 
 export interface AdmissionControl {
-  /**
-   * At the door: a place in line, or null when no slot could be had within the max wait (refuse at once).
-   * `since`: when the request's wait began if earlier than now (its connection's acceptance, for the first
-   * request of a connection the acceptor process handed over late), on the admission's clock.
-   */
-  arrive(since?: number): Arrival | null;
+  /** At the door: a place in line, or null when no slot could be had within the max wait (refuse at once). */
+  arrive(): Arrival | null;
   state(): AdmissionState;
 }
 
@@ -133,8 +129,8 @@ export function createAdmissionControl(settings: AdmissionSettings, loop: EventL
   };
 
   return {
-    arrive(since = Infinity) {
-      const arrivedAt = Math.min(since, now() - loop.lateMs());
+    arrive() {
+      const arrivedAt = now() - loop.lateMs();
       // Only while they fill the bound: then the first answers of a rush are late, and it must not wait for them.
       // Otherwise the slow kinds of a mix (writes among views) linger among those running and would pass for overload.
       if (running > 0 && running >= bound.limit) bound.stillRunning(running, now() - startedSum / running);

@@ -8,8 +8,8 @@ import type { AdmissionControl } from './admission-control.ts';
 export function noticingOverload(admission: AdmissionControl, overloaded: () => void): AdmissionControl {
   return {
     state: admission.state,
-    arrive(since) {
-      const arrival = admission.arrive(since);
+    arrive() {
+      const arrival = admission.arrive();
       if (!arrival) {
         overloaded();
         return null;
