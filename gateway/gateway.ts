@@ -161,9 +161,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const stopListening = config.databaseUrl && config.answerCache.ttlMs > 0 ? listenForChanges(answers, config.databaseUrl, logger) : async () => {};
   const auditRetention = startAuditRetention(audit, config.auditRetentionMs, (err) => logger.error({ err: errorForLog(err) }, 'pruning the audit log failed'), Date.now, logger);
   const loop = watchEventLoop();
-  // The acceptor, once started, hears when admission refuses (it then refuses connections the gateway would take in late).
+  // With an acceptor, it hears (once started) when admission refuses: it then refuses connections the gateway would take in late.
   let overloaded = () => {};
-  const admission = noticingOverload(createAdmissionControl(config.admission, loop), () => overloaded());
+  const ownAdmission = createAdmissionControl(config.admission, loop);
+  const admission = config.acceptor ? noticingOverload(ownAdmission, () => overloaded()) : ownAdmission;
   observability.metrics.watchAdmission(admission.state);
   const server = createHttpServer(apollo, {
     authenticator: observability.authenticator(createAuthenticator(config.auth)),
@@ -180,7 +181,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const closeGracefully = gracefulCloser(server);
   server.keepAliveTimeout = 65_000;
   // A port already in use rejects here (with EADDRINUSE) instead of crashing the process.
-  let listening: { port: number; close(): Promise<void> };
+  let listening: Listening;
   try {
     if (config.acceptor) {
       const acceptor = await acceptFrom(server, config, observability.metrics, logger);
@@ -211,8 +212,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   };
 }
 
+/** Where the gateway takes its connections from: its own listening socket, or an acceptor process. */
+type Listening = Pick<Acceptor, 'port' | 'close'>;
+
 /** The server listens on the configured port itself. */
-function listen(server: Server, config: GatewayConfig): Promise<{ port: number; close(): Promise<void> }> {
+function listen(server: Server, config: GatewayConfig): Promise<Listening> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {

@@ -3,6 +3,7 @@ import type { GraphQLError } from 'graphql';
 import { codedError } from '../../../schema/errors.ts';
 import { OVERLOADED_RETRY_AFTER_S } from './admission-settings.ts';
 import { formatGatewayError } from '../../format-error.ts';
+import { APPLICATION_JSON } from '../../http/media-types.ts';
 
 export const OVERLOADED_STATUS = 503;
 
@@ -17,7 +18,7 @@ export function overloadedAnswer(): { status: number; reason: string; headers: R
   return {
     status: OVERLOADED_STATUS,
     reason: 'Service Unavailable',
-    headers: { 'content-type': 'application/json; charset=utf-8', ...overloadedHeaders() },
+    headers: { 'content-type': `${APPLICATION_JSON}; charset=utf-8`, ...overloadedHeaders() },
     body: JSON.stringify({ errors: [formatGatewayError(overloadedError().toJSON())] }),
   };
 }
