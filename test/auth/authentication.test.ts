@@ -11,16 +11,16 @@ import { readGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { useStack } from '../e2e/harness.ts';
-import { freePort } from '../support/ports.ts';
 import { devToken } from '../support/dev-token.ts';
 import { AUDIENCE, createKey, goodClaims, ISSUER, now, sign, startJwksServer, tamper, unsigned, type JwksServer, type TestKey } from './identity-provider.ts';
 
-const jwksPort = await freePort();
+// Bound before the stack starts, on a port of its own choosing (a port picked free and bound later can be taken meanwhile);
+// it serves its keys once they are made, before any test runs.
+const idp: JwksServer = await startJwksServer([]);
 const t = useStack({
-  env: { AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/.well-known/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_COOLDOWN_MS: '0' },
+  env: { AUTH_JWKS_URL: idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_COOLDOWN_MS: '0' },
 });
 
-let idp: JwksServer;
 let devGateway: RunningGateway;
 const keys = {} as Record<'rs' | 'es' | 'ed' | 'impostor' | 'stranger' | 'next', TestKey>;
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   keys.impostor = await createKey('rs-1', 'RS256');
   keys.stranger = await createKey('rs-unknown', 'RS256');
   keys.next = await createKey('rs-2', 'RS256');
-  idp = await startJwksServer([keys.rs, keys.es, keys.ed], jwksPort);
+  idp.setKeys([keys.rs, keys.es, keys.ed]);
   const { subgraphs } = t.stack;
   const config = readGatewayConfig({
     PORT: '0', CRM_SUBGRAPH_URL: subgraphs.crm.url, ERP_SUBGRAPH_URL: subgraphs.erp.url, COMMERCE_SUBGRAPH_URL: subgraphs.commerce.url,
@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await devGateway?.close();
-  await idp?.close();
+  await idp.close();
 });
 
 const QUERY = '{ customers(first: 1) { edges { node { id name } } } }';

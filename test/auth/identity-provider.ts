@@ -32,15 +32,15 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-/** Serves `keys` at /.well-known/jwks.json on `port` (0: any free port). */
-export async function startJwksServer(keys: TestKey[], port = 0): Promise<JwksServer> {
+/** Serves `keys` at /.well-known/jwks.json on a free port of its own. */
+export async function startJwksServer(keys: TestKey[]): Promise<JwksServer> {
   let served = keys;
   let fetches = 0;
   const server: Server = createServer((req, res) => {
     fetches += 1;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served.map((k) => k.publicJwk) }));
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
     setKeys: (next) => { served = next; },

@@ -5,31 +5,31 @@
  */
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useStack } from '../e2e/harness.ts';
-import { freePort } from '../support/ports.ts';
 import { devToken } from '../support/dev-token.ts';
 import { launchChromium, type Browser } from '../support/chromium.ts';
 import { EXAMPLE_CUSTOMER_EMAIL, EXAMPLE_OPERATIONS } from '../../gateway/graphiql/examples.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const allowedPort = await freePort();
-const refusedPort = await freePort();
+/** A blank page on an origin of its own (another port), bound before the stack starts so that its port cannot be taken meanwhile. */
+async function servePage(): Promise<Server> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+// Two pages: one on an origin CORS_ORIGINS allows, one not.
+const pages: Server[] = [await servePage(), await servePage()];
+const [allowedPort, refusedPort] = pages.map((server) => (server.address() as AddressInfo).port);
 const allowedOrigin = `http://127.0.0.1:${allowedPort}`;
 const t = useStack({ env: { CORS_ORIGINS: allowedOrigin } });
 
 let browser: Browser;
-const pages: Server[] = [];
 beforeAll(async () => {
   browser = await launchChromium();
-  // Two blank pages on other origins (other ports): one allowed by CORS_ORIGINS, one not.
-  for (const port of [allowedPort, refusedPort]) {
-    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>'));
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    pages.push(server);
-  }
 });
 afterAll(async () => {
   await browser?.close();
