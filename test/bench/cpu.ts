@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- cpu [--scenario S1|S2] [--duration 20] [--clients N] [--latency 20] [--baseline] [--profile] [--top 12]`:
+ * `npm run bench -- cpu [--scenario S1|S2|S3] [--duration 20] [--clients N] [--latency 20] [--baseline] [--profile] [--top 12]`:
  * the bench topology (every stand-in, subgraph and gateway its own process), one closed-loop pass of a
  * scenario on this gateway (and, with --baseline, one on the plain @apollo/gateway over its uncached
  * subgraphs), and the CPU each process spent per answered operation (/proc/<pid>/stat): figures the shared
@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { devToken, ALL_SCOPES } from '../support/dev-token.ts';
 import { cpuSeconds } from '../load/cpu.ts';
 import { post, runPass } from './gateways/pass.ts';
-import { HOT_SET, pageScenario, viewScenario, type Scenario } from './gateways/scenarios.ts';
-import type { HotCustomer } from './gateways/read-after-write.ts';
+import { mixedScenario, pageScenario, viewScenario, type Scenario } from './gateways/scenarios.ts';
+import { ReadAfterWrite } from './gateways/read-after-write.ts';
+import { hotSet } from './gateways/index.ts';
 import { startTopology, type RunningGatewayProcess, type RunningProcess } from './gateways/topology.ts';
 import { summarizeProfile } from './cpu-profile.ts';
 
@@ -35,7 +36,7 @@ export async function benchCpu(args: string[]): Promise<void> {
       top: { type: 'string', default: '15' },
     },
   });
-  if (values.scenario !== 'S1' && values.scenario !== 'S2') throw new Error(`--scenario must be S1 or S2: ${values.scenario}`);
+  if (!['S1', 'S2', 'S3'].includes(values.scenario)) throw new Error(`--scenario must be S1, S2 or S3: ${values.scenario}`);
   const clients = Number(values.clients ?? (values.scenario === 'S1' ? 4 : 32));
   const durationMs = Number(values.duration) * 1000;
   const scratch = mkdtempSync(join(tmpdir(), 'bench-cpu-'));
@@ -49,7 +50,9 @@ export async function benchCpu(args: string[]): Promise<void> {
     const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => devToken(ALL_SCOPES, { subject: `bench-client-${i + 1}`, clientId: 'bench' })));
     const standIns = Object.values(topology.standIns);
     for (const gateway of topology.gateways) {
-      const scenario = values.scenario === 'S1' ? pageScenario() : viewScenario(await hotSet(gateway.url, tokens[0]));
+      const scenario = values.scenario === 'S1' ? pageScenario()
+        : values.scenario === 'S2' ? viewScenario(await hotSet(gateway.url, tokens[0]))
+        : mixedScenario(new ReadAfterWrite(await hotSet(gateway.url, tokens[0])));
       for (let i = 0; i < WARM_UP_OPS; i++) await post(gateway.url, tokens[0], scenario.next().request);
       const processes = [gateway, ...(gateway.kind === 'ours' ? Object.values(topology.subgraphs) : [...topology.peerSubgraphs, topology.subgraphs.sync]), ...standIns];
       const before = processes.map((p) => cpuSeconds(p.pid) ?? NaN);
@@ -69,7 +72,7 @@ export async function benchCpu(args: string[]): Promise<void> {
 
 function printPass(gateway: RunningGatewayProcess, scenario: Scenario, clients: number, result: Awaited<ReturnType<typeof runPass>>, processes: RunningProcess[], before: number[], after: number[]): void {
   const errors = Object.entries(result.errors).map(([code, n]) => `${n} ${code}`).join(', ') || 'none';
-  console.log(`\n${scenario.name} on ${gateway.kind}: ${result.ops} operations in ${result.elapsedS.toFixed(1)} s (${(result.ops / result.elapsedS).toFixed(1)}/s), ${clients} clients; errors: ${errors}; ${(result.upstreamCalls / Math.max(1, result.ops)).toFixed(2)} upstream requests/op`);
+  console.log(`\n${scenario.name} on ${gateway.kind}: ${result.ops} operations in ${result.elapsedS.toFixed(1)} s (${(result.ops / result.elapsedS).toFixed(1)}/s), ${clients} clients; errors: ${errors}; ${result.stale} stale reads; ${(result.upstreamCalls / Math.max(1, result.ops)).toFixed(2)} upstream requests/op`);
   console.log('  process        cpu s   ms/op   % of a core');
   let total = 0;
   processes.forEach((p, i) => {
@@ -95,11 +98,4 @@ function printProfiles(profileDir: string, windows: { gateway: string; processes
       console.log(`    by module:\n${list(s.byModule)}\n    by module, callees included:\n${list(s.byModuleInclusive)}\n    by function:\n${list(s.byFunction)}\n    by function, callees included:\n${list(s.byFunctionInclusive)}`);
     }
   }
-}
-
-async function hotSet(url: string, token: string): Promise<HotCustomer[]> {
-  const answer = await post(url, token, { query: HOT_SET });
-  const edges = (answer.body as { data?: { customers?: { edges: { node: HotCustomer }[] } } } | null)?.data?.customers?.edges;
-  if (!edges?.length) throw new Error(`The hot set query failed (${answer.code ?? answer.status}).`);
-  return edges.map((e) => e.node);
 }
