@@ -16,7 +16,7 @@ import type { CommerceOrderAdapter, CustomerField, CustomerFields, LinkedWriteAd
 import { createShopifyClient, SHOPIFY_MAX_PAGE, type ShopifyClientOptions } from './client.ts';
 import { chunks } from '../shared/chunks.ts';
 import { uniqueEmails } from '../shared/unique-emails.ts';
-import { toGid } from './gid.ts';
+import { gidNumber, toGid } from './gid.ts';
 import { createLoaders } from './loaders.ts';
 import type { ShopifyCustomerInput, ShopifyCustomerWriteNode, ShopifyMailingAddressInput, ShopifyOrderCancelReason } from './shopify-types.ts';
 import type { ShopCustomerMatch } from './types.ts';
@@ -116,7 +116,13 @@ export function createCommerceWriteAdapter(shopify: UpstreamConfig, options: Sho
   return {
     system: 'COMMERCE',
     async read(links) {
-      const match = await findCustomer(links);
+      // A stored gid that still names a customer is the match (the read path's rule comes to the same): one
+      // read gives the match, its values and its marker together, a request fewer on every write's way.
+      const stored = gidNumber(links.shopCustomerId, 'Customer') ? links.shopCustomerId!.trim() : null;
+      const linked = stored && await client.customerForWrite(stored);
+      if (linked) return toSystemRecord(linked, { gid: linked.id, updatedAt: linked.updatedAt, linkedBy: 'STORED_ID' });
+      // Else by email (the gid, if any, names no customer now).
+      const match = await findCustomer(stored ? { ...links, shopCustomerId: null } : links);
       // The values and the marker come from one later read, so they always belong together.
       const node = match && await client.customerForWrite(match.gid);
       return node ? toSystemRecord(node, match!) : null;

@@ -51,7 +51,10 @@ describe('commerce write adapter: reading the linked customer', () => {
   it('reads the customer by its stored gid, with its values and the marker commerceSource reports', async () => {
     const { contact, customer } = storedPair(0);
     const a = customer.address!;
+    t.shopify.resetCounters();
     const record = await shop().read(linksOf(contact));
+    // One request: the stored gid's read is the match, its values and its marker (a write's version check waits on it).
+    expect(t.shopify.totalRequests()).toBe(1);
     expect(record).toEqual({
       externalId: gidOf(customer), marker: customer.updatedAt, changedAt: Date.parse(customer.updatedAt), linkedBy: 'STORED_ID',
       values: {
@@ -71,6 +74,12 @@ describe('commerce write adapter: reading the linked customer', () => {
     const customer = t.dataset.shopify.customers.find((c) => c.email?.toLowerCase() === contact.properties.email)!;
     expect(customer.email).not.toBe(contact.properties.email);
     expect(await shop().read(linksOf(contact))).toMatchObject({ externalId: gidOf(customer), marker: customer.updatedAt, linkedBy: 'EMAIL_MATCH' });
+  });
+
+  it('finds the customer by email when the stored gid names no customer any more', async () => {
+    const { contact, customer } = storedPair(3);
+    const links = { ...linksOf(contact), shopCustomerId: 'gid://shopify/Customer/999999999' };
+    expect(await shop().read(links)).toMatchObject({ externalId: gidOf(customer), linkedBy: 'EMAIL_MATCH' });
   });
 
   it('reads null when no shop customer is linked, and asks Shopify nothing without links', async () => {
