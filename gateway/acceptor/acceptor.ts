@@ -11,8 +11,15 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { OVERLOADED_NOTICE_MS, SETTINGS_ENV, type AcceptorMessage, type AcceptorSettings, type GatewayMessage } from './acceptor-messages.ts';
 
-const ACCEPTOR_SCRIPT = fileURLToPath(new URL('./acceptor-process.ts', import.meta.url));
-/** The project folder: the acceptor runs its TypeScript under tsx, resolved from there. */
+/**
+ * Set only in a bundled gateway (gateway/build/bundle-entry.ts): where the acceptor was bundled beside it,
+ * relative to this file's source. Then it runs with plain node; else its source runs under tsx.
+ */
+declare const ACCEPTOR_BUNDLE_URL: string | undefined;
+const BUNDLED_ACCEPTOR = typeof ACCEPTOR_BUNDLE_URL === 'string' ? ACCEPTOR_BUNDLE_URL : null;
+const ACCEPTOR_SCRIPT = fileURLToPath(new URL(BUNDLED_ACCEPTOR ?? './acceptor-process.ts', import.meta.url));
+const ACCEPTOR_NODE_ARGS = BUNDLED_ACCEPTOR ? [] : ['--import', 'tsx'];
+/** The project folder: tsx (for the source) is resolved from there. */
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** An acceptor that dies within this of its start is not started again (it would die again: the port is gone, say). */
 const MIN_LIFETIME_MS = 5_000;
@@ -82,7 +89,7 @@ interface RunningAcceptor {
 function startAcceptor(server: Server, settings: AcceptorSettings, events: AcceptorEvents): Promise<RunningAcceptor> {
   const child = fork(ACCEPTOR_SCRIPT, [], {
     cwd: PROJECT_ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ACCEPTOR_NODE_ARGS,
     env: { ...process.env, [SETTINGS_ENV]: JSON.stringify(settings) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',

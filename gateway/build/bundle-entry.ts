@@ -3,17 +3,39 @@
  * without tsx: the project's modules inlined, the packages left as imports from node_modules. Under
  * tsx the gateway is about 38 MB larger resident (README "Memory"): the TypeScript loader itself, and
  * the source maps it turns on. The bundle must stay beside the source tree, where it was built
- * (source-url-plugin.ts): it reads the schema, .data/ and node_modules from there.
+ * (source-url-plugin.ts): it reads the schema, .data/ and node_modules from there. An entry that forks
+ * the acceptor process (gateway/acceptor/acceptor.ts) gets that process bundled beside it too, so that
+ * it also runs without tsx (about 30 MB less resident).
  */
 import { dirname, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { sourceUrlPlugin } from './source-url-plugin.ts';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+import { relativeUrl, sourceUrlPlugin } from './source-url-plugin.ts';
 
-/** Writes `entry` (a .ts file) and everything of the project's it imports to `outfile` (ESM, for Node 20). */
+const ACCEPTOR_LAUNCHER = fileURLToPath(new URL('../acceptor/acceptor.ts', import.meta.url));
+const ACCEPTOR_PROCESS = fileURLToPath(new URL('../acceptor/acceptor-process.ts', import.meta.url));
+
+/**
+ * Writes `entry` (a .ts file) and everything of the project's it imports to `outfile` (ESM, for Node 20);
+ * when that includes the acceptor's launcher, the acceptor process to `<outfile less .js>.acceptor.js`,
+ * its place given to the launcher as ACCEPTOR_BUNDLE_URL (relative to the launcher's source file, as the
+ * bundle's own paths are).
+ */
 export async function bundleEntry(entry: string, outfile: string): Promise<void> {
   const out = resolve(outfile);
-  await build({
+  const acceptorOut = out.replace(/\.js$/, '') + '.acceptor.js';
+  const { metafile } = await build({
+    ...bundleOptions(out),
     entryPoints: [resolve(entry)],
+    define: { ACCEPTOR_BUNDLE_URL: JSON.stringify(relativeUrl(dirname(ACCEPTOR_LAUNCHER), acceptorOut)) },
+    metafile: true,
+  });
+  const forksAcceptor = Object.keys(metafile.inputs).some((input) => resolve(input) === ACCEPTOR_LAUNCHER);
+  if (forksAcceptor) await build({ ...bundleOptions(acceptorOut), entryPoints: [ACCEPTOR_PROCESS] });
+}
+
+function bundleOptions(out: string): BuildOptions {
+  return {
     outfile: out,
     bundle: true,
     platform: 'node',
@@ -29,5 +51,5 @@ export async function bundleEntry(entry: string, outfile: string): Promise<void>
     keepNames: true,
     plugins: [sourceUrlPlugin(dirname(out))],
     logLevel: 'warning',
-  });
+  };
 }

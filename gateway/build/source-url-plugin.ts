@@ -40,6 +40,6 @@ async function withoutComments(source: string): Promise<string> {
 }
 
 /** The relative URL from a file in `fromDir` to `file`, each path segment percent-encoded. */
-function relativeUrl(fromDir: string, file: string): string {
+export function relativeUrl(fromDir: string, file: string): string {
   return relative(fromDir, file).split(sep).map(encodeURIComponent).join('/');
 }

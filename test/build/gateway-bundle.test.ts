@@ -3,7 +3,7 @@
  * tsx, in front of the test's subgraphs: it finds its supergraph and packages from the bundle's folder
  * (inside the project, as a bundle must be: dist/), and answers as the gateway run from source does.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,13 @@ describe('the bundled gateway', () => {
       path: ['customers', 'edges', 0, 'node', 'email'],
       extensions: { code: 'FORBIDDEN' },
     }]);
+  });
+
+  it('forks its acceptor process as the JavaScript bundled beside it, with plain node (no tsx)', () => {
+    const pid = gateway!.child.pid!;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    const commands = children.map((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    expect(commands).toEqual([[process.execPath, join(dir, 'gateway.acceptor.js')]]);
   });
 
   it('answers /health', async () => {

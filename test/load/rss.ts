@@ -1,5 +1,6 @@
-/** Samples one process's resident set size from /proc/<pid>/status (Linux) and keeps the peak. */
+/** Samples the resident set size of a process and its descendants (the gateway's acceptor) from /proc/<pid>/status (Linux), and keeps the peak. */
 import { readFileSync } from 'node:fs';
+import { processTree } from './process-tree.ts';
 
 export interface RssSampler {
   /** Forgets the peak so far (one peak per phase). */
@@ -14,12 +15,8 @@ export interface RssSampler {
 export function sampleRss(pid: number, everyMs = 100): RssSampler {
   let peak: number | null = null;
   const read = (): number | null => {
-    try {
-      const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      return kb === undefined ? null : Number(kb) * 1024;
-    } catch {
-      return null;
-    }
+    const each = processTree(pid).map(ownRss);
+    return each[0] === null ? null : each.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0);
   };
   const sample = () => {
     const now = read();
@@ -33,4 +30,13 @@ export function sampleRss(pid: number, everyMs = 100): RssSampler {
     currentBytes: read,
     stop: () => clearInterval(timer),
   };
+}
+
+function ownRss(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
 }

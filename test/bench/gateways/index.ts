@@ -120,7 +120,7 @@ async function run(options: GatewayBenchOptions, topology: Topology, kinds: Gate
   console.log('(every scope) and does NO authentication, field authorization, cost limits or audit. This gateway runs with all of them on.');
   if (options.hive) console.log('Hive Gateway 2.15 with its defaults (it merges identical concurrent subgraph requests), the same internal tokens, no authorization.');
   console.log('Columns: answered ops/s; latency percentiles (ms); bound = critical-path bound (ms); upstream requests per operation;');
-  console.log('gateway CPU per operation; peak resident memory of the gateway process; throughput × the baseline\'s.\n');
+  console.log('gateway CPU per operation and peak resident memory, of the gateway process with its acceptor; throughput × the baseline\'s.\n');
   const reports: ScenarioReport[] = scenarios.map(({ scenario, clients: n }) => ({
     name: scenario.name, description: scenario.description, clients: n, levels: levels.get(scenario.name)!, chain: chains.get(scenario.name) ?? '', alone: alone.get(scenario.name)!,
     figures: Object.fromEntries(kinds.map((kind) => [kind, aggregate(passes.get(`${scenario.name} ${kind}`) ?? [])])),
