@@ -1,4 +1,10 @@
-/** Samples the resident set size of a process and its descendants (the gateway's acceptor) from /proc/<pid>/status (Linux), and keeps the peak. */
+/**
+ * Samples the resident memory of a process with what its descendants (the gateway's acceptor) have of their
+ * own, from /proc/<pid>/status (Linux), and keeps the peak: the process's VmRSS, plus each descendant's
+ * anonymous (and shared-memory) resident pages. A descendant's file-backed pages are left out: they are
+ * the `node` binary's and its libraries', which the process maps already (41 of an acceptor's 50 MB), and
+ * adding its VmRSS would count them twice.
+ */
 import { readFileSync } from 'node:fs';
 import { processTree } from './process-tree.ts';
 
@@ -15,8 +21,10 @@ export interface RssSampler {
 export function sampleRss(pid: number, everyMs = 100): RssSampler {
   let peak: number | null = null;
   const read = (): number | null => {
-    const each = processTree(pid).map(ownRss);
-    return each[0] === null ? null : each.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0);
+    const [root, ...descendants] = processTree(pid);
+    const own = residentKb(root, ['VmRSS']);
+    if (own === null) return null;
+    return (own + descendants.reduce((sum, child) => sum + (residentKb(child, ['RssAnon', 'RssShmem']) ?? 0), 0)) * 1024;
   };
   const sample = () => {
     const now = read();
@@ -32,11 +40,14 @@ export function sampleRss(pid: number, everyMs = 100): RssSampler {
   };
 }
 
-function ownRss(pid: number): number | null {
+/** The sum of these kB fields of /proc/<pid>/status; null when the process is gone (or a field is missing). */
+function residentKb(pid: number, fields: string[]): number | null {
+  let status: string;
   try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Number(kb) * 1024;
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
+  const values = fields.map((field) => new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return values.includes(undefined) ? null : values.reduce((sum, kb) => sum + Number(kb), 0);
 }
