@@ -12,5 +12,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({ options: { outfile: { type: 'string', default: `${root}dist/gateway.js` } } });
 
 const started = performance.now();
-await bundleEntry(`${root}gateway/main.ts`, values.outfile);
-console.log(`Gateway bundled into ${relative(process.cwd(), values.outfile) || values.outfile} in ${((performance.now() - started) / 1000).toFixed(1)} s: run it with node, beside the source tree.`);
+const files = await bundleEntry(`${root}gateway/main.ts`, values.outfile);
+const named = files.map((file) => relative(process.cwd(), file) || file).join(' and ');
+console.log(`Gateway bundled into ${named} in ${((performance.now() - started) / 1000).toFixed(1)} s: run the first with node, beside the source tree.`);

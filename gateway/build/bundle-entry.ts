@@ -19,9 +19,9 @@ const ACCEPTOR_PROCESS = fileURLToPath(new URL('../acceptor/acceptor-process.ts'
  * Writes `entry` (a .ts file) and everything of the project's it imports to `outfile` (ESM, for Node 20);
  * when that includes the acceptor's launcher, the acceptor process to `<outfile less .js>.acceptor.js`,
  * its place given to the launcher as ACCEPTOR_BUNDLE_URL (relative to the launcher's source file, as the
- * bundle's own paths are).
+ * bundle's own paths are). Returns the files written.
  */
-export async function bundleEntry(entry: string, outfile: string): Promise<void> {
+export async function bundleEntry(entry: string, outfile: string): Promise<string[]> {
   const out = resolve(outfile);
   const acceptorOut = out.replace(/\.js$/, '') + '.acceptor.js';
   const { metafile } = await build({
@@ -31,7 +31,9 @@ export async function bundleEntry(entry: string, outfile: string): Promise<void>
     metafile: true,
   });
   const forksAcceptor = Object.keys(metafile.inputs).some((input) => resolve(input) === ACCEPTOR_LAUNCHER);
-  if (forksAcceptor) await build({ ...bundleOptions(acceptorOut), entryPoints: [ACCEPTOR_PROCESS] });
+  if (!forksAcceptor) return [out];
+  await build({ ...bundleOptions(acceptorOut), entryPoints: [ACCEPTOR_PROCESS] });
+  return [out, acceptorOut];
 }
 
 function bundleOptions(out: string): BuildOptions {

@@ -17,11 +17,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const t = useStack();
 let dir = '';
 let gateway: PartProcess | undefined;
+let written: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   dir = mkdtempSync(join(ROOT, 'dist', 'test-'));
-  await bundleEntry(join(ROOT, 'gateway/main.ts'), join(dir, 'gateway.js'));
+  written = await bundleEntry(join(ROOT, 'gateway/main.ts'), join(dir, 'gateway.js'));
   const s = t.stack.subgraphs;
   gateway = await startPartProcess({
     name: 'bundled gateway', script: join(dir, 'gateway.js'), tsx: false, port: 0, stdout: 'ignore',
@@ -75,6 +76,7 @@ describe('the bundled gateway', () => {
     const pid = gateway!.child.pid!;
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
     const commands = children.map((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    expect(written).toEqual([join(dir, 'gateway.js'), join(dir, 'gateway.acceptor.js')]);
     expect(commands).toEqual([[process.execPath, join(dir, 'gateway.acceptor.js')]]);
   });
 

@@ -19,7 +19,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sourceUrlPlugin', () => {
   it.each(['where.js', 'deeper/down/where.js'])('gives bundled code its source file\'s URL, and createRequire the packages beside it (%s)', async (out) => {
-    await bundleEntry(fixture('where-am-i.ts'), join(dir, out));
+    // An entry that does not fork the acceptor gets no acceptor bundled beside it.
+    expect(await bundleEntry(fixture('where-am-i.ts'), join(dir, out))).toEqual([join(dir, out)]);
 
     const printed = JSON.parse(execFileSync(process.execPath, [join(dir, out)], { encoding: 'utf8' }));
 
