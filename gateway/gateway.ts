@@ -19,6 +19,7 @@ import { createUnavailableResponder } from './subgraph-failure/unavailable-respo
 import { formatGatewayError } from './format-error.ts';
 import { createHttpServer } from './http-server.ts';
 import { openAcceptor, type Acceptor } from './acceptor/acceptor.ts';
+import { oncePer } from './once-per.ts';
 import { noticingOverload } from './limits/admission/overload-signal.ts';
 import { overloadedAnswer } from './limits/admission/overloaded-error.ts';
 import type { GatewayMetrics } from './observability/gateway-metrics.ts';
@@ -72,17 +73,6 @@ const LISTEN_BACKLOG = 4096;
  * once, as at the start of a flood, before admission control has refused anything (gateway/acceptor/).
  */
 const ACCEPTOR_MAX_BURST = 64;
-
-/** `fn` at most once per `intervalMs`; calls in between are dropped. */
-function oncePer(intervalMs: number, fn: () => void): () => void {
-  let last = -Infinity;
-  return () => {
-    const now = Date.now();
-    if (now - last < intervalMs) return;
-    last = now;
-    fn();
-  };
-}
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints

@@ -13,8 +13,16 @@ export interface AcceptorSettings {
   maxBurstWaitMs: number;
   /** …and how many may wait to be taken in. */
   maxBurstWaiting: number;
-  /** The answer to a connection refused: status line, headers and body (formatted by the gateway). */
-  refusal: { status: number; reason: string; headers: Record<string, string>; body: string };
+  /** The answer to a connection refused (formatted by the gateway). */
+  refusal: RefusalAnswer;
+}
+
+/** A whole HTTP answer: status line, headers and the GraphQL body (each error gets the refusal's request id). */
+export interface RefusalAnswer {
+  status: number;
+  reason: string;
+  headers: Record<string, string>;
+  body: { errors: { extensions?: Record<string, unknown> }[] };
 }
 
 export const SETTINGS_ENV = 'ACCEPTOR_SETTINGS';

@@ -53,8 +53,7 @@ const refuse = (socket: Socket) => {
   socket.resume();
 };
 
-const { status, reason, headers } = settings.refusal;
-const refusalBody = JSON.parse(settings.refusal.body) as { errors?: { extensions?: Record<string, unknown> }[] };
+const { status, reason, headers, body: refusalBody } = settings.refusal;
 const refusalResponse = () => {
   const requestId = randomUUID();
   const text = JSON.stringify(withRequestId(refusalBody, requestId));
@@ -63,8 +62,8 @@ const refusalResponse = () => {
 };
 
 /** Every error of the body names the refusal's request id, as the gateway's own errors do. */
-function withRequestId(parsed: typeof refusalBody, requestId: string) {
-  return { ...parsed, errors: parsed.errors?.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) };
+function withRequestId(body: typeof refusalBody, requestId: string) {
+  return { ...body, errors: body.errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) };
 }
 
 const server = createServer({ pauseOnConnect: true }, (socket) => {

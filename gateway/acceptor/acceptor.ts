@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { oncePer } from '../once-per.ts';
 import { OVERLOADED_NOTICE_MS, SETTINGS_ENV, type AcceptorMessage, type AcceptorSettings, type GatewayMessage } from './acceptor-messages.ts';
 
 /**
@@ -47,7 +48,6 @@ export async function openAcceptor(server: Server, settings: AcceptorSettings, e
   let acceptor = await startAcceptor(server, settings, events);
   const port = acceptor.port;
   let startedAt = performance.now();
-  let toldOverloadedAt = -Infinity;
 
   const watch = (child: ChildProcess) => child.once('exit', () => {
     if (closing) return;
@@ -66,12 +66,7 @@ export async function openAcceptor(server: Server, settings: AcceptorSettings, e
   return {
     port,
     get pid() { return acceptor.child.pid!; },
-    overloaded: () => {
-      const now = performance.now();
-      if (now - toldOverloadedAt < OVERLOADED_NOTICE_MS) return;
-      toldOverloadedAt = now;
-      acceptor.tell({ type: 'overloaded' });
-    },
+    overloaded: oncePer(OVERLOADED_NOTICE_MS, () => acceptor.tell({ type: 'overloaded' })),
     close: () => {
       closing = true;
       return acceptor.close();

@@ -5,7 +5,7 @@
  * the source maps it turns on. The bundle must stay beside the source tree, where it was built
  * (source-url-plugin.ts): it reads the schema, .data/ and node_modules from there. An entry that forks
  * the acceptor process (gateway/acceptor/acceptor.ts) gets that process bundled beside it too, so that
- * it also runs without tsx (about 30 MB less resident).
+ * it also runs without tsx (72 → 49 MB resident in an S2 pass).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,6 +4,7 @@ import { codedError } from '../../../schema/errors.ts';
 import { OVERLOADED_RETRY_AFTER_S } from './admission-settings.ts';
 import { formatGatewayError } from '../../format-error.ts';
 import { APPLICATION_JSON } from '../../http/media-types.ts';
+import type { RefusalAnswer } from '../../acceptor/acceptor-messages.ts';
 
 export const OVERLOADED_STATUS = 503;
 
@@ -14,11 +15,11 @@ export function overloadedError(): GraphQLError {
 }
 
 /** The same refusal as a whole HTTP answer, for the acceptor process to send itself (gateway/acceptor/). */
-export function overloadedAnswer(): { status: number; reason: string; headers: Record<string, string>; body: string } {
+export function overloadedAnswer(): RefusalAnswer {
   return {
     status: OVERLOADED_STATUS,
     reason: 'Service Unavailable',
     headers: { 'content-type': `${APPLICATION_JSON}; charset=utf-8`, ...overloadedHeaders() },
-    body: JSON.stringify({ errors: [formatGatewayError(overloadedError().toJSON())] }),
+    body: { errors: [formatGatewayError(overloadedError().toJSON())] },
   };
 }
