@@ -59,9 +59,9 @@ async function slowProxy(target: string, delayMs: number): Promise<SlowProxy> {
 }
 
 /** Resolves once `condition` holds (checked every 20 ms), failing after 20 s. */
-async function until(condition: () => boolean): Promise<void> {
+async function until(condition: () => boolean, state: () => string): Promise<void> {
   for (const deadline = Date.now() + 20_000; !condition();) {
-    if (Date.now() > deadline) throw new Error('Timed out waiting for the burst to be in flight.');
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for the burst to be in flight: ${state()}.`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -101,8 +101,10 @@ async function burstThenTerminate(child: ChildProcess, url: string, port: number
     method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: query(n) }),
   }).then(async (res) => ({ status: res.status, body: JSON.parse(await res.text()) }), (err: Error) => ({ status: 0, body: `${err.message}: ${(err.cause as { code?: string })?.code}` }));
   const before = proxy.arrived();
-  const answers = Array.from({ length: BURST }, post);
-  await until(() => proxy.arrived() - before >= BURST);
+  let settled = 0;
+  const answers = Array.from({ length: BURST }, (_, n) => post(_, n).finally(() => { settled += 1; }));
+  // Or every answer came back already (refused, say): the assertions then show what they were.
+  await until(() => proxy.arrived() - before >= BURST || settled === BURST, () => `${proxy.arrived() - before} of ${BURST} at the proxy, ${settled} answered`);
   const sentAt = performance.now();
   child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 100));
