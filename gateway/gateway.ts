@@ -38,6 +38,7 @@ import { startAuditRetention } from './audit/audit-retention.ts';
 import { gracefulCloser } from '../subgraphs/shared/graceful-close.ts';
 import { hideInternalErrorsPlugin } from './plugins/hide-internal-errors.ts';
 import { finishResponsePlugin } from './plugins/finish-response.ts';
+import { installCompiledShaping } from './result-shaping/install.ts';
 import type { Logger } from './logger.ts';
 import { errorForLog } from '../subgraphs/shared/logging/sanitise-error.ts';
 import { createGatewayObservability } from './observability/index.ts';
@@ -90,6 +91,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     (hit) => observability.metrics.cacheLookup('document', hit));
   const reads = new InFlightReads((joined) => observability.metrics.cacheLookup('subgraph_in_flight', joined));
   const answers = new AnswerCache(config.answerCache, (hit) => observability.metrics.cacheLookup('subgraph_answer', hit), () => reads.writeSettled());
+  installCompiledShaping();
   const gateway = new ApolloGateway({
     // Without the @requiresScopes rules, which the authorizer enforces before planning.
     supergraphSdl: supergraphForPlanning(supergraphSdl),
