@@ -136,13 +136,14 @@ describe('compiled result shaping', () => {
     expect(errorsSeen).toBeGreaterThan(30);
   });
 
-  it('answers as Apollo on interfaces, unions, fragments, literal conditions and introspection', () => {
+  it('answers as Apollo on interfaces, unions, inline and named fragments, literal conditions and introspection', () => {
     const query = `query { __typename
       items { __typename id ... on Book { pages tags } ... on Film { minutes kind } ... on Item { name } }
       results { ... on Book { id pages } ... on Film { id kind } ... on Item { name } t: __typename }
       one { id name @skip(if: true) ... @include(if: false) { id } ... on Book { pages @include(if: true) } }
-      first { id ... on Film { minutes } }
-      schemaName: __schema { queryType { name } } }`;
+      first { id ... on Film { minutes } ...BookParts @include(if: true) }
+      schemaName: __schema { queryType { name } } }
+      fragment BookParts on Book { pages name tags }`;
     const errorsSeen = compare(abstractSchema, query, [{}], 'abstract', 400);
     expect(errorsSeen).toBeGreaterThan(30);
   });
