@@ -84,8 +84,11 @@ describe('reconciliation on two replicas of one PostgreSQL', () => {
   });
 
   it('run one pass in all when many are asked of both at once', async () => {
-    const asked = Promise.allSettled(Array.from({ length: 6 }, (_, n) => replicas[n % 2].run(PASS)));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let refused = 0;
+    const asked = Promise.allSettled(Array.from({ length: 6 }, (_, n) => replicas[n % 2].run(PASS).catch((err: unknown) => { refused += 1; throw err; })));
+    // The gate opens once the other five were refused: opened at a fixed time, a loaded machine could let the
+    // one pass end before a slow ask reached the lease, which then rightly ran a second pass of its own.
+    await expect.poll(() => refused, { timeout: 10_000, interval: 10 }).toBe(5);
     open();
     const settled = await asked;
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
