@@ -13,6 +13,13 @@ import { TEST_DATABASE_URL } from './support/store-backends.ts';
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
 const LEASES = { holdMs: 10_000, claimMs: 5_000, idempotencyMs: 20_000 };
 
+/** `held` resolves once the lock's holder runs (`holds`): a fixed sleep could let B ask first on a loaded machine. */
+function holdSignal(): { held: Promise<void>; holds: () => void } {
+  let holds!: () => void;
+  const held = new Promise<void>((resolve) => { holds = resolve; });
+  return { held, holds };
+}
+
 describe('two replicas on one PostgreSQL', () => {
   let schema: string;
   let a: SyncStore;
@@ -112,8 +119,9 @@ describe('two replicas on one PostgreSQL', () => {
 
   it('runs one record\'s locked work one replica at a time, and gives up after waitMs', async () => {
     let release!: () => void;
-    const holding = a.withRecordLock('customer:101', () => new Promise<void>((resolve) => { release = resolve; }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { held, holds } = holdSignal();
+    const holding = a.withRecordLock('customer:101', () => new Promise<void>((resolve) => { release = resolve; holds(); }));
+    await held;
     await expect(b.withRecordLock('customer:101', async () => 'ran', 200)).rejects.toBeInstanceOf(RecordLockTimeout);
     expect(await b.withRecordLock('customer:102', async () => 'other record', 200)).toBe('other record');
     const waiting = b.withRecordLock('customer:101', async () => 'after a', 5000);
@@ -125,8 +133,9 @@ describe('two replicas on one PostgreSQL', () => {
   it('refuses a write waiting on B as soon as A supersedes the version it expects, long before its wait would end', async () => {
     const key = 'customer:103';
     let release!: () => void;
-    const holding = a.withRecordLock(key, () => new Promise<void>((resolve) => { release = resolve; }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { held, holds } = holdSignal();
+    const holding = a.withRecordLock(key, () => new Promise<void>((resolve) => { release = resolve; holds(); }));
+    await held;
     const ran: string[] = [];
     const stale = b.withRecordLock(key, async () => void ran.push('v1'), 5000, 'v1');
     const other = b.withRecordLock(key, async () => void ran.push('v2'), 5000, 'v2');
@@ -152,13 +161,15 @@ describe('two replicas on one PostgreSQL', () => {
     let commit!: () => void;
     const committed = new Promise<void>((resolve) => { commit = resolve; });
     let finish!: () => void;
+    const { held, holds } = holdSignal();
     const winner = lockA.run(key, async (claim) => {
+      holds();
       await committed;
       claim.commit(['CRM', 'ERP']);
       await new Promise<void>((resolve) => { finish = resolve; });
       return 'written';
     }, { version: 'v1', waitMs: 5000 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held;
     // The first of B's writes waits in PostgreSQL, the others in B's queue behind it.
     const losers = Array.from({ length: 3 }, () => lockB.run(key, async () => 'ran', { version: 'v1', waitMs: 5000 }).catch((err: unknown) => err));
     await new Promise((resolve) => setTimeout(resolve, 200));
