@@ -72,6 +72,7 @@ interface Walk {
 /** The NULL_BUBBLE_UP of Apollo's applySelectionSet: the object must become null. */
 const NULL_BUBBLE_UP = false;
 
+/** Apollo's computeResponse, with its signature and answers: the response's data (null when a null reached the root) and the errors found shaping it. */
 export function computeResponse({ operation, variables, input, introspectionHandling }: ShapingInput): ShapingResult {
   if (!input) return { data: input, errors: [] };
   const schema = operation.schema();
