@@ -128,7 +128,7 @@ const skipped = (c: Compiled, variables: Record<string, unknown>) =>
 /** Fills `output` from `input` for the selections; false when the object must become null (NULL_BUBBLE_UP). */
 function applySelectionSet(walk: Walk, selectionSet: SelectionSet, input: Record<string, unknown>, output: Record<string, unknown>, path: (string | number)[], parentType: CompositeType): boolean {
   for (const c of compile(walk, selectionSet)) {
-    if ((c.skip !== undefined || c.include !== undefined) && skipped(c, walk.variables)) continue;
+    if (skipped(c, walk.variables)) continue;
     if (c.field) {
       const name = c.responseName;
       const outputValue = output[name];

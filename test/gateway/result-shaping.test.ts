@@ -88,7 +88,7 @@ function generator(schema: Schema, seed: string) {
     const out: Record<string, unknown> = {};
     const roll = random();
     if (roll < 0.03) out.__typename = 'NoSuchType';
-    else if (roll < 0.5) out.__typename = schema.type(typeName) && isCompositeType(schema.type(typeName)!) && objectTypes.some((t) => t.name === typeName) ? typeName : pick(objectTypes).name;
+    else if (roll < 0.5) out.__typename = objectTypes.some((t) => t.name === typeName) ? typeName : pick(objectTypes).name;
     if (random() < 0.2) out.__helper_key = 'kept for a key';
     fill(selectionSet, out, depth);
     return out;
