@@ -2,8 +2,8 @@
  * The acceptor: a small process of its own (Node's built-ins only) that owns the gateway's listening
  * socket, accepts every connection at once (its event loop has nothing else to do) and hands each to the
  * gateway over IPC; or, when the gateway would take it in too late
- * (intake-gauge.ts), reads the request and answers it 503 OVERLOADED with Retry-After itself, within
- * milliseconds. Without it, under overload the excess waited unanswered in the kernel's accept queue,
+ * (intake-gauge.ts), reads its requests and answers them 503 OVERLOADED with Retry-After itself, within
+ * milliseconds, keeping the connection while the client does (request-framing.ts). Without it, under overload the excess waited unanswered in the kernel's accept queue,
  * drained one connection per turn of a busy gateway's loop, until clients timed out. Probes (GET /health,
  * /healthz, /readyz, /metrics) are handed over even then, with what was read of them. Started by
  * acceptor.ts; exits when the gateway goes.
@@ -11,12 +11,15 @@
 import { createServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { IntakeGauge } from './intake-gauge.ts';
+import { frameRequest } from './request-framing.ts';
 import { SETTINGS_ENV, STRICT_FOR_MS, type AcceptorMessage, type AcceptorSettings, type GatewayMessage } from './acceptor-messages.ts';
 
-/** A refused client gets this long to send its request, and to close after the answer. */
-const READ_TIMEOUT_MS = 2_000;
+/**
+ * A refused client's connection is closed after this long without a byte from it: time to send its
+ * request, or its next one after the Retry-After second (Node's own server keeps idle connections 5 s).
+ */
+const IDLE_TIMEOUT_MS = 5_000;
 const REPORT_INTERVAL_MS = 1_000;
-const PROBE = /^GET \/(?:health|healthz|readyz|metrics)(?:[?# ]|$)/;
 
 const settings = JSON.parse(process.env[SETTINGS_ENV] ?? 'null') as AcceptorSettings | null;
 if (!settings || !process.send) throw new Error('The acceptor runs as a child of the gateway (acceptor.ts).');
@@ -34,30 +37,60 @@ const handOver = (socket: Socket, head?: Buffer) => {
   tell({ type: 'connection', ...(head && { head: head.toString('base64') }) }, socket);
 };
 
-/** Reads the request line; a probe is handed over anyway, anything else answered with the refusal. */
+/**
+ * Answers the connection's requests with the refusal, one after another over the same connection when the
+ * client keeps it (a client refused and told to retry need not open a new one: under overload, reconnecting
+ * clients cost both sides more than their refusals); hands it over, with what was read of the request, for
+ * a probe, or for a later request once the gateway would take the connection in in time.
+ */
 const refuse = (socket: Socket) => {
-  socket.setTimeout(READ_TIMEOUT_MS, () => socket.destroy());
+  let read: Buffer = Buffer.alloc(0);
+  /** Body bytes of the request just refused still to come, to be dropped. */
+  let skip = 0;
+  let answered = 0;
+  socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
   socket.on('error', () => socket.destroy());
-  socket.once('data', (chunk: Buffer) => {
-    if (PROBE.test(chunk.toString('latin1', 0, 64))) {
-      socket.pause();
-      socket.setTimeout(0);
-      socket.removeAllListeners('error');
-      return handOver(socket, chunk);
+  const onData = (chunk: Buffer) => {
+    const dropped = Math.min(skip, chunk.length);
+    skip -= dropped;
+    read = read.length ? Buffer.concat([read, chunk.subarray(dropped)]) : chunk.subarray(dropped);
+    while (read.length > 0) {
+      const frame = frameRequest(read);
+      if (frame.kind === 'incomplete') return;
+      const now = performance.now();
+      if (frame.kind === 'probe' || (frame.kind === 'framed' && answered > 0 && gauge.admits(now, now - overloadedAt < STRICT_FOR_MS))) {
+        socket.off('data', onData);
+        socket.pause();
+        socket.setTimeout(0);
+        socket.removeAllListeners('error');
+        return handOver(socket, read);
+      }
+      refused += 1;
+      answered += 1;
+      if (frame.kind === 'last') {
+        socket.off('data', onData);
+        socket.end(refusalResponse(false));
+        // Read what the client still sends until it closes: closing with unread data would reset the connection and lose the answer.
+        socket.on('data', () => {});
+        return;
+      }
+      socket.write(refusalResponse(true));
+      const size = frame.headBytes + frame.bodyBytes;
+      skip = Math.max(0, size - read.length);
+      read = read.subarray(Math.min(size, read.length));
     }
-    refused += 1;
-    socket.end(refusalResponse());
-    // Read what the client still sends until it closes: closing with unread data would reset the connection and lose the answer.
-    socket.on('data', () => {});
-  });
+  };
+  socket.on('data', onData);
   socket.resume();
 };
 
 const { status, reason, headers, body: refusalBody } = settings.refusal;
-const refusalResponse = () => {
+const refusalResponse = (keepAlive: boolean) => {
   const requestId = randomUUID();
   const text = JSON.stringify(withRequestId(refusalBody, requestId));
-  const lines = Object.entries({ ...headers, 'x-request-id': requestId, connection: 'close', 'content-length': String(Buffer.byteLength(text)) }).map(([name, value]) => `${name}: ${value}`);
+  // Keep-Alive's timeout tells the client when the connection will be closed, so that it does not send on it as it closes.
+  const connection = keepAlive ? { connection: 'keep-alive', 'keep-alive': `timeout=${IDLE_TIMEOUT_MS / 1000}` } : { connection: 'close' };
+  const lines = Object.entries({ ...headers, 'x-request-id': requestId, ...connection, 'content-length': String(Buffer.byteLength(text)) }).map(([name, value]) => `${name}: ${value}`);
   return `HTTP/1.1 ${status} ${reason}\r\n${lines.join('\r\n')}\r\n\r\n${text}`;
 };
 
@@ -108,5 +141,5 @@ process.on('message', (message: GatewayMessage) => {
 process.on('disconnect', () => {
   server.close();
   clearInterval(report);
-  setTimeout(() => process.exit(0), READ_TIMEOUT_MS).unref();
+  setTimeout(() => process.exit(0), IDLE_TIMEOUT_MS).unref();
 });

@@ -24,12 +24,13 @@ export class SubgraphTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** A fetcher whose every request (connect to last byte) is abandoned after `timeoutMs`. Never retries: mutations must not be repeated blindly. */
-export function keepAliveFetcher(timeoutMs: number): Fetcher {
-  const agents = {
-    'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  };
+/**
+ * A fetcher whose every request (connect to last byte) is abandoned after `timeoutMs`. Never retries: mutations must not be repeated blindly.
+ * `maxFreeSockets`: idle connections kept per host (Node's default, 256, unless given).
+ */
+export function keepAliveFetcher(timeoutMs: number, { maxFreeSockets }: { maxFreeSockets?: number } = {}): Fetcher {
+  const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, ...(maxFreeSockets !== undefined && { maxFreeSockets }) };
+  const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
   const fetcher = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) => new Promise<FetcherResponse>((resolve, reject) => {
     const target = new URL(url);
     const secure = target.protocol === 'https:';

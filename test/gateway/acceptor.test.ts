@@ -68,6 +68,65 @@ function runClients(port: number, count: number, everyMs: number, probeAt: numbe
   });
 }
 
+interface KeptAnswer { name: string; status: number; ms: number; localPort?: number; connection?: string; retryAfter?: string; requestId?: string; body: string }
+
+/**
+ * One connection of its own (handed over, then left waiting by the blocked server), and 80 ms later a
+ * keep-alive client with one connection: a request, one whose body comes in two parts 50 ms apart, and
+ * at 1,100 ms (after the block) a third; prints "started", then the answers as JSON.
+ */
+const KEEP_ALIVE_CLIENT = `
+const http = require('node:http');
+const port = Number(process.argv[1]);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const answers = [];
+const started = performance.now();
+const send = (name, path, agentFor, parts) => new Promise((resolve) => {
+  const at = performance.now();
+  const body = parts.join('');
+  const req = http.request({ port, host: '127.0.0.1', path, method: 'POST', agent: agentFor, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    let text = '';
+    res.on('data', (c) => (text += c));
+    res.on('end', () => {
+      answers.push({ name, status: res.statusCode, ms: performance.now() - at, localPort: req.socket && req.socket.localPort, connection: res.headers.connection, retryAfter: res.headers['retry-after'], requestId: res.headers['x-request-id'], body: text });
+      resolve();
+    });
+  });
+  req.on('error', (err) => { answers.push({ name, status: 0, ms: performance.now() - at, body: err.message }); resolve(); });
+  req.write(parts[0]);
+  if (parts.length === 1) return req.end();
+  setTimeout(() => req.end(parts[1]), 50);
+});
+const first = send('first', '/graphql?first', false, ['{}']);
+console.log('started');
+setTimeout(async () => {
+  await send('refused', '/graphql', agent, ['{"query":"{ __typename }"}']);
+  await send('split body', '/graphql', agent, ['{"query":', '"{ __typename }"}']);
+  await new Promise((r) => setTimeout(r, 1100 - (performance.now() - started)));
+  await send('after the block', '/graphql?after', agent, ['{}']);
+  await first;
+  console.log(JSON.stringify(answers.sort((a, b) => ['first', 'refused', 'split body', 'after the block'].indexOf(a.name) - ['first', 'refused', 'split body', 'after the block'].indexOf(b.name))));
+  agent.destroy();
+}, 80);
+`;
+
+function runKeepAliveClient(port: number, onStarted: () => void): Promise<KeptAnswer[]> {
+  const child = spawn(process.execPath, ['-e', KEEP_ALIVE_CLIENT, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+      if (out.startsWith('started\n')) {
+        out = out.slice('started\n'.length);
+        onStarted();
+      }
+    });
+    child.once('exit', () => {
+      try { resolve(JSON.parse(out)); } catch (err) { reject(err); }
+    });
+  });
+}
+
 const blockFor = (ms: number) => {
   const until = performance.now() + ms;
   while (performance.now() < until) { /* the gateway's loop, busy */ }
@@ -145,6 +204,27 @@ describe('acceptor process', () => {
     // The refusals are reported (for the log line and the metric) at most a second later.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(events.refusedReports.reduce((a, b) => a + b, 0)).toBe(refused.length);
+  });
+
+  it('refuses a keep-alive client\'s requests over the one connection, and hands that connection over once the gateway takes connections in again', async () => {
+    const { port } = await open();
+    const answers = await runKeepAliveClient(port, () => {
+      acceptor!.overloaded();
+      blockFor(700);
+    });
+    // The first connection was handed over and waited out the block; the kept one's requests, sent meanwhile, were refused at once.
+    expect(answers.map((a) => [a.name, a.status])).toEqual([['first', 200], ['refused', 503], ['split body', 503], ['after the block', 200]]);
+    const [, refused, split, after] = answers;
+    for (const answer of [refused, split]) {
+      expect(answer.ms).toBeLessThan(REFUSED_WITHIN_MS);
+      expect(answer).toMatchObject({ retryAfter: '1', connection: 'keep-alive' });
+      expect(JSON.parse(answer.body).errors[0].extensions).toMatchObject({ code: 'OVERLOADED', requestId: answer.requestId });
+    }
+    // One connection for all three (the body sent in two parts was skipped whole), the last request answered by the server.
+    expect(new Set([refused.localPort, split.localPort, after.localPort]).size).toBe(1);
+    expect(after.body).toBe('ok /graphql?after');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(events.refusedReports.reduce((a, b) => a + b, 0)).toBe(2);
   });
 
   it('is started again on the same port when it dies', async () => {

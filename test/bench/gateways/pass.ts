@@ -115,11 +115,15 @@ export interface Answer {
  * The load generator's connections: the gateway's own keep-alive node:http fetcher, one per timeout.
  * Node's fetch (undici) costs the generator about twice the CPU per request, and on this machine the
  * generator shares the cores with what it measures: its own lateness would count as the gateways'.
+ * Its clients keep every connection they opened (the overload pass has up to 4,000 requests out): with
+ * Node's default of 256 idle connections kept, each burst of answers closed the rest, and the requests
+ * after it opened them again, about twice the CPU per request for the generator and for the acceptor.
  */
+const MAX_IDLE_CONNECTIONS = 4_096;
 const fetchers = new Map<number, ReturnType<typeof keepAliveFetcher>>();
 const fetcherFor = (timeoutMs: number) => {
   let fetcher = fetchers.get(timeoutMs);
-  if (!fetcher) fetchers.set(timeoutMs, (fetcher = keepAliveFetcher(timeoutMs)));
+  if (!fetcher) fetchers.set(timeoutMs, (fetcher = keepAliveFetcher(timeoutMs, { maxFreeSockets: MAX_IDLE_CONNECTIONS })));
   return fetcher;
 };
 
