@@ -10,6 +10,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { HandOverQueue } from './hand-over-queue.ts';
 import { IntakeGauge } from './intake-gauge.ts';
 import { frameRequest } from './request-framing.ts';
 import { SETTINGS_ENV, STRICT_FOR_MS, type AcceptorMessage, type AcceptorSettings, type GatewayMessage } from './acceptor-messages.ts';
@@ -30,11 +31,25 @@ let refused = 0;
 /** When the gateway last said it refused a request for overload. */
 let overloadedAt = -Infinity;
 
-const handOver = (socket: Socket, head?: Buffer) => {
+const handOvers = new HandOverQueue<{ socket: Socket; head?: Buffer }>({
+  now: () => performance.now(),
+  waitMs: (now) => (now - overloadedAt < STRICT_FOR_MS ? settings.maxWaitMs : settings.maxBurstWaitMs),
+  send: ({ socket, head }) => {
+    if (!process.connected) return void socket.destroy();
+    tell({ type: 'connection', ...(head && { head: head.toString('base64') }) }, socket);
+  },
+  refuse: ({ socket, head }) => {
+    gauge.withdrawn();
+    refuse(socket, head);
+  },
+});
+
+/** `head`: what was read of its request already; `probe`: handed over however long it waits. */
+const handOver = (socket: Socket, head?: Buffer, probe = false) => {
   // The gateway is gone: nothing to hand it to (the listening socket is closing).
   if (!process.connected) return void socket.destroy();
   gauge.handedOver(performance.now());
-  tell({ type: 'connection', ...(head && { head: head.toString('base64') }) }, socket);
+  handOvers.add({ socket, head }, probe);
 };
 
 /**
@@ -43,7 +58,7 @@ const handOver = (socket: Socket, head?: Buffer) => {
  * clients cost both sides more than their refusals); hands it over, with what was read of the request, for
  * a probe, or for a later request once the gateway would take the connection in in time.
  */
-const refuse = (socket: Socket) => {
+const refuse = (socket: Socket, head?: Buffer) => {
   let read: Buffer = Buffer.alloc(0);
   /** Body bytes of the request just refused still to come, to be dropped. */
   let skip = 0;
@@ -63,7 +78,7 @@ const refuse = (socket: Socket) => {
         socket.pause();
         socket.setTimeout(0);
         socket.removeAllListeners('error');
-        return handOver(socket, read);
+        return handOver(socket, read, frame.kind === 'probe');
       }
       refused += 1;
       answered += 1;
@@ -81,6 +96,7 @@ const refuse = (socket: Socket) => {
     }
   };
   socket.on('data', onData);
+  if (head) onData(head);
   socket.resume();
 };
 
@@ -128,7 +144,10 @@ const leaveIfDone = () => {
 };
 
 process.on('message', (message: GatewayMessage) => {
-  if (message.type === 'taken') gauge.takenIn(performance.now());
+  if (message.type === 'taken') {
+    gauge.takenIn(performance.now());
+    handOvers.taken();
+  }
   if (message.type === 'overloaded') overloadedAt = performance.now();
   // Stops accepting; what was handed over is still taken in before the channel closes.
   if (message.type === 'close') {
@@ -139,6 +158,7 @@ process.on('message', (message: GatewayMessage) => {
 });
 // The gateway is gone or done: the process ends once the refusals still being answered are (or soon after).
 process.on('disconnect', () => {
+  for (const { socket } of handOvers.drain()) socket.destroy();
   server.close();
   clearInterval(report);
   setTimeout(() => process.exit(0), IDLE_TIMEOUT_MS).unref();

@@ -3,17 +3,16 @@
  * handed over. Node takes in one connection per turn of its event loop (libuv accepts one per poll since
  * 1.45, and a socket passed over IPC waits for the previous one's acknowledgement), so a gateway whose
  * turns are long takes in few, and what it has not taken in yet waits unanswered. With none waiting, a
- * connection is always handed over: the gateway's own door (admission control) decides. While the
- * gateway says it is refusing requests itself (`overloaded`), a connection is handed over only when, at
- * the rate the last ones were taken in, its turn comes within the max wait and none handed over has
- * waited longer: what would wait longer would be refused anyway, only later; the rest is refused at once.
- * Otherwise (a burst of new clients at a gateway that keeps up, taken in one per turn however many turns
- * that takes) new connections are refused only while `maxBurstWaiting` wait, or one has waited
- * `maxBurstWaitMs` (the gateway takes none in).
+ * connection is always handed over: the gateway's own door (admission control) decides. Otherwise it is
+ * handed over only when, at the rate the last ones were taken in (or slower, if the gateway has gone longer
+ * without taking one in), its turn comes within a wait: what would wait longer is refused at once, over a
+ * connection the client may keep for its retry. The wait is the admission's max wait while the gateway says it is refusing
+ * requests itself (`overloaded`), else the burst wait, with at most `maxBurstWaiting` waiting: a burst of
+ * new clients at a gateway that keeps up is taken in, one per turn, as long as its turns are short.
  */
 export class IntakeGauge {
-  /** When each connection handed over and not yet taken in was handed over, oldest first (taken in in order). */
-  private readonly pending: number[] = [];
+  /** Connections handed over (or waiting to be: hand-over-queue.ts) and not yet taken in. */
+  private pending = 0;
   /** Mean ms between two connections taken in while others waited (exponentially weighted); 0 until seen. */
   private gapMs = 0;
   private lastTakenAt = 0;
@@ -22,26 +21,35 @@ export class IntakeGauge {
 
   /** Whether a connection arriving at `now` (ms) should be handed over. */
   admits(now: number, overloaded: boolean): boolean {
-    if (this.pending.length === 0) return true;
-    const oldestWaitedMs = now - this.pending[0];
-    if (!overloaded) return oldestWaitedMs <= this.maxBurstWaitMs && this.pending.length < this.maxBurstWaiting;
-    return oldestWaitedMs <= this.maxWaitMs && (this.pending.length + 1) * this.gapMs <= this.maxWaitMs;
+    if (this.pending === 0) return true;
+    if (!overloaded && this.pending >= this.maxBurstWaiting) return false;
+    const waitMs = overloaded ? this.maxWaitMs : this.maxBurstWaitMs;
+    // The gap is at least as long as the gateway has now gone without taking one in (all it knows at a flood's
+    // start); so none is handed over while the oldest waiting has waited half the wait.
+    const gapMs = Math.max(this.gapMs, now - this.lastTakenAt);
+    return (this.pending + 1) * gapMs <= waitMs;
   }
 
   handedOver(now: number): void {
-    if (this.pending.length === 0) this.lastTakenAt = now;
-    this.pending.push(now);
+    if (this.pending === 0) this.lastTakenAt = now;
+    this.pending += 1;
   }
 
   /** The gateway took in the oldest connection handed over. */
   takenIn(now: number): void {
-    if (this.pending.shift() === undefined) return;
+    if (this.pending === 0) return;
+    this.pending -= 1;
     const gap = now - this.lastTakenAt;
     this.gapMs = this.gapMs === 0 ? gap : 0.8 * this.gapMs + 0.2 * gap;
     this.lastTakenAt = now;
   }
 
+  /** One handed over was refused before the gateway took it in (it waited too long to be sent). */
+  withdrawn(): void {
+    this.pending = Math.max(0, this.pending - 1);
+  }
+
   get waiting(): number {
-    return this.pending.length;
+    return this.pending;
   }
 }
