@@ -35,8 +35,14 @@ const handOvers = new HandOverQueue<{ socket: Socket; head?: Buffer }>({
   now: () => performance.now(),
   waitMs: (now) => (now - overloadedAt < STRICT_FOR_MS ? settings.maxWaitMs : settings.maxBurstWaitMs),
   send: ({ socket, head }) => {
-    if (!process.connected) return void socket.destroy();
+    // Gone while it waited (a socket without its handle would reach the gateway as a message alone).
+    if (socket.destroyed || !process.connected) {
+      socket.destroy();
+      gauge.withdrawn();
+      return false;
+    }
     tell({ type: 'connection', ...(head && { head: head.toString('base64') }) }, socket);
+    return true;
   },
   refuse: ({ socket, head }) => {
     gauge.withdrawn();

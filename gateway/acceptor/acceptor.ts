@@ -98,11 +98,13 @@ function startAcceptor(server: Server, settings: AcceptorSettings, events: Accep
     child.on('message', (message: AcceptorMessage, socket?: Socket) => {
       switch (message.type) {
         case 'connection':
-          if (!socket) return;
-          server.emit('connection', socket);
-          // What the acceptor read of a probe's request goes to the HTTP parser first (it reads the socket's
-          // handle directly once connected, so unshift() would not reach it; its 'data' listener does).
-          if (message.head) socket.emit('data', Buffer.from(message.head, 'base64'));
+          // Without its socket when the client closed it as it was sent: still taken, for the acceptor's count.
+          if (socket) {
+            server.emit('connection', socket);
+            // What the acceptor read of the request goes to the HTTP parser first (it reads the socket's
+            // handle directly once connected, so unshift() would not reach it; its 'data' listener does).
+            if (message.head) socket.emit('data', Buffer.from(message.head, 'base64'));
+          }
           tell({ type: 'taken' });
           return;
         case 'refused':

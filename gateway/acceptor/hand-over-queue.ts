@@ -17,7 +17,8 @@ export interface HandOverQueueOptions<T> {
   now(): number;
   /** How long a connection may wait here, now. */
   waitMs(now: number): number;
-  send(item: T): void;
+  /** False if it could not be sent (its client went meanwhile): the next is sent instead. */
+  send(item: T): boolean;
   refuse(item: T): void;
 }
 
@@ -57,10 +58,7 @@ export class HandOverQueue<T> {
         this.options.refuse(item);
       }
     }
-    if (!this.sending && this.waiting.length > 0) {
-      this.sending = true;
-      this.options.send(this.waiting.shift()!.item);
-    }
+    while (!this.sending && this.waiting.length > 0) this.sending = this.options.send(this.waiting.shift()!.item);
     // Wakes when the oldest left would outwait its wait, if nothing else happens first.
     clearTimeout(this.timer);
     const oldest = this.waiting.find((w) => !w.probe);

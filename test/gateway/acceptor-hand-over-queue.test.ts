@@ -8,14 +8,14 @@ import { HandOverQueue } from '../../gateway/acceptor/hand-over-queue.ts';
 describe('HandOverQueue', () => {
   afterEach(() => vi.useRealTimers());
 
-  const queue = (waitMs: number) => {
+  const queue = (waitMs: number, gone = new Set<string>()) => {
     vi.useFakeTimers();
     const sent: string[] = [];
     const refused: { item: string; at: number }[] = [];
     const q = new HandOverQueue<string>({
       now: () => Date.now(),
       waitMs: () => waitMs,
-      send: (item) => sent.push(item),
+      send: (item) => !gone.has(item) && sent.push(item) > 0,
       refuse: (item) => refused.push({ item, at: Date.now() }),
     });
     return { q, sent, refused, start: Date.now() };
@@ -54,6 +54,18 @@ describe('HandOverQueue', () => {
     expect(refused.map((r) => r.item)).toEqual(['waits', 'later']);
     q.taken();
     expect(sent).toEqual(['sent at once', 'probe']);
+  });
+
+  it('sends the next at once when one could not be sent', () => {
+    const { q, sent } = queue(1000, new Set(['gone']));
+    q.add('a');
+    q.add('gone');
+    q.add('b');
+    q.taken();
+    expect(sent).toEqual(['a', 'b']);
+    q.taken();
+    q.add('c');
+    expect(sent).toEqual(['a', 'b', 'c']);
   });
 
   it('gives back what was never sent', () => {
