@@ -4,9 +4,9 @@
  * 1.45, and a socket passed over IPC waits for the previous one's acknowledgement), so a gateway whose
  * turns are long takes in few, and what it has not taken in yet waits unanswered. With none waiting, a
  * connection is always handed over: the gateway's own door (admission control) decides. Otherwise it is
- * handed over only when, at the rate the last ones were taken in (or slower, if the gateway has gone longer
- * without taking one in), its turn comes within a wait: what would wait longer is refused at once, over a
- * connection the client may keep for its retry. The wait is the admission's max wait while the gateway says it is refusing
+ * handed over only when, at the rate the last ones were taken in (or slower, if the gateway refusing
+ * requests has gone longer without taking one in), its turn comes within a wait: what would wait longer is
+ * refused at once, over a connection the client may keep for its retry. The wait is the admission's max wait while the gateway says it is refusing
  * requests itself (`overloaded`), else the burst wait, with at most `maxBurstWaiting` waiting: a burst of
  * new clients at a gateway that keeps up is taken in, one per turn, as long as its turns are short.
  */
@@ -23,11 +23,12 @@ export class IntakeGauge {
   admits(now: number, overloaded: boolean): boolean {
     if (this.pending === 0) return true;
     if (!overloaded && this.pending >= this.maxBurstWaiting) return false;
-    const waitMs = overloaded ? this.maxWaitMs : this.maxBurstWaitMs;
-    // The gap is at least as long as the gateway has now gone without taking one in (all it knows at a flood's
-    // start); so none is handed over while the oldest waiting has waited half the wait.
-    const gapMs = Math.max(this.gapMs, now - this.lastTakenAt);
-    return (this.pending + 1) * gapMs <= waitMs;
+    // Not refusing: a burst is taken in at the rate learned, unless the gateway has taken none in for the whole wait.
+    if (!overloaded) return now - this.lastTakenAt <= this.maxBurstWaitMs && (this.pending + 1) * this.gapMs <= this.maxBurstWaitMs;
+    // While it refuses requests, the gap is taken to be at least as long as the gateway has now gone without taking
+    // one in (its turns are long; those it took in quickly before may say otherwise): none is handed over while the
+    // oldest waiting has waited half the max wait. Otherwise a stall of its loop would refuse a burst of new clients.
+    return (this.pending + 1) * Math.max(this.gapMs, now - this.lastTakenAt) <= this.maxWaitMs;
   }
 
   handedOver(now: number): void {

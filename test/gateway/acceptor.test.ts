@@ -167,18 +167,17 @@ describe('acceptor process', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
   });
 
-  it('refuses new connections the gateway would take in past the burst wait, even while it is not refusing', async () => {
+  it('refuses new connections once the gateway has taken none in for the burst wait, even while it is not refusing', async () => {
     const { port } = await open();
     // 40 connections over 1 s while the server's loop is blocked for 1.5 s from the first.
     const answers = await runClients(port, 40, 25, -1, () => blockFor(MAX_BURST_WAIT_MS + 1_000));
     const refused = answers.filter((a) => a.status === 503);
-    expect(refused.length).toBeGreaterThan(5);
     expect(answers.filter((a) => a.status === 200).length + refused.length).toBe(40);
-    // Most at once, as the gateway took none in; those let in before that showed were refused once they had waited the burst
-    // wait, not sent late: by the acceptor, the server's loop still blocked (bounds loose enough for a loaded machine).
-    expect(refused.filter((a) => a.ms < REFUSED_WITHIN_MS).length).toBeGreaterThan(refused.length / 2);
+    // Those arriving after the burst wait at once; those let in before, once they had waited it in the acceptor's
+    // queue rather than be sent late: all by the acceptor, the server's loop still blocked (bounds loose enough for a
+    // loaded machine). Only the first reached the server, and waited out the block.
+    expect(refused.filter((a) => a.ms < REFUSED_WITHIN_MS).length).toBeGreaterThan(5);
     for (const answer of refused) expect(answer.ms).toBeLessThan(MAX_BURST_WAIT_MS + REFUSED_WITHIN_MS);
-    // Only the first few reached the server: the one sent waited out the block, the rest queued behind it were refused.
     expect(answers.filter((a) => a.status === 200).length).toBeLessThan(5);
   });
 
@@ -272,13 +271,14 @@ describe('intake gauge', () => {
     expect(gauge.admits(401, true)).toBe(true);
   });
 
-  it('refuses once the gateway has gone half the wait without taking one in: the max wait while overloaded, else the burst wait', () => {
+  it('refuses, while the gateway refuses requests, once it has gone half the max wait without taking one in; else once the burst wait is spent at the rate learned', () => {
     const gauge = new IntakeGauge(50, 1000, 600);
     gauge.handedOver(0);
     expect(gauge.admits(25, true)).toBe(true);
     expect(gauge.admits(26, true)).toBe(false);
-    expect(gauge.admits(500, false)).toBe(true);
-    expect(gauge.admits(501, false)).toBe(false);
+    // Not refusing: a stall of the loop is not taken for its pace (nothing learned yet), unless it lasts the burst wait.
+    expect(gauge.admits(1000, false)).toBe(true);
+    expect(gauge.admits(1001, false)).toBe(false);
     gauge.takenIn(1100);
     expect(gauge.admits(1101, true)).toBe(true);
   });
@@ -303,15 +303,15 @@ describe('intake gauge', () => {
     expect(gauge.admits(35, false)).toBe(false);
   });
 
-  it('counts the time since the gateway last took one in as the gap, before it has learned one', () => {
-    const gauge = new IntakeGauge(50, 1000, 600);
+  it('counts the time since the gateway refusing requests last took one in as the gap, before it has learned one', () => {
+    const gauge = new IntakeGauge(100, 1000, 600);
     gauge.handedOver(0);
-    // At 100 ms with none taken in: nine waiting and one more is 1,000 ms.
-    for (let i = 0; i < 8; i++) gauge.handedOver(50);
-    expect(gauge.admits(100, false)).toBe(true);
-    gauge.handedOver(100);
-    expect(gauge.admits(100, false)).toBe(false);
-    expect(gauge.admits(100, true)).toBe(false);
+    // At 20 ms with none taken in: four waiting and one more is 100 ms.
+    for (let i = 0; i < 3; i++) gauge.handedOver(10);
+    expect(gauge.admits(20, true)).toBe(true);
+    gauge.handedOver(20);
+    expect(gauge.admits(20, true)).toBe(false);
+    expect(gauge.admits(20, false)).toBe(true);
   });
 
   it('hands over a burst at a gateway taking connections in quickly up to the most that may wait', () => {
