@@ -2,9 +2,10 @@
  * The acceptor: a small process of its own (Node's built-ins only) that owns the gateway's listening
  * socket, accepts every connection at once (its event loop has nothing else to do) and hands each to the
  * gateway over IPC; or, when the gateway would take it in too late
- * (intake-gauge.ts), reads its requests and answers them 503 OVERLOADED with Retry-After itself, within
- * milliseconds, keeping the connection while the client does (request-framing.ts). Without it, under overload the excess waited unanswered in the kernel's accept queue,
- * drained one connection per turn of a busy gateway's loop, until clients timed out. Probes (GET /health,
+ * (intake-gauge.ts, hand-over-queue.ts), reads its requests and answers them 503 OVERLOADED with
+ * Retry-After itself, within milliseconds, keeping the connection while the client does
+ * (request-framing.ts). Without it, under overload the excess waited unanswered in the kernel's accept
+ * queue, drained one connection per turn of a busy gateway's loop, until clients timed out. Probes (GET /health,
  * /healthz, /readyz, /metrics) are handed over even then, with what was read of them. Started by
  * acceptor.ts; exits when the gateway goes.
  */
@@ -38,17 +39,22 @@ const handOvers = new HandOverQueue<{ socket: Socket; head?: Buffer }>({
     // Gone while it waited (a socket without its handle would reach the gateway as a message alone).
     if (socket.destroyed || !process.connected) {
       socket.destroy();
-      gauge.withdrawn();
+      withdraw();
       return false;
     }
     tell({ type: 'connection', ...(head && { head: head.toString('base64') }) }, socket);
     return true;
   },
   refuse: ({ socket, head }) => {
-    gauge.withdrawn();
+    withdraw();
     refuse(socket, head);
   },
 });
+/** One handed over will not reach the gateway: off the count (and, closing, perhaps the last it waited for). */
+const withdraw = () => {
+  gauge.withdrawn();
+  leaveIfDone();
+};
 
 /** `head`: what was read of its request already; `probe`: handed over however long it waits. */
 const handOver = (socket: Socket, head?: Buffer, probe = false) => {
