@@ -3,12 +3,13 @@
  * handed over. Node takes in one connection per turn of its event loop (libuv accepts one per poll since
  * 1.45, and a socket passed over IPC waits for the previous one's acknowledgement), so a gateway whose
  * turns are long takes in few, and what it has not taken in yet waits unanswered. With none waiting, a
- * connection is always handed over: the gateway's own door (admission control) decides. Otherwise it is
- * handed over only when, at the rate the last ones were taken in (or slower, if the gateway refusing
- * requests has gone longer without taking one in), its turn comes within a wait: what would wait longer is
- * refused at once, over a connection the client may keep for its retry. The wait is the admission's max wait while the gateway says it is refusing
- * requests itself (`overloaded`), else the burst wait, with at most `maxBurstWaiting` waiting: a burst of
- * new clients at a gateway that keeps up is taken in, one per turn, as long as its turns are short.
+ * connection is always handed over: the gateway's own door (admission control) decides. While the gateway
+ * says it is refusing requests itself (`overloaded`), one is handed over only if, at the rate the last ones
+ * were taken in (or slower, when the gateway has gone longer than that without taking one in), its turn
+ * comes within the admission's max wait; otherwise (a burst of new clients at a gateway that keeps up) only
+ * if its turn comes within the burst wait at the rate learned, fewer than `maxBurstWaiting` wait, and the
+ * gateway has taken one in within the burst wait. What would wait longer is refused at once, over a
+ * connection the client may keep for its retry; what waits is bounded by the queue (hand-over-queue.ts).
  */
 export class IntakeGauge {
   /** Connections handed over (or waiting to be: hand-over-queue.ts) and not yet taken in. */
@@ -22,12 +23,13 @@ export class IntakeGauge {
   /** Whether a connection arriving at `now` (ms) should be handed over. */
   admits(now: number, overloaded: boolean): boolean {
     if (this.pending === 0) return true;
-    if (!overloaded && this.pending >= this.maxBurstWaiting) return false;
-    // Not refusing: a burst is taken in at the rate learned, unless the gateway has taken none in for the whole wait.
-    if (!overloaded) return now - this.lastTakenAt <= this.maxBurstWaitMs && (this.pending + 1) * this.gapMs <= this.maxBurstWaitMs;
-    // While it refuses requests, the gap is taken to be at least as long as the gateway has now gone without taking
-    // one in (its turns are long; those it took in quickly before may say otherwise): none is handed over while the
-    // oldest waiting has waited half the max wait. Otherwise a stall of its loop would refuse a burst of new clients.
+    if (!overloaded) {
+      // A stall of its loop is not taken for its pace here: that would refuse bursts at a gateway that is not refusing.
+      return this.pending < this.maxBurstWaiting && now - this.lastTakenAt <= this.maxBurstWaitMs && (this.pending + 1) * this.gapMs <= this.maxBurstWaitMs;
+    }
+    // While it refuses requests, the gap is at least as long as the gateway has now gone without taking one in (its
+    // turns are long, though it may have taken the first ones in quickly): none is handed over once the oldest
+    // waiting has waited half the max wait.
     return (this.pending + 1) * Math.max(this.gapMs, now - this.lastTakenAt) <= this.maxWaitMs;
   }
 
