@@ -74,12 +74,6 @@ const LISTEN_BACKLOG = 4096;
  * once, as at the start of a flood, before admission control has refused anything (gateway/acceptor/).
  */
 const ACCEPTOR_MAX_BURST = 64;
-/**
- * …and how long at most, at the rate the gateway takes them in: a new connection that would wait longer
- * is refused at once (503 with Retry-After, over a connection the client may keep for its retry) rather
- * than answered seconds later; while the gateway takes none in that long, new ones are refused too.
- */
-const ACCEPTOR_MAX_BURST_WAIT_MS = 1_000;
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
@@ -231,7 +225,7 @@ async function acceptFrom(server: Server, config: GatewayConfig, metrics: Gatewa
   server.emit('listening');
   return openAcceptor(server, {
     host: config.host, port: config.port, backlog: LISTEN_BACKLOG, refusal: overloadedAnswer(),
-    maxWaitMs: config.admission.maxWaitMs, maxBurstWaitMs: ACCEPTOR_MAX_BURST_WAIT_MS, maxBurstWaiting: ACCEPTOR_MAX_BURST,
+    maxWaitMs: config.admission.maxWaitMs, maxBurstWaitMs: config.subgraphTimeoutMs, maxBurstWaiting: ACCEPTOR_MAX_BURST,
   }, {
     refused: (count) => {
       metrics.refused('connections', count);

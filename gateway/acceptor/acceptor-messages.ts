@@ -9,7 +9,7 @@ export interface AcceptorSettings {
   backlog: number;
   /** While the gateway refuses requests itself: how long a connection handed over may wait to be taken in (the admission's max wait). */
   maxWaitMs: number;
-  /** Otherwise: how long a connection handed over may wait to be taken in, at the rate they are taken in… */
+  /** Otherwise: how long the gateway may take no connection in before new ones are refused (a wedged gateway: the subgraph timeout)… */
   maxBurstWaitMs: number;
   /** …and how many may wait to be taken in. */
   maxBurstWaiting: number;

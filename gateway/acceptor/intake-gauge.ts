@@ -6,10 +6,10 @@
  * connection is always handed over: the gateway's own door (admission control) decides. While the gateway
  * says it is refusing requests itself (`overloaded`), one is handed over only if, at the rate the last ones
  * were taken in (or slower, when the gateway has gone longer than that without taking one in), its turn
- * comes within the admission's max wait; otherwise (a burst of new clients at a gateway that keeps up) only
- * if its turn comes within the burst wait at the rate learned, fewer than `maxBurstWaiting` wait, and the
- * gateway has taken one in within the burst wait. What would wait longer is refused at once, over a
- * connection the client may keep for its retry; what waits is bounded by the queue (hand-over-queue.ts).
+ * comes within the admission's max wait: what would wait longer is refused at once, over a connection the
+ * client may keep for its retry. Otherwise (a burst of new clients at a gateway that keeps up, taken in one
+ * per turn however many turns that takes) only while fewer than `maxBurstWaiting` wait and the gateway has
+ * taken one in within the burst wait. What waits is bounded by the queue (hand-over-queue.ts).
  */
 export class IntakeGauge {
   /** Connections handed over (or waiting to be: hand-over-queue.ts) and not yet taken in. */
@@ -23,10 +23,9 @@ export class IntakeGauge {
   /** Whether a connection arriving at `now` (ms) should be handed over. */
   admits(now: number, overloaded: boolean): boolean {
     if (this.pending === 0) return true;
-    if (!overloaded) {
-      // A stall of its loop is not taken for its pace here: that would refuse bursts at a gateway that is not refusing.
-      return this.pending < this.maxBurstWaiting && now - this.lastTakenAt <= this.maxBurstWaitMs && (this.pending + 1) * this.gapMs <= this.maxBurstWaitMs;
-    }
+    // Not refusing: a burst is taken in however slowly (slow alone is not overload), unless the gateway has taken
+    // none in for the burst wait (wedged); what waits is still bounded by the queue.
+    if (!overloaded) return this.pending < this.maxBurstWaiting && now - this.lastTakenAt <= this.maxBurstWaitMs;
     // While it refuses requests, the gap is at least as long as the gateway has now gone without taking one in (its
     // turns are long, though it may have taken the first ones in quickly): none is handed over once the oldest
     // waiting has waited half the max wait.

@@ -129,15 +129,14 @@ describe('SIGTERM during a burst', () => {
     expect(exitedAfterMs).toBeLessThan(10_000);
   });
 
-  // Admission held at the burst's size, and the gateway listening itself: on a loaded machine a fresh gateway
-  // would refuse part of a burst whose every request waits 500 ms at the proxy, and its acceptor part of the
-  // burst's 50 new connections (those it would take in later than a second); this test is about shutdown.
+  // Admission held at the burst's size: on a loaded machine a fresh gateway would refuse part of a burst whose
+  // every request waits 500 ms at the proxy, and this test is about shutdown, not admission.
   it('lets the gateway answer every request in flight in full, refuse new connections, and exit 0', async () => {
     const port = await freePort();
     const s = t.stack.subgraphs;
     const crm = await slowProxy(s.crm.url, 500);
     const child = await startProcess('gateway/main.ts', port, {
-      PORT: String(port), LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '10000', ADMISSION_MIN_CONCURRENT: String(BURST), GATEWAY_ACCEPTOR: 'false', AUDIT_DB_PATH: join(mkdtempSync(join(tmpdir(), 'gateway-shutdown-')), 'audit.db'),
+      PORT: String(port), LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '10000', ADMISSION_MIN_CONCURRENT: String(BURST), AUDIT_DB_PATH: join(mkdtempSync(join(tmpdir(), 'gateway-shutdown-')), 'audit.db'),
       CRM_SUBGRAPH_URL: `${crm.url}/graphql`, ERP_SUBGRAPH_URL: s.erp.url, COMMERCE_SUBGRAPH_URL: s.commerce.url, SOCIAL_SUBGRAPH_URL: s.social.url, SYNC_SUBGRAPH_URL: s.sync!.url,
     });
 
