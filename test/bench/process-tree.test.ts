@@ -10,13 +10,19 @@ import { sampleRss } from '../load/rss.ts';
 import { cpuSeconds } from '../load/cpu.ts';
 
 let parent: ChildProcess | undefined;
-afterEach(() => { parent?.kill('SIGKILL'); });
+let grandchild: number | undefined;
+// The child too: killed with its parent gone, it would run on, orphaned, after the tests.
+afterEach(() => {
+  parent?.kill('SIGKILL');
+  if (grandchild !== undefined) try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone already */ }
+});
 
 /** A node process that forks one child, which busies itself for `busyMs`, and says the child's pid on stdout. */
 async function startParentWithChild(busyMs: number): Promise<{ parentPid: number; childPid: number }> {
   const child = `const until = Date.now() + ${busyMs}; while (Date.now() < until); setInterval(() => {}, 1000);`;
   parent = spawn(process.execPath, ['-e', `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const childPid = await new Promise<number>((resolve) => parent!.stdout!.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
+  grandchild = childPid;
   return { parentPid: parent.pid!, childPid };
 }
 
