@@ -31,10 +31,12 @@ const gauge = new IntakeGauge(settings.maxWaitMs, settings.maxBurstWaitMs, setti
 let refused = 0;
 /** When the gateway last said it refused a request for overload. */
 let overloadedAt = -Infinity;
+/** Whether the gateway counts as refusing requests itself at `now`: it said so within STRICT_FOR_MS. */
+const refusing = (now: number) => now - overloadedAt < STRICT_FOR_MS;
 
 const handOvers = new HandOverQueue<{ socket: Socket; head?: Buffer }>({
   now: () => performance.now(),
-  waitMs: (now) => (now - overloadedAt < STRICT_FOR_MS ? settings.maxWaitMs : settings.maxBurstWaitMs),
+  waitMs: (now) => (refusing(now) ? settings.maxWaitMs : settings.maxBurstWaitMs),
   send: ({ socket, head }) => {
     // Gone while it waited (a socket without its handle would reach the gateway as a message alone).
     if (socket.destroyed || !process.connected) {
@@ -85,7 +87,7 @@ const refuse = (socket: Socket, head?: Buffer) => {
       const frame = frameRequest(read);
       if (frame.kind === 'incomplete') return;
       const now = performance.now();
-      if (frame.kind === 'probe' || (frame.kind === 'framed' && answered > 0 && gauge.admits(now, now - overloadedAt < STRICT_FOR_MS))) {
+      if (frame.kind === 'probe' || (frame.kind === 'framed' && answered > 0 && gauge.admits(now, refusing(now)))) {
         socket.off('data', onData);
         socket.pause();
         socket.setTimeout(0);
@@ -129,7 +131,7 @@ function withRequestId(body: typeof refusalBody, requestId: string) {
 
 const server = createServer({ pauseOnConnect: true }, (socket) => {
   const now = performance.now();
-  if (gauge.admits(now, now - overloadedAt < STRICT_FOR_MS)) handOver(socket);
+  if (gauge.admits(now, refusing(now))) handOver(socket);
   else refuse(socket);
 });
 server.on('error', (err: NodeJS.ErrnoException) => {

@@ -29,7 +29,7 @@ export class SubgraphTimeoutError extends Error {
  * `maxFreeSockets`: idle connections kept per host (Node's default, 256, unless given).
  */
 export function keepAliveFetcher(timeoutMs: number, { maxFreeSockets }: { maxFreeSockets?: number } = {}): Fetcher {
-  const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, ...(maxFreeSockets !== undefined && { maxFreeSockets }) };
+  const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets };
   const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
   const fetcher = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) => new Promise<FetcherResponse>((resolve, reject) => {
     const target = new URL(url);
